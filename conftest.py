@@ -1,0 +1,87 @@
+"""Project-wide pytest fixtures (see STYLE.md §17)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
+from yaojian.accounts.tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+
+
+def _ensure_regions() -> None:
+    from yaojian.territory.models import Region
+    from yaojian.territory.services import load_regions
+
+    if not Region.objects.filter(code="540102").exists():
+        load_regions(actor=None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the reference regions once per test database."""
+    with django_db_blocker.unblock():
+        _ensure_regions()
+
+
+@pytest.fixture
+def regions(db: Any) -> None:
+    """Regions present (transactional tests flush them, so reload when needed)."""
+    _ensure_regions()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_immediate(settings: Any) -> None:
+    """Tasks run in-process and at once in tests, unless a test says otherwise."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def user_in_department(db: Any, regions: None) -> Callable[..., Any]:
+    """Make a user with one membership: ``user_in_department(role=..., region=..., kind=...)``."""
+
+    def make(
+        role: str = Role.INSPECTOR,
+        region: str = "540102",
+        kind: str = DepartmentKind.DRUG_REGULATOR,
+        department: Any = None,
+        **user_fields: Any,
+    ) -> Any:
+        if department is None:
+            level = (
+                DepartmentLevel.PROVINCE
+                if region.endswith("0000")
+                else DepartmentLevel.CITY
+                if region.endswith("00")
+                else DepartmentLevel.COUNTY
+            )
+            department = DepartmentFactory(region_id=region, kind=kind, level=level)
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, department=department, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def system_user(db: Any) -> Any:
+    """A superuser standing for the system."""
+    return UserFactory(username="system", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[Any], APIClient]:
+    """An API client authenticated with the user's token (or anonymous for ``None``)."""
+
+    def make(user: Any) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

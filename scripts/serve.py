@@ -1,0 +1,83 @@
+"""Serve Yaojian: the web server (gunicorn) and the background worker, stopped together.
+
+Used by ``make run``. Honours HOST, PORT, WEB_WORKERS and WEB_THREADS.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    workers = os.environ.get("WEB_WORKERS", "3")
+    threads = os.environ.get("WEB_THREADS", "4")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yaojian.settings"}
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "yaojian.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            workers,
+            "--threads",
+            threads,
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.5"], cwd=ROOT, env=env
+    )
+    shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+    print(f"\n  Yaojian 药监协同 is running: http://{shown_host}:{port}/", flush=True)
+    subprocess.call([sys.executable, "manage.py", "demo_accounts"], cwd=ROOT, env=env)
+    print("  Press Ctrl-C to stop the web server and the worker.\n", flush=True)
+
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for name, proc in (("web server", web), ("worker", worker)):
+            if proc.poll() is not None:
+                print(f"  The {name} stopped (exit {proc.returncode}); stopping.", flush=True)
+                stopping = True
+                code = proc.returncode or 1
+        time.sleep(0.5)
+    for proc in (web, worker):
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in (web, worker):
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print("  Stopped.", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Template context: the signed-in user's departments and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def membership(request: HttpRequest) -> dict[str, Any]:
+    """Expose ``my_memberships`` (lazily) to every template."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"my_memberships": []}
+
+    def load() -> list[Any]:
+        return list(user.memberships.filter(is_active=True).select_related("department"))
+
+    return {"my_memberships": load}

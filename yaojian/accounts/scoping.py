@@ -1,0 +1,201 @@
+"""The scoping engine: the one chokepoint that decides who sees and changes what.
+
+Rules (docs/subsystems/permissions.md):
+
+* A member of a department sees rows whose region lies in that department's jurisdiction
+  (its region and everything below it).
+* Department-owned data (``scope_department_field`` set) is further limited to rows owned by
+  the member's department, or by a department that gave it an active ShareGrant for the
+  model's ``scope_share_kind``.
+* Any action other than ``view`` needs the permission ``<app>.<action>_<model>`` from the
+  member's role in that department, and never travels through a ShareGrant.
+* Superusers see everything; anonymous and inactive users see nothing.
+
+Every scoped model's manager is built from :class:`ScopedQuerySet`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from yaojian.territory.codes import subtree_prefix
+
+_M = TypeVar("_M", bound=models.Model)
+_CACHE_ATTR = "_yaojian_scope"
+
+
+@dataclass(frozen=True)
+class MemberScope:
+    """One active membership, reduced to what scoping needs."""
+
+    department_id: int
+    prefix: str
+    role: str
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything the scoping rules need to know about one user."""
+
+    is_superuser: bool = False
+    members: tuple[MemberScope, ...] = ()
+    # data kind -> {grantee department id -> set of grantor department ids}
+    grants: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
+
+    @property
+    def department_ids(self) -> frozenset[int]:
+        return frozenset(m.department_id for m in self.members)
+
+    def members_with(self, permission: str | None) -> list[MemberScope]:
+        """The memberships that hold ``permission`` (all of them for ``None``)."""
+        if permission is None:
+            return list(self.members)
+        return [m for m in self.members if permission in m.permissions]
+
+    def grantors(self, kind: str | None, grantee_id: int) -> frozenset[int]:
+        """Departments that opened data of ``kind`` to ``grantee_id``."""
+        if kind is None:
+            return frozenset()
+        return self.grants.get(kind, {}).get(grantee_id, frozenset())
+
+
+EMPTY_SCOPE = Scope()
+
+
+def scope_for(user: Any) -> Scope:
+    """Compute (once per user object) the user's scope."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    scope = _build_scope(user)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope (after memberships or grants change)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _build_scope(user: Any) -> Scope:
+    from yaojian.accounts.models import Membership, ShareGrant
+    from yaojian.accounts.roles import permissions_for_role
+
+    if user.is_superuser:
+        return Scope(is_superuser=True)
+    rows = Membership.objects.filter(
+        user=user, is_active=True, department__is_active=True
+    ).values_list("department_id", "department__region_id", "role")
+    members = tuple(
+        MemberScope(
+            department_id=dept_id,
+            prefix=subtree_prefix(region_code),
+            role=role,
+            permissions=permissions_for_role(role),
+        )
+        for dept_id, region_code, role in rows
+    )
+    grants: dict[str, dict[int, set[int]]] = {}
+    dept_ids = {m.department_id for m in members}
+    if dept_ids:
+        for kind, grantee, grantor in ShareGrant.objects.filter(
+            ShareGrant.active_q(), grantee_id__in=dept_ids
+        ).values_list("data_kind", "grantee_id", "grantor_id"):
+            grants.setdefault(kind, {}).setdefault(grantee, set()).add(grantor)
+    frozen = {
+        kind: {grantee: frozenset(ids) for grantee, ids in by.items()}
+        for kind, by in grants.items()
+    }
+    return Scope(members=members, grants=frozen)
+
+
+def has_permission(user: Any, permission: str) -> bool:
+    """True if any of the user's memberships grants ``permission``."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.members_with(permission))
+
+
+def has_permission_in_region(user: Any, permission: str, region_code: str) -> bool:
+    """True if a membership whose jurisdiction covers ``region_code`` grants ``permission``."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    return any(region_code.startswith(m.prefix) for m in scope.members_with(permission))
+
+
+def jurisdiction_q(user: Any, region_field: str, permission: str | None = None) -> Q:
+    """Rows whose ``region_field`` (a division code) lies in the user's jurisdictions."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for prefix in sorted({m.prefix for m in scope.members_with(permission)}):
+        q |= Q(**{f"{region_field}__startswith": prefix})
+    return q
+
+
+def scope_q(
+    user: Any,
+    *,
+    region_field: str | None,
+    department_field: str | None,
+    share_kind: str | None,
+    permission: str | None,
+) -> Q:
+    """The filter for one model's rows that ``user`` may act on.
+
+    ``permission`` is ``None`` for plain viewing; with a permission, ShareGrants do not
+    apply and the membership must hold it.
+    """
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for member in scope.members_with(permission):
+        part = Q()
+        if region_field is not None:
+            part &= Q(**{f"{region_field}__startswith": member.prefix})
+        if department_field is not None:
+            owners = {member.department_id}
+            if permission is None:
+                owners |= scope.grantors(share_kind, member.department_id)
+            part &= Q(**{f"{department_field}__in": sorted(owners)})
+        if not part:  # no restriction at all for this membership
+            return Q()
+        q |= part
+    return q
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """A queryset that knows how the model is scoped; subclasses set the class attributes."""
+
+    scope_region_field: ClassVar[str | None] = "region"
+    scope_department_field: ClassVar[str | None] = None
+    scope_share_kind: ClassVar[str | None] = None
+    # Permission needed merely to view (None: any membership in the jurisdiction).
+    scope_view_permission: ClassVar[str | None] = None
+
+    def visible_to(self, user: Any, action: str = "view") -> ScopedQuerySet[_M]:
+        """Rows ``user`` may ``action`` (``view``, ``change``, ``delete`` …)."""
+        if action == "view":
+            permission = self.scope_view_permission
+        else:
+            meta = self.model._meta
+            permission = f"{meta.app_label}.{action}_{meta.model_name}"
+        return self.filter(
+            scope_q(
+                user,
+                region_field=self.scope_region_field,
+                department_field=self.scope_department_field,
+                share_kind=self.scope_share_kind,
+                permission=permission,
+            )
+        )

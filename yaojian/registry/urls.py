@@ -1,0 +1,5 @@
+"""URLs of the registry app."""
+
+app_name = "registry"
+
+urlpatterns: list = []

@@ -1,0 +1,40 @@
+"""GB/T 2260 division codes: normalisation and the prefix that covers a region's subtree."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def normalise_region_code(value: str) -> str:
+    """Return a 6-digit code from 2, 4, 6 or 12 digits (full-width accepted).
+
+    Raises ``ValidationError`` for anything else.
+    """
+    raw = str(value).translate(_FULLWIDTH_DIGITS).strip().replace(" ", "")
+    if len(raw) == 12 and raw.isdigit():
+        raw = raw[:6]
+    if not _CODE.match(raw):
+        raise ValidationError(
+            _("“%(value)s” is not an administrative division code (6 digits)."),
+            code="invalid_region_code",
+            params={"value": str(value)[:20]},
+        )
+    return raw.ljust(6, "0")
+
+
+def subtree_prefix(code: str) -> str:
+    """The prefix shared by ``code`` and every region below it.
+
+    ``540000`` → ``54``; ``540100`` → ``5401``; ``540102`` → ``540102``.
+    """
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code

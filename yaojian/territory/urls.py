@@ -1,0 +1,5 @@
+"""URLs of the territory app."""
+
+app_name = "territory"
+
+urlpatterns: list = []

@@ -1,0 +1,27 @@
+"""Root URLs."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from yaojian.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("yaojian.accounts.urls")),
+    path("territory/", include("yaojian.territory.urls")),
+    path("audit/", include("yaojian.audit.urls")),
+    path("jobs/", include("yaojian.jobs.urls")),
+    path("registry/", include("yaojian.registry.urls")),
+    path("api/", include("yaojian.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "yaojian.core.views.not_found"
+handler403 = "yaojian.core.views.forbidden"
+handler500 = "yaojian.core.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover
+    pass
