@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yaojian.audit",
     "yaojian.jobs",
     "yaojian.registry",
+    "yaojian.demo",
     "yaojian.api",
 ]
 

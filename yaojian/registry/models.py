@@ -37,12 +37,11 @@ class Entity(PublicIdModel, TimeStampedModel):
     """A regulated entity (监管对象): one profile shared by every department."""
 
     name = models.CharField(_("name"), max_length=200)
-    search_name = models.CharField(
-        _("search name"),
-        max_length=200,
-        db_index=True,
+    search_key = models.CharField(
+        _("search key"),
+        max_length=400,
         editable=False,
-        help_text=_("Normalised name used for searching."),
+        help_text=_("Normalised name used for searching (registry.names.search_key)."),
     )
     unified_social_credit_code = models.CharField(
         _("unified social credit code"), max_length=18, null=True, blank=True
