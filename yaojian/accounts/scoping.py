@@ -132,13 +132,13 @@ def has_permission_in_region(user: Any, permission: str, region_code: str) -> bo
 
 
 def jurisdiction_q(user: Any, region_field: str, permission: str | None = None) -> Q:
-    """Rows whose ``region_field`` (a division code) lies in the user's jurisdictions."""
+    """Rows whose ``region_field`` (a FK to territory.Region) lies in the user's jurisdictions."""
     scope = scope_for(user)
     if scope.is_superuser:
         return Q()
     q = Q(pk__in=[])
     for prefix in sorted({m.prefix for m in scope.members_with(permission)}):
-        q |= Q(**{f"{region_field}__startswith": prefix})
+        q |= Q(**{f"{region_field}__code__startswith": prefix})
     return q
 
 
@@ -162,7 +162,7 @@ def scope_q(
     for member in scope.members_with(permission):
         part = Q()
         if region_field is not None:
-            part &= Q(**{f"{region_field}__startswith": member.prefix})
+            part &= Q(**{f"{region_field}__code__startswith": member.prefix})
         if department_field is not None:
             owners = {member.department_id}
             if permission is None:
