@@ -35,9 +35,14 @@ def regions(db: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _tasks_immediate(settings: Any) -> None:
-    """Tasks run in-process and at once in tests, unless a test says otherwise."""
+def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
+    """Tasks run in-process and at once; static files need no manifest; media in a tmp dir."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture
