@@ -24,7 +24,7 @@ install: uv
 setup: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_regions
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py compile_catalogs
 	$(PY) manage.py seed_demo --if-empty --province $${DEMO_PROVINCE:-54}
 	$(PY) manage.py collectstatic --no-input -v0
 
