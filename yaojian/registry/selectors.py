@@ -1,0 +1,401 @@
+"""Reads of the registry (一户一档): scoped lists, single-object chokepoints, the profile.
+
+Every read starts from ``Model.objects.visible_to(user, action)``. Single objects come from
+``get_<x>_for_user`` which raises the model's ``DoesNotExist`` for missing and forbidden alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from yaojian.accounts.choices import ShareKind
+from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
+from yaojian.audit.models import AuditEvent
+from yaojian.registry import names
+from yaojian.registry.choices import LICENCE_TRANSITIONS, EthnicMedicine, LicenceKind, LicenceStatus
+from yaojian.registry.identifiers import (
+    mask_id_card_number,
+    mask_phone,
+    normalise_identifier,
+    validate_licence_number,
+)
+from yaojian.registry.models import (
+    Entity,
+    EntityPerson,
+    EntityProduct,
+    Licence,
+    LicenceStatusChange,
+    Person,
+    Product,
+)
+from yaojian.territory.choices import RegionLevel
+from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.models import Region
+
+PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
+HISTORY_LIMIT = 100
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+# --- entities ---------------------------------------------------------------------------
+
+
+def entities_visible_to(user: Any, action: str = "view") -> QuerySet[Entity]:
+    """Entities in the user's jurisdiction (``action`` other than view needs the permission)."""
+    return (
+        Entity.objects.visible_to(user, action)
+        .select_related("region", "registered_by")
+        .order_by("name", "id")
+    )
+
+
+def get_entity_for_user(user: Any, public_id: Any, action: str = "view") -> Entity:
+    """The entity with ``public_id`` if the user may ``action`` it; ``DoesNotExist`` otherwise."""
+    key = _uuid(public_id)
+    if key is None:
+        raise Entity.DoesNotExist
+    return (
+        Entity.objects.visible_to(user, action)
+        .select_related("region", "registered_by", "grid_cell", "parent")
+        .get(public_id=key)
+    )
+
+
+def licence_numbers_for_search(q: str) -> set[str]:
+    """Every normalised form ``q`` takes as a licence number of some kind."""
+    numbers = set()
+    for kind in LicenceKind.values:
+        try:
+            numbers.add(validate_licence_number(kind, q))
+        except ValidationError:
+            continue
+    return numbers
+
+
+def filter_entities(
+    queryset: QuerySet[Entity],
+    *,
+    q: str = "",
+    region: str | None = None,
+    kind: str | None = None,
+    licence_status: str | None = None,
+) -> QuerySet[Entity]:
+    """Narrow ``queryset`` by one search box and the filters.
+
+    ``q`` matches a fragment of the name (``search_key__contains``, served by the trigram
+    index on PostgreSQL), an exact unified social credit code or an exact licence number.
+    """
+    q = (q or "").strip()[:100]
+    if q:
+        condition = Q(pk__in=[])
+        key = names.search_key(q)
+        if key:
+            condition |= Q(search_key__contains=key)
+        identifier = normalise_identifier(q)
+        if len(identifier) == 18:
+            condition |= Q(unified_social_credit_code=identifier)
+        numbers = licence_numbers_for_search(q)
+        if numbers:
+            holders = list(
+                Licence.objects.filter(number__in=numbers).values_list("entity_id", flat=True)
+            )
+            if holders:
+                condition |= Q(pk__in=holders)
+        queryset = queryset.filter(condition)
+    if region:
+        queryset = queryset.filter(region__code__startswith=subtree_prefix(region))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if licence_status:
+        queryset = queryset.filter(
+            Exists(Licence.objects.filter(entity=OuterRef("pk"), status=licence_status))
+        )
+    return queryset
+
+
+def search_entities(
+    user: Any,
+    *,
+    q: str = "",
+    region: str | None = None,
+    kind: str | None = None,
+    licence_status: str | None = None,
+) -> QuerySet[Entity]:
+    """Entities the user sees that match the search box and filters, by name."""
+    return filter_entities(
+        entities_visible_to(user).select_related("grid_cell"),
+        q=q,
+        region=region,
+        kind=kind,
+        licence_status=licence_status,
+    ).prefetch_related(Prefetch("licences", queryset=Licence.objects.order_by("kind", "number")))
+
+
+def region_choices(user: Any) -> list[tuple[str, str]]:
+    """Prefectures and counties in the user's jurisdiction, as (code, label) pairs."""
+    scope = scope_for(user)
+    regions = Region.objects.filter(
+        level__in=[RegionLevel.PREFECTURE, RegionLevel.COUNTY], valid_to__isnull=True
+    )
+    if not scope.is_superuser:
+        condition = Q(pk__in=[])
+        for prefix in sorted({m.prefix for m in scope.members}):
+            condition |= Q(code__startswith=prefix)
+        regions = regions.filter(condition)
+    choices = []
+    for code, name, level, parent_name in regions.order_by("code").values_list(
+        "code", "name", "level", "parent__name"
+    ):
+        label = f"{parent_name} / {name}" if level == RegionLevel.COUNTY and parent_name else name
+        choices.append((code, label))
+    return choices
+
+
+# --- licences ---------------------------------------------------------------------------
+
+
+def get_licence_for_user(user: Any, public_id: Any, action: str = "view") -> Licence:
+    """The licence with ``public_id`` if the user may ``action`` it; ``DoesNotExist`` otherwise."""
+    key = _uuid(public_id)
+    if key is None:
+        raise Licence.DoesNotExist
+    return (
+        Licence.objects.visible_to(user, action)
+        .select_related("entity", "issued_by")
+        .get(public_id=key)
+    )
+
+
+def allowed_licence_transitions(licence: Licence) -> list[str]:
+    """The statuses a licence may move to, in the order of ``LicenceStatus``."""
+    allowed = LICENCE_TRANSITIONS.get(licence.status, set())
+    return [status for status in LicenceStatus.values if status in allowed]
+
+
+# --- products ---------------------------------------------------------------------------
+
+
+def products_visible_to(user: Any) -> QuerySet[Product]:
+    """The product reference list (every member sees it), by name."""
+    return Product.objects.visible_to(user).select_related("holder").order_by("name", "id")
+
+
+def filter_products(
+    queryset: QuerySet[Product],
+    *,
+    q: str = "",
+    kind: str | None = None,
+    risk_class: str | None = None,
+    tibetan: bool | None = None,
+) -> QuerySet[Product]:
+    """Narrow products by a name/approval-number fragment and the filters."""
+    q = (q or "").strip()[:100]
+    if q:
+        queryset = queryset.filter(
+            Q(name__icontains=q)
+            | Q(generic_name__icontains=q)
+            | Q(approval_number__icontains=normalise_identifier(q))
+        )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if risk_class:
+        queryset = queryset.filter(risk_class=risk_class)
+    if tibetan is True:
+        queryset = queryset.filter(ethnic_medicine=EthnicMedicine.TIBETAN)
+    elif tibetan is False:
+        queryset = queryset.exclude(ethnic_medicine=EthnicMedicine.TIBETAN)
+    return queryset
+
+
+def search_products(
+    user: Any,
+    *,
+    q: str = "",
+    kind: str | None = None,
+    risk_class: str | None = None,
+    tibetan: bool | None = None,
+) -> QuerySet[Product]:
+    """Products matching the search box and filters."""
+    return filter_products(
+        products_visible_to(user), q=q, kind=kind, risk_class=risk_class, tibetan=tibetan
+    )
+
+
+def get_product_for_user(user: Any, public_id: Any, action: str = "view") -> Product:
+    """The product with ``public_id`` if the user may ``action`` it; ``DoesNotExist`` otherwise."""
+    key = _uuid(public_id)
+    if key is None:
+        raise Product.DoesNotExist
+    return Product.objects.visible_to(user, action).select_related("holder").get(public_id=key)
+
+
+def product_entity_links(user: Any, product: Product) -> QuerySet[EntityProduct]:
+    """The product's links to entities the user sees."""
+    return (
+        EntityProduct.objects.filter(
+            product=product, entity__in=Entity.objects.visible_to(user).values("pk")
+        )
+        .select_related("entity", "entity__region")
+        .order_by("entity__name", "relation")
+    )
+
+
+# --- persons and personal data ------------------------------------------------------------
+
+
+def get_person_for_user(user: Any, public_id: Any, action: str = "view") -> Person:
+    """The person with ``public_id`` if the user may ``action`` them; ``DoesNotExist`` otherwise."""
+    key = _uuid(public_id)
+    if key is None:
+        raise Person.DoesNotExist
+    return Person.objects.visible_to(user, action).select_related("department").get(public_id=key)
+
+
+def personal_data_department_id(user: Any, person: Person) -> int | None:
+    """The user's department through which they may read ``person``'s personal data.
+
+    A membership qualifies when its role grants ``registry.view_personal_data``, its
+    jurisdiction covers the person's region, and it is the person's owning department or one
+    that department opened personal data to (active ShareGrant). The owning department wins.
+    """
+    scope = scope_for(user)
+    members = [
+        m
+        for m in scope.members_with(PERSONAL_DATA_PERMISSION)
+        if person.region_id.startswith(m.prefix)
+    ]
+    for member in members:
+        if member.department_id == person.department_id:
+            return member.department_id
+    for member in members:
+        if person.department_id in scope.grantors(ShareKind.PERSONAL_DATA, member.department_id):
+            return member.department_id
+    return None
+
+
+def can_see_personal_data(user: Any, person: Person) -> bool:
+    """True if the user may read the person's identity card number and phone."""
+    if scope_for(user).is_superuser:
+        return True
+    return personal_data_department_id(user, person) is not None
+
+
+# --- the profile (一户一档) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person's role at the entity, with personal data masked for display."""
+
+    link: EntityPerson
+    person: Person
+    masked_id_number: str
+    masked_phone: str
+    can_reveal: bool
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    """Everything the profile page of one entity shows."""
+
+    entity: Entity
+    licences: list[Licence]
+    changeable_licence_ids: frozenset[int]
+    product_links: list[EntityProduct]
+    current_persons: list[PersonRow]
+    past_persons: list[PersonRow]
+    grid_officers: list[Any]
+    history: list[AuditEvent] | None  # None: the user may not see the history
+    can_change: bool
+    can_add_licence: bool
+
+
+def can_view_entity_history(user: Any, entity: Entity) -> bool:
+    """Auditors (``audit.view_auditevent``) and members of the registering department."""
+    if has_permission(user, "audit.view_auditevent"):
+        return True
+    return entity.registered_by_id in scope_for(user).department_ids
+
+
+def entity_history(entity: Entity, licences: list[Licence]) -> list[AuditEvent]:
+    """Audit events of the entity and its licences, newest first."""
+    return list(
+        AuditEvent.objects.filter(
+            Q(object_type="registry.entity", object_id=str(entity.public_id))
+            | Q(
+                object_type="registry.licence",
+                object_id__in=[str(licence.public_id) for licence in licences],
+            )
+        )
+        .select_related("department")
+        .order_by("-id")[:HISTORY_LIMIT]
+    )
+
+
+def _person_row(user: Any, link: EntityPerson) -> PersonRow:
+    person = link.person
+    return PersonRow(
+        link=link,
+        person=person,
+        masked_id_number=mask_id_card_number(person.id_number) if person.id_number else "",
+        masked_phone=mask_phone(person.phone) if person.phone else "",
+        can_reveal=bool(person.id_number or person.phone) and can_see_personal_data(user, person),
+    )
+
+
+def entity_profile(user: Any, entity: Entity) -> EntityProfile:
+    """The 一户一档 of one entity the user sees (get it from ``get_entity_for_user`` first)."""
+    licences = list(
+        Licence.objects.filter(entity=entity)
+        .select_related("issued_by")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=LicenceStatusChange.objects.select_related("changed_by").order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
+        .order_by("kind", "number")
+    )
+    changeable = frozenset(
+        Licence.objects.visible_to(user, "change")
+        .filter(entity=entity)
+        .values_list("pk", flat=True)
+    )
+    product_links = list(
+        EntityProduct.objects.filter(entity=entity)
+        .select_related("product")
+        .order_by("product__name", "relation")
+    )
+    person_links = list(
+        EntityPerson.objects.filter(entity=entity)
+        .select_related("person")
+        .order_by("role", "started_on", "id")
+    )
+    rows = [_person_row(user, link) for link in person_links]
+    officers = list(entity.grid_cell.officers.order_by("username")) if entity.grid_cell else []
+    history = entity_history(entity, licences) if can_view_entity_history(user, entity) else None
+    return EntityProfile(
+        entity=entity,
+        licences=licences,
+        changeable_licence_ids=changeable,
+        product_links=product_links,
+        current_persons=[row for row in rows if row.link.ended_on is None],
+        past_persons=[row for row in rows if row.link.ended_on is not None],
+        grid_officers=officers,
+        history=history,
+        can_change=has_permission_in_region(user, "registry.change_entity", entity.region_id),
+        can_add_licence=has_permission_in_region(user, "registry.add_licence", entity.region_id),
+    )
