@@ -64,7 +64,7 @@ _ID_NUMBER = make_id_card_number("540102", dt.date(1990, 5, 17), 7)
 WRONG_CHECK_ID_NUMBER = _ID_NUMBER[:17] + ("1" if _ID_NUMBER[17] != "1" else "2")
 
 
-def errors_of(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
+def errors_of(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str | None]]:
     """{field: [codes]} of a raised ValidationError."""
     return {
         field: [error.code for error in errors] for field, errors in exc.value.error_dict.items()
@@ -557,13 +557,17 @@ def test_create_product_rejects_bad_input(steward, overrides, field, code):
 
 
 def test_duplicate_approval_number_names_the_product(steward):
-    existing = ProductFactory(approval_number="国药准字Z54020113", name="仁青芒觉")
+    existing = Product.objects.get(
+        pk=ProductFactory(approval_number="国药准字Z54020113", name="仁青芒觉").pk
+    )
     with pytest.raises(ValidationError) as exc:
         create_product(
             actor=steward, kind=ProductKind.DRUG, name="别名", approval_number="国药准字Z54020113"
         )
     assert errors_of(exc) == {"approval_number": ["duplicate_approval_number"]}
-    assert existing.name in messages_of(exc, "approval_number")[0]
+    assert messages_of(exc, "approval_number") == [
+        f"The approval number 国药准字Z54020113 is already registered to “{existing.name}”."
+    ]
 
 
 def test_create_product_without_permission_is_denied(user_in_department):
