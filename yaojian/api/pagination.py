@@ -11,9 +11,13 @@ class StandardPagination(PageNumberPagination):
 
 
 class BulkCursorPagination(CursorPagination):
-    """Stable cursor over ``id`` for partner systems that walk a whole table."""
+    """A stable cursor for partner systems that walk a whole table.
 
-    ordering = "id"
+    Rows come in the order they were created, so rows added during a walk appear on its
+    last pages. The opaque cursor carries a creation time, never a primary key.
+    """
+
+    ordering = ("created_at", "id")
     page_size = 500
     page_size_query_param = "page_size"
     max_page_size = 2000

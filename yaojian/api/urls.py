@@ -1,14 +1,24 @@
 """The API composition root: /api/v1/ routes, the schema and its documentation page."""
 
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from yaojian.accounts.api.views import DepartmentViewSet, MeView
+from yaojian.api.views import NotFoundView, RedocView
+from yaojian.territory.api.views import GridCellViewSet, RegionViewSet
+
 router = DefaultRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("regions", RegionViewSet, basename="region")
+router.register("grid-cells", GridCellViewSet, basename="gridcell")
 
 urlpatterns = [
+    path("v1/me/", MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
+    # Any other /api/v1/…/ path answers the API's JSON 404, not the HTML page.
+    re_path(r"^v1/.*/$", NotFoundView.as_view(), name="api-not-found"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

@@ -1,0 +1,1 @@
+"""REST API of the territory app: administrative regions and grid cells."""
