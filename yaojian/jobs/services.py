@@ -14,11 +14,13 @@ Usage from another app's task::
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from yaojian.audit.services import record
 from yaojian.jobs.choices import JobStatus
@@ -104,3 +106,43 @@ def run_job(job_id: int, body: Callable[[Job], tuple[dict[str, Any], str]]) -> J
         logging.getLogger(__name__).exception("job %s failed", job_id)
         return fail_job(job, error=str(exc) or exc.__class__.__name__)
     return complete_job(job, result=result, result_file=result_file)
+
+
+STALE_JOB_ERROR = gettext_lazy(
+    "The job stopped reporting progress; the worker may have been restarted. Start it again."
+)
+
+
+def fail_stale_jobs(*, older_than: timedelta) -> int:
+    """Fail running jobs that reported nothing for ``older_than`` (a worker died under them).
+
+    Their owners then see a failure instead of a progress bar that never moves. Returns the
+    number of jobs failed. Idempotent: a failed job is not running any more.
+    """
+    cutoff = timezone.now() - older_than
+    stale = Job.objects.filter(status=JobStatus.RUNNING, updated_at__lt=cutoff).order_by("pk")
+    failed = 0
+    for job_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = (
+                Job.objects.select_for_update(no_key=True)
+                .select_related("owner")
+                .filter(pk=job_id, status=JobStatus.RUNNING, updated_at__lt=cutoff)
+                .first()
+            )
+            if job is None:  # it moved on meanwhile
+                continue
+            fail_job(job, error=str(STALE_JOB_ERROR))
+            failed += 1
+    return failed
+
+
+@transaction.atomic
+def record_download(*, actor: Any, job: Job) -> None:
+    """Audit that ``actor`` downloaded the result file of ``job`` (exports may hold personal data)."""
+    record(
+        actor=actor,
+        action="jobs.result_downloaded",
+        obj=job,
+        changes={"result_file": job.result_file},
+    )
