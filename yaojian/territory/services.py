@@ -1,18 +1,24 @@
-"""Writes of the territory app: reference regions and grid cells."""
+"""Writes of the territory app: reference regions, grid cells and their officers."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from yaojian.audit.services import record
+from yaojian.accounts.scoping import has_permission_in_region
+from yaojian.audit.services import diff, record
+from yaojian.territory.choices import RegionLevel
 from yaojian.territory.codes import subtree_prefix
-from yaojian.territory.models import Region
+from yaojian.territory.models import GridCell, Region
+from yaojian.territory.selectors import CHANGE_GRIDCELL, eligible_officers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -83,3 +89,88 @@ def load_regions(*, actor: Any = None, data_dir: Path = DATA_DIR) -> RegionLoadR
             changes={"created": result.created, "updated": result.updated},
         )
     return result
+
+
+# --- grid cells -----------------------------------------------------------------------------
+
+
+def _require_change_permission(actor: Any, region: Region) -> None:
+    if not has_permission_in_region(actor, CHANGE_GRIDCELL, region.code):
+        raise PermissionDenied(_("You may not manage the grid cells of this county."))
+
+
+@transaction.atomic
+def create_grid_cell(
+    *, actor: Any, code: str, name: str, region: Region, description: str = ""
+) -> GridCell:
+    """Create a grid cell in a current county (needs ``territory.change_gridcell`` there)."""
+    _require_change_permission(actor, region)
+    if region.level != RegionLevel.COUNTY or not region.is_current:
+        raise ValidationError({"region": _("Choose a county whose code is in force.")})
+    cell = GridCell(
+        code=code.strip(), name=name.strip(), region=region, description=description.strip()
+    )
+    cell.full_clean()
+    cell.save()
+    record(
+        actor=actor,
+        action="territory.gridcell_created",
+        obj=cell,
+        changes={"code": cell.code, "name": cell.name, "region": region.code},
+    )
+    return cell
+
+
+@transaction.atomic
+def update_grid_cell(*, actor: Any, cell: GridCell, name: str, description: str = "") -> GridCell:
+    """Rename a grid cell or change its description (audited with the differences)."""
+    _require_change_permission(actor, cell.region)
+    locked = GridCell.objects.select_for_update(no_key=True).get(pk=cell.pk)
+    before = {"name": locked.name, "description": locked.description}
+    cell.name = name.strip()
+    cell.description = description.strip()
+    cell.full_clean()
+    changes = diff(before, {"name": cell.name, "description": cell.description})
+    if not changes:
+        return cell
+    cell.save(update_fields=["name", "description", "updated_at"])
+    record(actor=actor, action="territory.gridcell_changed", obj=cell, changes=changes)
+    return cell
+
+
+@transaction.atomic
+def assign_officers(*, actor: Any, cell: GridCell, officers: Iterable[Any]) -> GridCell:
+    """Make ``officers`` the responsible officers of ``cell`` (replacing the previous ones).
+
+    Each officer must be an active member of a department whose jurisdiction covers the
+    cell's county.
+    """
+    _require_change_permission(actor, cell.region)
+    GridCell.objects.select_for_update(no_key=True).get(pk=cell.pk)  # one assignment at a time
+    wanted = {officer.pk: officer for officer in officers}
+    eligible = set(
+        eligible_officers(cell.region_id).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    refused = sorted(str(officer) for pk, officer in wanted.items() if pk not in eligible)
+    if refused:
+        raise ValidationError(
+            {
+                "officers": _(
+                    "%(names)s may not be assigned: only members of a department covering "
+                    "this county can be responsible for it."
+                )
+                % {"names": "、".join(refused)}
+            }
+        )
+    before = sorted(cell.officers.values_list("username", flat=True))
+    after = sorted(officer.username for officer in wanted.values())
+    if before == after:
+        return cell
+    cell.officers.set(list(wanted.values()))
+    record(
+        actor=actor,
+        action="territory.officers_assigned",
+        obj=cell,
+        changes={"officers": [before, after]},
+    )
+    return cell

@@ -1,0 +1,117 @@
+"""Reads of the territory app: the region tree and grid cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from yaojian.accounts.models import User
+from yaojian.accounts.scoping import scope_for
+from yaojian.territory.choices import RegionLevel
+from yaojian.territory.models import GridCell, Region
+
+CHANGE_GRIDCELL = "territory.change_gridcell"
+
+
+# --- regions --------------------------------------------------------------------------------
+
+
+def regions_under(parent_code: str | None) -> QuerySet[Region]:
+    """The provinces (``None``) or the children of one region, abolished ones included."""
+    regions = Region.objects.select_related("successor").annotate(child_count=Count("children"))
+    if parent_code is None:
+        return regions.filter(level=RegionLevel.PROVINCE, parent__isnull=True).order_by("code")
+    return regions.filter(parent_id=parent_code).order_by("code")
+
+
+def get_region(code: str) -> Region:
+    """One region by its code (abolished ones too), else ``Region.DoesNotExist``."""
+    return Region.objects.select_related("parent", "successor").get(code=code)
+
+
+def region_path(region: Region) -> list[Region]:
+    """``region`` and the regions above it, top first (for breadcrumbs)."""
+    path: list[Region] = []
+    current: Region | None = region
+    while current is not None and len(path) < 4:
+        path.append(current)
+        current = current.parent
+    return list(reversed(path))
+
+
+def _jurisdiction_q(user: Any, permission: str | None) -> Q:
+    """Regions (matched on their own code) inside ``user``'s jurisdictions."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for prefix in sorted({m.prefix for m in scope.members_with(permission)}):
+        q |= Q(code__startswith=prefix)
+    return q
+
+
+def counties_where(user: Any, *, permission: str | None = None) -> QuerySet[Region]:
+    """Current counties inside the jurisdictions where ``user`` holds ``permission``."""
+    return (
+        Region.objects.filter(level=RegionLevel.COUNTY, valid_to__isnull=True)
+        .filter(_jurisdiction_q(user, permission))
+        .order_by("code")
+    )
+
+
+# --- grid cells -----------------------------------------------------------------------------
+
+
+def gridcells_visible_to(user: Any, action: str = "view") -> QuerySet[GridCell]:
+    """Grid cells in ``user``'s jurisdictions, with their county loaded."""
+    return GridCell.objects.visible_to(user, action).select_related("region").order_by("code")
+
+
+def gridcell_list(user: Any, *, county: str = "") -> QuerySet[GridCell]:
+    """The grid-cell list: visible cells (optionally of one county) with officers and the
+    number of entities in each."""
+    cells = gridcells_visible_to(user)
+    if county:
+        cells = cells.filter(region_id=county)
+    return cells.annotate(entity_count=Count("entities")).prefetch_related("officers")
+
+
+def counties_with_gridcells(user: Any) -> QuerySet[Region]:
+    """Counties that hold at least one grid cell ``user`` can see (for the list filter)."""
+    visible = gridcells_visible_to(user).values("region_id")
+    return Region.objects.filter(code__in=visible).order_by("code")
+
+
+def get_gridcell_for_user(user: Any, public_id: Any, action: str = "view") -> GridCell:
+    """One grid cell ``user`` may ``action``, else ``GridCell.DoesNotExist``."""
+    return (
+        gridcells_visible_to(user, action)
+        .annotate(entity_count=Count("entities"))
+        .get(public_id=public_id)
+    )
+
+
+def can_change_gridcell(user: Any, cell: GridCell) -> bool:
+    """May ``user`` edit ``cell`` and assign its officers?"""
+    return GridCell.objects.visible_to(user, "change").filter(pk=cell.pk).exists()
+
+
+def covering_region_codes(county_code: str) -> list[str]:
+    """Codes of the regions whose jurisdiction covers ``county_code``: itself, its
+    prefecture and its province."""
+    return sorted({county_code, county_code[:4] + "00", county_code[:2] + "0000"})
+
+
+def eligible_officers(county_code: str) -> QuerySet[User]:
+    """Active users who are active members of an active department covering the county."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__department__is_active=True,
+            memberships__department__region_id__in=covering_region_codes(county_code),
+        )
+        .distinct()
+        .order_by("username")
+    )
