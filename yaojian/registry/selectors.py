@@ -72,9 +72,19 @@ def get_entity_for_user(user: Any, public_id: Any, action: str = "view") -> Enti
     )
 
 
+def can_change_entity(user: Any, entity: Entity) -> bool:
+    """True if a membership with ``registry.change_entity`` covers the entity's region."""
+    return has_permission_in_region(user, "registry.change_entity", entity.region_id)
+
+
 def licence_numbers_for_search(q: str) -> set[str]:
-    """Every normalised form ``q`` takes as a licence number of some kind."""
-    numbers = set()
+    """Every normalised form ``q`` takes as a licence number of some kind.
+
+    Empty without a digit: every licence number has digits, names mostly do not.
+    """
+    numbers: set[str] = set()
+    if not any(ch.isdigit() for ch in q):
+        return numbers
     for kind in LicenceKind.values:
         try:
             numbers.add(validate_licence_number(kind, q))
@@ -99,9 +109,9 @@ def filter_entities(
     q = (q or "").strip()[:100]
     if q:
         condition = Q(pk__in=[])
-        key = names.search_key(q)
-        if key:
-            condition |= Q(search_key__contains=key)
+        fragment = names.search_fragment(q)
+        if fragment:
+            condition |= Q(search_key__contains=fragment)
         identifier = normalise_identifier(q)
         if len(identifier) == 18:
             condition |= Q(unified_social_credit_code=identifier)
@@ -142,15 +152,18 @@ def search_entities(
     ).prefetch_related(Prefetch("licences", queryset=Licence.objects.order_by("kind", "number")))
 
 
-def region_choices(user: Any) -> list[tuple[str, str]]:
-    """Prefectures and counties in the user's jurisdiction, as (code, label) pairs."""
+def region_choices(user: Any, permission: str | None = None) -> list[tuple[str, str]]:
+    """Current prefectures and counties in the user's jurisdiction, as (code, label) pairs.
+
+    With ``permission``, only the jurisdictions of memberships that hold it.
+    """
     scope = scope_for(user)
     regions = Region.objects.filter(
         level__in=[RegionLevel.PREFECTURE, RegionLevel.COUNTY], valid_to__isnull=True
     )
     if not scope.is_superuser:
         condition = Q(pk__in=[])
-        for prefix in sorted({m.prefix for m in scope.members}):
+        for prefix in sorted({m.prefix for m in scope.members_with(permission)}):
             condition |= Q(code__startswith=prefix)
         regions = regions.filter(condition)
     choices = []
@@ -175,6 +188,11 @@ def get_licence_for_user(user: Any, public_id: Any, action: str = "view") -> Lic
         .select_related("entity", "issued_by")
         .get(public_id=key)
     )
+
+
+def can_change_licence(user: Any, licence: Licence) -> bool:
+    """True if the user may change the licence (a member of the issuing department)."""
+    return Licence.objects.visible_to(user, "change").filter(pk=licence.pk).exists()
 
 
 def allowed_licence_transitions(licence: Licence) -> list[str]:
@@ -396,6 +414,6 @@ def entity_profile(user: Any, entity: Entity) -> EntityProfile:
         past_persons=[row for row in rows if row.link.ended_on is not None],
         grid_officers=officers,
         history=history,
-        can_change=has_permission_in_region(user, "registry.change_entity", entity.region_id),
+        can_change=can_change_entity(user, entity),
         can_add_licence=has_permission_in_region(user, "registry.add_licence", entity.region_id),
     )

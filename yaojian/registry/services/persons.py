@@ -226,6 +226,7 @@ def end_person_link(
         obj=locked_entity,
         changes={
             "person": [str(current.person.public_id), str(current.person.public_id)],
+            "person_name": [current.person.name, current.person.name],
             "role": [current.role, current.role],
             "ended_on": [None, end.isoformat()],
         },

@@ -1,0 +1,102 @@
+"""Filters of entity and product lists, shared by the pages and the API (NetBox style).
+
+The filter methods call the selectors' query builders, so a search means the same thing
+everywhere. Pass ``request`` (its user decides which regions are offered).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.registry import selectors
+from yaojian.registry.choices import EntityKind, LicenceStatus, ProductKind, RiskClass
+from yaojian.registry.models import Entity, Product
+
+
+class EntityFilterSet(django_filters.FilterSet):
+    """One search box (name fragment, credit code or licence number) and three filters."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, credit code or licence number")}
+        ),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), method="filter_region", empty_label=_("All regions")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=EntityKind.choices, empty_label=_("All kinds")
+    )
+    licence_status = django_filters.ChoiceFilter(
+        label=_("Licence status"),
+        choices=LicenceStatus.choices,
+        method="filter_licence_status",
+        empty_label=_("Any licence status"),
+    )
+
+    class Meta:
+        model = Entity
+        fields = ["q", "region", "kind", "licence_status"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        # A callable: the regions are only queried when the form field is used.
+        self.filters["region"].extra["choices"] = lambda: selectors.region_choices(user)
+
+    def filter_q(self, queryset: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
+        return selectors.filter_entities(queryset, q=value)
+
+    def filter_region(self, queryset: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
+        return selectors.filter_entities(queryset, region=value)
+
+    def filter_licence_status(
+        self, queryset: QuerySet[Entity], name: str, value: str
+    ) -> QuerySet[Entity]:
+        return selectors.filter_entities(queryset, licence_status=value)
+
+
+class ProductFilterSet(django_filters.FilterSet):
+    """Name, generic name or approval number fragment; kind, risk class, Tibetan medicine."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name or approval number")}
+        ),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=ProductKind.choices, empty_label=_("All kinds")
+    )
+    risk_class = django_filters.ChoiceFilter(
+        label=_("Risk class"), choices=RiskClass.choices, empty_label=_("All risk classes")
+    )
+    tibetan = django_filters.BooleanFilter(
+        label=_("Tibetan medicine"),
+        method="filter_tibetan",
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("Tibetan medicine only")), ("false", _("Others"))]
+        ),
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "kind", "risk_class", "tibetan"]
+
+    def filter_q(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
+        return selectors.filter_products(queryset, q=value)
+
+    def filter_tibetan(
+        self, queryset: QuerySet[Product], name: str, value: bool | None
+    ) -> QuerySet[Product]:
+        return selectors.filter_products(queryset, tibetan=value)

@@ -1,0 +1,125 @@
+"""Helpers of the registry pages: form errors from services, the audit history for display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.audit.models import AuditEvent
+from yaojian.registry.choices import (
+    EntityKind,
+    EntityStatus,
+    LicenceKind,
+    LicenceStatus,
+    PersonRole,
+    ProductRelation,
+)
+from yaojian.registry.models import Entity, Licence
+
+UNPROCESSABLE = 422
+
+ACTION_LABELS = {
+    "registry.entity_created": _("Entity registered"),
+    "registry.entity_updated": _("Entity changed"),
+    "registry.entity_product_linked": _("Product linked"),
+    "registry.entity_person_linked": _("Person linked"),
+    "registry.entity_person_link_ended": _("Person's role ended"),
+    "registry.licence_added": _("Licence recorded"),
+    "registry.licence_status_changed": _("Licence status changed"),
+}
+
+
+def add_form_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: per field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed field of an audit event, labelled."""
+
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """An audit event of the entity's history, ready for display."""
+
+    event: AuditEvent
+    label: str
+    changes: list[ChangeRow]
+
+
+def _field_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for model in (Licence, Entity):
+        for field in model._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                labels[field.name] = str(verbose)
+    labels["region"] = str(_("region"))
+    labels["product_name"] = str(_("product"))
+    labels["person_name"] = str(_("person"))
+    labels["relation"] = str(_("relation"))
+    labels["role"] = str(_("role"))
+    labels["started_on"] = str(_("started on"))
+    labels["ended_on"] = str(_("ended on"))
+    return labels
+
+
+HIDDEN_CHANGE_KEYS = frozenset({"entity", "product", "person"})  # ids, shown by name instead
+VALUE_CHOICES: dict[tuple[str, str], Any] = {
+    ("registry.entity", "status"): EntityStatus,
+    ("registry.entity", "kind"): EntityKind,
+    ("registry.entity", "relation"): ProductRelation,
+    ("registry.entity", "role"): PersonRole,
+    ("registry.licence", "status"): LicenceStatus,
+    ("registry.licence", "kind"): LicenceKind,
+}
+
+
+def _display(object_type: str, key: str, value: Any) -> Any:
+    choices = VALUE_CHOICES.get((object_type, key))
+    if choices is None or value is None:
+        return value
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+def history_rows(events: list[AuditEvent]) -> list[HistoryRow]:
+    """Audit events with translated action and field labels; ``[old, new]`` pairs split."""
+    labels = _field_labels()
+    rows = []
+    for event in events:
+        changes = []
+        for key, value in sorted((event.changes or {}).items()):
+            if key in HIDDEN_CHANGE_KEYS:
+                continue
+            before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
+            changes.append(
+                ChangeRow(
+                    label=labels.get(key, key),
+                    before=_display(event.object_type, key, before),
+                    after=_display(event.object_type, key, after),
+                )
+            )
+        rows.append(
+            HistoryRow(
+                event=event,
+                label=str(ACTION_LABELS.get(event.action, event.action)),
+                changes=changes,
+            )
+        )
+    return rows
