@@ -287,3 +287,16 @@ def test_officer_form_refuses_an_officer_of_another_county(
     assert response.status_code == 422
     assert "officers" in response.context["form"].errors
     assert target.officers.count() == 0
+
+
+def test_grid_cell_detail_loads_the_history_for_those_who_may_audit(
+    client, county, actor_for, target
+):
+    history = f'hx-get="{reverse("audit:object_history")}?object_type=territory.gridcell'
+    client.force_login(actor_for("with_permission"))  # a department head may read the audit
+    assert history in client.get(reverse("territory:gridcell_detail", args=[target.public_id])).text
+    client.force_login(actor_for("same_department_without_permission"))
+    assert (
+        history
+        not in client.get(reverse("territory:gridcell_detail", args=[target.public_id])).text
+    )
