@@ -250,3 +250,13 @@ def test_download_of_a_missing_file_is_404(client):
     services.complete_job(job, result={}, result_file="exports/gone.csv")
     client.force_login(owner)
     assert client.get(reverse("jobs:job_download", args=[job.public_id])).status_code == 404
+
+
+def test_job_list_query_count(client, django_assert_max_num_queries):
+    owner = UserFactory()
+    for _ in range(15):
+        _job(owner)
+    client.force_login(owner)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("jobs:job_list"))
+    assert len(response.context["jobs"]) == 15
