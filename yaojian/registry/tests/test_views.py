@@ -418,3 +418,11 @@ def test_product_detail_lists_entities_in_my_jurisdiction(steward_client, entity
     assert response.status_code == 200
     assert html.count('data-testid="product-entity-row"') == 1
     assert entity.name in html
+
+
+def test_history_shows_labelled_changes(steward_client, licence, steward):
+    transition_licence(actor=steward, licence=licence, to_status="suspended", reason="飞行检查")
+    html = steward_client.get(entity_url(licence.entity), **HTMX, **ENGLISH).content.decode()
+    assert "Licence status changed" in html
+    assert "status: Valid → Suspended" in html
+    assert "飞行检查" in html

@@ -58,6 +58,7 @@ class HistoryRow:
     event: AuditEvent
     label: str
     changes: list[ChangeRow]
+    is_creation: bool  # nothing before: show the values only
 
 
 def _field_labels() -> dict[str, str]:
@@ -115,11 +116,15 @@ def history_rows(events: list[AuditEvent]) -> list[HistoryRow]:
                     after=_display(event.object_type, key, after),
                 )
             )
+        is_creation = all(change.before is None for change in changes)
+        if is_creation:
+            changes = [change for change in changes if change.after not in (None, "")]
         rows.append(
             HistoryRow(
                 event=event,
                 label=str(ACTION_LABELS.get(event.action, event.action)),
                 changes=changes,
+                is_creation=is_creation,
             )
         )
     return rows
