@@ -68,9 +68,13 @@ class EntityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instance = instance
         permission = "registry.change_entity" if instance else "registry.add_entity"
+        regions = selectors.region_choices(user, permission)
+        if instance is not None and instance.region_id not in dict(regions):
+            # e.g. a province-level entity: keep its region selectable
+            regions.insert(0, (instance.region_id, instance.region.name))
         self.fields["region_code"].widget.choices = [  # type: ignore[attr-defined]
             ("", "---------"),
-            *selectors.region_choices(user, permission),
+            *regions,
         ]
         grid_cells = GridCell.objects.visible_to(user).select_related("region").order_by("code")
         self.fields["grid_cell"].queryset = grid_cells  # type: ignore[attr-defined]

@@ -426,3 +426,11 @@ def test_history_shows_labelled_changes(steward_client, licence, steward):
     assert "Licence status changed" in html
     assert "status: Valid → Suspended" in html
     assert "飞行检查" in html
+
+
+def test_edit_form_keeps_a_province_level_region(client, user_in_department, drug_regulator):
+    provincial = user_in_department(role=Role.DATA_STEWARD, region="540000")
+    entity = EntityFactory(region_id="540000", registered_by=drug_regulator)
+    client.force_login(provincial)
+    html = client.get(entity_url(entity, "registry:entity_update")).content.decode()
+    assert '<option value="540000" selected>西藏自治区</option>' in html
