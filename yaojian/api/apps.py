@@ -6,3 +6,7 @@ class ApiConfig(AppConfig):
     name = "yaojian.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        # Registers the schema extensions with drf-spectacular.
+        from yaojian.api import schema  # noqa: F401

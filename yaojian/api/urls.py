@@ -5,13 +5,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from yaojian.accounts.api.views import DepartmentViewSet, MeView
-from yaojian.api.views import NotFoundView, RedocView
+from yaojian.api.views import EntityBulkViewSet, NotFoundView, RedocView
+from yaojian.registry.api.views import (
+    EntityViewSet,
+    LicenceViewSet,
+    PersonViewSet,
+    ProductViewSet,
+)
 from yaojian.territory.api.views import GridCellViewSet, RegionViewSet
 
 router = DefaultRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("regions", RegionViewSet, basename="region")
 router.register("grid-cells", GridCellViewSet, basename="gridcell")
+# Before "entities": "bulk" must not be taken for an entity's public id.
+router.register("entities/bulk", EntityBulkViewSet, basename="entity-bulk")
+router.register("entities", EntityViewSet, basename="entity")
+router.register("licences", LicenceViewSet, basename="licence")
+router.register("products", ProductViewSet, basename="product")
+router.register("persons", PersonViewSet, basename="person")
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="me"),

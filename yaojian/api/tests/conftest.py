@@ -49,3 +49,20 @@ def count_queries(api_client_for: Callable[[Any], Any]) -> Callable[[Any, str], 
         return len(captured)
 
     return count
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Factories set passwords; the production hasher costs ~0.3 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def registry_events() -> list[str]:
+    """Actions of the registry's audit events so far, oldest first."""
+    from yaojian.audit.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(action__startswith="registry.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )

@@ -1,0 +1,1 @@
+"""REST API of the registry app: entities, licences, products and persons."""
