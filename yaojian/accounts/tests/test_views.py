@@ -103,7 +103,10 @@ def test_administrator_adds_a_member_on_the_department_page(client, county, user
         {"username": newcomer.username, "role": Role.INSPECTOR},
     )
     assert response.status_code == 302
-    assert Membership.objects.filter(user_id=newcomer.pk, department=county, is_active=True).count() == 1
+    assert (
+        Membership.objects.filter(user_id=newcomer.pk, department=county, is_active=True).count()
+        == 1
+    )
 
 
 def test_adding_an_unknown_username_rerenders_the_form_with_422(client, county, user_in_department):
