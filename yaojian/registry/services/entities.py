@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
-from yaojian.accounts.scoping import has_permission_in_region, scope_for
+from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import diff, record
 from yaojian.core.events import publish
 from yaojian.registry import names
@@ -25,6 +25,7 @@ from yaojian.registry.services.validation import (
     departments_acting,
     require_permission,
     resolve_region,
+    within_jurisdiction,
 )
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import GridCell, Region
@@ -182,18 +183,12 @@ def create_entity(
     kind = clean_choice(errors, "kind", kind, EntityKind)
     region = resolve_region(errors, "region_code", region_code)
     department = None
-    if region is not None:
-        if not has_permission_in_region(actor, "registry.add_entity", region.code):
-            errors.add(
-                "region_code",
-                _("%(region)s lies outside your jurisdiction."),
-                "outside_jurisdiction",
-                {"region": region.name},
-            )
-        else:
-            department = acting_department(
-                errors, "registered_by", actor, "registry.add_entity", region.code, registered_by
-            )
+    if region is not None and within_jurisdiction(
+        errors, "region_code", actor, "registry.add_entity", region
+    ):
+        department = acting_department(
+            errors, "registered_by", actor, "registry.add_entity", region.code, registered_by
+        )
     code = _clean_uscc(errors, unified_social_credit_code, exclude_pk=None)
     _check_grid_cell(errors, actor, grid_cell, region)
     _check_parent(errors, actor, parent, None)
@@ -283,16 +278,12 @@ def update_entity(*, actor: Any, entity: Entity, reason: str = "", **changes: An
     region: Region | None = locked.region
     if "region_code" in changes:
         region = resolve_region(errors, "region_code", changes["region_code"])
-        if region is not None and region.code != locked.region_id:
-            if has_permission_in_region(actor, "registry.change_entity", region.code):
-                locked.region = region
-            else:
-                errors.add(
-                    "region_code",
-                    _("%(region)s lies outside your jurisdiction."),
-                    "outside_jurisdiction",
-                    {"region": region.name},
-                )
+        if (
+            region is not None
+            and region.code != locked.region_id
+            and within_jurisdiction(errors, "region_code", actor, "registry.change_entity", region)
+        ):
+            locked.region = region
     if "unified_social_credit_code" in changes:
         locked.unified_social_credit_code = _clean_uscc(
             errors, changes["unified_social_credit_code"], exclude_pk=locked.pk

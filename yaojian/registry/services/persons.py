@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
-from yaojian.accounts.scoping import has_permission_in_region
 from yaojian.audit.services import diff, record
 from yaojian.registry.choices import PersonRole
 from yaojian.registry.identifiers import (
@@ -34,6 +33,7 @@ from yaojian.registry.services.validation import (
     clean_text,
     require_permission,
     resolve_region,
+    within_jurisdiction,
 )
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
@@ -100,18 +100,12 @@ def create_person(
     name = clean_text(errors, "name", name)
     region = resolve_region(errors, "region_code", region_code)
     owner = None
-    if region is not None:
-        if not has_permission_in_region(actor, "registry.add_person", region.code):
-            errors.add(
-                "region_code",
-                _("%(region)s lies outside your jurisdiction."),
-                "outside_jurisdiction",
-                {"region": region.name},
-            )
-        else:
-            owner = acting_department(
-                errors, "department", actor, "registry.add_person", region.code, department
-            )
+    if region is not None and within_jurisdiction(
+        errors, "region_code", actor, "registry.add_person", region
+    ):
+        owner = acting_department(
+            errors, "department", actor, "registry.add_person", region.code, department
+        )
     person = Person(
         name=name,
         id_number=_clean_id_number(errors, id_number),

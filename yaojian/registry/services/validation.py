@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
-from yaojian.accounts.scoping import has_permission, scope_for
+from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
 from yaojian.territory.codes import normalise_region_code
 from yaojian.territory.models import Region
 
@@ -156,6 +156,21 @@ def resolve_region(errors: FieldErrors, field: str, value: Any) -> Region | None
             )
         return None
     return region
+
+
+def within_jurisdiction(
+    errors: FieldErrors, field: str, actor: Any, permission: str, region: Region
+) -> bool:
+    """True if a membership holding ``permission`` covers ``region``; else an error on ``field``."""
+    if has_permission_in_region(actor, permission, region.code):
+        return True
+    errors.add(
+        field,
+        _("%(region)s lies outside your jurisdiction."),
+        "outside_jurisdiction",
+        {"region": region.name},
+    )
+    return False
 
 
 def require_permission(actor: Any, permission: str, message: Any) -> None:
