@@ -42,7 +42,7 @@ check: install
 	@echo "==> manage.py check"; $(PY) manage.py check --fail-level WARNING
 	@echo "==> makemigrations --check"; $(PY) manage.py makemigrations --check --dry-run
 	@echo "==> i18n gate"; bash scripts/i18n-check.sh
-	@echo "==> OpenAPI snapshot"; $(PY) manage.py spectacular --file var/openapi.yaml --validate --fail-on-warn && diff -u docs/api/openapi.yaml var/openapi.yaml
+	@echo "==> OpenAPI snapshot"; $(PY) manage.py spectacular --lang en --file var/openapi.yaml --validate --fail-on-warn && diff -u docs/api/openapi.yaml var/openapi.yaml
 
 test: install browsers check
 	@bash scripts/test-legs.sh
@@ -51,7 +51,7 @@ messages:
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench
 
 schema:
-	$(PY) manage.py spectacular --file docs/api/openapi.yaml --validate
+	$(PY) manage.py spectacular --lang en --file docs/api/openapi.yaml --validate --fail-on-warn
 
 bench: install
 	$(PY) bench/run_all.py
