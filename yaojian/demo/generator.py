@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yaojian.audit.services import record
@@ -174,4 +174,17 @@ def seed_province(
             object_repr=geo.name,
             changes={"province": geo.region_code, "seed": seed, **dict(sorted(counts.items()))},
         )
+    say(f"refreshing planner statistics ({time.monotonic() - started:.1f} s)")
+    refresh_statistics()
     return dict(counts)
+
+
+def refresh_statistics() -> None:
+    """ANALYZE after a bulk load: with stale statistics PostgreSQL's planner takes the
+    province-wide region filter for a selective one and ignores the trigram index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")

@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
@@ -349,3 +349,14 @@ def test_demo_accounts_without_a_seed(db):
     out = StringIO()
     call_command("demo_accounts", stdout=out)
     assert out.getvalue() == "  No demo accounts: run `manage.py seed_demo` first.\n"
+
+
+def test_planner_statistics_are_refreshed(seed):
+    seed()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_entity'")
+            assert cursor.fetchone()[0] == 300
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_entity'")
+            assert cursor.fetchone()[0] >= 1
