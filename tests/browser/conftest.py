@@ -55,12 +55,6 @@ def browser() -> Iterator[Any]:
     playwright.stop()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """A cheap hasher: the journeys sign in many times (set before any user is made)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A page in a fresh browser context (no cookies, Chinese locale)."""
