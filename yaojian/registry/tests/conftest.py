@@ -20,12 +20,6 @@ from yaojian.registry.tests.factories import EntityFactory, LicenceFactory, Pers
 from yaojian.territory.models import GridCell
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Factories set passwords; the production hasher costs ~0.3 s a user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def drug_regulator(regions: None) -> Any:
     """The county drug regulator of 城关区 (540102)."""
