@@ -116,6 +116,7 @@ def test_adding_an_unknown_username_rerenders_the_form_with_422(client, county, 
     response = client.post(
         reverse("accounts:membership_add", args=[county.public_id]),
         {"username": "nobody-has-this-name", "role": Role.INSPECTOR},
+        headers={"accept-language": "en"},
     )
     assert response.status_code == 422
     assert response.context["member_form"].errors == {
@@ -199,6 +200,7 @@ def test_invalid_sharegrant_rerenders_with_422(client, county, other_county, use
             "legal_basis": "协议",
             "expires_at": "2001-01-01T00:00",
         },
+        headers={"accept-language": "en"},
     )
     assert response.status_code == 422
     assert response.context["form"].errors == {"expires_at": ["The expiry must lie in the future."]}

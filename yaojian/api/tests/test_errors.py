@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from yaojian.api.errors import exception_handler
 from yaojian.registry.models import Entity
@@ -142,3 +143,10 @@ def test_does_not_exist_and_permission_denied_and_integrity_error():
 
 def test_unexpected_exceptions_are_left_to_django():
     assert _handle(RuntimeError("boom")) is None
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests compare the English source messages."""
+    with translation.override("en"):
+        yield

@@ -8,6 +8,8 @@ import uuid
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django_htmx.middleware import HtmxMiddleware
 
 from yaojian.accounts.tests.factories import UserFactory
@@ -61,7 +63,9 @@ def test_does_not_exist_from_a_selector_becomes_the_404_page(client):
     client.force_login(UserFactory())
     response = client.get(reverse("jobs:job_detail", args=[uuid.uuid4()]))
     assert response.status_code == 404
-    assert "The page does not exist, or you may not see it." in response.text
+    with translation.override("zh-hans"):  # the default language
+        expected = gettext("The page does not exist, or you may not see it.")
+    assert expected in response.text
     templates = [t.name for t in response.templates]
     assert templates[0] == "404.html"
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -726,3 +726,19 @@ def test_mask_id_card_number(value, expected):
 )
 def test_mask_phone(value, expected):
     assert mask_phone(value) == expected
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests compare the English source messages."""
+    with translation.override("en"):
+        yield
+
+
+def test_messages_are_chinese_by_default():
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as caught:
+            validate_unified_social_credit_code("91110000600037341M")
+        message = caught.value.messages[0]
+    assert message.endswith("。")
+    assert "统一社会信用代码" in message

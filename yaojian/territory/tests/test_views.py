@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from yaojian.accounts.choices import Role
 from yaojian.accounts.tests.factories import DepartmentFactory
@@ -156,7 +158,9 @@ def test_a_forbidden_grid_cell_looks_exactly_like_a_missing_one(client, county, 
     missing = client.get(reverse("territory:gridcell_detail", args=[uuid.uuid4()]))
     assert forbidden.status_code == missing.status_code == 404
     assert _main(forbidden) == _main(missing)
-    assert "The page does not exist, or you may not see it." in _main(missing)
+    with translation.override("zh-hans"):  # the default language
+        expected = gettext("The page does not exist, or you may not see it.")
+    assert expected in _main(missing)
 
 
 # --- authorization matrix for the writing pages -------------------------------------------
