@@ -48,7 +48,7 @@ test: install browsers check
 	@bash scripts/test-legs.sh
 
 messages:
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 
 schema:
 	$(PY) manage.py spectacular --lang en --file docs/api/openapi.yaml --validate --fail-on-warn

@@ -5,7 +5,7 @@ UV=${UV:-$(command -v uv || echo "$HOME/.local/bin/uv")}
 po=locale/zh_Hans/LC_MESSAGES/django.po
 cp "$po" var/django.po.before
 "$UV" run --frozen python manage.py makemessages -l zh_Hans --no-obsolete --no-location \
-  --ignore=.venv --ignore=var --ignore=bench -v0
+  --ignore=.venv --ignore=var --ignore=bench --ignore=tests -v0
 # Ignore the POT-Creation-Date header line, which makemessages always rewrites.
 if ! diff -q <(grep -v '^"POT-Creation-Date' var/django.po.before) <(grep -v '^"POT-Creation-Date' "$po") >/dev/null; then
   echo "i18n: the catalog was out of date; run 'make messages', translate, and commit $po" >&2

@@ -313,7 +313,7 @@ class Person(PublicIdModel, TimeStampedModel, OwnedByDepartment):
 
     ``id_number`` and ``phone`` are personal data: shown only to members with
     ``registry.view_personal_data`` in the owning department or one it shared them with,
-    and every such read is audited (``registry.selectors.reveal_personal_data``).
+    and every such read is audited (``registry.services.reveal_personal_data``).
     """
 
     name = models.CharField(_("name"), max_length=64)
