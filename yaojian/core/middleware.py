@@ -1,12 +1,15 @@
-"""Middleware that binds the request id and client address for the audit trail."""
+"""Project middleware: request context for the audit trail, 404 for chokepoints, Chinese first."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from yaojian.core import request_context
 
@@ -48,3 +51,23 @@ class NotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, ObjectDoesNotExist):
             raise Http404 from exception
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese first: the UI speaks zh-hans unless the user chose another language.
+
+    The staff UI follows only the language cookie set by the language switch (a browser's
+    ``Accept-Language`` of ``en-US`` does not turn a regulator's screen English). The API
+    (``/api/``) also honours ``Accept-Language``, for partner systems.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen and translation.check_for_language(chosen):
+            language = translation.get_supported_language_variant(chosen)
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -97,3 +97,23 @@ def test_is_partial(headers, expected):
 
 def test_is_partial_without_the_middleware_is_false():
     assert is_partial(RequestFactory().get("/", headers={"HX-Request": "true"})) is False
+
+
+# --- Chinese first ------------------------------------------------------------------------
+
+
+def test_ui_is_chinese_even_for_an_english_browser(client):
+    response = client.get(reverse("accounts:login"), headers={"accept-language": "en-US,en"})
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+def test_ui_follows_the_language_switch_cookie(client):
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("accounts:login"))
+    assert response.headers["Content-Language"] == "en"
+
+
+def test_api_honours_accept_language(client):
+    response = client.get("/api/v1/entities/", headers={"accept-language": "en"})
+    assert response.headers["Content-Language"] == "en"
+    assert client.get("/api/v1/entities/").headers["Content-Language"] == "zh-hans"

@@ -26,7 +26,12 @@ from yaojian.registry.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def english(client):
+    """Switch ``client`` to English the way the language switch does (cookie)."""
+    client.cookies["django_language"] = "en"
+    return client
 
 
 @pytest.fixture
@@ -224,7 +229,7 @@ def test_create_entity_page_and_post(steward_client, drug_regulator):
 
 
 def test_create_entity_errors_answer_422_in_the_users_language(steward_client, entity):
-    response = steward_client.post(
+    response = english(steward_client).post(
         reverse("registry:entity_create"),
         {
             "name": "药" * 201,
@@ -232,7 +237,6 @@ def test_create_entity_errors_answer_422_in_the_users_language(steward_client, e
             "region_code": "540202",
             "unified_social_credit_code": entity.unified_social_credit_code,
         },
-        **ENGLISH,
     )
     html = response.content.decode()
     assert response.status_code == 422
@@ -302,11 +306,10 @@ def test_add_licence_with_htmx_answers_the_licences_partial(steward_client, enti
 
 
 def test_add_licence_error_answers_422_partial(steward_client, entity):
-    response = steward_client.post(
+    response = english(steward_client).post(
         entity_url(entity, "registry:licence_create"),
         {"kind": "drug_distribution", "number": "ABC", "valid_from": "2024-01-01"},
         **HTMX,
-        **ENGLISH,
     )
     html = response.content.decode()
     assert response.status_code == 422
@@ -422,7 +425,7 @@ def test_product_detail_lists_entities_in_my_jurisdiction(steward_client, entity
 
 def test_history_shows_labelled_changes(steward_client, licence, steward):
     transition_licence(actor=steward, licence=licence, to_status="suspended", reason="飞行检查")
-    html = steward_client.get(entity_url(licence.entity), **HTMX, **ENGLISH).content.decode()
+    html = english(steward_client).get(entity_url(licence.entity), **HTMX).content.decode()
     assert "Licence status changed" in html
     assert "status: Valid → Suspended" in html
     assert "飞行检查" in html
