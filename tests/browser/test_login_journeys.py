@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -23,6 +25,7 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
     inspector = user_in_department(role=Role.INSPECTOR, region="540102")
     with translation.override("zh-hans"):
         message = str(INVALID_LOGIN)
+    assert re.search(r"[\u4e00-\u9fff]", message)
     assert settings.LOGIN_MAX_FAILURES == 5
 
     # when: five wrong passwords, then the right one

@@ -25,9 +25,15 @@ PHARMACY = "拉萨奇正藏药大药房有限公司"
 OTHER_PHARMACY = "城关区康宁药店"
 
 
-def _in(language: str, message: str) -> str:
-    with translation.override(language):
-        return gettext(message)
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese(message: str) -> str:
+    """The zh_Hans translation of ``message``; fails when the catalog gives no Chinese."""
+    with translation.override("zh-hans"):
+        text = gettext(message)
+    assert CHINESE.search(text), f"no Chinese for {message!r}: run manage.py compile_catalogs"
+    return text
 
 
 def test_inspector_finds_entity_by_two_characters_and_reads_profile_in_english(
@@ -55,8 +61,9 @@ def test_inspector_finds_entity_by_two_characters_and_reads_profile_in_english(
     )
     expect(page.get_by_test_id("entity-name")).to_have_text(PHARMACY)
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page.get_by_text(licence.number)).to_be_visible()
-    expect(page.get_by_text(_in("zh-hans", "Licences"), exact=True).first).to_be_visible()
+    licences = page.get_by_test_id("entity-licences")
+    expect(licences.get_by_role("heading")).to_have_text(chinese("Licences"))
+    expect(licences.get_by_test_id("licence-number")).to_have_text(licence.number)
     screenshot("entity-profile-zh-hans")
 
     # when: the inspector switches the interface to English
@@ -65,7 +72,8 @@ def test_inspector_finds_entity_by_two_characters_and_reads_profile_in_english(
     # then: the same profile, with English labels
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("entity-name")).to_have_text(PHARMACY)
-    expect(page.get_by_text("Licences", exact=True).first).to_be_visible()
+    expect(licences.get_by_role("heading")).to_have_text("Licences")
+    expect(licences.get_by_test_id("licence-number")).to_have_text(licence.number)
     expect(page.get_by_test_id("lang-zh-hans")).to_be_visible()
     screenshot("entity-profile-en")
 
@@ -84,6 +92,9 @@ def test_inspector_of_another_county_gets_not_found_for_the_profile(
     # then: the same page as for an entity that does not exist
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("404")
+    expect(page.locator("main")).to_contain_text(
+        chinese("The page does not exist, or you may not see it.")
+    )
     expect(page.get_by_text(PHARMACY)).to_have_count(0)
     expect(page.get_by_test_id("entity-name")).to_have_count(0)
 
@@ -98,6 +109,8 @@ def test_data_steward_fixes_an_invalid_credit_code_and_registers_the_entity(
     with translation.override("zh-hans"), pytest.raises(ValidationError) as invalid:
         validate_unified_social_credit_code(wrong_code)
     expected_error = invalid.value.messages[0]
+    assert CHINESE.search(expected_error)
+    assert expected_error.endswith("。")
     name = "城关区雪域藏药房"
 
     # when: the steward fills in the form with the wrong code
