@@ -12,11 +12,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from yaojian.accounts.scoping import has_permission
+from yaojian.accounts.scoping import has_permission, has_permission_in_region
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.registry import exports, selectors, services
 from yaojian.registry.filtersets import EntityFilterSet
-from yaojian.registry.forms import EntityForm, ExportForm, LicenceForm, LicenceTransitionForm
+from yaojian.registry.forms import (
+    EntityForm,
+    ExportForm,
+    LicenceForm,
+    LicenceTransitionForm,
+    PersonAddForm,
+    PersonLinkEndForm,
+    ProductLinkForm,
+)
 from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors, history_rows
 
 PAGE_SIZE = 25
@@ -47,9 +55,14 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 
 def profile_context(request: HttpRequest, entity: Any, **forms: Any) -> dict[str, Any]:
-    """The profile's context; ``forms`` replace the blank licence forms (to show errors)."""
+    """The profile's context; ``forms`` replace the blank forms (to show errors).
+
+    ``failed_transition`` and ``failed_end`` are ``(row key, form)`` pairs for the forms
+    shown once per licence or person row; ``person_notice`` is said above the persons.
+    """
     profile = selectors.entity_profile(request.user, entity)
     failed = forms.pop("failed_transition", None)
+    failed_end = forms.pop("failed_end", None)
     for licence in profile.licences:
         if licence.pk not in profile.changeable_licence_ids:
             licence.transition_form = None  # type: ignore[attr-defined]
@@ -61,11 +74,28 @@ def profile_context(request: HttpRequest, entity: Any, **forms: Any) -> dict[str
             )
         else:
             licence.transition_form = None  # type: ignore[attr-defined]
+    for row in profile.current_persons:
+        if not profile.can_change:
+            row.link.end_form = None  # type: ignore[attr-defined]
+        elif failed_end is not None and failed_end[0] == row.link.pk:
+            row.link.end_form = failed_end[1]  # type: ignore[attr-defined]
+        else:
+            row.link.end_form = PersonLinkEndForm(  # type: ignore[attr-defined]
+                entity=entity, link=row.link
+            )
+    stale_end = failed_end is not None and failed_end[0] is None
     return {
         "entity": entity,
         "profile": profile,
         "history": history_rows(profile.history) if profile.history is not None else None,
         "licence_form": forms.get("licence_form") or LicenceForm(auto_id="id_licence_%s"),
+        "product_link_form": forms.get("product_link_form")
+        or ProductLinkForm(user=request.user, auto_id="id_product_link_%s"),
+        "can_add_person": profile.can_change
+        and has_permission_in_region(request.user, "registry.add_person", entity.region_id),
+        "person_add_form": forms.get("person_add_form") or PersonAddForm(auto_id="id_person_%s"),
+        "person_notice": forms.get("person_notice"),
+        "persons_errors": failed_end[1].non_field_errors() if stale_end else None,
     }
 
 
