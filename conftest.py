@@ -13,6 +13,17 @@ from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
 from yaojian.accounts.tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 
 
+def pytest_sessionstart(session: Any) -> None:
+    """Compile the translation catalogs, so tests see the zh_Hans strings in any checkout."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compile_catalogs", verbosity=0)
+    # Django may have loaded (empty) catalogs during set-up: load them again.
+    trans_real._translations = {}
+    trans_real._default = None
+
+
 def _ensure_regions() -> None:
     from yaojian.territory.models import Region
     from yaojian.territory.services import load_regions

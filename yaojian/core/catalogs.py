@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import array
 import ast
+import os
 import struct
 from pathlib import Path
 
@@ -105,5 +106,8 @@ def mo_bytes(messages: dict[bytes, bytes]) -> bytes:
 def compile_catalog(po_path: Path) -> Path:
     """Write the .mo beside ``po_path``; returns its path."""
     mo_path = po_path.with_suffix(".mo")
-    mo_path.write_bytes(mo_bytes(parse_po(po_path.read_text(encoding="utf-8"))))
+    # Write then rename: parallel test workers may compile the same catalog at once.
+    tmp_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+    tmp_path.write_bytes(mo_bytes(parse_po(po_path.read_text(encoding="utf-8"))))
+    os.replace(tmp_path, mo_path)
     return mo_path
