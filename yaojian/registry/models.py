@@ -97,6 +97,8 @@ class Entity(PublicIdModel, TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["region", "kind"], name="registry_entity_region_kind"),
+            # The partners' bulk walk (api: entities/bulk/) pages by (created_at, id).
+            models.Index(fields=["created_at", "id"], name="registry_entity_created_id"),
         ]
 
     def __str__(self) -> str:
@@ -376,7 +378,12 @@ class EntityPerson(TimeStampedModel):
                 | Q(started_on__isnull=True)
                 | Q(ended_on__gte=models.F("started_on")),
                 name="registry_entityperson_ended_after_started",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["entity", "person", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="registry_entityperson_current_role_unique",
+            ),
         ]
 
     def __str__(self) -> str:
