@@ -8,6 +8,7 @@ audit event and publishes its events after commit.
 from yaojian.registry.services.entities import create_entity, update_entity
 from yaojian.registry.services.licences import add_licence, transition_licence
 from yaojian.registry.services.persons import (
+    add_person_to_entity,
     create_person,
     end_person_link,
     link_person,
@@ -17,6 +18,7 @@ from yaojian.registry.services.products import create_product, link_product, upd
 
 __all__ = [
     "add_licence",
+    "add_person_to_entity",
     "create_entity",
     "create_person",
     "create_product",

@@ -23,6 +23,7 @@ from yaojian.registry.identifiers import (
     validate_id_card_number,
 )
 from yaojian.registry.models import Entity, EntityPerson, Person
+from yaojian.registry.names import normalise_name
 from yaojian.registry.selectors import can_see_personal_data, personal_data_department_id
 from yaojian.registry.services.entities import lock_entity
 from yaojian.registry.services.validation import (
@@ -248,3 +249,68 @@ def reveal_personal_data(*, actor: Any, person: Person) -> dict[str, str]:
         department=Department.objects.filter(pk=department_id).first() if department_id else None,
     )
     return {"id_number": person.id_number, "phone": person.phone}
+
+
+def _registered_person(actor: Any, id_number: str, name: str) -> Person | None:
+    """The person registered in the actor's jurisdiction under ``id_number``, if any.
+
+    ``None`` when the number is empty or invalid (``create_person`` then reports it) or when
+    nobody the actor sees has it (``create_person`` then reports a registration elsewhere as a
+    duplicate, without naming anyone). A different name is refused rather than linked: a
+    typing error in the number must not attach a stranger to the entity.
+    """
+    if not id_number:
+        return None
+    try:
+        number = validate_id_card_number(id_number)
+    except ValidationError:
+        return None
+    person = Person.objects.visible_to(actor).filter(id_number=number).first()
+    if person is not None and normalise_name(person.name) != normalise_name(name):
+        raise ValidationError(
+            {
+                "id_number": ValidationError(
+                    _(
+                        "This identity card number is registered to a person with another "
+                        "name; check the number and the name."
+                    ),
+                    code="id_number_name_mismatch",
+                )
+            }
+        )
+    return person
+
+
+@transaction.atomic
+def add_person_to_entity(
+    *,
+    actor: Any,
+    entity: Entity,
+    name: str,
+    role: str,
+    id_number: str = "",
+    phone: str = "",
+    qualification: str = "",
+    certificate_number: str = "",
+    started_on: dt.date | None = None,
+) -> tuple[EntityPerson, bool]:
+    """Register a person (unless already registered) and give them ``role``: all or nothing.
+
+    An identity card number already registered in the actor's jurisdiction under the same
+    name links that person instead (their record is left as it is). Returns the link and
+    whether the person was registered now. The person lives in the entity's region.
+    """
+    person = _registered_person(actor, id_number, name)
+    created = person is None
+    if person is None:
+        person = create_person(
+            actor=actor,
+            name=name,
+            region_code=entity.region_id,
+            id_number=id_number,
+            phone=phone,
+            qualification=qualification,
+            certificate_number=certificate_number,
+        )
+    link = link_person(actor=actor, entity=entity, person=person, role=role, started_on=started_on)
+    return link, created

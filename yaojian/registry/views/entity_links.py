@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,10 +21,9 @@ from django_htmx.http import trigger_client_event
 
 from yaojian.accounts.scoping import has_permission_in_region
 from yaojian.core.htmx import is_partial
-from yaojian.registry import names, selectors, services
+from yaojian.registry import selectors, services
 from yaojian.registry.forms import PersonAddForm, PersonLinkEndForm, ProductLinkForm
-from yaojian.registry.identifiers import validate_id_card_number
-from yaojian.registry.models import Entity, EntityPerson, Person
+from yaojian.registry.models import Entity
 from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
 from yaojian.registry.views.entities import profile_context
 
@@ -83,65 +81,6 @@ def entity_product_link(request: HttpRequest, public_id: str) -> HttpResponse:
     return _form_page(request, entity, form, "product", status=UNPROCESSABLE)
 
 
-def _registered_person(actor: Any, id_number: str, name: str) -> Person | None:
-    """The person registered in the actor's jurisdiction under ``id_number``, if any.
-
-    ``None`` when the number is empty or invalid (``create_person`` then reports it) or when
-    nobody the actor sees has it (``create_person`` then reports a registration elsewhere as a
-    duplicate, without naming anyone). A different name is refused rather than linked: a
-    typing error in the number must not attach a stranger to the entity.
-    """
-    if not id_number:
-        return None
-    try:
-        number = validate_id_card_number(id_number)
-    except ValidationError:
-        return None
-    person = Person.objects.visible_to(actor).filter(id_number=number).first()
-    if person is not None and names.normalise_name(person.name) != names.normalise_name(name):
-        raise ValidationError(
-            {
-                "id_number": ValidationError(
-                    _(
-                        "This identity card number is registered to a person with another "
-                        "name; check the number and the name."
-                    ),
-                    code="id_number_name_mismatch",
-                )
-            }
-        )
-    return person
-
-
-@transaction.atomic
-def _add_person(actor: Any, entity: Entity, data: dict[str, Any]) -> tuple[EntityPerson, bool]:
-    """Register the person (unless already registered) and link them: all or nothing.
-
-    Returns the link and whether the person was registered now. The person lives in the
-    entity's region; the actor's most local department there owns their personal data.
-    """
-    person = _registered_person(actor, data["id_number"], data["name"])
-    created = person is None
-    if person is None:
-        person = services.create_person(
-            actor=actor,
-            name=data["name"],
-            region_code=entity.region_id,
-            id_number=data["id_number"],
-            phone=data["phone"],
-            qualification=data["qualification"],
-            certificate_number=data["certificate_number"],
-        )
-    link = services.link_person(
-        actor=actor,
-        entity=entity,
-        person=person,
-        role=data["role"],
-        started_on=data["started_on"],
-    )
-    return link, created
-
-
 def entity_person_add(request: HttpRequest, public_id: str) -> HttpResponse:
     """Register a person and give them a role at entity ``public_id`` in one step.
 
@@ -157,7 +96,9 @@ def entity_person_add(request: HttpRequest, public_id: str) -> HttpResponse:
         return _form_page(request, entity, form, "person")
     if form.is_valid():
         try:
-            link, created = _add_person(request.user, entity, form.cleaned_data)
+            link, created = services.add_person_to_entity(
+                actor=request.user, entity=entity, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
