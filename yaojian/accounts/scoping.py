@@ -22,7 +22,7 @@ from typing import Any, ClassVar, TypeVar
 from django.db import models
 from django.db.models import Q
 
-from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.codes import subtree_prefix, subtree_q
 
 _M = TypeVar("_M", bound=models.Model)
 _CACHE_ATTR = "_yaojian_scope"
@@ -138,7 +138,7 @@ def jurisdiction_q(user: Any, region_field: str, permission: str | None = None) 
         return Q()
     q = Q(pk__in=[])
     for prefix in sorted({m.prefix for m in scope.members_with(permission)}):
-        q |= Q(**{f"{region_field}__code__startswith": prefix})
+        q |= subtree_q(region_field, prefix)
     return q
 
 
@@ -162,7 +162,7 @@ def scope_q(
     for member in scope.members_with(permission):
         part = Q()
         if region_field is not None:
-            part &= Q(**{f"{region_field}__code__startswith": member.prefix})
+            part &= subtree_q(region_field, member.prefix)
         if department_field is not None:
             owners = {member.department_id}
             if permission is None:

@@ -8,18 +8,15 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from yaojian.core.pagination import CappedCountPagination, StandardPagination
+
+__all__ = ["BulkCursorPagination", "CappedCountPagination", "StandardPagination"]
+
 _Row = TypeVar("_Row")
-
-
-class StandardPagination(PageNumberPagination):
-    """``?page=N&page_size=M`` (at most 500 a page)."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class BulkCursorPagination(CursorPagination):

@@ -99,6 +99,11 @@ class Entity(PublicIdModel, TimeStampedModel):
             models.Index(fields=["region", "kind"], name="registry_entity_region_kind"),
             # The partners' bulk walk (api: entities/bulk/) pages by (created_at, id).
             models.Index(fields=["created_at", "id"], name="registry_entity_created_id"),
+            # Search pages are ordered by (name, id): a page of a broad search is read in
+            # index order instead of sorting every match (docs/benchmarks.md).
+            models.Index(fields=["name", "id"], name="registry_entity_name_id"),
+            # A county's list in name order (county scoping compares the code exactly).
+            models.Index(fields=["region", "name", "id"], name="registry_entity_region_name"),
         ]
 
     def __str__(self) -> str:

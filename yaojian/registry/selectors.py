@@ -34,7 +34,7 @@ from yaojian.registry.models import (
     Product,
 )
 from yaojian.territory.choices import RegionLevel
-from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.codes import subtree_q
 from yaojian.territory.models import Region
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
@@ -124,7 +124,7 @@ def filter_entities(
                 condition |= Q(pk__in=holders)
         queryset = queryset.filter(condition)
     if region:
-        queryset = queryset.filter(region__code__startswith=subtree_prefix(region))
+        queryset = queryset.filter(subtree_q("region", region))
     if kind:
         queryset = queryset.filter(kind=kind)
     if licence_status:

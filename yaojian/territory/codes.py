@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 _CODE = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")
@@ -38,3 +39,15 @@ def subtree_prefix(code: str) -> str:
     if code.endswith("00"):
         return code[:4]
     return code
+
+
+def subtree_q(region_field: str, code_or_prefix: str) -> Q:
+    """Rows whose ``region_field`` (a FK to Region) lies in the subtree of a code or prefix.
+
+    A county (6 significant digits) is compared exactly, so that indexes starting with the
+    region also serve the order of a county's list; larger regions use a prefix range.
+    """
+    prefix = subtree_prefix(code_or_prefix.ljust(6, "0"))
+    if len(prefix) == 6:
+        return Q(**{f"{region_field}__code": prefix})
+    return Q(**{f"{region_field}__code__startswith": prefix})

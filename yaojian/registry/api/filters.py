@@ -15,7 +15,7 @@ from yaojian.registry.choices import EntityStatus, EthnicMedicine, LicenceKind, 
 from yaojian.registry.filtersets import EntityFilterSet, ProductFilterSet
 from yaojian.registry.identifiers import normalise_identifier
 from yaojian.registry.models import EntityPerson, Licence, Person, Product
-from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.codes import subtree_q
 
 region_code_validator = RegexValidator(
     r"^\d{6}$", _("Enter an administrative division code of 6 digits.")
@@ -115,4 +115,4 @@ class PersonFilter(filters.FilterSet):
         return queryset.filter(Exists(links))
 
     def filter_region(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
-        return queryset.filter(region__code__startswith=subtree_prefix(value))
+        return queryset.filter(subtree_q("region", value))

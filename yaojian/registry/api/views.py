@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from yaojian.core.pagination import CappedCountPagination
 from yaojian.registry import selectors, services
 from yaojian.registry.api.filters import EntityFilter, LicenceFilter, PersonFilter, ProductFilter
 from yaojian.registry.api.serializers import (
@@ -102,6 +103,7 @@ class EntityViewSet(mixins.RetrieveModelMixin, EntityListViewSet):
     """
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    pagination_class = CappedCountPagination
 
     @extend_schema(request=EntityCreateSerializer, responses={201: EntitySerializer, **ERRORS})
     def create(self, request: Request) -> Response:

@@ -89,7 +89,8 @@ class ProductFactory(factory.django.DjangoModelFactory):
     kind = ProductKind.DRUG
     name = factory.Sequence(lambda n: f"测试片{n}")
     generic_name = factory.LazyAttribute(lambda o: o.name)
-    approval_number = factory.Sequence(lambda n: f"国药准字Z5402{n:04d}")
+    # Qinghai legacy numbers: tests spell Tibetan ones (Z5402…) literally, so no collision.
+    approval_number = factory.Sequence(lambda n: f"国药准字Z6302{n:04d}")
     approval_scheme = "legacy_2002"
     category = "Z"
     dosage_form = "片剂"

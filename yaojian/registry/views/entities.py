@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission, has_permission_in_region
 from yaojian.core.htmx import is_partial, template_for
+from yaojian.core.pagination import CappedCountPaginator
 from yaojian.registry import exports, selectors, services
 from yaojian.registry.filtersets import EntityFilterSet
 from yaojian.registry.forms import (
@@ -35,7 +35,7 @@ def _list_context(request: HttpRequest, data: Any) -> dict[str, Any]:
         data, queryset=selectors.search_entities(request.user), request=request
     )
     entities = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "filterset": filterset,
         "form": filterset.form,

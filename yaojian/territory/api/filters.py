@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from yaojian.territory.choices import RegionLevel
-from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.codes import subtree_q
 from yaojian.territory.models import GridCell, Region
 
 region_code_validator = RegexValidator(
@@ -74,4 +74,4 @@ class GridCellFilter(filters.FilterSet):
     def filter_region(
         self, queryset: QuerySet[GridCell], name: str, value: str
     ) -> QuerySet[GridCell]:
-        return queryset.filter(region__code__startswith=subtree_prefix(value))
+        return queryset.filter(subtree_q("region", value))
