@@ -57,6 +57,15 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language (a request may leave another active)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @pytest.fixture
 def user_in_department(db: Any, regions: None) -> Callable[..., Any]:
     """Make a user with one membership: ``user_in_department(role=..., region=..., kind=...)``."""

@@ -159,6 +159,10 @@ class Licence(PublicIdModel, TimeStampedModel):
         verbose_name = _("licence")
         verbose_name_plural = _("licences")
         ordering = ["entity_id", "kind", "number"]
+        indexes = [
+            # Searching by a licence number does not know its kind (docs/benchmarks.md).
+            models.Index(fields=["number"], name="registry_licence_number"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "number"], name="registry_licence_kind_number_unique"
