@@ -65,4 +65,4 @@ def test_api_flags_a_capped_count(api_client_for, regions, user_in_department, m
     monkeypatch.setattr(CappedCountPaginator, "count_cap", 10)
     body = api_client_for(user).get("/api/v1/entities/").json()
     assert (body["count"], body["count_is_capped"]) == (5, False)
-    assert pagination.SEARCH_COUNT_CAP == 10_000
+    assert pagination.SEARCH_COUNT_CAP == 1_000
