@@ -66,3 +66,22 @@ def test_api_flags_a_capped_count(api_client_for, regions, user_in_department, m
     body = api_client_for(user).get("/api/v1/entities/").json()
     assert (body["count"], body["count_is_capped"]) == (5, False)
     assert pagination.SEARCH_COUNT_CAP == 1_000
+
+
+def test_pages_under_the_cap_are_read_by_id_in_list_order(regions, user_in_department):
+    user = user_in_department()
+    _entities(7, user.memberships.get().department)
+    queryset = Entity.objects.order_by("-name")
+    paginator = CappedCountPaginator(queryset, 3, count_cap=10)
+    names = [e.name for n in paginator.page_range for e in paginator.page(n).object_list]
+    assert names == [e.name for e in queryset]
+    assert [len(paginator.page(n).object_list) for n in paginator.page_range] == [3, 3, 1]
+
+
+def test_pages_over_the_cap_keep_list_order(regions, user_in_department):
+    user = user_in_department()
+    _entities(7, user.memberships.get().department)
+    queryset = Entity.objects.order_by("-name")
+    paginator = CappedCountPaginator(queryset, 3, count_cap=4)
+    assert paginator.count_is_capped
+    assert [e.name for e in paginator.page(1).object_list] == [e.name for e in queryset[:3]]
