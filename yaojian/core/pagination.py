@@ -86,6 +86,8 @@ class CappedCountPagination(StandardPagination):
     """
 
     django_paginator_class = CappedCountPaginator
+    # Search results: 25 a page, like the search page (``page_size`` asks for more).
+    page_size = 25
 
     def get_paginated_response(self, data: Any) -> Response:
         paginator: Any = self.page.paginator  # type: ignore[union-attr]
