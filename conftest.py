@@ -30,6 +30,15 @@ def _ensure_regions() -> None:
 
     if not Region.objects.filter(code="540102").exists():
         load_regions(actor=None)
+    _ensure_calendar()
+
+
+def _ensure_calendar() -> None:
+    from yaojian.clocks.models import CalendarYear
+    from yaojian.clocks.reference import load_reference_calendar
+
+    if not CalendarYear.objects.exists():
+        load_reference_calendar()
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +64,16 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     }
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar() -> Any:
+    """Each test reads the holiday calendar from its own database."""
+    from yaojian.clocks.calendar import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
 
 
 class ShareKind(models.TextChoices):

@@ -59,6 +59,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Apps above accounts (exchange, notices, enforcement …) add their own rows to the matrix from
+# their ``AppConfig.ready()`` with :func:`grant_to_roles`, keeping each app's permissions in
+# its own ``permissions.py`` (ADR 0008). ``manage.py role_matrix`` prints the whole matrix.
+_EXTRA: dict[str, set[str]] = {}
+
+
+def grant_to_roles(matrix: dict[str, frozenset[str] | set[str]]) -> None:
+    """Add an app's permissions to the roles (idempotent; called from ``AppConfig.ready``)."""
+    for role, permissions in matrix.items():
+        if role not in Role.values:
+            raise ValueError(f"unknown role {role!r}")
+        _EXTRA.setdefault(role, set()).update(permissions)
+
+
 def permissions_for_role(role: str) -> frozenset[str]:
     """The permissions a role grants (empty for an unknown role)."""
-    return ROLE_PERMISSIONS.get(role, frozenset())
+    return ROLE_PERMISSIONS.get(role, frozenset()) | frozenset(_EXTRA.get(role, ()))
+
+
+def role_matrix() -> dict[str, frozenset[str]]:
+    """Every role with every permission it grants, core and app-contributed."""
+    return {role: permissions_for_role(role) for role in Role.values}

@@ -6,6 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from yaojian.accounts.api.views import DepartmentViewSet, MeView
 from yaojian.api.views import EntityBulkViewSet, NotFoundView, RedocView
+from yaojian.clocks.api import routes as clocks_routes
+from yaojian.documents.api import routes as documents_routes
+from yaojian.enforcement.api import routes as enforcement_routes
+from yaojian.exchange.api import routes as exchange_routes
+from yaojian.linkage.api import routes as linkage_routes
+from yaojian.notices.api import routes as notices_routes
+from yaojian.portal.api import routes as portal_routes
 from yaojian.registry.api.views import (
     EntityViewSet,
     LicenceViewSet,
@@ -13,6 +20,7 @@ from yaojian.registry.api.views import (
     ProductViewSet,
 )
 from yaojian.territory.api.views import GridCellViewSet, RegionViewSet
+from yaojian.webhooks.api import routes as webhooks_routes
 
 router = DefaultRouter()
 router.register("departments", DepartmentViewSet, basename="department")
@@ -25,8 +33,23 @@ router.register("licences", LicenceViewSet, basename="licence")
 router.register("products", ProductViewSet, basename="product")
 router.register("persons", PersonViewSet, basename="person")
 
+# Each domain app registers its own viewsets and extra paths (its api/routes.py).
+APP_ROUTES = (
+    clocks_routes,
+    webhooks_routes,
+    documents_routes,
+    linkage_routes,
+    notices_routes,
+    exchange_routes,
+    enforcement_routes,
+    portal_routes,
+)
+for routes in APP_ROUTES:
+    routes.register(router)
+
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="me"),
+    *(path("v1/", include(routes.urlpatterns)) for routes in APP_ROUTES),
     path("v1/", include(router.urls)),
     # Any other /api/v1/…/ path answers the API's JSON 404, not the HTML page.
     re_path(r"^v1/.*/$", NotFoundView.as_view(), name="api-not-found"),

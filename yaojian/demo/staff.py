@@ -61,6 +61,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("inspector2", Role.INSPECTOR, "SAMR", "unit2"),
     DemoAccount("caseofficer", Role.CASE_OFFICER, "SAMR", "unit1"),
     DemoAccount("head", Role.DEPARTMENT_HEAD, "SAMR", "unit1"),
+    DemoAccount("reviewer", Role.LEGAL_REVIEWER, "SAMR", "unit1"),
     DemoAccount("health", Role.INSPECTOR, "HC", "unit1"),
     DemoAccount("insurance", Role.INSPECTOR, "NHSA", "capital"),
     DemoAccount("police", Role.CASE_OFFICER, "PSB", "capital"),

@@ -220,6 +220,7 @@ def test_fixed_demo_accounts(seed):
         "inspector2": ("SAMR-540202", Role.INSPECTOR),
         "caseofficer": ("SAMR-540102", Role.CASE_OFFICER),
         "head": ("SAMR-540102", Role.DEPARTMENT_HEAD),
+        "reviewer": ("SAMR-540102", Role.LEGAL_REVIEWER),
         "leader": ("MPA-540000", Role.LEADER),
         "auditor": ("MPA-540000", Role.AUDITOR),
         "health": ("HC-540102", Role.INSPECTOR),

@@ -25,6 +25,7 @@ from yaojian.registry.forms import (
     PersonLinkEndForm,
     ProductLinkForm,
 )
+from yaojian.registry.panels import panels_for
 from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors, history_rows
 
 PAGE_SIZE = 25
@@ -96,6 +97,7 @@ def profile_context(request: HttpRequest, entity: Any, **forms: Any) -> dict[str
         "person_add_form": forms.get("person_add_form") or PersonAddForm(auto_id="id_person_%s"),
         "person_notice": forms.get("person_notice"),
         "persons_errors": failed_end[1].non_field_errors() if stale_end else None,
+        "panels": panels_for(entity),
     }
 
 

@@ -1,0 +1,1 @@
+"""Working-day clocks: the holiday calendar and deadline arithmetic."""

@@ -1,0 +1,1 @@
+"""Cases from clue to closure: legal clocks, joint tasks, assistance requests, decisions, penalties, criminal referrals."""

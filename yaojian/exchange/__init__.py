@@ -1,0 +1,1 @@
+"""Department data sources, templates, imports with rejected rows, provenance, data-quality alerts."""

@@ -1,0 +1,1 @@
+"""Probabilistic record linkage (Splink on DuckDB) with Chinese normalisation; review queue."""

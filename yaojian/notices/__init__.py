@@ -1,0 +1,1 @@
+"""Problems pushed between departments: routing rules, inboxes with clocks, escalation, answers."""

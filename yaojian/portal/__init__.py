@@ -1,0 +1,1 @@
+"""The public site: published penalty information and typical cases, no login."""

@@ -1,0 +1,1 @@
+"""Outbound webhooks to departments' own systems: signed, retried, logged, replayable."""
