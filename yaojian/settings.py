@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "yaojian.notices",
     "yaojian.exchange",
     "yaojian.enforcement",
+    "yaojian.referrals",
     "yaojian.portal",
     "yaojian.demo",
     "yaojian.api",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("notices/", include("yaojian.notices.urls")),
     path("exchange/", include("yaojian.exchange.urls")),
     path("enforcement/", include("yaojian.enforcement.urls")),
+    path("referrals/", include("yaojian.referrals.urls")),
     path("public/", include("yaojian.portal.urls")),
     path("api/", include("yaojian.api.urls")),
     path("admin/", admin.site.urls),

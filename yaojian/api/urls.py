@@ -13,6 +13,7 @@ from yaojian.exchange.api import routes as exchange_routes
 from yaojian.linkage.api import routes as linkage_routes
 from yaojian.notices.api import routes as notices_routes
 from yaojian.portal.api import routes as portal_routes
+from yaojian.referrals.api import routes as referrals_routes
 from yaojian.registry.api.views import (
     EntityViewSet,
     LicenceViewSet,
@@ -42,6 +43,7 @@ APP_ROUTES = (
     notices_routes,
     exchange_routes,
     enforcement_routes,
+    referrals_routes,
     portal_routes,
 )
 for routes in APP_ROUTES:

@@ -1,0 +1,7 @@
+"""URLs of the referrals app."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "referrals"
+
+urlpatterns: list[URLPattern | URLResolver] = []
