@@ -1,0 +1,60 @@
+"""Which of a user's departments may act on cases: the scoping rules of enforcement.
+
+* A case belongs to its lead department; participating departments see its header, their
+  own tasks and the documents shared with them.
+* Members of police departments (``public_security``) see nothing of cases here: the
+  referrals app shows them what was transferred to them.
+* Superusers (the system) see everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yaojian.accounts.choices import DepartmentKind
+from yaojian.accounts.scoping import scope_for
+
+_CACHE_ATTR = "_yaojian_enforcement_departments"
+
+ALL = None  # sentinel meaning "every department" (superuser)
+
+
+def departments_with(user: Any, permission: str) -> frozenset[int] | None:
+    """Ids of the user's non-police departments whose role grants ``permission``.
+
+    ``None`` means every department (a superuser).
+    """
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return ALL
+    cache: dict[str, frozenset[int]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        if user is not None and getattr(user, "is_authenticated", False):
+            setattr(user, _CACHE_ATTR, cache)
+    if permission in cache:
+        return cache[permission]
+    from yaojian.accounts.models import Department
+
+    ids = {m.department_id for m in scope.members_with(permission)}
+    if ids:
+        ids = set(
+            Department.objects.filter(pk__in=ids)
+            .exclude(kind=DepartmentKind.PUBLIC_SECURITY)
+            .values_list("pk", flat=True)
+        )
+    result = frozenset(ids)
+    cache[permission] = result
+    return result
+
+
+def forget(user: Any) -> None:
+    """Drop the cached departments (tests change memberships)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def acts_for(user: Any, permission: str, department_id: int) -> bool:
+    """True if the user holds ``permission`` in department ``department_id``."""
+    ids = departments_with(user, permission)
+    return ids is ALL or department_id in ids
