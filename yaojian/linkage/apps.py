@@ -6,3 +6,9 @@ class LinkageConfig(AppConfig):
     name = "yaojian.linkage"
     label = "linkage"
     verbose_name = _("Entity linkage")
+
+    def ready(self) -> None:
+        from yaojian.accounts.roles import grant_to_roles
+        from yaojian.linkage.permissions import PERMISSIONS
+
+        grant_to_roles(dict(PERMISSIONS))
