@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,13 @@ class ClocksConfig(AppConfig):
     name = "yaojian.clocks"
     label = "clocks"
     verbose_name = _("Clocks")
+
+    def ready(self) -> None:
+        from yaojian.accounts.roles import grant_to_roles
+        from yaojian.clocks import checks  # noqa: F401 - registers the system check
+        from yaojian.clocks.permissions import ROLE_PERMISSIONS
+        from yaojian.clocks.schedule import register_periodic
+        from yaojian.jobs.tasks import fail_stale_jobs_task
+
+        grant_to_roles(dict(ROLE_PERMISSIONS))
+        register_periodic("jobs.fail_stale_jobs", fail_stale_jobs_task, every=timedelta(minutes=10))

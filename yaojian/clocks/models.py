@@ -55,3 +55,22 @@ class CalendarDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.kind}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task (clocks.schedule) was last enqueued: one row per task name.
+
+    Schedulers claim a tick with a conditional UPDATE on this row, so several scheduler
+    processes never enqueue the same tick twice.
+    """
+
+    name = models.CharField(_("name"), max_length=200, primary_key=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+
+    def __str__(self) -> str:
+        return self.name
