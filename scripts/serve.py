@@ -1,4 +1,5 @@
-"""Serve Yaojian: the web server (gunicorn) and the background worker, stopped together.
+"""Serve Yaojian: the web server (gunicorn), the background worker and the periodic
+scheduler, stopped together.
 
 Used by ``make run``. Honours HOST, PORT, WEB_WORKERS and WEB_THREADS.
 """
@@ -46,10 +47,12 @@ def main() -> int:
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.5"], cwd=ROOT, env=env
     )
+    scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], cwd=ROOT, env=env)
+    processes = (("web server", web), ("worker", worker), ("scheduler", scheduler))
     shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
     print(f"\n  Yaojian 药监协同 is running: http://{shown_host}:{port}/", flush=True)
     subprocess.call([sys.executable, "manage.py", "demo_accounts"], cwd=ROOT, env=env)
-    print("  Press Ctrl-C to stop the web server and the worker.\n", flush=True)
+    print("  Press Ctrl-C to stop the web server, the worker and the scheduler.\n", flush=True)
 
     stopping = False
 
@@ -61,16 +64,16 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     code = 0
     while not stopping:
-        for name, proc in (("web server", web), ("worker", worker)):
+        for name, proc in processes:
             if proc.poll() is not None:
                 print(f"  The {name} stopped (exit {proc.returncode}); stopping.", flush=True)
                 stopping = True
                 code = proc.returncode or 1
         time.sleep(0.5)
-    for proc in (web, worker):
+    for _, proc in processes:
         if proc.poll() is None:
             proc.terminate()
-    for proc in (web, worker):
+    for _, proc in processes:
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
