@@ -1,0 +1,1 @@
+"""Pages of the notices app (server-rendered, htmx-aware)."""
