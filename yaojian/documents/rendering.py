@@ -1,0 +1,172 @@
+"""Rendering a document's PDF with fpdf2 and an embedded CJK font (pure: bytes in, bytes out).
+
+The same kind, context and ``created_at`` give the same bytes (the creation date is the only
+varying input fpdf2 writes), so a stored document's SHA-256 can be recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import Align, WrapMode, XPos, YPos
+
+from yaojian.documents import formatting
+from yaojian.documents.fonts import find_fonts
+from yaojian.documents.layouts import (
+    HEARING_RIGHT,
+    Addressee,
+    Enumerated,
+    Fixed,
+    Layout,
+    Paragraph,
+    Table,
+    layout_for,
+)
+
+FONT = "cjk"
+BODY_SIZE = 12
+TITLE_SIZE = 20
+LINE = 7.5
+INDENT = "　　"  # two full-width spaces open a paragraph in Chinese documents
+
+
+class _Blanks(dict[str, str]):
+    """format_map helper: a missing key prints a blank line."""
+
+    def __missing__(self, key: str) -> str:
+        return formatting.BLANK
+
+
+class _DocumentPDF(FPDF):
+    number = ""
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font(FONT, size=9)
+        self.cell(0, 8, f"{self.number}    第 {self.page_no()} 页 共 {{nb}} 页", align=Align.C)
+
+
+def render_pdf(kind: str, context: Mapping[str, Any], *, created_at: dt.datetime) -> bytes:
+    """The PDF of ``kind`` filled from ``context`` (unknown kind: ``KeyError``)."""
+    layout = layout_for(kind)
+    regular, bold = find_fonts()
+    pdf = _DocumentPDF(format="A4")
+    pdf.number = str(context.get("number") or "")
+    pdf.set_creation_date(created_at)
+    pdf.set_producer("Yaojian")
+    pdf.set_title(layout.title)
+    pdf.set_margins(25, 25, 25)
+    pdf.set_auto_page_break(auto=True, margin=22)
+    pdf.add_font(FONT, "", str(regular.path), collection_font_number=regular.index)
+    pdf.add_font(FONT, "B", str(bold.path), collection_font_number=bold.index)
+    pdf.add_page()
+    _heading(pdf, layout, context)
+    values = _Blanks({key: formatting.text(value) for key, value in context.items()})
+    values.setdefault("statement_days", "5")
+    for block in layout.blocks:
+        _block(pdf, block, context, values)
+    _seal(pdf, layout, context)
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, layout: Layout, context: Mapping[str, Any]) -> None:
+    department = str(context.get("department_name") or "")
+    if department:
+        pdf.set_font(FONT, "B", TITLE_SIZE - 2)
+        pdf.multi_cell(0, 11, department, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "B", TITLE_SIZE)
+    pdf.multi_cell(0, 12, layout.title, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", BODY_SIZE)
+    number = context.get("number")
+    pdf.cell(
+        0,
+        LINE + 2,
+        formatting.text(number) if not formatting.is_blank(number) else "〔    〕    号",
+        align=Align.R,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(2)
+
+
+def _block(pdf: FPDF, block: Any, context: Mapping[str, Any], values: _Blanks) -> None:
+    pdf.set_font(FONT, "", BODY_SIZE)
+    if isinstance(block, Addressee):
+        pdf.multi_cell(
+            0,
+            LINE,
+            f"{values[block.key]}：",
+            wrapmode=WrapMode.CHAR,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+    elif isinstance(block, Table):
+        _table(pdf, block, values)
+    elif isinstance(block, Fixed):
+        _paragraph(pdf, INDENT + block.text.format_map(values))
+    elif isinstance(block, Paragraph):
+        value = context.get(block.key)
+        if formatting.is_blank(value) and block.default:
+            body = block.default.format_map(values)
+        else:
+            body = values[block.key]
+        if block.lead:
+            pdf.set_font(FONT, "B", BODY_SIZE)
+            pdf.multi_cell(0, LINE, block.lead, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_font(FONT, "", BODY_SIZE)
+        _paragraph(pdf, INDENT + body)
+        if block.key == "rights" and context.get("hearing_right"):
+            _paragraph(pdf, INDENT + HEARING_RIGHT)
+    elif isinstance(block, Enumerated):
+        pdf.set_font(FONT, "B", BODY_SIZE)
+        pdf.multi_cell(0, LINE, block.lead, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", BODY_SIZE)
+        items = context.get(block.key)
+        if isinstance(items, str):
+            items = [items] if items.strip() else []
+        entries = [str(item) for item in items or [] if not formatting.is_blank(item)]
+        for position, item in enumerate(entries or [formatting.BLANK], start=1):
+            _paragraph(pdf, f"{INDENT}{position}. {item}")
+    pdf.ln(1.5)
+
+
+def _paragraph(pdf: FPDF, text: str) -> None:
+    pdf.multi_cell(
+        0,
+        LINE,
+        text,
+        wrapmode=WrapMode.CHAR,
+        align=Align.L,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+
+
+def _table(pdf: FPDF, block: Table, values: _Blanks) -> None:
+    with pdf.table(
+        col_widths=(46, 114),
+        first_row_as_headings=False,
+        text_align=(Align.C, Align.L),
+        line_height=LINE,
+        wrapmode=WrapMode.CHAR,
+        padding=1.5,
+    ) as table:
+        for label, key in block.rows:
+            row = table.row()
+            row.cell(label)
+            row.cell(values[key])
+    pdf.ln(3)
+
+
+def _seal(pdf: FPDF, layout: Layout, context: Mapping[str, Any]) -> None:
+    date = context.get(layout.date_key) or context.get("date")
+    department = str(context.get("department_name") or formatting.BLANK)
+    if pdf.will_page_break(LINE * 5):
+        pdf.add_page()
+    pdf.ln(LINE * 1.5)
+    pdf.set_font(FONT, "", BODY_SIZE + 1)
+    for line in (department, layout.seal_label, formatting.chinese_date(date)):
+        pdf.cell(0, LINE + 1, line, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
