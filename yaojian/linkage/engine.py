@@ -1,93 +1,421 @@
-"""The linkage engine (first version: exact match on the normalised name)."""
+"""The linkage engine: a Splink (DuckDB) model over Chinese-normalised fields.
+
+Records are normalised in Python (``yaojian.linkage.normalise``) into the columns the model
+compares; Splink blocks on normalised keys, scores every candidate pair with the m/u
+probabilities shipped in ``model.json`` (estimated once on generated data by
+``yaojian.linkage.training``; nothing is trained at request time) and answers match weights
+per comparison, which are the explanation shown to reviewers.
+
+The prior (the chance that two random records match) is set per run to ``1 / max(n_left,
+n_right)``: each record has at most one counterpart in the other list.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import logging
+import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from yaojian.linkage.normalise import normalise_code, normalise_name
+from yaojian.linkage.normalise import (
+    bigrams,
+    normalise_address,
+    normalise_code,
+    normalise_name,
+    normalise_person,
+    pinyin,
+    road_and_number,
+)
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from yaojian.linkage.matching import LinkRecord, Match, Pair
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+DEFAULT_AUTO_THRESHOLD = 0.95
+DEFAULT_REVIEW_THRESHOLD = 0.5
+
+COLUMNS = (
+    "unique_id",
+    "name_core",
+    "name_branch",
+    "name_pinyin",
+    "name_bigrams",
+    "address",
+    "address_road",
+    "address_bigrams",
+    "region",
+    "city",
+    "province",
+    "credit_code",
+    "legal_rep",
+    "legal_rep_pinyin",
+    "licence",
+)
+LIST_COLUMNS = frozenset({"name_bigrams", "address_bigrams"})
+
+# Comparison output names → label for explanations (stable identifiers; translated in views).
+COMPARISONS = (
+    "name",
+    "branch",
+    "address",
+    "region",
+    "credit_code",
+    "legal_representative",
+    "licence",
+)
+
+
+def _dice(column: str) -> str:
+    return (
+        f"2.0 * len(list_intersect({column}_l, {column}_r)) / (len({column}_l) + len({column}_r))"
+    )
+
+
+def comparisons() -> list[dict[str, Any]]:
+    """The comparisons (Splink dicts; m/u probabilities come from ``model.json``)."""
+
+    def null(column: str) -> dict[str, Any]:
+        return {
+            "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+            "label_for_charts": "null",
+            "is_null_level": True,
+        }
+
+    def level(sql: str, label: str) -> dict[str, Any]:
+        return {"sql_condition": sql, "label_for_charts": label}
+
+    def otherwise() -> dict[str, Any]:
+        return {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+    return [
+        {
+            "output_column_name": "name",
+            "comparison_description": "name",
+            "comparison_levels": [
+                null("name_core"),
+                level('"name_core_l" = "name_core_r"', "exact"),
+                level('"name_pinyin_l" = "name_pinyin_r"', "same pinyin"),
+                level(f"{_dice('name_bigrams')} >= 0.75", "bigrams >= 0.75"),
+                level(f"{_dice('name_bigrams')} >= 0.5", "bigrams >= 0.5"),
+                otherwise(),
+            ],
+        },
+        {
+            "output_column_name": "branch",
+            "comparison_description": "branch",
+            "comparison_levels": [
+                level('"name_branch_l" IS NULL AND "name_branch_r" IS NULL', "no branch"),
+                level('"name_branch_l" = "name_branch_r"', "exact"),
+                level('"name_branch_l" IS NULL OR "name_branch_r" IS NULL', "one side"),
+                level(f"{_dice_text('name_branch')} >= 0.5", "similar"),
+                otherwise(),
+            ],
+        },
+        {
+            "output_column_name": "address",
+            "comparison_description": "address",
+            "comparison_levels": [
+                null("address"),
+                level('"address_l" = "address_r"', "exact"),
+                level('"address_road_l" = "address_road_r"', "same road and number"),
+                level(f"{_dice('address_bigrams')} >= 0.7", "bigrams >= 0.7"),
+                level(f"{_dice('address_bigrams')} >= 0.4", "bigrams >= 0.4"),
+                otherwise(),
+            ],
+        },
+        {
+            "output_column_name": "region",
+            "comparison_description": "region",
+            "comparison_levels": [
+                null("region"),
+                level('"region_l" = "region_r"', "same county"),
+                level('"city_l" = "city_r"', "same city"),
+                level('"province_l" = "province_r"', "same province"),
+                otherwise(),
+            ],
+        },
+        {
+            "output_column_name": "credit_code",
+            "comparison_description": "credit_code",
+            "comparison_levels": [
+                null("credit_code"),
+                level('"credit_code_l" = "credit_code_r"', "exact"),
+                otherwise(),
+            ],
+        },
+        {
+            "output_column_name": "legal_representative",
+            "comparison_description": "legal_representative",
+            "comparison_levels": [
+                null("legal_rep"),
+                level('"legal_rep_l" = "legal_rep_r"', "exact"),
+                level('"legal_rep_pinyin_l" = "legal_rep_pinyin_r"', "same pinyin"),
+                otherwise(),
+            ],
+        },
+        {
+            "output_column_name": "licence",
+            "comparison_description": "licence",
+            "comparison_levels": [
+                null("licence"),
+                level('"licence_l" = "licence_r"', "exact"),
+                otherwise(),
+            ],
+        },
+    ]
+
+
+def _dice_text(column: str) -> str:
+    # Character overlap of two short strings (branch names), via DuckDB's string_split.
+    return (
+        f"2.0 * len(list_intersect(string_split({column}_l, ''), string_split({column}_r, ''))) "
+        f"/ (length({column}_l) + length({column}_r))"
+    )
+
+
+BLOCKING_RULES = (
+    'l."name_core" = r."name_core"',
+    'l."name_pinyin" = r."name_pinyin"',
+    'l."credit_code" = r."credit_code"',
+    'l."licence" = r."licence"',
+    'l."address_road" = r."address_road" AND l."city" = r."city"',
+    'l."address" = r."address"',
+    'l."legal_rep" = r."legal_rep" AND l."city" = r."city"',
+)
+
+
+def settings_dict(prior: float = 1e-4) -> dict[str, Any]:
+    """Splink settings without trained parameters (the training starts from these)."""
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": prior,
+        "comparisons": comparisons(),
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in BLOCKING_RULES
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": True,
+    }
+
+
+@cache
+def trained_settings() -> dict[str, Any]:
+    """The shipped model (``model.json``): settings with m/u probabilities."""
+    return json.loads(MODEL_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def thresholds() -> tuple[float, float]:
     """(auto, review) probability thresholds from settings."""
-    auto = float(getattr(settings, "LINKAGE_AUTO_THRESHOLD", 0.95))
-    review = float(getattr(settings, "LINKAGE_REVIEW_THRESHOLD", 0.5))
-    return auto, review
+    auto = float(getattr(settings, "LINKAGE_AUTO_THRESHOLD", DEFAULT_AUTO_THRESHOLD))
+    review = float(getattr(settings, "LINKAGE_REVIEW_THRESHOLD", DEFAULT_REVIEW_THRESHOLD))
+    return auto, min(review, auto)
 
 
-def _key(record: LinkRecord) -> tuple[str, str]:
+def _none(value: str) -> str | None:
+    return value or None
+
+
+def prepare_row(key: str, record: LinkRecord) -> dict[str, Any]:
+    """The model's columns for one record."""
     name = normalise_name(record.name)
-    return name.core, name.branch
+    address = normalise_address(record.address)
+    region = (record.region_code or "").strip()
+    region = region if len(region) == 6 and region.isdigit() else ""
+    person = normalise_person(record.legal_representative)
+    return {
+        "unique_id": key,
+        "name_core": _none(name.core),
+        "name_branch": _none(name.branch),
+        "name_pinyin": _none(pinyin(name.core)),
+        "name_bigrams": bigrams(name.core) or None,
+        "address": _none(address),
+        "address_road": _none(road_and_number(address)),
+        "address_bigrams": bigrams(address) or None,
+        "region": _none(region),
+        "city": _none(region[:4]),
+        "province": _none(region[:2]),
+        "credit_code": _none(normalise_code(record.credit_code)),
+        "legal_rep": _none(person),
+        "legal_rep_pinyin": _none(pinyin(person)),
+        "licence": _none(normalise_code(record.licence_number)),
+    }
+
+
+def prepare(records: Sequence[LinkRecord], extra: dict[str, list[Any]] | None = None) -> pa.Table:
+    """An Arrow table of the model's columns (keys are the records' positions)."""
+    import pyarrow as pa
+
+    rows = [prepare_row(str(i), record) for i, record in enumerate(records)]
+    data: dict[str, list[Any]] = {column: [row[column] for row in rows] for column in COLUMNS}
+    data.update(extra or {})
+    schema_fields = [
+        pa.field(column, pa.list_(pa.string()) if column in LIST_COLUMNS else pa.string())
+        for column in COLUMNS
+    ]
+    schema_fields += [pa.field(name, pa.int64()) for name in (extra or {})]
+    return pa.table(data, schema=pa.schema(schema_fields))
+
+
+def _prior(n_left: int, n_right: int) -> float:
+    return min(0.5, 1.0 / max(n_left, n_right, 2))
+
+
+def score(
+    left: Sequence[LinkRecord],
+    right: Sequence[LinkRecord],
+    *,
+    threshold: float,
+) -> list[dict[str, Any]]:
+    """Every blocked pair scoring at least ``threshold``, with per-comparison weights.
+
+    Each row: ``left`` and ``right`` (positions), ``probability``, ``match_weight``, the
+    ``mw_<comparison>`` weights, ``best_left`` / ``best_right`` (the pair is the best of its
+    left / right record).
+    """
+    if not left or not right:
+        return []
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    model = dict(trained_settings())
+    model["probability_two_random_records_match"] = _prior(len(left), len(right))
+    model["retain_intermediate_calculation_columns"] = True
+    model["retain_matching_columns"] = False
+    connection = duckdb.connect(":memory:")
+    try:
+        db_api = DuckDBAPI(connection)
+        tables = [
+            db_api.register(prepare(left), table_name="linkage_left"),
+            db_api.register(prepare(right), table_name="linkage_right"),
+        ]
+        linker = Linker(tables, model, validate_settings=False)
+        logging.getLogger("splink").setLevel(logging.WARNING)
+        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        weights = ", ".join(f'"mw_{name}"' for name in COMPARISONS)
+        sql = f"""
+            SELECT
+                CAST(unique_id_l AS BIGINT) AS "left",
+                CAST(unique_id_r AS BIGINT) AS "right",
+                match_probability AS probability,
+                match_weight,
+                {weights},
+                row_number() OVER (PARTITION BY unique_id_l ORDER BY match_weight DESC,
+                    unique_id_r) = 1 AS best_left,
+                row_number() OVER (PARTITION BY unique_id_r ORDER BY match_weight DESC,
+                    unique_id_l) = 1 AS best_right
+            FROM {predictions.physical_name}
+        """  # noqa: S608 - only our own column and table names
+        relation = connection.sql(sql)
+        columns = relation.columns
+        return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+    finally:
+        connection.close()
+
+
+def _explanation(row: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    return tuple((name, round(float(row[f"mw_{name}"]), 3)) for name in COMPARISONS)
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else (50.0 if value > 0 else -50.0)
 
 
 def link_lists(left: Sequence[LinkRecord], right: Sequence[LinkRecord]) -> list[Pair]:
+    """Pairs above the review threshold; ``auto`` only for a mutual best pair above auto."""
     from yaojian.linkage.matching import Band, Pair
 
-    index: dict[tuple[str, str], list[LinkRecord]] = defaultdict(list)
-    for record in right:
-        index[_key(record)].append(record)
+    auto, review = thresholds()
     pairs = []
-    for record in left:
-        for other in index.get(_key(record), []):
-            same_code = bool(record.credit_code) and normalise_code(
-                record.credit_code
-            ) == normalise_code(other.credit_code)
-            probability = 0.999 if same_code else 0.9
-            auto, _review = thresholds()
-            band = Band.AUTO if probability >= auto else Band.REVIEW
-            pairs.append(Pair(record.key, other.key, band, probability, 10.0, (("name", 10.0),)))
+    for row in score(left, right, threshold=review):
+        probability = float(row["probability"])
+        mutual = bool(row["best_left"]) and bool(row["best_right"])
+        band = Band.AUTO if probability >= auto and mutual else Band.REVIEW
+        pairs.append(
+            Pair(
+                left_key=left[row["left"]].key,
+                right_key=right[row["right"]].key,
+                band=band,
+                probability=probability,
+                match_weight=_finite(float(row["match_weight"])),
+                explanation=_explanation(row),
+            )
+        )
+    pairs.sort(key=lambda pair: (pair.left_key, -pair.match_weight))
     return pairs
 
 
-def link_to_registry(records: Sequence[LinkRecord], *, region_prefix: str = "") -> list[Match]:
-    from yaojian.linkage.matching import Band, LinkRecord, Match
-    from yaojian.registry.models import Entity
+def registry_records(region_prefix: str = "") -> tuple[list[int], list[LinkRecord]]:
+    """(pks, records) of the registry's entities, optionally under ``region_prefix``."""
+    from yaojian.linkage.matching import LinkRecord
+    from yaojian.registry.models import Entity, Licence
 
-    entities = Entity.objects.all()
+    entities = Entity.objects.order_by("pk")
     if region_prefix:
         entities = entities.filter(region_id__startswith=region_prefix)
-    right = [
-        LinkRecord(
-            key=str(pk),
-            name=name,
-            address=address,
-            region_code=region,
-            credit_code=code or "",
-            legal_representative=rep,
-        )
-        for pk, name, address, region, code, rep in entities.values_list(
-            "pk",
-            "name",
-            "address",
-            "region_id",
-            "unified_social_credit_code",
-            "legal_representative",
-        )
-    ]
-    best: dict[str, Pair] = {}
-    for pair in link_lists(records, right):
-        if pair.left_key not in best or pair.probability > best[pair.left_key].probability:
-            best[pair.left_key] = pair
-    matches = []
-    for record in records:
-        pair = best.get(record.key)
-        if pair is None:
-            matches.append(Match(record.key, Band.NEW, None, 0.0, 0.0, ()))
-        else:
-            matches.append(
-                Match(
-                    record.key,
-                    pair.band,
-                    int(pair.right_key),
-                    pair.probability,
-                    pair.match_weight,
-                    pair.explanation,
-                )
+    licences: dict[int, str] = {}
+    licence_rows = Licence.objects.order_by("entity_id", "pk").values_list("entity_id", "number")
+    if region_prefix:
+        licence_rows = licence_rows.filter(entity__region_id__startswith=region_prefix)
+    for entity_id, number in licence_rows:
+        licences.setdefault(entity_id, number)
+    pks: list[int] = []
+    records: list[LinkRecord] = []
+    for pk, name, address, region, code, rep in entities.values_list(
+        "pk",
+        "name",
+        "address",
+        "region_id",
+        "unified_social_credit_code",
+        "legal_representative",
+    ).iterator(chunk_size=5000):
+        pks.append(pk)
+        records.append(
+            LinkRecord(
+                key=str(pk),
+                name=name,
+                address=address,
+                region_code=region,
+                credit_code=code or "",
+                legal_representative=rep,
+                licence_number=licences.get(pk, ""),
             )
+        )
+    return pks, records
+
+
+def link_to_registry(records: Sequence[LinkRecord], *, region_prefix: str = "") -> list[Match]:
+    """One Match per record (same order) against the registry's entities."""
+    from yaojian.linkage.matching import Band, Match
+
+    auto, review = thresholds()
+    pks, entities = registry_records(region_prefix)
+    best: dict[int, dict[str, Any]] = {}
+    for row in score(records, entities, threshold=review):
+        if row["best_left"]:
+            best[row["left"]] = row
+    matches = []
+    for position, record in enumerate(records):
+        row = best.get(position)
+        if row is None:
+            matches.append(Match(record.key, Band.NEW, None, 0.0, 0.0, ()))
+            continue
+        probability = float(row["probability"])
+        matches.append(
+            Match(
+                key=record.key,
+                band=Band.AUTO if probability >= auto and row["best_right"] else Band.REVIEW,
+                entity_id=pks[row["right"]],
+                probability=probability,
+                match_weight=_finite(float(row["match_weight"])),
+                explanation=_explanation(row),
+            )
+        )
     return matches
