@@ -1,0 +1,131 @@
+"""Data-quality alerts: contradictions between departments about one entity.
+
+``recompute_alerts(entity_ids)`` runs after each import for the entities it touched: it opens
+an alert (for the departments concerned) when a contradiction appears, updates its details, and
+resolves it when the contradiction has gone. Acknowledged alerts stay acknowledged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from yaojian.exchange.choices import AlertKind, AlertStatus
+from yaojian.exchange.models import DataQualityAlert, FieldProvenance
+from yaojian.registry import names
+from yaojian.registry.choices import EntityKind, LicenceKind, LicenceStatus
+from yaojian.registry.models import Licence
+
+CHUNK = 900
+BUSINESS_LICENCES = frozenset(
+    {
+        LicenceKind.DRUG_MANUFACTURING,
+        LicenceKind.DRUG_DISTRIBUTION,
+        LicenceKind.MEDICAL_PRACTICE,
+        LicenceKind.DEVICE_DISTRIBUTION,
+    }
+)
+ENDED = frozenset({LicenceStatus.REVOKED, LicenceStatus.CANCELLED})
+MEDICAL_KINDS = frozenset({EntityKind.HOSPITAL, EntityKind.CLINIC})
+
+
+def _findings(
+    entity_kind: str, licences: list[Licence], provenance: list[FieldProvenance]
+) -> dict[str, tuple[set[int], dict[str, Any]]]:
+    """{alert kind: (department ids, details)} for one entity."""
+    found: dict[str, tuple[set[int], dict[str, Any]]] = {}
+    insured = [
+        lic
+        for lic in licences
+        if lic.kind == LicenceKind.INSURANCE_AGREEMENT and lic.status == LicenceStatus.VALID
+    ]
+    ended = [lic for lic in licences if lic.kind in BUSINESS_LICENCES and lic.status in ENDED]
+    if insured and ended:
+        found[AlertKind.REVOKED_BUT_INSURED] = (
+            {lic.issued_by_id for lic in insured + ended},
+            {
+                "ended": [f"{lic.number} ({lic.status})" for lic in ended],
+                "agreements": [lic.number for lic in insured],
+            },
+        )
+    practice = [
+        lic
+        for lic in licences
+        if lic.kind == LicenceKind.MEDICAL_PRACTICE and lic.status == LicenceStatus.VALID
+    ]
+    if insured and not practice and entity_kind in MEDICAL_KINDS:
+        found[AlertKind.INSURED_WITHOUT_PRACTICE_LICENCE] = (
+            {lic.issued_by_id for lic in insured},
+            {"agreements": [lic.number for lic in insured]},
+        )
+    for field_name, kind, normalise in (
+        (
+            "legal_representative",
+            AlertKind.LEGAL_REPRESENTATIVE_MISMATCH,
+            lambda v: "".join(v.split()),
+        ),
+        ("name", AlertKind.NAME_MISMATCH, names.search_key),
+    ):
+        claims: dict[str, set[int]] = defaultdict(set)
+        shown: dict[str, str] = {}
+        for prov in provenance:
+            if prov.field_name == field_name and prov.value:
+                key = normalise(prov.value)
+                claims[key].add(prov.department_id)
+                shown[key] = prov.value
+        if len(claims) > 1:
+            departments = set().union(*claims.values())
+            found[kind] = (
+                departments,
+                {"values": sorted(shown.values())},
+            )
+    return found
+
+
+def recompute_alerts(entity_ids: Iterable[int]) -> dict[str, int]:
+    """Open, update or resolve the alerts of these entities; returns counts (opened, resolved)."""
+    ids = sorted(set(entity_ids))
+    counts = {"opened": 0, "resolved": 0}
+    now = timezone.now()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        licences: dict[int, list[Licence]] = defaultdict(list)
+        for lic in Licence.objects.filter(entity_id__in=chunk).select_related("entity"):
+            licences[lic.entity_id].append(lic)
+        provenance: dict[int, list[FieldProvenance]] = defaultdict(list)
+        for prov in FieldProvenance.objects.filter(
+            entity_id__in=chunk, field_name__in=("name", "legal_representative")
+        ):
+            provenance[prov.entity_id].append(prov)
+        open_alerts: dict[tuple[int, str], DataQualityAlert] = {
+            (a.entity_id, a.kind): a
+            for a in DataQualityAlert.objects.filter(entity_id__in=chunk).exclude(
+                status=AlertStatus.RESOLVED
+            )
+        }
+        kinds = {lic.entity_id: lic.entity.kind for lics in licences.values() for lic in lics}
+        for entity_id in chunk:
+            findings = _findings(
+                kinds.get(entity_id, ""), licences.get(entity_id, []), provenance.get(entity_id, [])
+            )
+            for kind, (departments, details) in findings.items():
+                alert = open_alerts.pop((entity_id, kind), None)
+                if alert is None:
+                    alert = DataQualityAlert.objects.create(
+                        entity_id=entity_id, kind=kind, details=details, detected_at=now
+                    )
+                    counts["opened"] += 1
+                elif alert.details != details:
+                    alert.details = details
+                    alert.save(update_fields=["details", "updated_at"])
+                alert.departments.add(*sorted(departments))
+            for alert in open_alerts.values():
+                if alert.entity_id == entity_id:
+                    alert.status = AlertStatus.RESOLVED
+                    alert.closed_at = now
+                    alert.save(update_fields=["status", "closed_at", "updated_at"])
+                    counts["resolved"] += 1
+    return counts

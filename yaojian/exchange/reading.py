@@ -1,0 +1,309 @@
+"""Reading an uploaded file into rows: encoding detection, XLSX and CSV, header checks.
+
+Anything that makes the whole file unusable raises :class:`UnreadableFileError` (a
+``ValidationError`` with a clear message); nothing is applied from such a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.exchange.sources import columns_for, header_index, normalise_header
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+UTF8_BOM = b"\xef\xbb\xbf"
+_MERGE_REF = re.compile(rb'<mergeCell[^>]*ref="[A-Z]+(\d+):[A-Z]+(\d+)"')
+
+
+class UnreadableFileError(ValidationError):
+    """The file as a whole cannot be used (empty, garbage, wrong headers, mixed encodings …)."""
+
+
+def max_upload_bytes() -> int:
+    """The size limit for one file (``EXCHANGE_MAX_UPLOAD_BYTES``, default 50 MB)."""
+    return int(getattr(settings, "EXCHANGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass
+class ParsedFile:
+    """A readable file: its encoding, the column keys in file order and its data rows."""
+
+    encoding: str
+    keys: list[str | None]
+    headers: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]] = field(repr=False)
+    estimated_rows: int = 0
+
+
+def check_size(size: int) -> None:
+    """Refuse empty files and files over the limit."""
+    if size == 0:
+        raise UnreadableFileError(_("The file is empty."), code="empty_file")
+    limit = max_upload_bytes()
+    if size > limit:
+        raise UnreadableFileError(
+            _("The file is larger than %(limit)s MB; split it into smaller files."),
+            code="file_too_large",
+            params={"limit": limit // (1024 * 1024)},
+        )
+
+
+def parse(kind: str, data: bytes) -> ParsedFile:
+    """Open ``data`` (XLSX or CSV, detected from the content) for source ``kind``.
+
+    The header is checked here; rows are read lazily by iterating ``rows``.
+    """
+    check_size(len(data))
+    if data.startswith(XLSX_MAGIC):
+        return _parse_xlsx(kind, data)
+    return _parse_csv(kind, data)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): a BOM means UTF-8; else strict UTF-8; else GB18030.
+
+    Mixed encodings (some lines UTF-8, some GBK) and undecodable bytes are refused.
+    """
+    if b"\x00" in data[:65536]:
+        raise UnreadableFileError(
+            _("The file cannot be read: it is neither a spreadsheet (XLSX) nor a text (CSV) file."),
+            code="unreadable",
+        )
+    if data.startswith(UTF8_BOM):
+        try:
+            return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _mixed(data, exc.start) from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc.start
+    _refuse_mixed_lines(data)
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise _mixed(data, utf8_error) from exc
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _mixed(data: bytes, offset: int) -> UnreadableFileError:
+    return UnreadableFileError(
+        _(
+            "The file cannot be read: line %(line)s is not in the file's encoding. Save the "
+            "whole file as UTF-8 or GB18030 (GBK) and upload it again."
+        ),
+        code="mixed_encoding",
+        params={"line": _line_of(data, offset)},
+    )
+
+
+def _refuse_mixed_lines(data: bytes) -> None:
+    """Refuse a file in which some lines are (non-ASCII) UTF-8 and others are not UTF-8."""
+    utf8_line = other_line = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            raise UnreadableFileError(
+                _(
+                    "The file mixes encodings: line %(utf8)s is UTF-8 but line %(other)s is "
+                    "not. Save the whole file in one encoding and upload it again."
+                ),
+                code="mixed_encoding",
+                params={"utf8": utf8_line, "other": other_line},
+            )
+
+
+def _parse_csv(kind: str, data: bytes) -> ParsedFile:
+    text, encoding = decode(data)
+    if not text.strip():
+        raise UnreadableFileError(_("The file is empty."), code="empty_file")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        header = next(reader)
+    except csv.Error as exc:
+        raise UnreadableFileError(
+            _("The file cannot be read as CSV: %(error)s"),
+            code="unreadable",
+            params={"error": str(exc)},
+        ) from exc
+    keys = check_header(kind, header)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        previous_end = reader.line_num
+        try:
+            for values in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                row = _row(keys, values)
+                if row is not None:
+                    yield start, row
+        except csv.Error as exc:
+            raise UnreadableFileError(
+                _("The file cannot be read as CSV after line %(line)s: %(error)s"),
+                code="unreadable",
+                params={"line": previous_end, "error": str(exc)},
+            ) from exc
+
+    return ParsedFile(
+        encoding=encoding,
+        keys=keys,
+        headers=[str(h) for h in header],
+        rows=rows(),
+        estimated_rows=max(text.count("\n") - 1, 1),
+    )
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+
+def _parse_xlsx(kind: str, data: bytes) -> ParsedFile:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        path = getattr(sheet, "_worksheet_path", "")
+    except Exception as exc:  # openpyxl raises many kinds of errors for a damaged file
+        raise UnreadableFileError(
+            _("The file cannot be read: it is not a valid spreadsheet (XLSX)."),
+            code="unreadable",
+        ) from exc
+    _refuse_merged_header(data, path)
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None or all(v is None or str(v).strip() == "" for v in header):
+        raise UnreadableFileError(_("The file is empty."), code="empty_file")
+    # Trailing empty header cells (formatting only) are not columns.
+    header_list = list(header)
+    while header_list and (header_list[-1] is None or str(header_list[-1]).strip() == ""):
+        header_list.pop()
+    keys = check_header(kind, header_list)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            for number, values in enumerate(iterator, start=2):
+                row = _row(keys, values)
+                if row is not None:
+                    yield number, row
+        finally:
+            workbook.close()
+
+    return ParsedFile(
+        encoding="xlsx",
+        keys=keys,
+        headers=[str(h) for h in header_list],
+        rows=rows(),
+        estimated_rows=max((sheet.max_row or 1) - 1, 1),
+    )
+
+
+def _refuse_merged_header(data: bytes, path: str) -> None:
+    """Merged cells in the header row make the columns ambiguous: refuse them."""
+    if not path:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return
+    tail = xml[xml.rfind(b"</sheetData>") :] if b"</sheetData>" in xml else xml
+    for match in _MERGE_REF.finditer(tail):
+        if int(match.group(1)) <= 1 <= int(match.group(2)):
+            raise UnreadableFileError(
+                _(
+                    "The header row contains merged cells. Use the template: one header in "
+                    "each cell of the first row."
+                ),
+                code="merged_header",
+            )
+
+
+# --- header and rows -----------------------------------------------------------------------
+
+
+def check_header(kind: str, header: list[Any]) -> list[str | None]:
+    """The field key of each column; refuses unknown, duplicate and missing headers."""
+    index = header_index(kind)
+    expected = "、".join(c.header for c in columns_for(kind))
+    keys: list[str | None] = []
+    unknown: list[str] = []
+    blank_columns = 0
+    for cell in header:
+        text = normalise_header(cell)
+        if not text:
+            blank_columns += 1
+            keys.append(None)
+            continue
+        key = index.get(text)
+        if key is None:
+            unknown.append(str(cell)[:40])
+        elif key in keys:
+            raise UnreadableFileError(
+                _("The column “%(header)s” appears twice in the header row."),
+                code="duplicate_header",
+                params={"header": str(cell)[:40]},
+            )
+        keys.append(key)
+    if unknown:
+        raise UnreadableFileError(
+            _(
+                "The header row has unknown columns: %(unknown)s. The expected columns are: "
+                "%(expected)s. Download the template for this data source."
+            ),
+            code="unknown_header",
+            params={"unknown": "、".join(unknown), "expected": expected},
+        )
+    if blank_columns and not any(keys):
+        raise UnreadableFileError(_("The file is empty."), code="empty_file")
+    missing = [c.header for c in columns_for(kind) if c.required and c.key not in keys]
+    if missing:
+        raise UnreadableFileError(
+            _(
+                "Required columns are missing: %(missing)s. The expected columns are: "
+                "%(expected)s. Download the template for this data source."
+            ),
+            code="missing_header",
+            params={"missing": "、".join(missing), "expected": expected},
+        )
+    return keys
+
+
+def _row(keys: list[str | None], values: Any) -> dict[str, Any] | None:
+    """The row as ``{key: value}``; ``None`` for an entirely empty row."""
+    row: dict[str, Any] = {}
+    empty = True
+    for key, value in zip(keys, values, strict=False):
+        if key is None:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if value is not None and value != "":
+            empty = False
+        row[key] = value
+    return None if empty else row
