@@ -6,3 +6,13 @@ class EnforcementConfig(AppConfig):
     name = "yaojian.enforcement"
     label = "enforcement"
     verbose_name = _("Enforcement")
+
+    def ready(self) -> None:
+        from yaojian.accounts.roles import grant_to_roles
+        from yaojian.enforcement.permissions import ROLE_PERMISSIONS
+        from yaojian.registry.panels import register_panel
+
+        grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
+        register_panel(
+            "enforcement-cases", _("Enforcement cases"), "enforcement:entity_panel", order=40
+        )

@@ -49,6 +49,7 @@ class CaseFiled:
     entity_id: int | None
     title: str
     participant_department_ids: tuple[int, ...] = ()
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class CaseDecided:
     decision_id: int
     publication: PenaltyPublication | None
     participant_department_ids: tuple[int, ...] = ()
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class DecisionChanged:
     changed_on: dt.date
     department_id: int
     publication: PenaltyPublication | None = None  # the new content when changed
+    case_public_id: UUID | None = None
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class LicenceRevoked:
     entity_id: int
     department_id: int
     region_code: str
+    licence_kind: str = ""
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,3 +99,4 @@ class CaseClosed:
     region_code: str
     entity_id: int | None
     participant_department_ids: tuple[int, ...] = field(default_factory=tuple)
+    actor_id: int | None = None
