@@ -29,7 +29,9 @@ def _emit(department, key="notice-1:created", event_type="notice.created", **pay
 
 
 @pytest.mark.django_db
-def test_delivery_is_signed_and_verifiable(receiver, department, django_capture_on_commit_callbacks):
+def test_delivery_is_signed_and_verifiable(
+    receiver, department, django_capture_on_commit_callbacks
+):
     # given
     endpoint = EndpointFactory(department=department, url=receiver.url)
     # when
@@ -45,10 +47,15 @@ def test_delivery_is_signed_and_verifiable(receiver, department, django_capture_
     assert headers["x-yaojian-delivery"] == str(delivery.public_id)
     assert headers["idempotency-key"] == "notice-1:created"
     assert headers["x-yaojian-timestamp"] == str(int(T0.timestamp()))
-    assert verify(endpoint.secret, headers["x-yaojian-timestamp"], request.body,
-                  headers["x-yaojian-signature"])
-    assert not verify("whsec_other", headers["x-yaojian-timestamp"], request.body,
-                      headers["x-yaojian-signature"])
+    assert verify(
+        endpoint.secret,
+        headers["x-yaojian-timestamp"],
+        request.body,
+        headers["x-yaojian-signature"],
+    )
+    assert not verify(
+        "whsec_other", headers["x-yaojian-timestamp"], request.body, headers["x-yaojian-signature"]
+    )
     body = json.loads(request.body)
     assert body["event"] == "notice.created"
     assert body["id"] == str(delivery.public_id)
@@ -106,7 +113,9 @@ def test_500_then_200_retries_with_backoff_and_delivers_once(
 
 
 @pytest.mark.django_db
-def test_dead_after_max_attempts(receiver, department, settings, django_capture_on_commit_callbacks):
+def test_dead_after_max_attempts(
+    receiver, department, settings, django_capture_on_commit_callbacks
+):
     # given
     settings.WEBHOOKS_MAX_ATTEMPTS = 3
     settings.WEBHOOKS_RETRY_DELAYS = [10, 20]
@@ -166,7 +175,9 @@ def test_replay_sends_again_with_the_same_key(
 
 
 @pytest.mark.django_db
-def test_emit_never_queues_the_same_key_twice(receiver, department, django_capture_on_commit_callbacks):
+def test_emit_never_queues_the_same_key_twice(
+    receiver, department, django_capture_on_commit_callbacks
+):
     EndpointFactory(department=department, url=receiver.url)
     with django_capture_on_commit_callbacks(execute=True):
         assert _emit(department) == 1
@@ -193,12 +204,16 @@ def test_emit_in_a_rolled_back_transaction_sends_nothing(receiver, department):
 
     EndpointFactory(department=department, url=receiver.url)
 
-    class Boom(Exception):
+    class BoomError(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        _emit(department)
-        raise Boom
+    def write_then_fail():
+        with transaction.atomic():
+            _emit(department)
+            raise BoomError
+
+    with pytest.raises(BoomError):
+        write_then_fail()
     assert Delivery.objects.count() == 0
     assert receiver.requests == []
 
