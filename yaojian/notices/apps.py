@@ -8,11 +8,12 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
-        import importlib
         from datetime import timedelta
 
         from yaojian.accounts.roles import grant_to_roles
+        from yaojian.clocks.schedule import register_periodic
         from yaojian.notices.permissions import MATRIX
+        from yaojian.notices.tasks import escalate_overdue_notices_task
         from yaojian.registry.panels import register_panel
 
         grant_to_roles(MATRIX)
@@ -23,14 +24,8 @@ class NoticesConfig(AppConfig):
             order=30,
             refresh_on="notices-changed from:body",
         )
-        # The periodic scheduler lives in clocks (another part of the platform); without it,
-        # run ``manage.py escalate_notices`` from cron.
-        try:
-            schedule = importlib.import_module("yaojian.clocks.schedule")
-        except ImportError:
-            return
-        register = getattr(schedule, "register_periodic", None)
-        if register is not None:
-            from yaojian.notices.tasks import escalate_overdue_notices_task
-
-            register("notices.escalate_overdue", escalate_overdue_notices_task, timedelta(hours=1))
+        # Escalation runs hourly under the clocks scheduler (``manage.py run_scheduler``);
+        # ``manage.py escalate_notices`` does the same from cron.
+        register_periodic(
+            "notices.escalate_overdue", escalate_overdue_notices_task, timedelta(hours=1)
+        )

@@ -108,7 +108,7 @@ class ProblemQuerySet(ScopedQuerySet["Problem"]):
         if scope.is_superuser:
             return self.all()
         if action != "view":
-            return super().visible_to(user, action)
+            return super().visible_to(user, action)  # type: ignore[return-value]
         ids = sorted(scope.department_ids)
         return self.filter(
             Q(department_id__in=ids)

@@ -16,6 +16,7 @@ from yaojian.accounts.scoping import has_permission, scope_for
 from yaojian.clocks.calendar import CalendarNotCoveredError, working_days_between
 from yaojian.notices.choices import OPEN_STATES, NoticeState, TargetLevel
 from yaojian.notices.models import (
+    Attachment,
     Notice,
     NoticeEvent,
     Problem,
@@ -413,3 +414,16 @@ def entity_problems(user: Any, entity: Any) -> QuerySet[Problem]:
 
 def entity_notices(user: Any, entity: Any) -> QuerySet[Notice]:
     return notices_visible_to(user).filter(entity=entity)
+
+
+def get_attachment_for_user(user: Any, public_id: Any) -> Attachment:
+    """An attachment of a notice or problem the user sees; ``DoesNotExist`` otherwise."""
+    key = _uuid(public_id)
+    if key is None:
+        raise Attachment.DoesNotExist
+    attachment = Attachment.objects.select_related("problem", "notice").get(public_id=key)
+    if attachment.notice is not None:
+        get_notice_for_user(user, attachment.notice.public_id)
+    elif attachment.problem is not None:
+        get_problem_for_user(user, attachment.problem.public_id)
+    return attachment

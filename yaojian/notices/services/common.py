@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.notices.models import Attachment, Notice, Problem
 from yaojian.registry.services.validation import FieldErrors
+from yaojian.webhooks.services import emit
 
 logger = logging.getLogger(__name__)
 
@@ -80,18 +80,7 @@ def user_or_none(actor: Any) -> Any:
 def emit_webhook(
     *, event_type: str, department_ids: Iterable[int], payload: dict[str, Any], key: str
 ) -> None:
-    """Hand an event to the webhooks app (its outbox is written in this transaction).
-
-    The webhooks app sits below notices; it is looked up at call time so the notices keep
-    working while it is not deployed.
-    """
-    try:
-        module = importlib.import_module("yaojian.webhooks.services")
-    except ImportError:
-        return
-    emit = getattr(module, "emit", None)
-    if emit is None:
-        return
+    """Queue webhook deliveries to the departments' endpoints (rows written in this transaction)."""
     emit(
         event_type=event_type,
         department_ids=sorted(set(department_ids)),

@@ -1,0 +1,136 @@
+"""Serializers of the notices API: shape and input validation; writes call the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from yaojian.notices.models import Notice, Problem, RoutingRule
+from yaojian.notices.selectors import masked_persons, working_days_left
+
+
+class NoticeSerializer(serializers.ModelSerializer[Notice]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    sender = serializers.CharField(source="sender.code", read_only=True)
+    recipient = serializers.CharField(source="recipient.code", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True, allow_null=True)
+    entity = serializers.UUIDField(source="entity.public_id", read_only=True, allow_null=True)
+    problem = serializers.UUIDField(source="problem.public_id", read_only=True, allow_null=True)
+    working_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "subject",
+            "body",
+            "expected_answer",
+            "sender",
+            "recipient",
+            "category",
+            "entity",
+            "problem",
+            "state",
+            "due_on",
+            "working_days_left",
+            "escalation_level",
+            "answer",
+            "read_at",
+            "acknowledged_at",
+            "answered_at",
+            "closed_at",
+            "source_app",
+            "source_ref",
+            "url",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_working_days_left(self, obj: Notice) -> int | None:
+        return working_days_left(obj)
+
+
+class AnswerSerializer(serializers.Serializer[Any]):
+    answer = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=10000)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class PersonInputSerializer(serializers.Serializer[Any]):
+    role = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    id_number = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProblemCreateSerializer(serializers.Serializer[Any]):
+    department = serializers.UUIDField(
+        required=False, help_text="Reporting department; default: your first."
+    )
+    category = serializers.CharField()
+    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    entity = serializers.UUIDField(required=False, allow_null=True)
+    region_code = serializers.CharField(required=False, allow_blank=True, default="")
+    found_on = serializers.DateField(required=False, allow_null=True)
+    personal_data = PersonInputSerializer(many=True, required=False)
+
+
+class ProblemSerializer(serializers.ModelSerializer[Problem]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True)
+    entity = serializers.UUIDField(source="entity.public_id", read_only=True, allow_null=True)
+    region = serializers.CharField(source="region_id", read_only=True)
+    personal_data = serializers.SerializerMethodField(help_text="Always masked; reveal is audited.")
+    notices = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "department",
+            "category",
+            "entity",
+            "region",
+            "description",
+            "found_on",
+            "personal_data",
+            "notices",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_personal_data(self, obj: Problem) -> list[dict[str, str]]:
+        return [
+            {"role": p.role, "name": p.name, "id_number": p.id_number, "phone": p.phone}
+            for p in masked_persons(obj)
+        ]
+
+    def get_notices(self, obj: Problem) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": str(n.public_id),
+                "recipient": n.recipient.code,
+                "state": n.state,
+                "due_on": n.due_on.isoformat() if n.due_on else None,
+            }
+            for n in obj.notices.all()
+        ]
+
+
+class RoutingRuleSerializer(serializers.ModelSerializer[RoutingRule]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    category = serializers.CharField(source="category.code")
+
+    class Meta:
+        model = RoutingRule
+        fields = [
+            "id",
+            "category",
+            "entity_kind",
+            "target_kind",
+            "target_level",
+            "due_working_days",
+            "expected_answer",
+            "is_active",
+        ]

@@ -1,0 +1,160 @@
+"""The notices pages: inbox (full and partial), notice actions, problem form, rules, panel."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yaojian.notices import services
+from yaojian.notices.models import Notice, Problem
+
+
+@pytest.fixture
+def sent(world):
+    problem = services.record_problem(
+        actor=world.inspector,
+        department=world.drug,
+        category="counterfeit_drug",
+        description="假药",
+        entity=world.pharmacy,
+        personal_data=[{"role": "patient", "name": "卓玛", "phone": "13812345678"}],
+    )
+    return problem, Notice.objects.get(problem=problem, recipient=world.insurance)
+
+
+def test_inbox_full_and_partial(client, world, sent):
+    client.force_login(world.insurance_officer)
+    page = client.get("/notices/")
+    assert page.status_code == 200
+    assert b"<html" in page.content
+    assert page.content.count(b'data-testid="inbox-row"') == 1
+    partial = client.get("/notices/?state=unread", HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content
+    assert partial.content.count(b'data-testid="inbox-row"') == 1
+    assert client.get("/notices/?state=closed").content.count(b'data-testid="inbox-row"') == 0
+
+
+def test_badge_counts_unread(client, world, sent):
+    client.force_login(world.insurance_officer)
+    assert b'data-testid="notices-unread">1<' in client.get("/notices/badge/").content
+
+
+def test_open_acknowledge_answer_close(client, world, sent):
+    _, notice = sent
+    client.force_login(world.insurance_officer)
+    assert client.get(f"/notices/{notice.public_id}/").status_code == 200
+    notice.refresh_from_db()
+    assert notice.state == "read"
+    assert client.post(f"/notices/{notice.public_id}/acknowledge/").status_code == 302
+    bad = client.post(f"/notices/{notice.public_id}/answer/", {"answer": ""})
+    assert bad.status_code == 422
+    upload = SimpleUploadedFile("结果.txt", b"ok")
+    done = client.post(
+        f"/notices/{notice.public_id}/answer/", {"answer": "已核查", "attachments": [upload]}
+    )
+    assert done.status_code == 302
+    client.force_login(world.inspector)
+    sent_page = client.get("/notices/sent/")
+    assert "已核查" in sent_page.content.decode()
+    assert client.post(f"/notices/{notice.public_id}/close/").status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == "closed"
+    attachment = notice.attachments.get()
+    assert client.get(f"/notices/attachments/{attachment.public_id}/").status_code == 200
+
+
+def test_illegal_action_is_422_with_message(client, world, sent):
+    _, notice = sent
+    client.force_login(world.insurance_officer)
+    client.cookies["django_language"] = "en"
+    response = client.post(f"/notices/{notice.public_id}/acknowledge/")
+    assert response.status_code == 422
+    assert "cannot become" in response.content.decode()
+
+
+def test_stranger_gets_404(client, world, sent):
+    problem, notice = sent
+    client.force_login(world.stranger)
+    assert client.get(f"/notices/{notice.public_id}/").status_code == 404
+    assert client.get(f"/notices/problems/{problem.public_id}/").status_code == 404
+    assert client.post(f"/notices/problems/{problem.public_id}/personal-data/").status_code == 404
+
+
+def test_problem_page_masks_personal_data_for_recipients(client, world, sent):
+    problem, _ = sent
+    client.force_login(world.insurance_officer)
+    page = client.get(f"/notices/problems/{problem.public_id}/").content.decode()
+    assert "卓*" in page
+    assert "卓玛" not in page
+    assert client.post(f"/notices/problems/{problem.public_id}/personal-data/").status_code == 403
+    client.force_login(world.inspector)
+    revealed = client.post(
+        f"/notices/problems/{problem.public_id}/personal-data/", HTTP_HX_REQUEST="true"
+    )
+    assert "卓玛" in revealed.content.decode()
+
+
+def test_record_problem_through_the_form(client, world):
+    client.force_login(world.inspector)
+    assert client.get("/notices/problems/new/").status_code == 200
+    preview = client.get(
+        "/notices/problems/preview/",
+        {
+            "department": str(world.drug.public_id),
+            "category": "counterfeit_drug",
+            "entity": str(world.pharmacy.public_id),
+        },
+    )
+    assert preview.content.count(b'data-testid="preview-recipient"') == 3
+    response = client.post(
+        "/notices/problems/new/",
+        {
+            "department": str(world.drug.public_id),
+            "category": "counterfeit_drug",
+            "entity": str(world.pharmacy.public_id),
+            "description": "假药",
+            "person-0-role": "patient",
+            "person-0-name": "卓玛",
+        },
+    )
+    assert response.status_code == 302
+    assert Problem.objects.get().notices.count() == 3
+    invalid = client.post("/notices/problems/new/", {"department": str(world.drug.public_id)})
+    assert invalid.status_code == 422
+
+
+def test_leader_cannot_open_the_problem_form(client, world):
+    client.force_login(world.insurance_leader)
+    assert client.get("/notices/problems/new/").status_code == 403
+
+
+def test_rules_page_edit_only_for_administrators(client, world):
+    from yaojian.notices.models import RoutingRule
+
+    rule = RoutingRule.objects.first()
+    client.force_login(world.inspector)
+    assert client.get("/notices/rules/").status_code == 200
+    assert client.get(f"/notices/rules/{rule.public_id}/").status_code == 403
+    client.force_login(world.admin)
+    response = client.post(
+        f"/notices/rules/{rule.public_id}/",
+        {
+            "category": rule.category.code,
+            "entity_kind": rule.entity_kind,
+            "target_kind": rule.target_kind,
+            "target_level": rule.target_level,
+            "due_working_days": 7,
+            "expected_answer": "x",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.due_working_days == 7
+
+
+def test_entity_panel(client, world, sent):
+    client.force_login(world.insurance_officer)
+    page = client.get(f"/notices/entity/{world.pharmacy.public_id}/panel/")
+    assert page.content.count(b'data-testid="panel-notice"') == 1
+    assert b"<html" not in page.content

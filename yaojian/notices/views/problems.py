@@ -1,0 +1,167 @@
+"""Recording a problem (with a preview of the recipients), problem pages, personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from yaojian.accounts.models import Department
+from yaojian.core.htmx import is_partial, template_for
+from yaojian.notices import selectors, services
+from yaojian.notices.forms import PERSON_ROLE_CHOICES, PERSON_ROWS, ProblemForm, person_rows
+from yaojian.registry import selectors as registry_selectors
+from yaojian.registry.models import Entity
+
+UNPROCESSABLE = 422
+PAGE = 50
+
+
+def _form(request: HttpRequest, data: Any = None, files: Any = None) -> ProblemForm:
+    form = ProblemForm(data, files)
+    departments = selectors.recording_departments(request.user)
+    form.fields["department"].choices = [(str(d.public_id), d.name) for d in departments]  # type: ignore[attr-defined]
+    form.fields["category"].choices = [(c.code, str(c)) for c in selectors.active_categories()]  # type: ignore[attr-defined]
+    return form
+
+
+def _entity(request: HttpRequest, value: Any) -> Entity | None:
+    if not value:
+        return None
+    try:
+        return registry_selectors.get_entity_for_user(request.user, value)
+    except Entity.DoesNotExist:
+        return None
+
+
+def _department(departments: list[Department], value: Any) -> Department | None:
+    return next((d for d in departments if str(d.public_id) == str(value)), None)
+
+
+@require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    problems = list(selectors.problems_visible_to(request.user)[:PAGE])
+    return render(
+        request,
+        "notices/problem_list.html",
+        {"problems": problems, "can_record": selectors.can_record_problem(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def problem_create(request: HttpRequest) -> HttpResponse:
+    """Record a problem: category, entity (search), description, personal data, evidence."""
+    if not selectors.can_record_problem(request.user):
+        raise PermissionDenied
+    departments = selectors.recording_departments(request.user)
+    form = _form(request, request.POST or None, request.FILES or None)
+    entity = _entity(request, request.POST.get("entity") or request.GET.get("entity"))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            department = _department(departments, form.cleaned_data["department"])
+            try:
+                if department is None:
+                    raise PermissionDenied
+                problem = services.record_problem(
+                    actor=request.user,
+                    department=department,
+                    category=form.cleaned_data["category"],
+                    description=form.cleaned_data["description"],
+                    entity=entity,
+                    region_code=form.cleaned_data["region_code"] or "",
+                    found_on=form.cleaned_data["found_on"],
+                    personal_data=person_rows(request.POST),
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                url = f"/notices/problems/{problem.public_id}/"
+                return HttpResponseClientRedirect(url) if is_partial(request) else redirect(url)
+        status = UNPROCESSABLE
+    context = {
+        "form": form,
+        "entity": entity,
+        "person_rows": range(PERSON_ROWS),
+        "person_roles": PERSON_ROLE_CHOICES,
+        "posted": request.POST,
+    }
+    return render(
+        request,
+        template_for(request, "notices/problem_form.html", "problem-form"),
+        context,
+        status=status,
+    )
+
+
+@require_GET
+def problem_preview(request: HttpRequest) -> HttpResponse:
+    """Which departments the problem will go to, by the rules (htmx fragment)."""
+    departments = selectors.recording_departments(request.user)
+    department = _department(departments, request.GET.get("department"))
+    category = selectors.active_categories().filter(code=request.GET.get("category", "")).first()
+    entity = _entity(request, request.GET.get("entity"))
+    routes: list[Any] = []
+    unrouted: list[Any] = []
+    if department is not None and category is not None:
+        region = (
+            entity.region_id if entity else (request.GET.get("region_code") or department.region_id)
+        )
+        routes, unrouted = selectors.route_problem(
+            category,
+            entity.kind if entity else "",
+            str(region).strip()[:6].ljust(6, "0"),
+            exclude_department_id=department.pk,
+        )
+    return render(
+        request,
+        "notices/problem_preview.html",
+        {"routes": routes, "unrouted": unrouted, "ready": category is not None},
+    )
+
+
+@require_GET
+def entity_picker(request: HttpRequest) -> HttpResponse:
+    """Entities matching the search, to pick one for the problem (htmx fragment)."""
+    query = request.GET.get("q", "").strip()
+    entities: list[Entity] = []
+    if query:
+        entities = list(registry_selectors.search_entities(request.user, q=query)[:10])
+    return render(request, "notices/entity_picker.html", {"entities": entities, "q": query})
+
+
+@require_GET
+def problem_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    problem = selectors.get_problem_for_user(request.user, public_id)
+    notices = list(problem.notices.select_related("recipient").order_by("recipient__code"))
+    mine = set(selectors.acting_department_ids(request.user, "notices.view_notice"))
+    visible = [n for n in notices if n.sender_id in mine or n.recipient_id in mine] or notices
+    return render(
+        request,
+        "notices/problem_detail.html",
+        {
+            "problem": problem,
+            "notices": visible,
+            "persons": selectors.masked_persons(problem),
+            "can_reveal": selectors.can_see_personal_data(request.user, problem),
+            "attachments": list(problem.attachments.all()),
+        },
+    )
+
+
+@require_POST
+def problem_reveal(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The unmasked personal data (audited); 403 without the right, 404 when not visible."""
+    problem = selectors.get_problem_for_user(request.user, public_id)
+    rows = services.reveal_problem_personal_data(actor=request.user, problem=problem)
+    return render(
+        request,
+        template_for(request, "notices/problem_detail.html", "persons"),
+        {"problem": problem, "revealed": rows, "persons": [], "can_reveal": False},
+    )
