@@ -9,10 +9,12 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         from yaojian.accounts.roles import grant_to_roles
+        from yaojian.enforcement import handlers
         from yaojian.enforcement.permissions import ROLE_PERMISSIONS
         from yaojian.registry.panels import register_panel
 
         grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
+        handlers.connect()
         register_panel(
             "enforcement-cases", _("Enforcement cases"), "enforcement:entity_panel", order=40
         )

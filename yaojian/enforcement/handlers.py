@@ -1,0 +1,110 @@
+"""Enforcement's own events turned into notices to the departments concerned (after commit).
+
+* a case filed, decided or closed → its participating departments;
+* a licence revoked → the health commission and the medical-insurance bureau covering the
+  region (the most local of each kind), and the participants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from yaojian.accounts.choices import DepartmentKind
+from yaojian.accounts.models import Department
+from yaojian.core.events import subscribe
+from yaojian.enforcement.events import CaseClosed, CaseDecided, CaseFiled, LicenceRevoked
+from yaojian.territory.codes import subtree_prefix
+
+
+def covering(region_code: str, kinds: tuple[str, ...]) -> list[Department]:
+    """The most local active department of each kind whose jurisdiction covers the region."""
+    chosen: dict[str, Department] = {}
+    for department in Department.objects.filter(kind__in=kinds, is_active=True):
+        if not region_code.startswith(subtree_prefix(department.region_id)):
+            continue
+        current = chosen.get(department.kind)
+        if current is None or len(subtree_prefix(department.region_id)) > len(
+            subtree_prefix(current.region_id)
+        ):
+            chosen[department.kind] = department
+    return list(chosen.values())
+
+
+def _send(event: Any, recipients: list[Department], subject: str, body: str, ref: str) -> None:
+    from yaojian.notices.services import send_notice
+
+    sender = Department.objects.get(pk=event.department_id)
+    recipients = [d for d in recipients if d.pk != sender.pk]
+    if not recipients:
+        return
+    send_notice(
+        actor=None,
+        sender_department=sender,
+        recipient_departments=recipients,
+        subject=subject[:200],
+        body=body,
+        source_app="enforcement",
+        source_ref=ref,
+        url=reverse("enforcement:case_detail", args=[event.case_public_id]),
+    )
+
+
+def _participants(ids: tuple[int, ...]) -> list[Department]:
+    return list(Department.objects.filter(pk__in=ids))
+
+
+def on_case_filed(event: CaseFiled) -> None:
+    _send(
+        event,
+        _participants(event.participant_department_ids),
+        _("Case %(number)s was filed.") % {"number": event.number},
+        event.title,
+        f"case.filed:{event.case_public_id}",
+    )
+
+
+def on_case_decided(event: CaseDecided) -> None:
+    _send(
+        event,
+        _participants(event.participant_department_ids),
+        _("A decision was taken in case %(number)s.") % {"number": event.number},
+        event.publication.penalty_summary if event.publication else "",
+        f"case.decided:{event.decision_id}",
+    )
+
+
+def on_licence_revoked(event: LicenceRevoked) -> None:
+    from yaojian.registry.models import Licence
+
+    licence = Licence.objects.select_related("entity").get(pk=event.licence_id)
+    recipients = covering(
+        event.region_code, (DepartmentKind.HEALTH_COMMISSION, DepartmentKind.MEDICAL_INSURANCE)
+    )
+    _send(
+        event,
+        recipients,
+        _("The licence %(licence)s of %(entity)s was revoked.")
+        % {"licence": licence.number, "entity": licence.entity.name},
+        _("Check the designations and agreements that depend on this licence."),
+        f"licence.revoked:{licence.public_id}",
+    )
+
+
+def on_case_closed(event: CaseClosed) -> None:
+    _send(
+        event,
+        _participants(event.participant_department_ids),
+        _("A joint case was closed."),
+        "",
+        f"case.closed:{event.case_public_id}",
+    )
+
+
+def connect() -> None:
+    subscribe(CaseFiled, on_case_filed)
+    subscribe(CaseDecided, on_case_decided)
+    subscribe(LicenceRevoked, on_licence_revoked)
+    subscribe(CaseClosed, on_case_closed)

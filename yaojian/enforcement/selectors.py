@@ -1,0 +1,219 @@
+"""Reads of enforcement: lists, the case chokepoint, what a participant may see, my work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from yaojian.audit.models import AuditEvent
+from yaojian.clocks import calendar
+from yaojian.enforcement import access, clock_rules, permissions
+from yaojian.enforcement.choices import OPEN_STAGES, ClockState, TaskState
+from yaojian.enforcement.clocks import ClockStatus, status_of
+from yaojian.enforcement.models import AssistanceRequest, Case, CaseClock, JointTask
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """Every case the user may see (lead or participant; police never)."""
+    return Case.objects.visible_to(user)
+
+
+def get_case_for_user(user: Any, public_id: Any, action: str = "view") -> Case:
+    """One case, or ``Case.DoesNotExist`` for missing and forbidden alike (→ 404)."""
+    try:
+        return (
+            Case.objects.visible_to(user, action)
+            .select_related("department", "region", "entity")
+            .get(public_id=public_id)
+        )
+    except (ValueError, TypeError) as exc:
+        raise Case.DoesNotExist from exc
+    except Exception as exc:
+        if exc.__class__.__name__ == "ValidationError":
+            raise Case.DoesNotExist from exc
+        raise
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may see and do on one case."""
+
+    is_lead: bool
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    can_change: bool = False
+    can_approve: bool = False
+    can_review: bool = False
+
+    @property
+    def sees_everything(self) -> bool:
+        """Evidence, measures, personal data and the whole timeline: the lead only."""
+        return self.is_lead
+
+
+def case_access(user: Any, case: Case) -> CaseAccess:
+    view = access.departments_with(user, permissions.VIEW)
+    if view is None:
+        return CaseAccess(True, frozenset(), True, True, True)
+
+    def acts(permission: str) -> bool:
+        return access.acts_for(user, permission, case.department_id)
+
+    return CaseAccess(
+        is_lead=case.department_id in view,
+        department_ids=frozenset(view),
+        can_change=acts(permissions.CHANGE),
+        can_approve=acts(permissions.APPROVE),
+        can_review=acts(permissions.REVIEW),
+    )
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    clock: CaseClock
+    status: ClockStatus
+
+
+def clock_rows(clocks: Any, today: dt.date | None = None) -> list[ClockRow]:
+    """Clocks with their urgency, most urgent first (stopped ones last)."""
+    today = today or timezone.localdate()
+    rows = [ClockRow(c, status_of(c, today)) for c in clocks]
+    order = {"overdue": 0, "due_soon": 1, "ok": 2, "paused": 3, "stopped": 4}
+    rows.sort(key=lambda r: (order[r.status.level], r.clock.due_on, r.clock.pk))
+    return rows
+
+
+def clocks_for(case: Case, case_access_: CaseAccess) -> list[ClockRow]:
+    """The lead sees every clock; a participant the clocks of its own tasks and requests."""
+    clocks = case.clocks.order_by("due_on", "id")
+    if not case_access_.is_lead:
+        clocks = clocks.filter(department_id__in=sorted(case_access_.department_ids))
+    return clock_rows(clocks)
+
+
+def timeline(case: Case, case_access_: CaseAccess) -> list[dict[str, Any]]:
+    """Every step (the case's own log), with the audit events of the case for the lead."""
+    steps = case.steps.select_related("actor", "department").order_by("occurred_at", "id")
+    if not case_access_.is_lead:
+        steps = steps.filter(is_lead_only=False)
+    rows = [
+        {
+            "at": s.occurred_at,
+            "action": s.action,
+            "actor": s.actor,
+            "note": s.note,
+            "to": s.to_stage,
+            "department": s.department,
+        }
+        for s in steps
+    ]
+    if case_access_.is_lead:
+        logged = {s.action for s in steps}
+        for event in (
+            AuditEvent.objects.filter(object_id=str(case.public_id))
+            .exclude(action__in=[f"enforcement.{a}" for a in logged])
+            .order_by("id")
+        ):
+            rows.append(
+                {
+                    "at": event.occurred_at,
+                    "action": event.action,
+                    "actor": event.actor_label,
+                    "note": event.reason,
+                    "to": "",
+                    "department": None,
+                }
+            )
+        rows.sort(key=lambda r: r["at"])
+    return rows
+
+
+def due_filter(queryset: QuerySet[Case], due: str, today: dt.date | None = None) -> QuerySet[Case]:
+    """``overdue`` or ``soon`` (within ``due_soon_wd`` working days) from ``next_due_on``."""
+    today = today or timezone.localdate()
+    if due == "overdue":
+        return queryset.filter(next_due_on__lt=today)
+    if due == "soon":
+        try:
+            limit = calendar.add_working_days(today, int(clock_rules.value("due_soon_wd")))
+        except calendar.CalendarNotCoveredError:
+            limit = today + dt.timedelta(days=5)
+        return queryset.filter(next_due_on__gte=today, next_due_on__lte=limit)
+    return queryset
+
+
+def department_cases(user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
+    """The overview of the user's departments' cases, filtered, most urgent first."""
+    queryset = Case.objects.led_by(user)
+    if filters.get("stage"):
+        queryset = queryset.filter(stage=filters["stage"])
+    if filters.get("due"):
+        queryset = due_filter(queryset, filters["due"])
+    if filters.get("officer"):
+        queryset = queryset.filter(officers__user__username=filters["officer"])
+    if filters.get("region"):
+        queryset = queryset.filter(region_id__startswith=str(filters["region"]).rstrip("0") or "x")
+    return queryset.select_related("region").order_by("next_due_on", "id")
+
+
+def stage_counts(user: Any) -> dict[str, int]:
+    rows = Case.objects.led_by(user).values("stage").annotate(n=Count("id")).order_by()
+    return {row["stage"]: row["n"] for row in rows}
+
+
+def my_cases(user: Any) -> QuerySet[Case]:
+    """Open cases where the user is an officer, most urgent first."""
+    return (
+        Case.objects.led_by(user)
+        .filter(officers__user=user, stage__in=sorted(OPEN_STAGES))
+        .select_related("region")
+        .order_by("next_due_on", "id")
+    )
+
+
+def my_tasks(user: Any) -> QuerySet[JointTask]:
+    """Open joint tasks of the user's departments (where the user works cases)."""
+    ids = access.departments_with(user, permissions.CHANGE)
+    queryset = JointTask.objects.filter(state=TaskState.OPEN).select_related(
+        "case", "clock", "department"
+    )
+    if ids is not None:
+        queryset = queryset.filter(department_id__in=sorted(ids))
+    return queryset.order_by("clock__due_on", "id")
+
+
+def my_assistance_requests(user: Any) -> QuerySet[AssistanceRequest]:
+    ids = access.departments_with(user, permissions.VIEW)
+    queryset = AssistanceRequest.objects.filter(state="sent").select_related(
+        "case", "clock", "to_department"
+    )
+    if ids is not None:
+        queryset = queryset.filter(to_department_id__in=sorted(ids))
+    return queryset.order_by("clock__due_on", "id")
+
+
+def running_clocks(cases: list[Case]) -> dict[int, list[ClockRow]]:
+    """The active clocks of a page of cases (one query)."""
+    by_case: dict[int, list[CaseClock]] = {}
+    for clock in CaseClock.objects.filter(case_id__in=[c.pk for c in cases]).exclude(
+        state=ClockState.STOPPED
+    ):
+        by_case.setdefault(clock.case_id, []).append(clock)
+    return {case_id: clock_rows(clocks) for case_id, clocks in by_case.items()}
+
+
+def entity_cases(user: Any, entity: Any) -> QuerySet[Case]:
+    return Case.objects.visible_to(user).filter(entity=entity).order_by("-created_at")[:20]  # type: ignore[return-value]
+
+
+def assistance_visible_to(user: Any) -> QuerySet[AssistanceRequest]:
+    ids = access.departments_with(user, permissions.VIEW)
+    queryset = AssistanceRequest.objects.select_related("case", "to_department", "clock")
+    if ids is None:
+        return queryset
+    return queryset.filter(
+        Q(to_department_id__in=sorted(ids)) | Q(case__department_id__in=sorted(ids))
+    )

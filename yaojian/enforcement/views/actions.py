@@ -1,0 +1,340 @@
+"""The actions of the case page: who may see each form, at which stages, which service it calls.
+
+The API's ``cases/<id>/actions/<name>/`` uses the same table, so the UI and the API behave alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.enforcement import forms, services
+from yaojian.enforcement.choices import CaseStage as S
+from yaojian.enforcement.selectors import CaseAccess
+
+WORK = (S.VERIFICATION, S.INVESTIGATION)
+OPEN = (
+    S.CLUE,
+    S.VERIFICATION,
+    S.INVESTIGATION,
+    S.REVIEW,
+    S.NOTICE,
+    S.HEARING,
+    S.DECIDED,
+    S.EXECUTION,
+)
+FILED = (S.INVESTIGATION, S.REVIEW, S.NOTICE, S.HEARING, S.DECIDED, S.EXECUTION)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: Any
+    form: type[forms.CaseForm]
+    role: str  # "change" | "approve" | "review"
+    stages: tuple[str, ...]
+    run: Callable[[Any, Any, dict[str, Any]], Any]
+
+    def allowed(self, case: Any, case_access: CaseAccess) -> bool:
+        if case.stage not in self.stages or not case_access.is_lead:
+            return False
+        if self.role == "review":
+            return case_access.can_review or case_access.can_approve
+        return bool(getattr(case_access, f"can_{self.role}"))
+
+
+def _officers(data: dict[str, Any]) -> list[Any] | None:
+    return list(data["officers"]) or None
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action(
+            "verify",
+            _("Start verification"),
+            forms.OfficersForm,
+            "change",
+            (S.CLUE,),
+            lambda u, c, d: services.begin_verification(actor=u, case=c, officers=_officers(d)),
+        ),
+        Action(
+            "file",
+            _("File the case"),
+            forms.FileForm,
+            "approve",
+            (S.CLUE, S.VERIFICATION),
+            lambda u, c, d: services.file_case(
+                actor=u, case=c, officers=_officers(d), is_major=d["is_major"], opinion=d["opinion"]
+            ),
+        ),
+        Action(
+            "not_file",
+            _("Do not file"),
+            forms.ReasonForm,
+            "approve",
+            (S.CLUE, S.VERIFICATION),
+            lambda u, c, d: services.decline_case(actor=u, case=c, reason=d["reason"]),
+        ),
+        Action(
+            "evidence",
+            _("Add evidence"),
+            forms.EvidenceForm,
+            "change",
+            WORK,
+            lambda u, c, d: services.add_evidence(
+                actor=u,
+                case=c,
+                kind=d["kind"],
+                description=d["description"],
+                collected_on=d["collected_on"],
+                file=d.get("file"),
+            ),
+        ),
+        Action(
+            "measure",
+            _("Apply preservation or seizure"),
+            forms.MeasureForm,
+            "change",
+            WORK,
+            lambda u, c, d: services.apply_measure(
+                actor=u, case=c, kind=d["kind"], items=d["items"]
+            ),
+        ),
+        Action(
+            "end_measure",
+            _("End a measure"),
+            forms.EndMeasureForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.end_measure(
+                actor=u, measure=d["measure"], outcome=d["outcome"]
+            ),
+        ),
+        Action(
+            "participant",
+            _("Add a participating department"),
+            forms.DepartmentForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.add_participant(actor=u, case=c, department=d["department"]),
+        ),
+        Action(
+            "task",
+            _("Give a joint task"),
+            forms.TaskForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.create_task(
+                actor=u,
+                case=c,
+                department=d["department"],
+                description=d["description"],
+                due_working_days=d["due_working_days"],
+            ),
+        ),
+        Action(
+            "assistance",
+            _("Send an assistance request"),
+            forms.AssistanceForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.send_assistance_request(
+                actor=u,
+                case=c,
+                to_department=d["to_department"],
+                subject=d["subject"],
+                questions=d["questions"],
+                due_working_days=d["due_working_days"],
+            ),
+        ),
+        Action(
+            "pause",
+            _("Pause a clock"),
+            forms.PauseForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.pause_clock(
+                actor=u, clock=d["clock"], reason=d["reason"], note=d["note"]
+            ),
+        ),
+        Action(
+            "resume",
+            _("Resume a clock"),
+            forms.ResumeForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.resume_clock(actor=u, clock=d["clock"]),
+        ),
+        Action(
+            "extension",
+            _("Request an extension"),
+            forms.ExtensionForm,
+            "change",
+            OPEN,
+            lambda u, c, d: services.request_extension(
+                actor=u,
+                clock=d["clock"],
+                days=d["days"],
+                reason=d["reason"],
+                is_collective=d["is_collective"],
+            ),
+        ),
+        Action(
+            "decide_extension",
+            _("Approve or refuse an extension"),
+            forms.DecideExtensionForm,
+            "approve",
+            OPEN,
+            lambda u, c, d: services.decide_extension(
+                actor=u, extension=d["extension"], approve=d["approve"]
+            ),
+        ),
+        Action(
+            "propose",
+            _("Propose the penalty"),
+            forms.ProposeForm,
+            "change",
+            (S.INVESTIGATION,),
+            lambda u, c, d: services.propose_penalty(
+                actor=u,
+                case=c,
+                violation=d["violation"],
+                legal_basis=d["legal_basis"],
+                items=d["_items"],
+            ),
+        ),
+        Action(
+            "submit_review",
+            _("Submit for review"),
+            forms.EmptyForm,
+            "change",
+            (S.INVESTIGATION,),
+            lambda u, c, d: services.submit_for_review(actor=u, case=c),
+        ),
+        Action(
+            "review",
+            _("Review opinion"),
+            forms.ReviewForm,
+            "review",
+            (S.REVIEW,),
+            lambda u, c, d: services.review_case(
+                actor=u, case=c, opinion=d["opinion"], conclusion=d["conclusion"]
+            ),
+        ),
+        Action(
+            "notice",
+            _("Issue the notice of proposed penalty"),
+            forms.EmptyForm,
+            "change",
+            (S.REVIEW,),
+            lambda u, c, d: services.issue_notice(actor=u, case=c),
+        ),
+        Action(
+            "defence",
+            _("Record the defence or waiver"),
+            forms.DefenceForm,
+            "change",
+            (S.NOTICE,),
+            lambda u, c, d: services.record_defence(
+                actor=u,
+                case=c,
+                kind=d["kind"],
+                text=d["text"],
+                hearing_requested=d["hearing_requested"],
+            ),
+        ),
+        Action(
+            "presiding",
+            _("Appoint the presiding officer"),
+            forms.PresidingForm,
+            "approve",
+            (S.HEARING,),
+            lambda u, c, d: services.appoint_presiding_officer(
+                actor=u, case=c, presiding_officer=d["presiding_officer"]
+            ),
+        ),
+        Action(
+            "hand_over",
+            _("Hand over the case file"),
+            forms.EmptyForm,
+            "change",
+            (S.HEARING,),
+            lambda u, c, d: services.hand_over_file(actor=u, case=c),
+        ),
+        Action(
+            "schedule",
+            _("Schedule the hearing"),
+            forms.ScheduleForm,
+            "change",
+            (S.HEARING,),
+            lambda u, c, d: services.schedule_hearing(
+                actor=u, case=c, scheduled_for=d["scheduled_for"], place=d["place"]
+            ),
+        ),
+        Action(
+            "held",
+            _("Record the hearing held"),
+            forms.EmptyForm,
+            "change",
+            (S.HEARING,),
+            lambda u, c, d: services.record_hearing_held(actor=u, case=c),
+        ),
+        Action(
+            "report",
+            _("Submit the hearing report"),
+            forms.ReportForm,
+            "change",
+            (S.HEARING,),
+            lambda u, c, d: services.submit_hearing_report(actor=u, case=c, report=d["report"]),
+        ),
+        Action(
+            "decide",
+            _("Decide"),
+            forms.DecideForm,
+            "approve",
+            (S.REVIEW, S.NOTICE, S.HEARING),
+            lambda u, c, d: services.decide_case(actor=u, case=c, is_collective=d["is_collective"]),
+        ),
+        Action(
+            "serve",
+            _("Record the service of the decision"),
+            forms.EmptyForm,
+            "change",
+            (S.DECIDED,),
+            lambda u, c, d: services.serve_decision(actor=u, case=c),
+        ),
+        Action(
+            "payment",
+            _("Record a payment"),
+            forms.PaymentForm,
+            "change",
+            (S.EXECUTION,),
+            lambda u, c, d: services.record_payment(
+                actor=u,
+                decision=c.decisions.filter(department=c.department, state="effective").latest(
+                    "id"
+                ),
+                amount=d["amount"],
+            ),
+        ),
+        Action(
+            "close",
+            _("Close the case"),
+            forms.CloseForm,
+            "approve",
+            (S.EXECUTION, S.INVESTIGATION),
+            lambda u, c, d: services.close_case(actor=u, case=c, note=d["note"]),
+        ),
+    )
+}
+
+
+def cleaned(action: Action, form: forms.CaseForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    if isinstance(form, forms.ProposeForm):
+        data["_items"] = form.items()
+    return data

@@ -1,0 +1,254 @@
+"""Thin, htmx-aware views: read through selectors, write through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from yaojian.core.htmx import is_partial, template_for
+from yaojian.core.pagination import CappedCountPaginator
+from yaojian.enforcement import access, forms, permissions, selectors, services
+from yaojian.enforcement.choices import CaseStage
+from yaojian.enforcement.models import AssistanceRequest, JointTask
+from yaojian.enforcement.views.actions import ACTIONS, cleaned
+from yaojian.registry.selectors import get_entity_for_user
+from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The officer's open cases, tasks and assistance requests, with every running clock."""
+    cases = list(selectors.my_cases(request.user)[:100])
+    clocks = selectors.running_clocks(cases)
+    rows = [{"case": c, "clocks": clocks.get(c.pk, [])} for c in cases]
+    context = {
+        "rows": rows,
+        "tasks": selectors.my_tasks(request.user)[:100],
+        "requests": selectors.my_assistance_requests(request.user)[:100],
+        "today": selectors.timezone.localdate(),
+    }
+    return render(request, template_for(request, "enforcement/my_work.html", "work"), context)
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The department overview: filters, counts per stage, cases by urgency (capped count)."""
+    if access.departments_with(request.user, permissions.VIEW) == frozenset():
+        raise Http404
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.department_cases(request.user, filters)
+    paginator = CappedCountPaginator(queryset, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    counts = selectors.stage_counts(request.user)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "cases": page.object_list,
+        "clocks": selectors.running_clocks(list(page.object_list)),
+        "counts": [(stage, label, counts.get(stage, 0)) for stage, label in CaseStage.choices],
+        "can_record": bool(access.departments_with(request.user, permissions.ADD) != frozenset()),
+    }
+    return render(
+        request, template_for(request, "enforcement/case_list.html", "case-table"), context
+    )
+
+
+def clue_create(request: HttpRequest) -> HttpResponse:
+    """Record a clue, optionally for an entity found by search (``?entity=<public id>``)."""
+    if access.departments_with(request.user, permissions.ADD) == frozenset():
+        raise PermissionDenied
+    initial = {"entity": request.GET.get("entity")} if request.GET.get("entity") else None
+    form = forms.ClueForm(request.POST or None, initial=initial)
+    entity = None
+    if request.GET.get("entity"):
+        try:
+            entity = get_entity_for_user(request.user, request.GET["entity"])
+        except Exception:
+            entity = None
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.record_clue(
+                    actor=request.user,
+                    source=data["source"],
+                    title=data["title"],
+                    party_name=data["party_name"],
+                    region=data["region"] or None,
+                    entity=form.entity_for(request.user),
+                    facts=data["facts"],
+                    source_reference=data["source_reference"],
+                    clue_received_on=data["clue_received_on"],
+                )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                return redirect("enforcement:case_detail", public_id=case.public_id)
+        return render(
+            request,
+            "enforcement/clue_form.html",
+            {"form": form, "entity": entity},
+            status=UNPROCESSABLE,
+        )
+    return render(request, "enforcement/clue_form.html", {"form": form, "entity": entity})
+
+
+def _detail_context(
+    request: HttpRequest, case: Any, failed: tuple[str, Any] | None = None
+) -> dict[str, Any]:
+    case_access = selectors.case_access(request.user, case)
+    action_forms = []
+    for action in ACTIONS.values():
+        if action.allowed(case, case_access):
+            form = (
+                failed[1]
+                if failed and failed[0] == action.name
+                else action.form(case=case, prefix=action.name)
+            )
+            action_forms.append({"action": action, "form": form})
+    own = case_access.department_ids
+    lead = case_access.is_lead
+    documents = case.documents.order_by("created_at", "id")
+    tasks = case.tasks.select_related("department", "clock").order_by("id")
+    if not lead:
+        documents = documents.filter(shared=True)
+        tasks = tasks.filter(department_id__in=sorted(own))
+    return {
+        "case": case,
+        "access": case_access,
+        "clocks": selectors.clocks_for(case, case_access),
+        "timeline": selectors.timeline(case, case_access),
+        "actions": action_forms,
+        "tasks": tasks,
+        "documents": documents,
+        "participants": case.participants.select_related("department"),
+        "officers": case.officers.select_related("user", "credential"),
+        "evidence": case.evidence.order_by("id") if lead else None,
+        "measures": case.measures.select_related("clock") if lead else None,
+        "requests": case.assistance_requests.select_related("to_department", "clock")
+        if lead
+        else None,
+        "decisions": case.decisions.select_related("department")
+        .prefetch_related("items")
+        .order_by("id")
+        if lead
+        else case.decisions.filter(state__in=["effective", "changed", "revoked"]).prefetch_related(
+            "items"
+        ),
+        "outcome_form": forms.OutcomeForm(),
+    }
+
+
+def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The case page: header with stage and clocks, timeline, actions, participants, documents."""
+    case = selectors.get_case_for_user(request.user, public_id)
+    return render(
+        request,
+        template_for(request, "enforcement/case_detail.html", "case-main"),
+        _detail_context(request, case),
+    )
+
+
+@require_POST
+def case_action(request: HttpRequest, public_id: str, name: str) -> HttpResponse:
+    """Run one action of the case page through its service (422 with errors in place)."""
+    case = selectors.get_case_for_user(request.user, public_id)
+    action = ACTIONS.get(name)
+    if action is None:
+        raise Http404
+    if not action.allowed(case, selectors.case_access(request.user, case)):
+        raise PermissionDenied
+    form = action.form(request.POST, request.FILES, case=case, prefix=action.name)
+    if form.is_valid():
+        try:
+            action.run(request.user, case, cleaned(action, form))
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            if is_partial(request):
+                return HttpResponseClientRedirect(case_url(case))
+            return redirect("enforcement:case_detail", public_id=case.public_id)
+    case.refresh_from_db()
+    context = _detail_context(request, case, failed=(action.name, form))
+    return render(
+        request,
+        template_for(request, "enforcement/case_detail.html", "case-main"),
+        context,
+        status=UNPROCESSABLE,
+    )
+
+
+def case_url(case: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("enforcement:case_detail", args=[case.public_id])
+
+
+@require_POST
+def task_complete(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The assignee department returns a task's outcome."""
+    task = JointTask.objects.filter(
+        public_id=public_id, case__in=selectors.cases_visible_to(request.user)
+    ).first()
+    if task is None:
+        raise Http404
+    form = forms.OutcomeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+            services.complete_task(
+                actor=request.user, task=task, outcome=form.cleaned_data["text"], files=files
+            )
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            if request.POST.get("next") == "work":
+                return redirect("enforcement:my_work")
+            return redirect("enforcement:case_detail", public_id=task.case.public_id)
+    return render(
+        request,
+        "enforcement/outcome_form.html",
+        {"form": form, "title": task.description},
+        status=UNPROCESSABLE,
+    )
+
+
+@require_POST
+def request_answer(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The requested department answers an assistance request."""
+    item = selectors.assistance_visible_to(request.user).filter(public_id=public_id).first()
+    if item is None:
+        raise Http404
+    form = forms.OutcomeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+            services.answer_assistance_request(
+                actor=request.user, request=item, answer=form.cleaned_data["text"], files=files
+            )
+        except AssistanceRequest.DoesNotExist as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            return redirect("enforcement:my_work")
+    return render(
+        request,
+        "enforcement/outcome_form.html",
+        {"form": form, "title": item.subject},
+        status=UNPROCESSABLE,
+    )
+
+
+def entity_panel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The entity profile's card: cases about the entity that the user may see."""
+    entity = get_entity_for_user(request.user, public_id)
+    return render(
+        request,
+        "enforcement/entity_panel.html",
+        {"cases": selectors.entity_cases(request.user, entity), "entity": entity},
+    )
