@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import BaseRouter
 
+from yaojian.webhooks.api.views import DeliveryViewSet, EndpointViewSet
+
 
 def register(router: BaseRouter) -> None:
     """Register this app's viewsets on the v1 router."""
+    router.register("webhook-endpoints", EndpointViewSet, basename="webhook-endpoint")
+    router.register("webhook-deliveries", DeliveryViewSet, basename="webhook-delivery")
 
 
 # Extra /api/v1/ paths that are not viewsets.
