@@ -111,7 +111,11 @@ def comparisons() -> list[dict[str, Any]]:
             "output_column_name": "branch",
             "comparison_description": "branch",
             "comparison_levels": [
-                level('"name_branch_l" IS NULL AND "name_branch_r" IS NULL', "no branch"),
+                {
+                    "sql_condition": '"name_branch_l" IS NULL AND "name_branch_r" IS NULL',
+                    "label_for_charts": "no branch",
+                    "is_null_level": True,
+                },
                 level('"name_branch_l" = "name_branch_r"', "exact"),
                 level('"name_branch_l" IS NULL OR "name_branch_r" IS NULL', "one side"),
                 level(f"{_dice_text('name_branch')} >= 0.5", "similar"),
@@ -359,11 +363,11 @@ def registry_records(region_prefix: str = "") -> tuple[list[int], list[LinkRecor
 
     entities = Entity.objects.order_by("pk")
     if region_prefix:
-        entities = entities.filter(region_id__startswith=region_prefix)
+        entities = entities.filter(region__code__startswith=region_prefix)
     licences: dict[int, str] = {}
     licence_rows = Licence.objects.order_by("entity_id", "pk").values_list("entity_id", "number")
     if region_prefix:
-        licence_rows = licence_rows.filter(entity__region_id__startswith=region_prefix)
+        licence_rows = licence_rows.filter(entity__region__code__startswith=region_prefix)
     for entity_id, number in licence_rows:
         licences.setdefault(entity_id, number)
     pks: list[int] = []
