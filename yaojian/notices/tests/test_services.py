@@ -277,3 +277,17 @@ def test_stranger_cannot_even_see_the_problem(world):
     problem = _problem(world)
     with pytest.raises(Problem.DoesNotExist):
         services.reveal_problem_personal_data(actor=world.stranger, problem=problem)
+
+
+def test_demo_seeding_makes_varied_states(world):
+    import random
+
+    from yaojian.notices.demo import seed_demo_notices
+    from yaojian.registry.tests.factories import EntityFactory
+
+    for _ in range(5):
+        EntityFactory(region_id="540102", registered_by=world.drug)
+    made = seed_demo_notices(random.Random(7), count=12)
+    assert made == 12
+    states = set(Notice.objects.values_list("state", flat=True))
+    assert len(states) >= 3
