@@ -125,3 +125,22 @@ def mask_address(address: str, region_names: list[str]) -> str:
     if best > 0:
         return address[:best]
     return "".join(region_names)
+
+
+_ADDRESS_CHAR = r"[^\s，。；、,.;:：（）()〔〕《》“”\"']"
+_ADDRESS_END = r"\d+(?:[-－]\d+)*(?:号|室|栋|幢|单元|弄|组)"
+
+
+def trim_addresses(text: str, region_names: list[str]) -> str:
+    """Street-level details after a region's name cut off: 拉萨市城关区北京中路12号 → 拉萨市城关区.
+
+    Only a run that ends in a house number (12号, 3单元, 5组 …) is cut, so prose that merely
+    names the county is left alone; the cut starts after the last region name of the run.
+    """
+    names = sorted({name for name in region_names if name}, key=len, reverse=True)
+    if not names:
+        return text
+    any_name = "|".join(re.escape(name) for name in names)
+    tail = f"(?:(?!{any_name}){_ADDRESS_CHAR}){{0,30}}?{_ADDRESS_END}"
+    pattern = re.compile(f"({any_name}){tail}")
+    return pattern.sub(lambda m: m.group(1), text)

@@ -39,15 +39,19 @@ def _region_names(code: str) -> list[str]:
 def masked_fields(publication: Publication) -> dict[str, str]:
     """The ``public_*`` fields of a publication: personal data of natural persons masked."""
     names: list[tuple[str, str]] = []
+    region_names: list[str] = []
     if publication.party_is_person:
+        region_names = _region_names(publication.region_id)
         party = masking.mask_person_name(publication.party_name)
         names.append((publication.party_name, party))
         credit_code = ""
         address = (
-            masking.mask_address(publication.party_address, _region_names(publication.region_id))
+            masking.mask_address(publication.party_address, region_names)
             if publication.party_address
             else ""
         )
+        if publication.party_address and address:
+            names.append((publication.party_address, address))
     else:
         party = publication.party_name
         credit_code = publication.party_credit_code
@@ -60,7 +64,8 @@ def masked_fields(publication: Publication) -> dict[str, str]:
         credit_code = ""  # an identity-card number given as a credit code: never shown
 
     def scrub(text: str) -> str:
-        return masking.scrub_text(text, names=names)
+        text = masking.scrub_text(text, names=names)
+        return masking.trim_addresses(text, region_names) if region_names else text
 
     return {
         "public_party_name": party,

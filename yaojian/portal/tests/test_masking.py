@@ -69,3 +69,15 @@ def test_addresses_are_trimmed_to_the_county():
 def test_contains_personal_numbers():
     assert masking.contains_personal_numbers("电话13912345678")
     assert not masking.contains_personal_numbers("罚款5000元")
+
+
+def test_street_addresses_in_text_are_trimmed_to_the_county():
+    names = ["西藏自治区", "拉萨市", "城关区"]
+    assert (
+        masking.trim_addresses("在拉萨市城关区北京中路12号无证销售药品。", names)
+        == "在拉萨市城关区无证销售药品。"
+    )
+    assert masking.trim_addresses("住城关区纳金乡塔玛村3组。", names) == "住城关区。"
+    # Prose naming the county without a house number stays.
+    text = "城关区市场监督管理局依法作出决定书文号。"
+    assert masking.trim_addresses(text, names) == text

@@ -84,7 +84,7 @@ def test_publishing_masks_a_natural_person(department, officer, today):
     assert published.public_party_name == "张某某"
     assert published.public_credit_code == ""
     assert published.public_violation == (
-        "张某某（身份证号***，电话***）在拉萨市城关区北京中路12号无证销售药品。"
+        "张某某（身份证号***，电话***）在拉萨市城关区无证销售药品。"
     )
     assert published.public_penalty_summary == "对张某某罚款人民币5000元。"
     assert published.display_rule == DisplayRule.THREE_YEARS  # 5,000 > 1,000 for a person
