@@ -22,6 +22,7 @@ install: uv
 	$(UV) sync --frozen
 
 setup: install
+	@bash scripts/install-fonts.sh || echo "==> fonts for PDF documents not installed (see scripts/install-fonts.sh)"
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_regions
 	$(PY) manage.py compile_catalogs
@@ -33,6 +34,7 @@ run: setup
 
 browsers:
 	@bash scripts/install-browser.sh
+	@bash scripts/install-fonts.sh
 
 check: install
 	@echo "==> ruff format --check"; $(UV) run --frozen ruff format --check .
