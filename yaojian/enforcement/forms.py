@@ -1,3 +1,4 @@
+# mypy: disable-error-code="var-annotated,attr-defined"
 """Forms of the enforcement pages: shape only; every action calls a service."""
 
 from __future__ import annotations
@@ -312,4 +313,4 @@ class CloseForm(CaseForm):
 
 class OutcomeForm(forms.Form):
     text = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
-    files = forms.FileField(label=_("Attachment"), required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False)

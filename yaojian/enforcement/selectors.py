@@ -127,7 +127,7 @@ def timeline(case: Case, case_access_: CaseAccess) -> list[dict[str, Any]]:
                     "department": None,
                 }
             )
-        rows.sort(key=lambda r: r["at"])
+        rows.sort(key=lambda r: r["at"])  # type: ignore[arg-type,return-value]
     return rows
 
 
@@ -147,7 +147,7 @@ def due_filter(queryset: QuerySet[Case], due: str, today: dt.date | None = None)
 
 def department_cases(user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
     """The overview of the user's departments' cases, filtered, most urgent first."""
-    queryset = Case.objects.led_by(user)
+    queryset: QuerySet[Case] = Case.objects.led_by(user)
     if filters.get("stage"):
         queryset = queryset.filter(stage=filters["stage"])
     if filters.get("due"):
@@ -211,7 +211,9 @@ def entity_cases(user: Any, entity: Any) -> QuerySet[Case]:
 
 def assistance_visible_to(user: Any) -> QuerySet[AssistanceRequest]:
     ids = access.departments_with(user, permissions.VIEW)
-    queryset = AssistanceRequest.objects.select_related("case", "to_department", "clock")
+    queryset: QuerySet[AssistanceRequest] = AssistanceRequest.objects.select_related(
+        "case", "to_department", "clock"
+    )
     if ids is None:
         return queryset
     return queryset.filter(

@@ -3,6 +3,8 @@ assistance requests and generated documents."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ from yaojian.enforcement.models.case import Case
 from yaojian.enforcement.models.clock import CaseClock
 
 
-def _user_fk(verbose: str, *, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+def _user_fk(verbose: Any, *, null: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

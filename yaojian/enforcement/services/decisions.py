@@ -197,7 +197,7 @@ def record_defence(
 def _apply_licence_effects(actor: Any, case: Case, decision: Decision) -> list[Any]:
     """Revocations and agreement changes take effect through the registry's services."""
     revoked = []
-    targets = {
+    targets: dict[str, str] = {
         PenaltyKind.REVOKE_LICENCE: LicenceStatus.REVOKED,
         PenaltyKind.AGREEMENT_TERMINATION: LicenceStatus.REVOKED,
         PenaltyKind.AGREEMENT_SUSPENSION: LicenceStatus.SUSPENDED,

@@ -199,7 +199,7 @@ def task_complete(request: HttpRequest, public_id: str) -> HttpResponse:
     form = forms.OutcomeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+            files = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
             services.complete_task(
                 actor=request.user, task=task, outcome=form.cleaned_data["text"], files=files
             )
@@ -226,7 +226,7 @@ def request_answer(request: HttpRequest, public_id: str) -> HttpResponse:
     form = forms.OutcomeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+            files = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
             services.answer_assistance_request(
                 actor=request.user, request=item, answer=form.cleaned_data["text"], files=files
             )
