@@ -128,7 +128,7 @@ def read_records(
                 )
     if "name" not in positions:
         raise ValidationError(
-            _("The file has no name column (名称 or name); name it with --name-col."),
+            _("The file has no name column; say which column holds the names."),
             code="no_name",
         )
 
