@@ -123,3 +123,22 @@ def test_entity_panel(client, officer, published):
     response = client.get(reverse("portal:entity_publications", args=[entity.public_id]))
     assert response.status_code == 200
     assert published.decision_number in response.content.decode()
+
+
+def test_manage_query_count(client, officer, department, today, django_assert_max_num_queries):
+    from yaojian.portal import services
+    from yaojian.portal.tests.factories import penalty
+
+    for _ in range(3):
+        services.ingest_decision(payload=penalty(department))
+    for _ in range(3):
+        services.publish_publication(
+            actor=officer, publication=services.ingest_decision(payload=penalty(department))
+        )
+    client.force_login(officer)
+    client.get(reverse("portal:manage"))  # warm the session and the calendar cache
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("portal:manage"))
+    page = response.content.decode()
+    assert page.count('data-testid="to-publish-row"') == 3
+    assert page.count('data-testid="on-display-row"') == 3
