@@ -407,19 +407,19 @@ def link_to_registry(records: Sequence[LinkRecord], *, region_prefix: str = "") 
             best[row["left"]] = row
     matches = []
     for position, record in enumerate(records):
-        row = best.get(position)
-        if row is None:
+        found = best.get(position)
+        if found is None:
             matches.append(Match(record.key, Band.NEW, None, 0.0, 0.0, ()))
             continue
-        probability = float(row["probability"])
+        probability = float(found["probability"])
         matches.append(
             Match(
                 key=record.key,
-                band=Band.AUTO if probability >= auto and row["best_right"] else Band.REVIEW,
-                entity_id=pks[row["right"]],
+                band=Band.AUTO if probability >= auto and found["best_right"] else Band.REVIEW,
+                entity_id=pks[found["right"]],
                 probability=probability,
-                match_weight=_finite(float(row["match_weight"])),
-                explanation=_explanation(row),
+                match_weight=_finite(float(found["match_weight"])),
+                explanation=_explanation(found),
             )
         )
     return matches

@@ -346,7 +346,7 @@ def generate(
     """(left, right): ``size`` clean records and ``size`` noisy ones, ``overlap`` shared."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     chains: list[tuple[str, str]] = []
-    entities = []
+    entities: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     while len(entities) < int(size * (2 - overlap)) + 1:
         entity, _is_branch = _entity(rng, len(entities), chains)
