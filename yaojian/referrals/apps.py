@@ -6,3 +6,18 @@ class ReferralsConfig(AppConfig):
     name = "yaojian.referrals"
     label = "referrals"
     verbose_name = _("Criminal referrals")
+
+    def ready(self) -> None:
+        from yaojian.accounts.roles import grant_to_roles
+        from yaojian.core.events import subscribe
+        from yaojian.documents.access import register_access_rule
+        from yaojian.enforcement.events import CaseDecided
+        from yaojian.referrals import handlers
+        from yaojian.referrals.events import ReferralAnswered, ReferralMade
+        from yaojian.referrals.permissions import ROLE_PERMISSIONS
+
+        grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
+        register_access_rule("referrals.referral:", handlers.can_read_referral_document)
+        subscribe(ReferralMade, handlers.notify_police)
+        subscribe(ReferralAnswered, handlers.notify_referring_department)
+        subscribe(CaseDecided, handlers.warn_on_penalty_instead_of_transfer)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import BaseRouter
 
+from yaojian.referrals.api.views import ReferralViewSet
+
 
 def register(router: BaseRouter) -> None:
     """Register this app's viewsets on the v1 router."""
+    router.register("referrals", ReferralViewSet, basename="referral")
 
 
 # Extra /api/v1/ paths that are not viewsets.
