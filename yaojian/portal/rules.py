@@ -33,8 +33,14 @@ WARNING_KINDS = frozenset({"warning"})
 CRITICISM_KINDS = frozenset({"criticism", "public_criticism"})  # 通报批评
 FINE_KINDS = frozenset({"fine"})
 # 停产停业, restrictions of business or practice, 降级, revocation of licences (第14条).
+# enforcement.choices.PenaltyKind values first (suspend_business, revoke_licence, ban_person,
+# agreement_termination), then other spellings partner systems may send.
 NEVER_STOPPED_KINDS = frozenset(
     {
+        "suspend_business",
+        "revoke_licence",
+        "ban_person",
+        "agreement_termination",
         "suspension",
         "business_suspension",
         "business_restriction",
