@@ -102,7 +102,7 @@ def test_the_whole_procedure_with_its_clocks(world, django_capture_on_commit_cal
         assert [e.police_department_id for e in made] == [world.police_department.pk]
         with time_machine.travel(T0 + dt.timedelta(days=3), tick=False):
             referral = services.receive_referral(actor=world.police, referral=referral)
-            review = [c for c in clocks.referral_clocks(referral) if c.key == "police_review"][0]
+            review = next(c for c in clocks.referral_clocks(referral) if c.key == "police_review")
             # transferred Wed 03-04: 3 days end Sat 03-07, a rest day → Mon 03-09
             assert review.due_at.date() == dt.date(2026, 3, 9)
         with (
@@ -174,7 +174,7 @@ def test_complex_cases_give_the_police_ten_days_and_major_ones_need_approval(wor
         referral = services.receive_referral(
             actor=world.police, referral=referral, complexity="complex"
         )
-    review = [c for c in clocks.referral_clocks(referral) if c.key == "police_review"][0]
+    review = next(c for c in clocks.referral_clocks(referral) if c.key == "police_review")
     assert review.due_at.date() == dt.date(2026, 3, 12)
 
 
