@@ -64,7 +64,8 @@ def test_outsiders_cannot_report(world):
 
 
 def test_the_whole_procedure_with_its_clocks(world, django_capture_on_commit_callbacks):
-    made, answered = [], []
+    made: list[ReferralMade] = []
+    answered: list[ReferralAnswered] = []
     subscribe(ReferralMade, made.append)
     subscribe(ReferralAnswered, answered.append)
     try:
@@ -96,7 +97,7 @@ def test_the_whole_procedure_with_its_clocks(world, django_capture_on_commit_cal
             referral = services.transfer_referral(actor=world.officer, referral=referral)
         assert referral.state == ReferralState.TRANSFERRED
         assert ReferralStep.objects.get(referral=referral, action="transfer").is_late is True
-        letter = Document.objects.get(public_id=referral.letter_document_id)
+        letter = Document.objects.get(public_id=str(referral.letter_document_id))
         assert letter.kind == "referral_letter"
         assert letter.subject == f"referrals.referral:{referral.public_id}"
         assert [e.police_department_id for e in made] == [world.police_department.pk]
