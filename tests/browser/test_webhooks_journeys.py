@@ -58,7 +58,7 @@ def test_admin_adds_endpoint_and_replays_a_dead_delivery(
     expect(page.get_by_test_id("attempt-row")).to_have_count(1)
     page.wait_for_load_state("networkidle")
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.status == DeliveryStatus.DELIVERED, delivery.last_error
     request = receiver.requests[-1]
     assert request.headers["Idempotency-Key"] == "notice:1:created"
     assert verify(
