@@ -64,6 +64,7 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     }
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.WEBHOOKS_ALLOW_PRIVATE = True  # receivers in tests listen on loopback
 
 
 @pytest.fixture(autouse=True)

@@ -224,6 +224,18 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- cross-department apps (issues 3 and 4; each read with getattr defaults) ----------
+# Webhook receivers on loopback or private networks (link-local/metadata never).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# Entity linkage bands (docs/domain/linkage.md).
+LINKAGE_AUTO_THRESHOLD = float(os.environ.get("LINKAGE_AUTO_THRESHOLD", "0.95"))
+LINKAGE_REVIEW_THRESHOLD = float(os.environ.get("LINKAGE_REVIEW_THRESHOLD", "0.5"))
+# Enforcement clock parameters marked [M] in DOMAIN.md: overrides of enforcement/clock_rules.py.
+ENFORCEMENT_CLOCKS: dict[str, object] = {}
+# Imports: the largest file accepted, and when a department's data counts as stale.
+EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+EXCHANGE_STALE_AFTER_DAYS = int(os.environ.get("EXCHANGE_STALE_AFTER_DAYS", "180"))
+
 # --- logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -12,16 +12,12 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        from django.utils.module_loading import import_string
-
         from yaojian.accounts.roles import grant_to_roles
+        from yaojian.clocks.schedule import register_periodic
         from yaojian.webhooks.permissions import ROLE_PERMISSIONS
         from yaojian.webhooks.tasks import send_due_deliveries_task
 
         grant_to_roles(dict(ROLE_PERMISSIONS))
-        # clocks and webhooks share a layer and may not import each other (import-linter);
-        # the scheduler is looked up by name until webhooks sits above clocks.
-        register_periodic = import_string("yaojian.clocks.schedule.register_periodic")
         register_periodic(
             "webhooks.send_due_deliveries", send_due_deliveries_task, every=timedelta(minutes=1)
         )
