@@ -68,9 +68,16 @@ def _officer_choices(case: Any) -> Any:
 class CaseForm(forms.Form):
     """An action form bound to a case (subclasses add fields)."""
 
-    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Any, user: Any = None, **kwargs: Any) -> None:
         self.case = case
+        self.user = user
         super().__init__(*args, **kwargs)
+
+    def departments_of_user(self, permission: str) -> frozenset[int] | None:
+        """The user's departments holding ``permission`` (``None``: all, or no user given)."""
+        if self.user is None:
+            return None
+        return access.departments_with(self.user, permission)
 
 
 class OfficersForm(CaseForm):
@@ -163,11 +170,25 @@ class ClockForm(CaseForm):
 
 class PauseForm(ClockForm):
     reason = forms.ChoiceField(label=_("Why"), choices=PauseReason.choices)
+    paused_on = forms.DateField(
+        label=_("Paused on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
     note = forms.CharField(label=_("Note"), required=False)
 
 
 class ResumeForm(ClockForm):
+    """Resume a paused clock, e.g. a seizure once the test report is in (testing excluded)."""
+
     state = "paused"
+    resumed_on = forms.DateField(
+        label=_("Resumed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the pause ended, e.g. the day the test report arrived. Empty: today."),
+    )
 
 
 class ExtensionForm(ClockForm):
@@ -314,3 +335,100 @@ class CloseForm(CaseForm):
 class OutcomeForm(forms.Form):
     text = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
     attachment = forms.FileField(label=_("Attachment"), required=False)
+
+
+class DepartmentDecisionForm(CaseForm):
+    """A participating department's own decision (e.g. the insurance bureau's measures)."""
+
+    department = forms.ModelChoiceField(label=_("Deciding department"), queryset=None)  # type: ignore[arg-type]
+    violation = forms.CharField(
+        label=_("Facts of the violation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"))
+    warning = forms.BooleanField(label=_("Warning"), required=False)
+    fine = forms.DecimalField(label=_("Fine (yuan)"), required=False, min_value=0)
+    agreement = forms.ChoiceField(
+        label=_("Insurance agreement"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("agreement_suspension", _("Suspend the agreement")),
+            ("agreement_termination", _("Terminate the agreement")),
+        ],
+    )
+    agreement_licence = forms.ModelChoiceField(label=_("Agreement"), queryset=None, required=False)  # type: ignore[arg-type]
+    months = forms.IntegerField(
+        label=_("Suspension (months)"), min_value=1, max_value=120, required=False
+    )
+    fund_recovery = forms.DecimalField(
+        label=_("Insurance funds recovered (yuan)"), required=False, min_value=0
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from yaojian.registry.choices import LicenceKind
+        from yaojian.registry.models import Licence
+
+        departments = Department.objects.filter(
+            pk__in=self.case.participants.values("department_id")
+        )
+        ids = self.departments_of_user(permissions.APPROVE)
+        if ids is not None:
+            departments = departments.filter(pk__in=sorted(ids))
+        self.fields["department"].queryset = departments.order_by("name")  # type: ignore[attr-defined]
+        self.fields["agreement_licence"].queryset = Licence.objects.filter(  # type: ignore[attr-defined]
+            entity_id=self.case.entity_id, kind=LicenceKind.INSURANCE_AGREEMENT
+        ).exclude(status__in=["revoked", "cancelled"])
+        if departments.count() == 1:
+            self.fields["department"].initial = departments.first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("agreement") and not data.get("agreement_licence"):
+            self.add_error("agreement_licence", _("Choose the party's insurance agreement."))
+        return data
+
+    def items(self) -> list[Any]:
+        from yaojian.enforcement.choices import PenaltyKind
+        from yaojian.enforcement.services import ItemInput
+
+        data = self.cleaned_data
+        items = []
+        if data.get("warning"):
+            items.append(ItemInput(kind=PenaltyKind.WARNING))
+        if data.get("fine") is not None:
+            items.append(ItemInput(kind=PenaltyKind.FINE, amount=data["fine"]))
+        if data.get("agreement"):
+            items.append(
+                ItemInput(
+                    kind=data["agreement"],
+                    licence=data.get("agreement_licence"),
+                    months=data.get("months"),
+                )
+            )
+        if data.get("fund_recovery") is not None:
+            items.append(ItemInput(kind=PenaltyKind.FUND_RECOVERY, amount=data["fund_recovery"]))
+        return items
+
+
+class ChangeDecisionForm(CaseForm):
+    """Change, revoke or declare void a decision in effect (after administrative review…)."""
+
+    decision = forms.ModelChoiceField(label=_("Decision"), queryset=None)  # type: ignore[arg-type]
+    change = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            ("changed", _("Changed")),
+            ("revoked", _("Revoked")),
+            ("void", _("Declared void")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decisions = self.case.decisions.filter(state="effective").select_related("department")
+        ids = self.departments_of_user(permissions.APPROVE)
+        if ids is not None:
+            decisions = decisions.filter(department_id__in=sorted(ids))
+        self.fields["decision"].queryset = decisions.order_by("id")  # type: ignore[attr-defined]

@@ -47,6 +47,10 @@ class CaseAccess:
     can_change: bool = False
     can_approve: bool = False
     can_review: bool = False
+    # Participating departments of this case whose head the user is (their own decisions).
+    participant_heads: frozenset[int] = field(default_factory=frozenset)
+    # Departments of the case (lead or participant) whose decisions the user may change.
+    deciding_departments: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def sees_everything(self) -> bool:
@@ -56,18 +60,30 @@ class CaseAccess:
 
 def case_access(user: Any, case: Case) -> CaseAccess:
     view = access.departments_with(user, permissions.VIEW)
+    participants = frozenset(case.participants.values_list("department_id", flat=True))
     if view is None:
-        return CaseAccess(True, frozenset(), True, True, True)
+        return CaseAccess(
+            True,
+            frozenset(),
+            True,
+            True,
+            True,
+            participant_heads=participants,
+            deciding_departments=participants | {case.department_id},
+        )
 
     def acts(permission: str) -> bool:
         return access.acts_for(user, permission, case.department_id)
 
+    approve = access.departments_with(user, permissions.APPROVE) or frozenset()
     return CaseAccess(
         is_lead=case.department_id in view,
         department_ids=frozenset(view),
         can_change=acts(permissions.CHANGE),
         can_approve=acts(permissions.APPROVE),
         can_review=acts(permissions.REVIEW),
+        participant_heads=participants & approve,
+        deciding_departments=(participants | {case.department_id}) & approve,
     )
 
 
@@ -219,3 +235,20 @@ def assistance_visible_to(user: Any) -> QuerySet[AssistanceRequest]:
     return queryset.filter(
         Q(to_department_id__in=sorted(ids)) | Q(case__department_id__in=sorted(ids))
     )
+
+
+def get_assistance_request_for_user(user: Any, public_id: Any) -> AssistanceRequest:
+    """One assistance request seen by its requested or requesting department, else
+    ``AssistanceRequest.DoesNotExist`` (→ 404) for missing and forbidden alike."""
+    try:
+        return (
+            assistance_visible_to(user)
+            .select_related("case__department", "sent_by")
+            .get(public_id=public_id)
+        )
+    except (ValueError, TypeError) as exc:
+        raise AssistanceRequest.DoesNotExist from exc
+    except Exception as exc:
+        if exc.__class__.__name__ == "ValidationError":
+            raise AssistanceRequest.DoesNotExist from exc
+        raise

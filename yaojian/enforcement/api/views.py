@@ -154,7 +154,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise Http404
         if not step.allowed(case, selectors.case_access(request.user, case)):
             raise PermissionDenied
-        form = step.form(request.data, request.FILES, case=case)
+        form = step.form(request.data, request.FILES, case=case, user=request.user)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors.get_json_data())
         step.run(request.user, case, cleaned(step, form))

@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+from django.conf import settings
 
 from yaojian.enforcement.models import Case, CaseDocument
 
 logger = logging.getLogger(__name__)
 
+# Rendering a PDF embeds a CJK font and takes about a second. Bulk writers that do not need the
+# documents (the demo seeder, tests that are not about documents) switch it off for a block.
+_render_documents: ContextVar[bool] = ContextVar("enforcement_render_documents", default=True)
+
+
+@contextmanager
+def documents_skipped() -> Iterator[None]:
+    """Within the block the steps do not render their PDF documents (nothing is listed)."""
+    token = _render_documents.set(False)
+    try:
+        yield
+    finally:
+        _render_documents.reset(token)
+
+
+def rendering_documents() -> bool:
+    """False inside :func:`documents_skipped` or with ``ENFORCEMENT_RENDER_DOCUMENTS = False``."""
+    return _render_documents.get() and bool(getattr(settings, "ENFORCEMENT_RENDER_DOCUMENTS", True))
+
 
 def generate_document(
     *, actor: Any, case: Case, kind: str, title: str, context: dict[str, Any], shared: bool = False
-) -> CaseDocument:
-    """Render a PDF through the documents app and list it on the case (with its SHA-256)."""
+) -> CaseDocument | None:
+    """Render a PDF through the documents app and list it on the case (with its SHA-256).
+
+    ``None`` (nothing rendered) inside :func:`documents_skipped`.
+    """
+    if not rendering_documents():
+        return None
     from yaojian.documents.services import render_document
 
     document = render_document(

@@ -13,6 +13,8 @@ from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
 from yaojian.accounts.tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from yaojian.enforcement import services
 from yaojian.enforcement.choices import ClueSource
+from yaojian.enforcement.services import outbound
+from yaojian.enforcement.services.outbound import documents_skipped
 from yaojian.enforcement.tests.factories import CredentialFactory
 from yaojian.registry.tests.factories import EntityFactory, LicenceFactory
 
@@ -28,6 +30,21 @@ class Office:
     leader: Any
     entity: Any
     licence: Any
+
+
+@pytest.fixture(autouse=True)
+def _documents_skipped() -> Any:
+    """PDF rendering (about a second each) only in the tests that ask for ``with_documents``."""
+    with documents_skipped():
+        yield
+
+
+@pytest.fixture
+def with_documents(_documents_skipped: None) -> Any:
+    """Render the case's PDF documents in this test (the documents app, real fonts)."""
+    token = outbound._render_documents.set(True)
+    yield
+    outbound._render_documents.reset(token)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from yaojian.enforcement.views.pages import (
     entity_panel,
     my_work,
     request_answer,
+    request_detail,
     task_complete,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "entity_panel",
     "my_work",
     "request_answer",
+    "request_detail",
     "task_complete",
 ]

@@ -27,6 +27,7 @@ OPEN = (
     S.EXECUTION,
 )
 FILED = (S.INVESTIGATION, S.REVIEW, S.NOTICE, S.HEARING, S.DECIDED, S.EXECUTION)
+AFTER_FILING = (*FILED, S.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,20 @@ class Action:
     name: str
     label: Any
     form: type[forms.CaseForm]
-    role: str  # "change" | "approve" | "review"
+    role: str  # "change" | "approve" | "review" | "participant_head" | "decider"
     stages: tuple[str, ...]
     run: Callable[[Any, Any, dict[str, Any]], Any]
 
     def allowed(self, case: Any, case_access: CaseAccess) -> bool:
-        if case.stage not in self.stages or not case_access.is_lead:
+        if case.stage not in self.stages:
+            return False
+        if self.role == "participant_head":
+            # A participating department's head records that department's own decision.
+            return bool(case_access.participant_heads)
+        if self.role == "decider":
+            # The head of a department that decided in the case changes its decision.
+            return bool(case_access.deciding_departments)
+        if not case_access.is_lead:
             return False
         if self.role == "review":
             return case_access.can_review or case_access.can_approve
@@ -158,7 +167,11 @@ ACTIONS: dict[str, Action] = {
             "change",
             OPEN,
             lambda u, c, d: services.pause_clock(
-                actor=u, clock=d["clock"], reason=d["reason"], note=d["note"]
+                actor=u,
+                clock=d["clock"],
+                reason=d["reason"],
+                note=d["note"],
+                paused_on=d.get("paused_on"),
             ),
         ),
         Action(
@@ -167,7 +180,9 @@ ACTIONS: dict[str, Action] = {
             forms.ResumeForm,
             "change",
             OPEN,
-            lambda u, c, d: services.resume_clock(actor=u, clock=d["clock"]),
+            lambda u, c, d: services.resume_clock(
+                actor=u, clock=d["clock"], resumed_on=d.get("resumed_on")
+            ),
         ),
         Action(
             "extension",
@@ -329,12 +344,37 @@ ACTIONS: dict[str, Action] = {
             (S.EXECUTION, S.INVESTIGATION),
             lambda u, c, d: services.close_case(actor=u, case=c, note=d["note"]),
         ),
+        Action(
+            "department_decision",
+            _("Record our department's decision"),
+            forms.DepartmentDecisionForm,
+            "participant_head",
+            FILED,
+            lambda u, c, d: services.record_department_decision(
+                actor=u,
+                case=c,
+                department=d["department"],
+                violation=d["violation"],
+                legal_basis=d["legal_basis"],
+                items=d["_items"],
+            ),
+        ),
+        Action(
+            "change_decision",
+            _("Change, revoke or void a decision"),
+            forms.ChangeDecisionForm,
+            "decider",
+            AFTER_FILING,
+            lambda u, c, d: services.change_decision(
+                actor=u, decision=d["decision"], change=d["change"], reason=d["reason"]
+            ),
+        ),
     )
 }
 
 
 def cleaned(action: Action, form: forms.CaseForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
-    if isinstance(form, forms.ProposeForm):
+    if isinstance(form, forms.ProposeForm | forms.DepartmentDecisionForm):
         data["_items"] = form.items()
     return data

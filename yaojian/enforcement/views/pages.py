@@ -107,7 +107,7 @@ def _detail_context(
             form = (
                 failed[1]
                 if failed and failed[0] == action.name
-                else action.form(case=case, prefix=action.name)
+                else action.form(case=case, user=request.user, prefix=action.name)
             )
             action_forms.append({"action": action, "form": form})
     own = case_access.department_ids
@@ -162,7 +162,9 @@ def case_action(request: HttpRequest, public_id: str, name: str) -> HttpResponse
         raise Http404
     if not action.allowed(case, selectors.case_access(request.user, case)):
         raise PermissionDenied
-    form = action.form(request.POST, request.FILES, case=case, prefix=action.name)
+    form = action.form(
+        request.POST, request.FILES, case=case, user=request.user, prefix=action.name
+    )
     if form.is_valid():
         try:
             action.run(request.user, case, cleaned(action, form))
@@ -217,12 +219,35 @@ def task_complete(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _request_context(request: HttpRequest, item: AssistanceRequest, form: Any) -> dict[str, Any]:
+    requested = access.acts_for(request.user, permissions.VIEW, item.to_department_id)
+    return {
+        "item": item,
+        "form": form,
+        "can_answer": item.state == "sent"
+        and access.acts_for(request.user, permissions.CHANGE, item.to_department_id),
+        "is_requested": requested,
+        "is_requester": access.acts_for(request.user, permissions.VIEW, item.case.department_id),
+        "attachments": item.attachments.order_by("id"),
+        "status": selectors.clock_rows([item.clock])[0].status,
+    }
+
+
+def request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An assistance request (协查函): what to check and by when; the requested department
+    answers here (the lead department sees the answer on its case page too)."""
+    item = selectors.get_assistance_request_for_user(request.user, public_id)
+    return render(
+        request,
+        "enforcement/request_detail.html",
+        _request_context(request, item, forms.OutcomeForm()),
+    )
+
+
 @require_POST
 def request_answer(request: HttpRequest, public_id: str) -> HttpResponse:
     """The requested department answers an assistance request."""
-    item = selectors.assistance_visible_to(request.user).filter(public_id=public_id).first()
-    if item is None:
-        raise Http404
+    item = selectors.get_assistance_request_for_user(request.user, public_id)
     form = forms.OutcomeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -235,11 +260,13 @@ def request_answer(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
-            return redirect("enforcement:my_work")
+            if request.POST.get("next") == "work":
+                return redirect("enforcement:my_work")
+            return redirect("enforcement:request_detail", public_id=item.public_id)
     return render(
         request,
-        "enforcement/outcome_form.html",
-        {"form": form, "title": item.subject},
+        "enforcement/request_detail.html",
+        _request_context(request, item, form),
         status=UNPROCESSABLE,
     )
 
