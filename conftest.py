@@ -41,11 +41,45 @@ def _ensure_calendar() -> None:
         load_reference_calendar()
 
 
+# Reference data that migrations load (RunPython), by (app, migration, a model it fills).
+REFERENCE_MIGRATIONS = (("notices", "0002_seed_categories_and_rules", "ProblemCategory"),)
+
+
+def _ensure_reference_data() -> None:
+    """Regions, the holiday calendar and the migrations' seed data, when missing."""
+    import importlib
+
+    from django.apps import apps
+    from django.db.migrations.operations.special import RunPython
+
+    _ensure_regions()
+    for app_label, migration, model_name in REFERENCE_MIGRATIONS:
+        if apps.get_model(app_label, model_name).objects.exists():
+            continue
+        module = importlib.import_module(f"yaojian.{app_label}.migrations.{migration}")
+        for operation in module.Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
+
+
+def _reload_after_flush(sender: Any, **kwargs: Any) -> None:
+    """A transactional test's flush empties every table; put the reference data back.
+
+    Django sends ``post_migrate`` (once per app) after the flush that ends a
+    TransactionTestCase or a ``transactional_db``/``live_server`` test.
+    """
+    if getattr(sender, "label", "") == "registry":
+        _ensure_reference_data()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    """Load the reference regions once per test database."""
+    """Load the reference data once per test database, and again after every flush."""
+    from django.db.models.signals import post_migrate
+
     with django_db_blocker.unblock():
-        _ensure_regions()
+        _ensure_reference_data()
+    post_migrate.connect(_reload_after_flush, dispatch_uid="yaojian-reference-data")
 
 
 @pytest.fixture
