@@ -14,6 +14,8 @@ SEND_NOTICE = "notices.add_notice"
 ACT_ON_NOTICE = "notices.change_notice"
 EDIT_RULES = "notices.change_routingrule"
 VIEW_NOTICE = "notices.view_notice"
+# Department heads supervise their department's escalated (overdue) notices.
+SUPERVISE_NOTICES = "notices.supervise_notice"
 # Personal data on problems follows the registry's rule: roles that handle personal data.
 PERSONAL_DATA = "registry.view_personal_data"
 
@@ -23,7 +25,7 @@ _WORK = _READ | {SEND_NOTICE, ACT_ON_NOTICE}
 MATRIX: dict[str, frozenset[str] | set[str]] = {
     Role.INSPECTOR: _WORK | {RECORD_PROBLEM},
     Role.CASE_OFFICER: _WORK | {RECORD_PROBLEM},
-    Role.DEPARTMENT_HEAD: _WORK | {RECORD_PROBLEM},
+    Role.DEPARTMENT_HEAD: _WORK | {RECORD_PROBLEM, SUPERVISE_NOTICES},
     Role.DATA_STEWARD: _WORK | {RECORD_PROBLEM},
     Role.LEGAL_REVIEWER: _WORK,
     Role.ADMINISTRATOR: _WORK | {EDIT_RULES, "notices.add_routingrule"},

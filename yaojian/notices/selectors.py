@@ -7,14 +7,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yaojian.accounts.choices import DepartmentLevel, ShareKind
 from yaojian.accounts.models import Department, Membership
 from yaojian.accounts.scoping import has_permission, scope_for
 from yaojian.clocks.calendar import CalendarNotCoveredError, working_days_between
-from yaojian.notices.choices import OPEN_STATES, NoticeState, TargetLevel
+from yaojian.notices.choices import OPEN_STATES, NoticeEventKind, NoticeState, TargetLevel
 from yaojian.notices.models import (
     Attachment,
     Notice,
@@ -24,7 +25,13 @@ from yaojian.notices.models import (
     ProblemPerson,
     RoutingRule,
 )
-from yaojian.notices.permissions import ACT_ON_NOTICE, EDIT_RULES, PERSONAL_DATA, RECORD_PROBLEM
+from yaojian.notices.permissions import (
+    ACT_ON_NOTICE,
+    EDIT_RULES,
+    PERSONAL_DATA,
+    RECORD_PROBLEM,
+    SUPERVISE_NOTICES,
+)
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -144,6 +151,100 @@ def can_close(user: Any, notice: Notice) -> bool:
     if user is None or scope_for(user).is_superuser:
         return True
     return notice.sender_id in acting_department_ids(user)
+
+
+# --- escalations seen by department heads ---------------------------------------------------
+
+ESCALATED_PANEL_SIZE = 20
+
+
+@dataclass(frozen=True)
+class EscalatedRow:
+    """An overdue notice escalated to the heads of a department, with who owes the answer."""
+
+    notice: Notice
+    level: int
+    overdue_department: Department
+    due_on: dt.date | None
+    working_days_overdue: int | None
+    seen_by: list[str]
+
+
+def _escalated_q(department_ids: list[int]) -> Q:
+    """Level 1: the departments' own escalated open notices; level 2: the copies sent up to
+    them about a notice of the level below that is still open."""
+    open_states = sorted(OPEN_STATES)
+    return Q(recipient_id__in=department_ids) & (
+        Q(escalation_level__gte=1, state__in=open_states)
+        | Q(escalated_from__isnull=False, escalated_from__state__in=open_states)
+    )
+
+
+def supervised_department_ids(user: Any) -> list[int]:
+    """Departments whose escalated notices the user supervises (as their head)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return sorted(acting_department_ids(user, SUPERVISE_NOTICES))
+
+
+def escalated_count(user: Any) -> int:
+    """How many escalated notices wait for the heads of the user's departments (0 otherwise)."""
+    ids = supervised_department_ids(user)
+    if not ids:
+        return 0
+    return Notice.objects.filter(_escalated_q(ids)).count()
+
+
+def escalated_to_heads(user: Any, today: dt.date | None = None) -> list[EscalatedRow]:
+    """Escalated notices the user supervises as department head, most overdue first.
+
+    For each: the department that owes the answer (the recipient, or for a level-2 copy the
+    department below), the deadline, the working days past it, and who in that department
+    has opened or acknowledged it (from the notice's events). Two queries, however many rows.
+    """
+    ids = supervised_department_ids(user)
+    if not ids:
+        return []
+    today = today or timezone.localdate()
+    seen = NoticeEvent.objects.filter(
+        kind__in=[NoticeEventKind.VIEWED, NoticeEventKind.ACKNOWLEDGED], actor__isnull=False
+    ).select_related("actor")
+    notices = list(
+        Notice.objects.filter(_escalated_q(ids))
+        .select_related("sender", "recipient", "escalated_from__recipient")
+        .prefetch_related(
+            Prefetch("events", queryset=seen, to_attr="seen_events"),
+            Prefetch("escalated_from__events", queryset=seen, to_attr="seen_below"),
+        )
+        .order_by(Coalesce("escalated_from__due_on", "due_on").asc(nulls_last=True), "id")[
+            :ESCALATED_PANEL_SIZE
+        ]
+    )
+    rows = []
+    for notice in notices:
+        owed = notice.escalated_from or notice
+        due_on = owed.due_on
+        try:
+            late = working_days_between(due_on, today) if due_on else None
+        except CalendarNotCoveredError:
+            late = None
+        names: list[str] = []
+        events = getattr(owed, "seen_below" if notice.escalated_from else "seen_events", [])
+        for event in events:
+            name = str(event.actor)
+            if event.department_id == owed.recipient_id and name not in names:
+                names.append(name)
+        rows.append(
+            EscalatedRow(
+                notice=notice,
+                level=2 if notice.escalated_from_id else notice.escalation_level,
+                overdue_department=owed.recipient,
+                due_on=due_on,
+                working_days_overdue=late,
+                seen_by=names,
+            )
+        )
+    return rows
 
 
 def notice_timeline(notice: Notice) -> list[NoticeEvent]:

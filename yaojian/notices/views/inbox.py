@@ -41,7 +41,10 @@ def notice_inbox(request: HttpRequest) -> HttpResponse:
         selectors.inbox(request.user, state=state, overdue=overdue, escalated=escalated)[:PAGE]
     )
     counts = selectors.inbox_counts(request.user)
+    # Department heads see their department's escalated (overdue) notices first.
+    escalated_rows = [] if is_partial(request) else selectors.escalated_to_heads(request.user)
     context = {
+        "escalated_rows": escalated_rows,
         "rows": _rows(notices),
         "state": state,
         "overdue": overdue,
@@ -66,7 +69,14 @@ def notice_sent(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unread_badge(request: HttpRequest) -> HttpResponse:
     """A small fragment with the unread count (for the header)."""
-    return render(request, "notices/badge.html", {"unread": selectors.unread_count(request.user)})
+    return render(
+        request,
+        "notices/badge.html",
+        {
+            "unread": selectors.unread_count(request.user),
+            "escalated": selectors.escalated_count(request.user),
+        },
+    )
 
 
 def _detail_context(
