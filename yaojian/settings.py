@@ -232,6 +232,11 @@ LINKAGE_AUTO_THRESHOLD = float(os.environ.get("LINKAGE_AUTO_THRESHOLD", "0.95"))
 LINKAGE_REVIEW_THRESHOLD = float(os.environ.get("LINKAGE_REVIEW_THRESHOLD", "0.5"))
 # Enforcement clock parameters marked [M] in DOMAIN.md: overrides of enforcement/clock_rules.py.
 ENFORCEMENT_CLOCKS: dict[str, object] = {}
+# Criminal referrals: overrides of referrals/clocks.py (DOMAIN.md §2.7; the [M] police periods).
+REFERRAL_CLOCKS: dict[str, object] = {}
+# PDF documents: a CJK font ("path" or "path#face"); empty = search Noto Sans CJK, WenQuanYi.
+DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT", "")
+DOCUMENT_FONT_BOLD = os.environ.get("DOCUMENT_FONT_BOLD", "")
 # Imports: the largest file accepted, and when a department's data counts as stale.
 EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 EXCHANGE_STALE_AFTER_DAYS = int(os.environ.get("EXCHANGE_STALE_AFTER_DAYS", "180"))
