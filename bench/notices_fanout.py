@@ -5,6 +5,7 @@ records problems through the API as an inspector and polls the target department
 inboxes through the API until each notice shows; baseline: ``/healthz`` in the same run.
 
     uv run python bench/notices_fanout.py [--backend sqlite|postgresql] [--problems 40]
+        [--database bench_notices_fanout]
 """
 
 from __future__ import annotations
@@ -45,8 +46,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"])
     parser.add_argument("--problems", type=int, default=40)
+    parser.add_argument(
+        "--database",
+        default="bench_notices_fanout",
+        help="scratch database name (must start with 'bench'; dropped and re-created)",
+    )
     args = parser.parse_args()
-    url = harness.recreate_database(args.backend, "bench_notices_fanout")
+    url = harness.recreate_database(args.backend, args.database)
     harness.prepare_database(url)
     setup = json.loads(harness.shell(url, SETUP).splitlines()[-1])
     worker = subprocess.Popen(
