@@ -2,19 +2,23 @@
 
 The same kind, context and ``created_at`` give the same bytes (the creation date is the only
 varying input fpdf2 writes), so a stored document's SHA-256 can be recomputed.
+
+Speed: a document is first laid out with the *common subset* of the font faces
+(:mod:`yaojian.documents.fontcache`, GB 2312 and the usual symbols, built once per machine);
+only when that leaves a character without a glyph is it laid out again with the full faces.
+fpdf2 (and fontTools) are imported on the first render, not when Django starts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from fpdf import FPDF
-from fpdf.enums import Align, WrapMode, XPos, YPos
-
-from yaojian.documents import formatting
-from yaojian.documents.fonts import find_fonts
+from yaojian.documents import fontcache, formatting
+from yaojian.documents.fonts import FontFace, find_fonts
 from yaojian.documents.layouts import (
     HEARING_RIGHT,
     Addressee,
@@ -26,11 +30,17 @@ from yaojian.documents.layouts import (
     layout_for,
 )
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 FONT = "cjk"
 BODY_SIZE = 12
 TITLE_SIZE = 20
 LINE = 7.5
 INDENT = "　　"  # two full-width spaces open a paragraph in Chinese documents
+
+COMMON = "common"
+FULL = "full"
 
 
 class _Blanks(dict[str, str]):
@@ -40,21 +50,62 @@ class _Blanks(dict[str, str]):
         return formatting.BLANK
 
 
-class _DocumentPDF(FPDF):
-    number = ""
+@cache
+def _document_pdf_class() -> type[FPDF]:
+    """The FPDF subclass with the page footer (defined on first use: fpdf2 loads lazily)."""
+    from fpdf import FPDF
+    from fpdf.enums import Align
 
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font(FONT, size=9)
-        self.cell(0, 8, f"{self.number}    第 {self.page_no()} 页 共 {{nb}} 页", align=Align.C)
+    class DocumentPDF(FPDF):
+        number = ""
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font(FONT, size=9)
+            self.cell(0, 8, f"{self.number}    第 {self.page_no()} 页 共 {{nb}} 页", align=Align.C)
+
+    return DocumentPDF
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF and which faces it embeds (:data:`COMMON` subset or :data:`FULL` font)."""
+
+    content: bytes
+    fonts: str
 
 
 def render_pdf(kind: str, context: Mapping[str, Any], *, created_at: dt.datetime) -> bytes:
     """The PDF of ``kind`` filled from ``context`` (unknown kind: ``KeyError``)."""
+    return render(kind, context, created_at=created_at).content
+
+
+def render(kind: str, context: Mapping[str, Any], *, created_at: dt.datetime) -> Rendered:
+    """:func:`render_pdf` telling which faces were embedded."""
     layout = layout_for(kind)
     regular, bold = find_fonts()
-    pdf = _DocumentPDF(format="A4")
-    pdf.number = str(context.get("number") or "")
+    common = fontcache.common_face(regular), fontcache.common_face(bold)
+    if common[0] is not None and common[1] is not None:
+        pdf = _layout(layout, context, created_at, common[0], common[1])
+        if not _missing_glyphs(pdf):
+            content = bytes(pdf.output())
+            if not _missing_glyphs(pdf):  # the footer is laid out at output
+                return Rendered(content, COMMON)
+        else:
+            _discard(pdf)
+    pdf = _layout(layout, context, created_at, regular, bold)
+    return Rendered(bytes(pdf.output()), FULL)
+
+
+def _layout(
+    layout: Layout,
+    context: Mapping[str, Any],
+    created_at: dt.datetime,
+    regular: FontFace,
+    bold: FontFace,
+) -> FPDF:
+    pdf = _document_pdf_class()(format="A4")
+    pdf.number = str(context.get("number") or "")  # type: ignore[attr-defined]
     pdf.set_creation_date(created_at)
     pdf.set_producer("Yaojian")
     pdf.set_title(layout.title)
@@ -69,10 +120,25 @@ def render_pdf(kind: str, context: Mapping[str, Any], *, created_at: dt.datetime
     for block in layout.blocks:
         _block(pdf, block, context, values)
     _seal(pdf, layout, context)
-    return bytes(pdf.output())
+    return pdf
+
+
+def _missing_glyphs(pdf: FPDF) -> bool:
+    return any(getattr(font, "missing_glyphs", None) for font in pdf.fonts.values())
+
+
+def _discard(pdf: FPDF) -> None:
+    """Forget a laid-out PDF that will not be output (fpdf2 caches glyph picks per font)."""
+    for font in pdf.fonts.values():
+        subset = getattr(font, "subset", None)
+        if subset is not None:
+            subset.pick.cache_clear()
+            subset.get_glyph.cache_clear()
 
 
 def _heading(pdf: FPDF, layout: Layout, context: Mapping[str, Any]) -> None:
+    from fpdf.enums import Align, XPos, YPos
+
     department = str(context.get("department_name") or "")
     if department:
         pdf.set_font(FONT, "B", TITLE_SIZE - 2)
@@ -93,6 +159,8 @@ def _heading(pdf: FPDF, layout: Layout, context: Mapping[str, Any]) -> None:
 
 
 def _block(pdf: FPDF, block: Any, context: Mapping[str, Any], values: _Blanks) -> None:
+    from fpdf.enums import WrapMode, XPos, YPos
+
     pdf.set_font(FONT, "", BODY_SIZE)
     if isinstance(block, Addressee):
         pdf.multi_cell(
@@ -134,6 +202,8 @@ def _block(pdf: FPDF, block: Any, context: Mapping[str, Any], values: _Blanks) -
 
 
 def _paragraph(pdf: FPDF, text: str) -> None:
+    from fpdf.enums import Align, WrapMode, XPos, YPos
+
     pdf.multi_cell(
         0,
         LINE,
@@ -146,6 +216,8 @@ def _paragraph(pdf: FPDF, text: str) -> None:
 
 
 def _table(pdf: FPDF, block: Table, values: _Blanks) -> None:
+    from fpdf.enums import Align, WrapMode
+
     with pdf.table(
         col_widths=(46, 114),
         first_row_as_headings=False,
@@ -162,6 +234,8 @@ def _table(pdf: FPDF, block: Table, values: _Blanks) -> None:
 
 
 def _seal(pdf: FPDF, layout: Layout, context: Mapping[str, Any]) -> None:
+    from fpdf.enums import Align, XPos, YPos
+
     date = context.get(layout.date_key) or context.get("date")
     department = str(context.get("department_name") or formatting.BLANK)
     if pdf.will_page_break(LINE * 5):

@@ -8,12 +8,20 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from yaojian.audit.models import AuditEvent
 from yaojian.audit.services import record
 from yaojian.documents.bundles import audit_extract, build_bundle, verify_bundle
 
 FILES = [("letter.pdf", b"%PDF-1.4 letter"), ("evidence/photo.jpg", b"\xff\xd8\xff photo")]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are asserted in English (the catalog translates them)."""
+    with translation.override("en"):
+        yield
 
 
 def _rewrite(bundle: bytes, member: str, change) -> bytes:
