@@ -348,7 +348,7 @@ def _items(rng: random.Random, case: Case, staff: _Staff, *, heavy: bool) -> lis
         items.append(
             ItemInput(kind=PenaltyKind.CONFISCATE_GAINS, amount=Decimal(rng.randint(1, 30) * 100))
         )
-    if heavy:
+    if heavy and case.entity_id is not None:
         licence = (
             Licence.objects.filter(
                 entity_id=case.entity_id, issued_by=staff.department, status=LicenceStatus.VALID

@@ -416,7 +416,7 @@ class ChangeDecisionForm(CaseForm):
 
     decision = forms.ModelChoiceField(label=_("Decision"), queryset=None)  # type: ignore[arg-type]
     change = forms.ChoiceField(
-        label=_("Change"),
+        label=_("Kind of change"),
         choices=[
             ("changed", _("Changed")),
             ("revoked", _("Revoked")),

@@ -15,6 +15,7 @@ from yaojian.enforcement import access, clock_rules, permissions
 from yaojian.enforcement.choices import OPEN_STAGES, ClockState, TaskState
 from yaojian.enforcement.clocks import ClockStatus, status_of
 from yaojian.enforcement.models import AssistanceRequest, Case, CaseClock, JointTask
+from yaojian.territory.codes import subtree_prefix
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -171,7 +172,8 @@ def department_cases(user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
     if filters.get("officer"):
         queryset = queryset.filter(officers__user__username=filters["officer"])
     if filters.get("region"):
-        queryset = queryset.filter(region_id__startswith=str(filters["region"]).rstrip("0") or "x")
+        prefix = subtree_prefix(str(filters["region"]))
+        queryset = queryset.filter(region__code__startswith=prefix) if prefix else queryset
     return queryset.select_related("region").order_by("next_due_on", "id")
 
 

@@ -53,6 +53,12 @@ def test_case_list_counts_and_filters(
     assert len(response.context["cases"]) == 1
     empty = client.get(reverse("enforcement:case_list"), {"due": "overdue"})
     assert len(empty.context["cases"]) == 0
+    city = client.get(reverse("enforcement:case_list"), {"region": "540100"})
+    assert len(city.context["cases"]) == 1
+    other_city = client.get(reverse("enforcement:case_list"), {"region": "540200"})
+    assert len(other_city.context["cases"]) == 0
+    mine = client.get(reverse("enforcement:case_list"), {"officer": office.officer.username})
+    assert len(mine.context["cases"]) == 1
 
 
 def test_clue_recorded_through_the_page(client: Any, office: Any, frozen: Any) -> None:
