@@ -6,6 +6,7 @@ varying input fpdf2 writes), so a stored document's SHA-256 can be recomputed.
 Speed: a document is first laid out with the *common subset* of the font faces
 (:mod:`yaojian.documents.fontcache`, GB 2312 and the usual symbols, built once per machine);
 only when that leaves a character without a glyph is it laid out again with the full faces.
+Both give the same bytes (fontTools keeps the CIDs, so the embedded font program is the same).
 fpdf2 (and fontTools) are imported on the first render, not when Django starts.
 """
 
