@@ -108,6 +108,7 @@ def seed_province(
     password_hash: str,
     progress: Progress | None = None,
     batch_size: int = 5000,
+    activity: bool = True,
 ) -> dict[str, int]:
     """Build the demo province and return what was created, by table.
 
@@ -174,9 +175,35 @@ def seed_province(
             object_repr=geo.name,
             changes={"province": geo.region_code, "seed": seed, **dict(sorted(counts.items()))},
         )
+    if activity:
+        counts.update(seed_activity(province=geo.code, seed=seed, say=say))
     say(f"refreshing planner statistics ({time.monotonic() - started:.1f} s)")
     refresh_statistics()
     return dict(counts)
+
+
+def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
+    """Cross-department work on top of the registry: cases (with their decisions, notices and
+    publications, through the services and their events) and problems pushed to inboxes."""
+    from yaojian.accounts.models import Membership
+    from yaojian.enforcement.demo import seed_demo_cases
+    from yaojian.notices.demo import seed_demo_notices
+
+    rng = random.Random(seed + 1)  # noqa: S311 (reproducible demo data, not secrets)
+    officer = (
+        Membership.objects.filter(user__username="caseofficer", is_active=True)
+        .select_related("department")
+        .first()
+    )
+    cases = (
+        seed_demo_cases(rng, department_code=officer.department.code, province=province)
+        if officer is not None
+        else 0
+    )
+    say(f"cases: {cases}")
+    problems = seed_demo_notices(rng, province=province)
+    say(f"problems pushed between departments: {problems}")
+    return {"cases": cases, "problems": problems}
 
 
 def refresh_statistics() -> None:

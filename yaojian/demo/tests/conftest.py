@@ -23,10 +23,17 @@ def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.fixture
 def seed(regions: None) -> Callable[..., str]:
-    """Run ``seed_demo`` (300 entities, Tibet, test password unless given); return its output."""
+    """Run ``seed_demo`` (300 entities, Tibet, test password unless given, registry only unless
+    ``no_activity=False``); return its output."""
 
     def run(**options: Any) -> str:
-        options = {"entities": 300, "province": "54", "password": DEMO_TEST_PASSWORD, **options}
+        options = {
+            "entities": 300,
+            "province": "54",
+            "password": DEMO_TEST_PASSWORD,
+            "no_activity": True,
+            **options,
+        }
         out = StringIO()
         call_command("seed_demo", stdout=out, **{k: v for k, v in options.items() if v is not None})
         return out.getvalue()

@@ -361,3 +361,24 @@ def test_planner_statistics_are_refreshed(seed):
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_entity'")
             assert cursor.fetchone()[0] >= 1
+
+
+def test_demo_activity_cases_decisions_publications_and_notices(
+    seed, django_capture_on_commit_callbacks
+):
+    """The full demo: cases in every stage, their publications, and problems in inboxes."""
+    from yaojian.enforcement.models import Case
+    from yaojian.notices.models import Notice, Problem
+    from yaojian.portal.models import Publication
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed(no_activity=False)
+    assert "cases: " in output
+    department = Membership.objects.get(user__username="caseofficer").department
+    cases = Case.objects.filter(department=department)
+    assert cases.count() >= 40
+    assert cases.values("stage").distinct().count() >= 6
+    assert Problem.objects.exists()
+    assert Notice.objects.exclude(state="unread").exists()
+    # Decided cases reach the portal through enforcement's events.
+    assert Publication.objects.exists()

@@ -42,6 +42,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=5000, help="Entities written per batch."
         )
+        parser.add_argument(
+            "--no-activity",
+            action="store_true",
+            help="Registry only: no demo cases, decisions, publications or pushed problems.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Entity.objects.exists():
@@ -66,6 +71,7 @@ class Command(BaseCommand):
                 password_hash=make_password(password),
                 progress=self.stdout.write if options["verbosity"] >= 1 else None,
                 batch_size=options["batch_size"],
+                activity=not options["no_activity"],
             )
         except DemoSeedError as error:
             raise CommandError(str(error)) from error
