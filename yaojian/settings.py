@@ -222,6 +222,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps name a choice field "kind" or "status": name their enums after the app.
+    "ENUM_NAME_OVERRIDES": {
+        "CalendarDayKindEnum": "yaojian.clocks.models.DayKind",
+        "CalendarYearStatusEnum": "yaojian.clocks.models.YearStatus",
+        "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
+        "DataSourceKindEnum": "yaojian.exchange.choices.SourceKind",
+    },
 }
 
 # --- cross-department apps (issues 3 and 4; each read with getattr defaults) ----------
