@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -32,8 +32,21 @@ ENDED = frozenset({LicenceStatus.REVOKED, LicenceStatus.CANCELLED})
 MEDICAL_KINDS = frozenset({EntityKind.HOSPITAL, EntityKind.CLINIC})
 
 
+class _Licence(NamedTuple):
+    kind: str
+    status: str
+    number: str
+    issued_by_id: int
+
+
+class _Claim(NamedTuple):
+    field_name: str
+    value: str
+    department_id: int
+
+
 def _findings(
-    entity_kind: str, licences: list[Licence], provenance: list[FieldProvenance]
+    entity_kind: str, licences: list[Any], provenance: list[Any]
 ) -> dict[str, tuple[set[int], dict[str, Any]]]:
     """{alert kind: (department ids, details)} for one entity."""
     found: dict[str, tuple[set[int], dict[str, Any]]] = {}
@@ -92,21 +105,25 @@ def recompute_alerts(entity_ids: Iterable[int]) -> dict[str, int]:
     now = timezone.now()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        licences: dict[int, list[Licence]] = defaultdict(list)
-        for lic in Licence.objects.filter(entity_id__in=chunk).select_related("entity"):
-            licences[lic.entity_id].append(lic)
-        provenance: dict[int, list[FieldProvenance]] = defaultdict(list)
-        for prov in FieldProvenance.objects.filter(
-            entity_id__in=chunk, field_name__in=("name", "legal_representative")
+        # Plain tuples, not model instances: this runs for every entity of a 100,000-row file.
+        licences: dict[int, list[Any]] = defaultdict(list)
+        kinds: dict[int, str] = {}
+        for row in Licence.objects.filter(entity_id__in=chunk).values_list(
+            "entity_id", "kind", "status", "number", "issued_by_id", "entity__kind"
         ):
-            provenance[prov.entity_id].append(prov)
+            licences[row[0]].append(_Licence(*row[1:5]))
+            kinds[row[0]] = row[5]
+        provenance: dict[int, list[Any]] = defaultdict(list)
+        for entity_id, field_name, value, department_id in FieldProvenance.objects.filter(
+            entity_id__in=chunk, field_name__in=("name", "legal_representative")
+        ).values_list("entity_id", "field_name", "value", "department_id"):
+            provenance[entity_id].append(_Claim(field_name, value, department_id))
         open_alerts: dict[tuple[int, str], DataQualityAlert] = {
             (a.entity_id, a.kind): a
             for a in DataQualityAlert.objects.filter(entity_id__in=chunk).exclude(
                 status=AlertStatus.RESOLVED
             )
         }
-        kinds = {lic.entity_id: lic.entity.kind for lics in licences.values() for lic in lics}
         for entity_id in chunk:
             findings = _findings(
                 kinds.get(entity_id, ""), licences.get(entity_id, []), provenance.get(entity_id, [])

@@ -14,7 +14,7 @@ Must run inside the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.accounts.models import Department
 from yaojian.audit.services import record
 from yaojian.core.events import publish
+from yaojian.exchange import bulk
 from yaojian.exchange.choices import RowOutcome, SourceKind
 from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord
 from yaojian.exchange.rows import CleanRow
@@ -77,6 +78,9 @@ class _Plan:
     entity: Entity | None = None
     licence: Licence | None = None
     existing_record: SourceRecord | None = None
+    # Found by linkage (no credit code): the row may fill empty fields but never rewrites the
+    # registered entity; its values still appear in the department's provenance.
+    linked: bool = False
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -96,8 +100,18 @@ def _date(value: str | None) -> dt.date | None:
 class Applier:
     """Applies the clean rows of one batch for one department (inside a transaction)."""
 
-    def __init__(self, *, batch: ImportBatch, actor: Any, department: Department) -> None:
+    def __init__(
+        self,
+        *,
+        batch: ImportBatch,
+        actor: Any,
+        department: Department,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
         self.batch = batch
+        self.report = report
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
         self.actor = actor
         self.department = department
         self.kind = batch.source_kind
@@ -110,6 +124,7 @@ class Applier:
         self.changed_entities: dict[int, Entity] = {}
         self.licence_diffs: dict[str, dict[str, list[Any]]] = {}
         self.events: list[Any] = []
+        self.created_ids: frozenset[int] = frozenset()
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -131,13 +146,23 @@ class Applier:
                 )
             else:
                 todo.append(_Plan(row=row, existing_record=existing))
+        self._step("compare", _("matching entities"))
         self._resolve_entities(todo)
         accepted = [plan for plan in todo if self._check(plan)]
+        self._step("match", _("writing entities"))
         self._write(accepted)
         if progress:
             progress(len(rows))
         self.outcomes.sort(key=lambda o: o.line)
         return self.outcomes
+
+    def _step(self, key: str, label: Any) -> None:
+        """Note how long the step ``key`` took and say which step comes next."""
+        now = time.perf_counter()
+        self.timings[key] = round(now - self._clock, 2)
+        self._clock = now
+        if self.report is not None:
+            self.report(str(label))
 
     # --- planning ------------------------------------------------------------------------
 
@@ -146,7 +171,7 @@ class Applier:
         for chunk in _chunks(sorted(set(keys))):
             for rec in SourceRecord.objects.filter(
                 department=self.department, source_kind=self.kind, record_key__in=chunk
-            ):
+            ).only("pk", "record_key", "content_hash", "entity_id"):  # not the payloads
                 found[rec.record_key] = rec
         return found
 
@@ -182,6 +207,7 @@ class Applier:
                     plan.entity = None
                 else:
                     plan.entity = Entity.objects.filter(pk=plan.row.link).first()
+                    plan.linked = True
             plan.licence = licences.get(
                 (plan.row.get("licence_kind"), plan.row.get("licence_number"))
             )
@@ -223,6 +249,7 @@ class Applier:
         for plan, record_, match in zip(plans, records, matches, strict=True):
             if match.band == Band.AUTO and match.entity_id in entities:
                 plan.entity = entities[match.entity_id]
+                plan.linked = True
             elif match.band == Band.REVIEW and self.kind != SourceKind.SUPERVISION_PROBLEMS:
                 self._hold(plan, record_, match)
 
@@ -310,8 +337,7 @@ class Applier:
                 continue
             plan.entity = self._entity_for(plan)
         created = list(self.new_entities.values())
-        for chunk in _chunks(created, 500):
-            Entity.objects.bulk_create(chunk, batch_size=500)
+        bulk.insert_objects(Entity, created)
         if self.changed_entities:
             for entity in self.changed_entities.values():
                 entity.updated_at = self.now
@@ -336,30 +362,34 @@ class Applier:
                     self.actor.pk,
                 )
             )
+        self._step("entities", _("writing licences"))
         if self.kind == SourceKind.SUPERVISION_PROBLEMS:
             plans = [plan for plan in plans if self._record_problem(plan)]
         else:
             self._write_licences(plans)
+        self._step("licences", _("writing source records"))
         self._write_records(plans)
+        self._step("records", _("writing provenance"))
         self._write_provenance(plans)
+        self.created_ids = frozenset(entity.pk for entity in created)
+        self._step("provenance", _("auditing"))
         self._audit()
         for event in self.events:
             publish(event)
+        self._step("audit", "")
 
     def _entity_for(self, plan: _Plan) -> Entity:
         row = plan.row
         values = {PAYLOAD_TO_ENTITY[k]: row.get(k) for k in PAYLOAD_TO_ENTITY}
         entity = plan.entity
         if entity is None:
-            key = (
-                values["unified_social_credit_code"]
-                or f"{names.search_key(values['name'])}@{values['region']}"
-            )
+            search_key = names.search_key(values["name"])
+            key = values["unified_social_credit_code"] or f"{search_key}@{values['region']}"
             entity = self.new_entities.get(key)
             if entity is None:
                 entity = Entity(
                     name=values["name"],
-                    search_key=names.search_key(values["name"]),
+                    search_key=search_key,
                     unified_social_credit_code=values["unified_social_credit_code"] or None,
                     kind=values["kind"],
                     status=EntityStatus.ACTIVE,
@@ -377,7 +407,7 @@ class Applier:
         if entity.pk is None:
             return entity
         changes: dict[str, Any] = {}
-        if self.authoritative:
+        if self.authoritative and not plan.linked:
             changes = {f: v for f, v in values.items() if f != "unified_social_credit_code" and v}
         else:
             changes = {
@@ -404,6 +434,7 @@ class Applier:
         changed: list[Licence] = []
         history: list[LicenceStatusChange] = []
         status_events: list[tuple[Licence, str, str]] = []
+        today = timezone.localdate()
         for plan in plans:
             row, licence = plan.row, plan.licence
             if plan.entity is None:  # cannot happen: every non-problem row has an entity
@@ -412,7 +443,7 @@ class Applier:
                 start = _date(row.get("valid_from"))
                 end = _date(row.get("valid_until"))
                 status = row.get("licence_status") or LicenceStatus.VALID
-                if status == LicenceStatus.VALID and end and end < timezone.localdate():
+                if status == LicenceStatus.VALID and end and end < today:
                     status = LicenceStatus.EXPIRED
                 licence = Licence(
                     entity=plan.entity,
@@ -460,19 +491,31 @@ class Applier:
                 changed.append(licence)
                 self.licence_diffs[f"{licence.kind}:{licence.number}"] = diff
         for licence in new:
-            licence.entity = licence.entity  # refresh entity_id after bulk_create of entities
-        Licence.objects.bulk_create(new, batch_size=500)
+            licence.entity = licence.entity  # refresh entity_id after the entities' insert
+        bulk.insert_objects(Licence, new)
         if changed:
             Licence.objects.bulk_update(
                 changed, ["valid_from", "valid_until", "status", "updated_at"], batch_size=500
             )
-        history.extend(
-            LicenceStatusChange(
-                licence=lic, from_status="", to_status=lic.status, changed_by=self.actor
-            )
-            for lic in new
+        bulk.insert_objects(LicenceStatusChange, history)
+        # The first history entry of each new licence, as plain rows (one per licence).
+        stamp = bulk.db_value(LicenceStatusChange, "created_at", self.now)
+        bulk.insert_rows(
+            LicenceStatusChange,
+            [
+                bulk.column(LicenceStatusChange, name)
+                for name in (
+                    "created_at",
+                    "updated_at",
+                    "licence",
+                    "from_status",
+                    "to_status",
+                    "reason",
+                    "changed_by",
+                )
+            ],
+            ((stamp, stamp, lic.pk, "", lic.status, "", self.actor.pk) for lic in new),
         )
-        LicenceStatusChange.objects.bulk_create(history, batch_size=500)
         for lic in new:
             self.events.append(
                 LicenceAdded(
@@ -501,50 +544,91 @@ class Applier:
             )
 
     def _record_problem(self, plan: _Plan) -> bool:
-        """Forward a supervision problem to the notices app (its service audits it)."""
+        """Forward a supervision problem to the notices app (its service audits it and sends
+        the notices its routing rules name). A row it refuses is rejected with its reasons."""
+        from django.core.exceptions import PermissionDenied, ValidationError
+
+        from yaojian.notices.services import record_problem
+
         row = plan.row
+        category = self._problem_categories().get(str(row.get("category")).strip().lower())
+        if category is None:
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _("“%(value)s” is not a problem category. Use one of: %(choices)s.") % {
+                    "value": str(row.get("category"))[:40],
+                    "choices": "、".join(self._category_names),
+                }
+            return self._reject(plan, _reason("category", "invalid_choice", message))
         try:
-            notices = importlib.import_module("yaojian.notices.services")
-            record_problem = notices.record_problem
-        except (ImportError, AttributeError):
-            return self._reject(
-                plan,
-                _reason(
-                    "category",
-                    "problems_unavailable",
-                    _("Problems found in supervision cannot be recorded yet."),
-                ),
+            with translation.override(settings.LANGUAGE_CODE):
+                record_problem(
+                    actor=self.actor,
+                    department=self.department,
+                    category=category,
+                    description=row.get("description"),
+                    entity=plan.entity,
+                    region_code=row.get("region_code")
+                    or (plan.entity.region_id if plan.entity else ""),
+                    found_on=_date(row.get("found_on")),
+                )
+        except ValidationError as exc:
+            with translation.override(settings.LANGUAGE_CODE):
+                fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                reasons = [
+                    {"field": key, "code": "refused_by_notices", "message": str(message)}
+                    for key, messages in fields.items()
+                    for message in messages
+                ]
+            self.outcomes.append(
+                Outcome(plan.row.line, RowOutcome.REJECTED, plan.row.record_key, reasons=reasons)
             )
-        record_problem(
-            actor=self.actor,
-            department=self.department,
-            category=row.get("category"),
-            description=row.get("description"),
-            entity=plan.entity,
-            region_code=row.get("region_code") or (plan.entity.region_id if plan.entity else ""),
-            found_on=_date(row.get("found_on")),
-        )
+            return False
+        except PermissionDenied as exc:
+            return self._reject(plan, _reason("", "permission_denied", str(exc)))
         return True
 
+    def _problem_categories(self) -> dict[str, str]:
+        """Category code, Chinese and English name (lower case) → code; loaded once."""
+        if not hasattr(self, "_categories"):
+            from yaojian.notices.models import ProblemCategory
+
+            self._categories: dict[str, str] = {}
+            self._category_names: list[str] = []
+            for code, zh, en in (
+                ProblemCategory.objects.filter(is_active=True)
+                .order_by("order", "code")
+                .values_list("code", "name_zh", "name_en")
+            ):
+                self._category_names.append(zh)
+                for key in (code, zh, en):
+                    self._categories[key.strip().lower()] = code
+        return self._categories
+
     def _write_records(self, plans: list[_Plan]) -> None:
-        new: list[SourceRecord] = []
+        """What the department now holds about each entity: its latest record (freshness)."""
+        new: list[tuple[Any, ...]] = []
         changed: list[SourceRecord] = []
+        stamp = bulk.db_value(SourceRecord, "received_at", self.now)
+        department, batch = self.department.pk, self.batch.pk
         for plan in plans:
             row = plan.row
             entity_id = plan.entity.pk if plan.entity is not None else None
             rec = plan.existing_record
             if rec is None:
-                rec = SourceRecord(
-                    department=self.department,
-                    source_kind=self.kind,
-                    record_key=row.record_key,
-                    entity_id=entity_id,
-                    payload=row.payload,
-                    content_hash=row.content_hash,
-                    batch=self.batch,
-                    received_at=self.now,
+                new.append(
+                    (
+                        stamp,
+                        stamp,
+                        department,
+                        self.kind,
+                        row.record_key,
+                        entity_id,
+                        bulk.json_value(row.payload),
+                        row.content_hash,
+                        batch,
+                        stamp,
+                    )
                 )
-                new.append(rec)
             else:
                 rec.entity_id = entity_id
                 rec.payload = row.payload
@@ -554,7 +638,25 @@ class Applier:
                 rec.updated_at = self.now
                 changed.append(rec)
             self.outcomes.append(Outcome(row.line, RowOutcome.ACCEPTED, row.record_key, entity_id))
-        SourceRecord.objects.bulk_create(new, batch_size=500)
+        bulk.insert_rows(
+            SourceRecord,
+            [
+                bulk.column(SourceRecord, name)
+                for name in (
+                    "created_at",
+                    "updated_at",
+                    "department",
+                    "source_kind",
+                    "record_key",
+                    "entity",
+                    "payload",
+                    "content_hash",
+                    "batch",
+                    "received_at",
+                )
+            ],
+            new,
+        )
         if changed:
             SourceRecord.objects.bulk_update(
                 changed,
@@ -569,32 +671,33 @@ class Applier:
                 continue
             for key, value in provenance_fields(self.kind, plan.row.payload).items():
                 claims[(plan.entity.pk, key)] = value
-        entity_ids = sorted({entity_id for entity_id, _key in claims})
+        created = {entity.pk for entity in self.new_entities.values()}
+        entity_ids = sorted({entity_id for entity_id, _key in claims} - created)
         existing: dict[tuple[int, str], FieldProvenance] = {}
         for chunk in _chunks(entity_ids):
             for prov in FieldProvenance.objects.filter(
                 department=self.department, entity_id__in=chunk
             ):
                 existing[(prov.entity_id, prov.field_name)] = prov
-        new: list[FieldProvenance] = []
+        new: list[tuple[Any, ...]] = []
         changed: list[FieldProvenance] = []
+        department, batch = self.department.pk, self.batch.pk
+        recorded_at = bulk.db_value(FieldProvenance, "recorded_at", self.now)
         for (entity_id, key), value in claims.items():
             found = existing.get((entity_id, key))
             if found is None:
-                new.append(
-                    FieldProvenance(
-                        entity_id=entity_id,
-                        department=self.department,
-                        field_name=key,
-                        value=value,
-                        batch=self.batch,
-                        recorded_at=self.now,
-                    )
-                )
+                new.append((entity_id, department, key, value, batch, recorded_at))
             elif found.value != value:
                 found.value, found.batch, found.recorded_at = value, self.batch, self.now
                 changed.append(found)
-        FieldProvenance.objects.bulk_create(new, batch_size=500)
+        bulk.insert_rows(
+            FieldProvenance,
+            [
+                bulk.column(FieldProvenance, name)
+                for name in ("entity", "department", "field_name", "value", "batch", "recorded_at")
+            ],
+            new,
+        )
         if changed:
             FieldProvenance.objects.bulk_update(
                 changed, ["value", "batch", "recorded_at"], batch_size=500

@@ -23,7 +23,7 @@ from yaojian.exchange.sources import columns_for, header_index, normalise_header
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = b"\xef\xbb\xbf"
-_MERGE_REF = re.compile(rb'<mergeCell[^>]*ref="[A-Z]+(\d+):[A-Z]+(\d+)"')
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*ref="[A-Z]+(\d+):[A-Z]+(\d+)"')
 
 
 class UnreadableFileError(ValidationError):
@@ -183,6 +183,27 @@ def _parse_csv(kind: str, data: bytes) -> ParsedFile:
 
 
 def _parse_xlsx(kind: str, data: bytes) -> ParsedFile:
+    """An XLSX file: read with calamine (fast, Rust) unless a cell holds a formula.
+
+    One streaming pass over the first sheet's XML finds formulas and merged header cells.
+    Calamine returns a formula's cached value (or nothing), so a sheet with formulas is read
+    with openpyxl instead, which yields the formula text and lets validation refuse it.
+    """
+    path, has_formulas = _inspect_xlsx(data)
+    if has_formulas or not path:
+        return _parse_xlsx_openpyxl(kind, data, check_merges=not path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception as exc:  # CalamineError, or a damaged archive
+        raise _not_a_spreadsheet() from exc
+    iterator = sheet.iter_rows()  # from row 1 (leading empty rows included)
+    return _xlsx_file(kind, iterator, estimated_rows=sheet.height - 1, close=workbook.close)
+
+
+def _parse_xlsx_openpyxl(kind: str, data: bytes, *, check_merges: bool) -> ParsedFile:
     import openpyxl
 
     try:
@@ -190,20 +211,35 @@ def _parse_xlsx(kind: str, data: bytes) -> ParsedFile:
         sheet = workbook.worksheets[0]
         path = getattr(sheet, "_worksheet_path", "")
     except Exception as exc:  # openpyxl raises many kinds of errors for a damaged file
-        raise UnreadableFileError(
-            _("The file cannot be read: it is not a valid spreadsheet (XLSX)."),
-            code="unreadable",
-        ) from exc
-    _refuse_merged_header(data, path)
-    iterator = sheet.iter_rows(values_only=True)
+        raise _not_a_spreadsheet() from exc
+    if check_merges:
+        _refuse_merged_header(data, path)
+    # The dimension tag when the file has one; never a scan of the whole sheet for its size.
+    size = sheet.max_row if getattr(sheet, "_max_row", None) else 0
+    return _xlsx_file(
+        kind,
+        sheet.iter_rows(values_only=True),
+        estimated_rows=(size or 1) - 1,
+        close=workbook.close,
+    )
+
+
+def _xlsx_file(
+    kind: str, iterator: Iterator[Any], *, estimated_rows: int, close: Any
+) -> ParsedFile:
     header = next(iterator, None)
     if header is None or all(v is None or str(v).strip() == "" for v in header):
+        close()
         raise UnreadableFileError(_("The file is empty."), code="empty_file")
     # Trailing empty header cells (formatting only) are not columns.
     header_list = list(header)
     while header_list and (header_list[-1] is None or str(header_list[-1]).strip() == ""):
         header_list.pop()
-    keys = check_header(kind, header_list)
+    try:
+        keys = check_header(kind, header_list)
+    except UnreadableFileError:
+        close()
+        raise
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
@@ -212,15 +248,81 @@ def _parse_xlsx(kind: str, data: bytes) -> ParsedFile:
                 if row is not None:
                     yield number, row
         finally:
-            workbook.close()
+            close()
 
     return ParsedFile(
         encoding="xlsx",
         keys=keys,
         headers=[str(h) for h in header_list],
         rows=rows(),
-        estimated_rows=max((sheet.max_row or 1) - 1, 1),
+        estimated_rows=max(estimated_rows, 1),
     )
+
+
+def _not_a_spreadsheet() -> UnreadableFileError:
+    return UnreadableFileError(
+        _("The file cannot be read: it is not a valid spreadsheet (XLSX)."), code="unreadable"
+    )
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_CHUNK = 1 << 20
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    """The archive path of the workbook's first sheet ("" when it cannot be found)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return ""
+    first = _SHEET_TAG.search(workbook)
+    if first is None:
+        return ""
+    for tag in _RELATIONSHIP.findall(rels):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if attributes.get(b"Id") == first.group(1):
+            target = attributes.get(b"Target", b"").decode()
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            return path if path in archive.namelist() else ""
+    return ""
+
+
+def _inspect_xlsx(data: bytes) -> tuple[str, bool]:
+    """(first sheet's path, whether it holds formulas); refuses merged header cells.
+
+    Streams the sheet's XML in 1 MB pieces (never the whole sheet in memory at once).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            path = _first_sheet_path(archive)
+            if not path:
+                return "", False
+            has_formulas = False
+            tail = b""
+            after_data: bytes | None = None
+            with archive.open(path) as stream:
+                while piece := stream.read(_CHUNK):
+                    window = tail + piece
+                    if after_data is not None:
+                        after_data += piece
+                    else:
+                        if not has_formulas and _FORMULA.search(window):
+                            has_formulas = True
+                        end = _SHEET_DATA_END.search(window)
+                        if end is not None:
+                            after_data = window[end.end() :]
+                    tail = window[-32:]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise _not_a_spreadsheet() from exc
+    except Exception as exc:  # zlib.error and other damage inside the archive
+        raise _not_a_spreadsheet() from exc
+    _refuse_merged_cells(after_data or b"")
+    return path, has_formulas
 
 
 def _refuse_merged_header(data: bytes, path: str) -> None:
@@ -232,7 +334,10 @@ def _refuse_merged_header(data: bytes, path: str) -> None:
             xml = archive.read(path.lstrip("/"))
     except (KeyError, zipfile.BadZipFile):
         return
-    tail = xml[xml.rfind(b"</sheetData>") :] if b"</sheetData>" in xml else xml
+    _refuse_merged_cells(xml[xml.rfind(b"</sheetData>") :] if b"</sheetData>" in xml else xml)
+
+
+def _refuse_merged_cells(tail: bytes) -> None:
     for match in _MERGE_REF.finditer(tail):
         if int(match.group(1)) <= 1 <= int(match.group(2)):
             raise UnreadableFileError(

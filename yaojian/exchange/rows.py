@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from yaojian.registry.identifiers import (
     validate_licence_number,
     validate_unified_social_credit_code,
 )
+from yaojian.registry.identifiers.uscc import ALPHABET as USCC_ALPHABET
 from yaojian.territory.codes import normalise_region_code
 from yaojian.territory.models import Region
 
@@ -39,6 +41,15 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
 )
 _TIME_SUFFIX = re.compile(r"[ T]00:00(:00)?$")
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\u202e]")
+# A credit code already in canonical form (18 symbols, digits in 3–8): checked without the
+# general normalisation; anything else goes through the registry's validator for its message.
+_CANONICAL_USCC = re.compile(f"[{USCC_ALPHABET}]{{2}}[0-9]{{6}}[{USCC_ALPHABET}]{{10}}")
+_USCC_VALUES = {symbol: value for value, symbol in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_ORG_VALUES = {symbol: int(symbol, 36) for symbol in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 MAX_TEXT = {"entity_name": 200, "address": 255, "legal_representative": 64}
 
 # The licence kinds a licence register may carry (practice licences and insurance agreements
@@ -58,6 +69,9 @@ AGREEMENT_STATUS = {
     "解除": LicenceStatus.CANCELLED,
     "终止": LicenceStatus.CANCELLED,
 }
+VALID = str(LicenceStatus.VALID.value)
+HOSPITAL = str(EntityKind.HOSPITAL.value)
+OTHER_KIND = str(EntityKind.OTHER.value)
 SOURCE_LICENCE_KIND = {
     SourceKind.MEDICAL_INSTITUTIONS: LicenceKind.MEDICAL_PRACTICE,
     SourceKind.INSURANCE_DESIGNATIONS: LicenceKind.INSURANCE_AGREEMENT,
@@ -71,12 +85,12 @@ class CleanRow:
     line: int
     record_key: str
     payload: dict[str, Any]  # normalised values (JSON-friendly): stored and hashed
-    raw: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # the cells as read
     # Set when a linkage review decided the entity: its pk, or "new" (create one).
     link: int | str | None = None
     held: bool = False
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         text = json.dumps(self.payload, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -107,7 +121,7 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _serial(float(value))
     text = _TIME_SUFFIX.sub("", str(value).strip())
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+    if _SERIAL.fullmatch(text):
         return _serial(float(text))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
@@ -133,6 +147,8 @@ class RowValidator:
         self.kind = kind
         self.jurisdiction_prefix = jurisdiction_prefix
         self.columns = {c.key: c for c in columns_for(kind)}
+        self.required = [(key, c) for key, c in self.columns.items() if c.required]
+        self._clean = getattr(self, f"_clean_{kind}")
         self.regions: dict[str, tuple[str, str | None]] = {
             code: (name, None if valid_to is None else (successor or ""))
             for code, name, valid_to, successor in Region.objects.values_list(
@@ -144,30 +160,35 @@ class RowValidator:
         self.licence_kinds = _choice_lookup(LicenceKind)
 
     def validate(self, line: int, raw: dict[str, Any]) -> CleanRow | list[dict[str, str]]:
-        """A clean row, or the reasons why this row is refused."""
+        """A clean row, or the reasons why this row is refused (in the platform's language)."""
+        if translation.get_language() == settings.LANGUAGE_CODE:
+            return self._validate(line, raw)
         with translation.override(settings.LANGUAGE_CODE):
-            reasons: list[dict[str, str]] = []
-            payload: dict[str, Any] = {}
-            for key, column in self.columns.items():
-                value = raw.get(key)
-                if column.required and (value is None or raw_text(value).strip() == ""):
-                    reasons.append(
-                        _reason(
-                            key,
-                            "required",
-                            _("The column “%(header)s” is required.") % {"header": column.header},
-                        )
+            return self._validate(line, raw)
+
+    def _validate(self, line: int, raw: dict[str, Any]) -> CleanRow | list[dict[str, str]]:
+        reasons: list[dict[str, str]] = []
+        payload: dict[str, Any] = {}
+        for key, column in self.required:
+            value = raw.get(key)
+            if value is None or value == "" or raw_text(value).strip() == "":
+                reasons.append(
+                    _reason(
+                        key,
+                        "required",
+                        _("The column “%(header)s” is required.") % {"header": column.header},
                     )
-            if not reasons:
-                getattr(self, f"_clean_{self.kind}")(raw, payload, reasons)
-            if reasons:
-                return reasons
-            return CleanRow(
-                line=line,
-                record_key=self._record_key(payload),
-                payload=payload,
-                raw={k: raw_text(v) for k, v in raw.items()},
-            )
+                )
+        if not reasons:
+            self._clean(raw, payload, reasons)
+        if reasons:
+            return reasons
+        return CleanRow(
+            line=line,
+            record_key=self._record_key(payload),
+            payload=payload,
+            raw=raw,
+        )
 
     # --- per kind ----------------------------------------------------------------------
 
@@ -194,13 +215,13 @@ class RowValidator:
         if status:
             self._choice(raw, "licence_status", self.licence_statuses, out, reasons)
         else:
-            out["licence_status"] = LicenceStatus.VALID.value
+            out["licence_status"] = VALID
 
     def _clean_medical_institutions(
         self, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]
     ) -> None:
         self._entity(raw, out, reasons)
-        out["entity_kind"] = EntityKind.HOSPITAL.value
+        out["entity_kind"] = HOSPITAL
         out["licence_kind"] = LicenceKind.MEDICAL_PRACTICE.value
         self._licence_number(
             LicenceKind.MEDICAL_PRACTICE,
@@ -216,7 +237,7 @@ class RowValidator:
         if status:
             self._choice(raw, "licence_status", self.licence_statuses, out, reasons)
         else:
-            out["licence_status"] = LicenceStatus.VALID.value
+            out["licence_status"] = VALID
 
     def _clean_insurance_designations(
         self, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]
@@ -250,7 +271,7 @@ class RowValidator:
         if raw_text(raw.get("entity_kind")).strip():
             self._choice(raw, "entity_kind", self.entity_kinds, out, reasons)
         else:
-            out["entity_kind"] = EntityKind.OTHER.value
+            out["entity_kind"] = OTHER_KIND
 
     def _clean_supervision_problems(
         self, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]
@@ -296,7 +317,7 @@ class RowValidator:
         text = raw_text(raw.get(key)).strip()
         if not multiline:
             text = " ".join(text.split())
-        if any(ord(ch) < 32 and ch not in "\n\t" for ch in text) or "\u202e" in text:
+        if _CONTROL.search(text):
             reasons.append(
                 _reason(
                     key,
@@ -326,6 +347,8 @@ class RowValidator:
         text = raw_text(raw.get("unified_social_credit_code")).strip()
         if not text:
             return ""
+        if _CANONICAL_USCC.fullmatch(text) and _uscc_checks_pass(text):
+            return text
         try:
             return validate_unified_social_credit_code(text)
         except ValidationError as exc:
@@ -458,6 +481,17 @@ class RowValidator:
             )
             return "problem:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
         return f"{payload['licence_kind']}:{payload['licence_number']}"[:128]
+
+
+def _uscc_checks_pass(code: str) -> bool:
+    """Both check characters of a canonical 18-symbol code (as the registry computes them)."""
+    total = sum(_USCC_VALUES[ch] * w for ch, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    if USCC_ALPHABET[(31 - total % 31) % 31] != code[17]:
+        return False
+    check = (
+        11 - sum(_ORG_VALUES[ch] * w for ch, w in zip(code[8:16], _ORG_WEIGHTS, strict=True)) % 11
+    )
+    return {10: "X", 11: "0"}.get(check, str(check)) == code[16]
 
 
 def _choice_lookup(choices: Any) -> dict[str, str]:

@@ -59,7 +59,11 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             self.stdout.write(f"{done}/{total}")
 
-        batch = run_import(batch, progress=progress)
+        def phase(step: str) -> None:
+            self.stdout.write(f"{batch.total_rows}/{batch.total_rows} {step}")
+
+        timings: dict[str, float] = {}
+        batch = run_import(batch, progress=progress, phase=phase, timings=timings)
         if batch.status == BatchStatus.FAILED:
             raise CommandError(batch.error)
         self.stdout.write(
@@ -68,6 +72,10 @@ class Command(BaseCommand):
         )
         if batch.error_report:
             self.stdout.write(f"error report: {Path(settings.MEDIA_ROOT) / batch.error_report}")
+        if options["verbosity"] >= 2:
+            self.stdout.write(
+                "seconds: " + ", ".join(f"{step} {sec}" for step, sec in timings.items())
+            )
         self.stdout.write(f"batch {batch.public_id}")
 
     def _actor(self, username: str) -> Any:
