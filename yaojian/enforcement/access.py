@@ -16,6 +16,8 @@ from yaojian.accounts.scoping import scope_for
 
 _CACHE_ATTR = "_yaojian_enforcement_departments"
 
+_NON_POLICE = "__non_police__"
+
 ALL = None  # sentinel meaning "every department" (superuser)
 
 
@@ -34,16 +36,24 @@ def departments_with(user: Any, permission: str) -> frozenset[int] | None:
             setattr(user, _CACHE_ATTR, cache)
     if permission in cache:
         return cache[permission]
-    from yaojian.accounts.models import Department
+    if _NON_POLICE not in cache:
+        # One query for every permission asked during the request: which of the user's
+        # departments are not police.
+        from yaojian.accounts.models import Department
 
-    ids = {m.department_id for m in scope.members_with(permission)}
-    if ids:
-        ids = set(
-            Department.objects.filter(pk__in=ids)
+        member_ids = {m.department_id for m in scope.members_with(None)}
+        cache[_NON_POLICE] = frozenset(
+            Department.objects.filter(pk__in=sorted(member_ids))
             .exclude(kind=DepartmentKind.PUBLIC_SECURITY)
             .values_list("pk", flat=True)
+            if member_ids
+            else ()
         )
-    result = frozenset(ids)
+    result = frozenset(
+        m.department_id
+        for m in scope.members_with(permission)
+        if m.department_id in cache[_NON_POLICE]
+    )
     cache[permission] = result
     return result
 

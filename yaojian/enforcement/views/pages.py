@@ -8,45 +8,124 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.core.pagination import CappedCountPaginator
 from yaojian.enforcement import access, forms, permissions, selectors, services
-from yaojian.enforcement.choices import CaseStage
+from yaojian.enforcement.choices import CaseStage, ClockKind
 from yaojian.enforcement.models import AssistanceRequest, JointTask
 from yaojian.enforcement.views.actions import ACTIONS, cleaned
 from yaojian.registry.selectors import get_entity_for_user
 from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
 
+PAGE_SIZE = 25  # as the registry's search page (docs/adr/0007)
+WORK_LIST_CAP = 10  # tasks and assistance requests on "my work" before "show all"
+WORK_LIST_ALL = 200
+_MARKER = "00000000-0000-0000-0000-000000000000"
 
-def _rows(cases: list[Any]) -> list[dict[str, Any]]:
-    """List rows: the case, its running clocks, its URL (one ``reverse`` for the whole page)."""
-    clocks = selectors.running_clocks(cases)
-    marker = "00000000-0000-0000-0000-000000000000"
-    pattern = reverse("enforcement:case_detail", args=[marker])
-    return [
-        {
-            "case": c,
-            "clocks": clocks.get(c.pk, []),
-            "url": pattern.replace(marker, str(c.public_id)),
-        }
-        for c in cases
-    ]
+
+def _url_maker(name: str) -> Any:
+    """``public_id → URL`` for a route taking one UUID, with a single ``reverse``."""
+    pattern = reverse(name, args=[_MARKER])
+    return lambda public_id: pattern.replace(_MARKER, str(public_id))
+
+
+def _rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """List rows computed in one pass: the case's shown columns, its URL, its stage label
+    and its running clocks as badges (one query, one ``reverse``, labels translated once).
+
+    Lists are the hottest pages of the app (bench/cases_pages.py): no per-row template
+    includes, tags, ``get_FOO_display`` or ``reverse``.
+    """
+    clocks = selectors.running_clocks([c["id"] for c in cases])
+    url = _url_maker("enforcement:case_detail")
+    stages = {value: str(label) for value, label in CaseStage.choices}
+    kinds = {value: str(label) for value, label in ClockKind.choices}
+    warnings = {
+        "overdue": " " + gettext("overdue"),
+        "due_soon": " " + gettext("due soon"),
+        "paused": " " + gettext("paused"),
+    }
+    rows = []
+    for c in cases:
+        badges = clocks.get(c["id"], [])
+        rows.append(
+            {
+                "pk": c["id"],
+                "number": c["number"],
+                "title": c["title"],
+                "party_name": c.get("party_name", ""),
+                "region": c.get("region__name") or "",
+                "stage": stages.get(c["stage"], c["stage"]),
+                "url": url(c["public_id"]),
+                "level": badges[0].level if badges else "",
+                "badges": _badges_html(badges, kinds, warnings),
+            }
+        )
+    return rows
+
+
+def _badges_html(badges: list[Any], kinds: dict[str, str], warnings: dict[str, str]) -> str:
+    """``<span class="badge clock-<level>">kind → due date (warning)</span>`` for each clock."""
+    if not badges:
+        return format_html('<span class="muted">—</span>')
+    return format_html_join(
+        " ",
+        '<span class="badge clock-{0}" data-testid="clock" data-level="{0}" title="{1}">'
+        "{1} → {2}{3}</span>",
+        (
+            (b.level, kinds.get(b.kind, b.kind), b.due_on.isoformat(), warnings.get(b.level, ""))
+            for b in badges
+        ),
+    )
+
+
+def _work_items(queryset: Any, more: bool, detail: str, action: str) -> tuple[list[Any], bool]:
+    """The first items of a "my work" list (up to ``WORK_LIST_ALL`` with ``more``), each
+    with ``detail_url`` (``detail`` takes the item's case for tasks, else the item) and
+    ``action_url``; and whether some were left off."""
+    limit = WORK_LIST_ALL if more else WORK_LIST_CAP
+    items = list(queryset[: limit + 1])
+    detail_url, action_url = _url_maker(detail), _url_maker(action)
+    for item in items:
+        target = item.case if detail == "enforcement:case_detail" else item
+        item.detail_url = detail_url(target.public_id)
+        item.action_url = action_url(item.public_id)
+    return items[:limit], len(items) > limit
 
 
 def my_work(request: HttpRequest) -> HttpResponse:
-    """The officer's open cases (fifty a page, most urgent first), tasks and assistance
-    requests, with every running clock."""
-    paginator = CappedCountPaginator(selectors.my_cases(request.user), 50)
+    """The officer's open cases (25 a page, most urgent first), the first tasks and
+    assistance requests of their departments (``?more=tasks`` / ``?more=requests`` for the
+    rest), with every running clock."""
+    paginator = CappedCountPaginator(
+        selectors.my_cases(request.user).values(*selectors.CASE_ROW_FIELDS), PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
+    more = request.GET.get("more", "")
+    tasks, more_tasks = _work_items(
+        selectors.my_tasks(request.user),
+        more == "tasks",
+        "enforcement:case_detail",
+        "enforcement:task_complete",
+    )
+    requests_, more_requests = _work_items(
+        selectors.my_assistance_requests(request.user),
+        more == "requests",
+        "enforcement:request_detail",
+        "enforcement:request_answer",
+    )
     context = {
         "page_obj": page,
         "rows": _rows(list(page.object_list)),
-        "tasks": selectors.my_tasks(request.user)[:100],
-        "requests": selectors.my_assistance_requests(request.user)[:100],
-        "today": selectors.timezone.localdate(),
+        "tasks": tasks,
+        "more_tasks": more_tasks,
+        "requests": requests_,
+        "more_requests": more_requests,
     }
     return render(request, template_for(request, "enforcement/my_work.html", "work"), context)
 
@@ -57,15 +136,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.department_cases(request.user, filters)
-    paginator = CappedCountPaginator(queryset, 50)
+    queryset = selectors.department_cases(request.user, filters).values(*selectors.CASE_ROW_FIELDS)
+    paginator = CappedCountPaginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.stage_counts(request.user)
     rows = _rows(list(page.object_list))
     context = {
         "form": form,
         "page_obj": page,
-        "cases": [row["case"] for row in rows],
+        "cases": rows,
         "rows": rows,
         "counts": [(stage, label, counts.get(stage, 0)) for stage, label in CaseStage.choices],
         "can_record": bool(access.departments_with(request.user, permissions.ADD) != frozenset()),
