@@ -156,3 +156,49 @@ def test_participant_sees_header_and_own_tasks_not_evidence(
     assert done.status_code == 302
     task.refresh_from_db()
     assert task.state == "done"
+
+
+def test_my_work_lists_are_capped_with_a_link_to_all(
+    client: Any, office: Any, frozen: Any, django_assert_max_num_queries: Any
+) -> None:
+    from yaojian.enforcement.views.pages import WORK_LIST_CAP
+
+    case = filed_case(office)
+    for n in range(WORK_LIST_CAP + 1):
+        services.create_task(
+            actor=office.officer, case=case, department=office.department, description=f"任务{n}"
+        )
+    _client(client, office.officer)
+
+    with django_assert_max_num_queries(20):
+        first = client.get(reverse("enforcement:my_work"))
+    every = client.get(reverse("enforcement:my_work"), {"more": "tasks"})
+
+    assert len(first.context["tasks"]) == WORK_LIST_CAP
+    assert first.context["more_tasks"] is True
+    assert b'data-testid="more-tasks"' in first.content
+    assert len(every.context["tasks"]) == WORK_LIST_CAP + 1
+    assert every.context["more_tasks"] is False
+    task = every.context["tasks"][0]
+    assert task.detail_url == reverse("enforcement:case_detail", args=[case.public_id])
+    assert task.action_url == reverse("enforcement:task_complete", args=[task.public_id])
+
+
+def test_list_clock_levels_match_the_clock_rules(office: Any, frozen: Any) -> None:
+    """The list's one-pass levels agree with ``status_of`` day by day around the due date."""
+    import datetime as dt
+
+    from yaojian.enforcement import selectors
+    from yaojian.enforcement.clocks import status_of
+    from yaojian.enforcement.models import CaseClock
+
+    case = filed_case(office)
+    clocks = list(CaseClock.objects.filter(case=case).exclude(state="stopped"))
+    assert clocks
+    for clock in clocks:
+        start = clock.due_on - dt.timedelta(days=20)
+        for offset in range(25):
+            today = start + dt.timedelta(days=offset)
+            badges = selectors.running_clocks([case.pk], today)[case.pk]
+            (badge,) = [b for b in badges if (b.kind, b.due_on) == (clock.kind, clock.due_on)]
+            assert badge.level == status_of(clock, today).level, today

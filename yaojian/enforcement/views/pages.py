@@ -34,14 +34,15 @@ def _url_maker(name: str) -> Any:
     return lambda public_id: pattern.replace(_MARKER, str(public_id))
 
 
-def _rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rows(cases: list[Any]) -> list[dict[str, Any]]:
     """List rows computed in one pass: the case's shown columns, its URL, its stage label
     and its running clocks as badges (one query, one ``reverse``, labels translated once).
 
     Lists are the hottest pages of the app (bench/cases_pages.py): no per-row template
     includes, tags, ``get_FOO_display`` or ``reverse``.
     """
-    clocks = selectors.running_clocks([c["id"] for c in cases])
+    clocks = selectors.running_clocks([c.pk for c in cases])
+    regions = selectors.region_names(c.region_id for c in cases if c.region_id)
     url = _url_maker("enforcement:case_detail")
     stages = {value: str(label) for value, label in CaseStage.choices}
     kinds = {value: str(label) for value, label in ClockKind.choices}
@@ -52,16 +53,16 @@ def _rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     }
     rows = []
     for c in cases:
-        badges = clocks.get(c["id"], [])
+        badges = clocks.get(c.pk, [])
         rows.append(
             {
-                "pk": c["id"],
-                "number": c["number"],
-                "title": c["title"],
-                "party_name": c.get("party_name", ""),
-                "region": c.get("region__name") or "",
-                "stage": stages.get(c["stage"], c["stage"]),
-                "url": url(c["public_id"]),
+                "pk": c.pk,
+                "number": c.number,
+                "title": c.title,
+                "party_name": c.party_name,
+                "region": regions.get(c.region_id, ""),
+                "stage": stages.get(c.stage, c.stage),
+                "url": url(c.public_id),
                 "level": badges[0].level if badges else "",
                 "badges": _badges_html(badges, kinds, warnings),
             }
@@ -103,7 +104,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     assistance requests of their departments (``?more=tasks`` / ``?more=requests`` for the
     rest), with every running clock."""
     paginator = CappedCountPaginator(
-        selectors.my_cases(request.user).values(*selectors.CASE_ROW_FIELDS), PAGE_SIZE
+        selectors.my_cases(request.user).only(*selectors.CASE_ROW_FIELDS), PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
     more = request.GET.get("more", "")
@@ -136,10 +137,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.department_cases(request.user, filters).values(*selectors.CASE_ROW_FIELDS)
+    queryset = selectors.department_cases(request.user, filters).only(*selectors.CASE_ROW_FIELDS)
     paginator = CappedCountPaginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    counts = selectors.stage_counts(request.user)
+    # The counts per stage sit outside the table that htmx swaps: not counted for it.
+    counts = {} if is_partial(request) else selectors.stage_counts(request.user)
     rows = _rows(list(page.object_list))
     context = {
         "form": form,
