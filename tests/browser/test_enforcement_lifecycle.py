@@ -4,7 +4,9 @@ An inspector records a clue about a pharmacy; a case officer starts the verifica
 colleague; the head files the case; the officer adds evidence and proposes a fine and the
 revocation of the pharmacy's licence; the legal reviewer approves; the officer notifies the
 party, who waives the defence; the head decides. The registry profile then shows the licence
-revoked, and an officer of another department gets a 404 for the case.
+revoked; the decision waits in the publication queue, the head publishes it, and anyone finds it
+on the public page without signing in, with no personal data of the people behind the pharmacy;
+an officer of another department gets a 404 for the case.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ from yaojian.accounts.tests.factories import (
 )
 from yaojian.enforcement.models import Case
 from yaojian.enforcement.tests.factories import CredentialFactory
-from yaojian.registry.choices import LicenceStatus
-from yaojian.registry.tests.factories import EntityFactory, LicenceFactory
+from yaojian.registry.choices import LicenceStatus, PersonRole
+from yaojian.registry.tests.factories import (
+    EntityFactory,
+    EntityPersonFactory,
+    LicenceFactory,
+    PersonFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +83,7 @@ def _act(page: Any, name: str, fill: Callable[[Any], None] | None = None) -> Non
 
 
 def test_clue_to_decision_with_fine_and_licence_revocation(
-    as_user: Callable[[str], Any], settings: Any, screenshot: Any, regions: None
+    as_user: Callable[[str], Any], page: Any, settings: Any, screenshot: Any, regions: None
 ) -> None:
     # PDFs are the documents app's business (and about a second each): not rendered here.
     settings.ENFORCEMENT_RENDER_DOCUMENTS = False
@@ -98,8 +105,12 @@ def test_clue_to_decision_with_fine_and_licence_revocation(
         kind=DepartmentKind.MARKET_REGULATOR, region_id="540103"
     )
     _member(outsider_department, Role.CASE_OFFICER, "j_outsider")
-    pharmacy = EntityFactory(name=PHARMACY, registered_by=department)
+    pharmacy = EntityFactory(
+        name=PHARMACY, registered_by=department, legal_representative="次仁多吉"
+    )
     licence = LicenceFactory(entity=pharmacy, issued_by=department)
+    pharmacist = PersonFactory(name="卓玛", department=department)
+    EntityPersonFactory(entity=pharmacy, person=pharmacist, role=PersonRole.LICENSED_PHARMACIST)
 
     # The inspector records a clue about the pharmacy.
     inspector = as_user("j_inspector")
@@ -190,6 +201,29 @@ def test_clue_to_decision_with_fine_and_licence_revocation(
     expect(status).to_have_class(re.compile(r"\brevoked\b"))
     licence.refresh_from_db()
     assert licence.status == LicenceStatus.REVOKED
+
+    # The decision waits in the publication queue (20 working days); the head publishes it.
+    case.refresh_from_db()
+    head.goto(reverse("portal:manage"))
+    row = head.get_by_test_id("to-publish-row").filter(has_text="罚〔")
+    expect(row).to_have_count(1)
+    with head.expect_navigation():
+        row.get_by_test_id("publish").click()
+    expect(head.get_by_test_id("publication-status")).to_have_class(re.compile(r"\bpublished\b"))
+
+    # Anyone finds it on the public page without signing in; the people behind the pharmacy
+    # show with no personal data (the pharmacist's name, ID number and phone never appear).
+    page.goto(reverse("portal:penalty_list") + "?party=康源大药房")
+    rows = page.get_by_test_id("penalty-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_test_id("penalty-party")).to_have_text(PHARMACY)
+    with page.expect_navigation():
+        rows.first.locator("a").first.click()
+    body = page.content()
+    assert "150,000" in body or "150000" in body
+    for secret in (pharmacist.name, pharmacist.id_number, pharmacist.phone):
+        assert secret not in body
+    screenshot("enforcement-case-published")
 
     # An officer of another department cannot see the case at all.
     outsider = as_user("j_outsider")
