@@ -84,11 +84,18 @@ from yaojian.accounts.models import User
 from yaojian.enforcement import selectors
 user = User.objects.get(username="{username}")
 plans = {{}}
+fields = selectors.CASE_ROW_FIELDS
+mine = selectors.my_cases(user)
+officer = selectors.department_cases(user, {{"officer": "{username}"}})
 queries = {{
-    "my_cases": selectors.my_cases(user)[:100],
-    "department_cases": selectors.department_cases(user, {{}})[:50],
-    "department_cases_overdue": selectors.department_cases(user, {{"due": "overdue"}})[:50],
-    "department_cases_officer": selectors.department_cases(user, {{"officer": "{username}"}})[:50],
+    "my_cases": mine.only(*fields)[:25],
+    "my_cases_capped_count": mine.order_by().values_list("pk", flat=True)[:1001],
+    "department_cases": selectors.department_cases(user, {{}}).only(*fields)[:25],
+    "department_cases_overdue": selectors.department_cases(user, {{"due": "overdue"}}).only(
+        *fields)[:25],
+    "department_cases_officer": officer.only(*fields)[:25],
+    "department_cases_officer_capped_count": officer.order_by().values_list(
+        "pk", flat=True)[:1001],
     "stage_counts": selectors.Case.objects.led_by(user).values("stage").annotate(
         n=selectors.Count("id")).order_by(),
 }}

@@ -202,3 +202,14 @@ def test_list_clock_levels_match_the_clock_rules(office: Any, frozen: Any) -> No
             badges = selectors.running_clocks([case.pk], today)[case.pk]
             (badge,) = [b for b in badges if (b.kind, b.due_on) == (clock.kind, clock.due_on)]
             assert badge.level == status_of(clock, today).level, today
+
+
+def test_case_list_filter_form_keeps_the_chosen_values(client: Any, office: Any) -> None:
+    _client(client, office.head)
+    response = client.get(
+        reverse("enforcement:case_list"), {"stage": CaseStage.INVESTIGATION, "officer": "o<1>"}
+    )
+    html = response.content.decode()
+    assert f'<option value="{CaseStage.INVESTIGATION}" selected>' in html
+    assert 'name="officer" id="id_officer" value="o&lt;1&gt;"' in html
+    assert '<option value="overdue">' in html

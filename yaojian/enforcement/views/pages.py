@@ -145,6 +145,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = _rows(list(page.object_list))
     context = {
         "form": form,
+        "filter_fields": [
+            (
+                name,
+                field.label,
+                getattr(field, "choices", None),
+                form[name].value() or "",
+                getattr(field, "max_length", None),
+            )
+            for name, field in form.fields.items()
+        ],
         "page_obj": page,
         "cases": rows,
         "rows": rows,
