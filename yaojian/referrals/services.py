@@ -127,7 +127,7 @@ def _step(
 
 def _lock(referral: Referral, action: str) -> Referral:
     locked = (
-        Referral.objects.select_for_update(no_key=True)
+        Referral.objects.select_for_update(no_key=True, of=("self",))
         .select_related("case", "department", "police_department")
         .get(pk=referral.pk)
     )
