@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 
 from yaojian.exchange.choices import AlertKind, AlertStatus
-from yaojian.exchange.models import DataQualityAlert, FieldProvenance
+from yaojian.exchange.models import DataQualityAlert, FieldProvenance, current_fields
 from yaojian.registry import names
 from yaojian.registry.choices import EntityKind, LicenceKind, LicenceStatus
 from yaojian.registry.models import Licence
@@ -113,11 +113,16 @@ def recompute_alerts(entity_ids: Iterable[int]) -> dict[str, int]:
         ):
             licences[row[0]].append(_Licence(*row[1:5]))
             kinds[row[0]] = row[5]
+        statements: dict[tuple[int, int], list[tuple[int, dict[str, str]]]] = defaultdict(list)
+        for entity_id, department_id, statement_id, values in FieldProvenance.objects.filter(
+            entity_id__in=chunk
+        ).values_list("entity_id", "department_id", "id", "values"):
+            statements[(entity_id, department_id)].append((statement_id, values))
         provenance: dict[int, list[Any]] = defaultdict(list)
-        for entity_id, field_name, value, department_id in FieldProvenance.objects.filter(
-            entity_id__in=chunk, field_name__in=("name", "legal_representative")
-        ).values_list("entity_id", "field_name", "value", "department_id"):
-            provenance[entity_id].append(_Claim(field_name, value, department_id))
+        for (entity_id, department_id), said in statements.items():
+            for field_name, (value, _id) in current_fields(said).items():
+                if field_name in ("name", "legal_representative"):
+                    provenance[entity_id].append(_Claim(field_name, value, department_id))
         open_alerts: dict[tuple[int, str], DataQualityAlert] = {
             (a.entity_id, a.kind): a
             for a in DataQualityAlert.objects.filter(entity_id__in=chunk).exclude(

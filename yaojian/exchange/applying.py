@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,7 @@ from yaojian.audit.services import record
 from yaojian.core.events import publish
 from yaojian.exchange import bulk
 from yaojian.exchange.choices import RowOutcome, SourceKind
-from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord
+from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord, current_fields
 from yaojian.exchange.rows import CleanRow
 from yaojian.registry import names
 from yaojian.registry.choices import LICENCE_TRANSITIONS, EntityStatus, LicenceStatus
@@ -168,6 +169,17 @@ class Applier:
 
     def _existing_records(self, keys: list[str]) -> dict[str, SourceRecord]:
         found: dict[str, SourceRecord] = {}
+        if connection.vendor == "postgresql" and keys:
+            # One query with an array parameter: after a large import the table's statistics
+            # may still say "empty", and a hundred IN-list queries would each scan it.
+            table = connection.ops.quote_name(SourceRecord._meta.db_table)
+            for rec in SourceRecord.objects.raw(
+                f"SELECT id, record_key, content_hash, entity_id FROM {table}"  # noqa: S608
+                " WHERE department_id = %s AND source_kind = %s AND record_key = ANY(%s)",
+                [self.department.pk, self.kind, sorted(set(keys))],
+            ):
+                found[rec.record_key] = rec
+            return found
         for chunk in _chunks(sorted(set(keys))):
             for rec in SourceRecord.objects.filter(
                 department=self.department, source_kind=self.kind, record_key__in=chunk
@@ -665,43 +677,40 @@ class Applier:
             )
 
     def _write_provenance(self, plans: list[_Plan]) -> None:
-        claims: dict[tuple[int, str], str] = {}
+        """One statement per entity: the fields this batch gives for the first time or changes
+        (compared with the department's current provenance of that entity)."""
+        claims: dict[int, dict[str, str]] = {}
         for plan in plans:
             if plan.entity is None:
                 continue
-            for key, value in provenance_fields(self.kind, plan.row.payload).items():
-                claims[(plan.entity.pk, key)] = value
+            claims.setdefault(plan.entity.pk, {}).update(
+                provenance_fields(self.kind, plan.row.payload)
+            )
         created = {entity.pk for entity in self.new_entities.values()}
-        entity_ids = sorted({entity_id for entity_id, _key in claims} - created)
-        existing: dict[tuple[int, str], FieldProvenance] = {}
+        entity_ids = sorted(set(claims) - created)
+        statements: dict[int, list[tuple[int, dict[str, str]]]] = {}
         for chunk in _chunks(entity_ids):
-            for prov in FieldProvenance.objects.filter(
+            for entity_id, statement_id, values in FieldProvenance.objects.filter(
                 department=self.department, entity_id__in=chunk
-            ):
-                existing[(prov.entity_id, prov.field_name)] = prov
+            ).values_list("entity_id", "id", "values"):
+                statements.setdefault(entity_id, []).append((statement_id, values))
         new: list[tuple[Any, ...]] = []
-        changed: list[FieldProvenance] = []
         department, batch = self.department.pk, self.batch.pk
         recorded_at = bulk.db_value(FieldProvenance, "recorded_at", self.now)
-        for (entity_id, key), value in claims.items():
-            found = existing.get((entity_id, key))
-            if found is None:
-                new.append((entity_id, department, key, value, batch, recorded_at))
-            elif found.value != value:
-                found.value, found.batch, found.recorded_at = value, self.batch, self.now
-                changed.append(found)
+        for entity_id, fields in claims.items():
+            if entity_id in statements:
+                current = current_fields(statements[entity_id])
+                fields = {k: v for k, v in fields.items() if k not in current or current[k][0] != v}
+            if fields:
+                new.append((entity_id, department, bulk.json_value(fields), batch, recorded_at))
         bulk.insert_rows(
             FieldProvenance,
             [
                 bulk.column(FieldProvenance, name)
-                for name in ("entity", "department", "field_name", "value", "batch", "recorded_at")
+                for name in ("entity", "department", "values", "batch", "recorded_at")
             ],
             new,
         )
-        if changed:
-            FieldProvenance.objects.bulk_update(
-                changed, ["value", "batch", "recorded_at"], batch_size=500
-            )
 
     def _audit(self) -> None:
         """One audit event per chunk of entities, with each entity's and licence's diff."""

@@ -4,6 +4,7 @@ data-quality alerts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -167,10 +168,13 @@ class SourceRecord(TimeStampedModel, OwnedByDepartment):
 
 
 class FieldProvenance(models.Model):
-    """Which department said what about one field of an entity, in which batch, when.
+    """Which department said what about the fields of an entity, in which batch, when.
 
-    One row per (entity, department, field): it moves to a later batch only when the value
-    that department gives changes.
+    One row per statement: the fields (``{field name: value}``) whose value one batch of one
+    department gave for the first time or changed; unchanged fields are not repeated. The
+    current provenance of a field is the department's latest row (highest id) naming it, so
+    each field keeps its own batch and time. One row per entity and batch instead of one per
+    field keeps a 100,000-row import at 100,000 rows here (not 900,000).
     """
 
     entity = models.ForeignKey(
@@ -178,6 +182,7 @@ class FieldProvenance(models.Model):
         on_delete=models.CASCADE,
         related_name="field_provenance",
         verbose_name=_("entity"),
+        db_index=False,  # the (entity, department, id) index serves lookups by entity
     )
     department = models.ForeignKey(
         "accounts.Department",
@@ -185,8 +190,7 @@ class FieldProvenance(models.Model):
         related_name="+",
         verbose_name=_("department"),
     )
-    field_name = models.CharField(_("field"), max_length=96)
-    value = models.TextField(_("value"), blank=True)
+    values = models.JSONField(_("values"), default=dict)
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, related_name="+", verbose_name=_("batch")
     )
@@ -195,16 +199,28 @@ class FieldProvenance(models.Model):
     class Meta:
         verbose_name = _("field provenance")
         verbose_name_plural = _("field provenance")
-        ordering = ["entity_id", "field_name", "department_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["entity", "department", "field_name"],
-                name="exchange_fieldprovenance_entity_department_field_unique",
+        ordering = ["entity_id", "department_id", "id"]
+        indexes = [
+            models.Index(
+                fields=["entity", "department", "id"],
+                name="exchange_prov_entity_dept",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.entity_id}.{self.field_name}"
+        return f"{self.entity_id}:{self.department_id}:{self.batch_id}"
+
+
+def current_fields(
+    statements: Iterable[tuple[int, dict[str, str]]],
+) -> dict[str, tuple[str, int]]:
+    """``{field name: (value, statement id)}`` from one department's statements about one
+    entity, as ``(id, values)`` pairs: the latest statement naming a field wins."""
+    fields: dict[str, tuple[str, int]] = {}
+    for statement_id, values in sorted(statements, key=lambda s: s[0]):
+        for name, value in values.items():
+            fields[name] = (value, statement_id)
+    return fields
 
 
 class ApiReceipt(models.Model):

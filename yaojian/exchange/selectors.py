@@ -22,6 +22,7 @@ from yaojian.exchange.models import (
     ImportBatch,
     RejectedRow,
     SourceRecord,
+    current_fields,
 )
 from yaojian.exchange.permissions import IMPORT
 from yaojian.registry.models import Entity
@@ -85,12 +86,22 @@ def get_alert_for_user(user: Any, public_id: Any) -> DataQualityAlert:
 
 
 @dataclass
+class FieldClaim:
+    """The current provenance of one field: its value, the batch that gave it and when."""
+
+    field_name: str
+    value: str
+    batch: ImportBatch
+    recorded_at: dt.datetime
+
+
+@dataclass
 class DepartmentHolding:
     """What one department holds about an entity."""
 
     department: Department
     records: list[SourceRecord] = field(default_factory=list)
-    fields: list[FieldProvenance] = field(default_factory=list)
+    fields: list[FieldClaim] = field(default_factory=list)
     received_at: dt.datetime | None = None
     age_days: int = 0
     is_stale: bool = False
@@ -124,14 +135,18 @@ def entity_holdings(user: Any, entity: Entity) -> EntityHoldings:
         holding.records.append(rec)
         if holding.received_at is None or rec.received_at > holding.received_at:
             holding.received_at = rec.received_at
-    fields: dict[int, list[FieldProvenance]] = defaultdict(list)
-    for prov in (
-        FieldProvenance.objects.filter(entity=entity)
-        .select_related("department", "batch")
-        .order_by("field_name")
-    ):
-        fields[prov.department_id].append(prov)
+    statements: dict[int, list[FieldProvenance]] = defaultdict(list)
+    for prov in FieldProvenance.objects.filter(entity=entity).select_related("department", "batch"):
+        statements[prov.department_id].append(prov)
         by_department.setdefault(prov.department_id, DepartmentHolding(department=prov.department))
+    fields: dict[int, list[FieldClaim]] = {}
+    for department_id, said in statements.items():
+        by_id = {prov.pk: prov for prov in said}
+        current = current_fields((prov.pk, prov.values) for prov in said)
+        fields[department_id] = [
+            FieldClaim(name, value, by_id[pk].batch, by_id[pk].recorded_at)
+            for name, (value, pk) in sorted(current.items())
+        ]
     for department_id, holding in by_department.items():
         holding.fields = fields.get(department_id, [])
         if holding.received_at is None and holding.fields:

@@ -11,6 +11,7 @@ from yaojian.audit.models import AuditEvent
 from yaojian.exchange import services
 from yaojian.exchange.choices import BatchStatus, SourceKind
 from yaojian.exchange.models import FieldProvenance, ImportBatch, RejectedRow, SourceRecord
+from yaojian.exchange.selectors import entity_holdings
 from yaojian.exchange.tests.conftest import department_of
 from yaojian.exchange.tests.factories import (
     LICENCE_HEADERS,
@@ -71,6 +72,7 @@ def test_reimport_of_the_same_file_changes_nothing(steward: Any) -> None:
     assert (second.accepted_count, second.unchanged_count, second.rejected_count) == (0, 5, 0)
     assert AuditEvent.objects.filter(action="exchange.rows_applied").count() == audit_before
     assert set(FieldProvenance.objects.values_list("batch_id", flat=True)) == {first.pk}
+    assert FieldProvenance.objects.count() == 5  # one statement per entity, all its fields
 
 
 def test_later_file_changes_only_what_changed(steward: Any) -> None:
@@ -81,13 +83,18 @@ def test_later_file_changes_only_what_changed(steward: Any) -> None:
     second = _import(steward, xlsx_bytes(LICENCE_HEADERS, rows))
     assert (second.accepted_count, second.unchanged_count) == (2, 1)
     changed = FieldProvenance.objects.filter(batch=second)
-    assert sorted(changed.values_list("field_name", flat=True)) == [
+    assert sorted(name for prov in changed for name in prov.values) == [
         "legal_representative",
         f"licence:drug_distribution:{licence_number(3)}:status",
     ]
     entity = Entity.objects.get(unified_social_credit_code=rows[1][1])
     assert entity.legal_representative == "次仁"
-    assert FieldProvenance.objects.get(entity=entity, field_name="name").batch_id == first.pk
+    # The profile shows, per field, the batch that last gave its value.
+    holding = entity_holdings(steward, entity).departments[0]
+    by_field = {claim.field_name: claim for claim in holding.fields}
+    assert (by_field["name"].batch, by_field["legal_representative"].batch) == (first, second)
+    assert by_field["legal_representative"].value == "次仁"
+    assert by_field["address"].value == rows[1][4]
     assert Licence.objects.get(number=licence_number(3)).status == "suspended"
 
 

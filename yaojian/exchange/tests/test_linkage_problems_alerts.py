@@ -109,12 +109,10 @@ def test_rows_without_a_credit_code_are_linked_held_and_applied_when_confirmed(
     # A fuzzy match never renames the registered entity; the name stays in the provenance.
     kangren.refresh_from_db()
     assert kangren.name == "拉萨市康仁大药房有限公司"
-    assert (
-        FieldProvenance.objects.get(
-            entity=kangren, department=department_of(steward), field_name="name"
-        ).value
-        == "拉萨康仁药店"
-    )
+    statement = FieldProvenance.objects.filter(
+        entity=kangren, department=department_of(steward)
+    ).latest("id")
+    assert (statement.values["name"], statement.batch) == ("拉萨康仁药店", batch)
     record = SourceRecord.objects.get(record_key=f"drug_distribution:{licence_number(2)}")
     assert (record.entity, record.department) == (kangren, department_of(steward))
     assert Entity.objects.count() == 3
