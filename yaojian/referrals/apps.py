@@ -12,6 +12,7 @@ class ReferralsConfig(AppConfig):
         from yaojian.core.events import subscribe
         from yaojian.documents.access import register_access_rule
         from yaojian.enforcement.events import CaseDecided
+        from yaojian.enforcement.panels import register_case_panel
         from yaojian.referrals import handlers
         from yaojian.referrals.events import ReferralAnswered, ReferralMade
         from yaojian.referrals.permissions import ROLE_PERMISSIONS
@@ -21,3 +22,6 @@ class ReferralsConfig(AppConfig):
         subscribe(ReferralMade, handlers.notify_police)
         subscribe(ReferralAnswered, handlers.notify_referring_department)
         subscribe(CaseDecided, handlers.warn_on_penalty_instead_of_transfer)
+        register_case_panel(
+            "referrals", _("Transfer to the police (行刑衔接)"), "referrals:case_panel", order=10
+        )

@@ -18,6 +18,7 @@ from yaojian.core.pagination import CappedCountPaginator
 from yaojian.enforcement import access, forms, permissions, selectors, services
 from yaojian.enforcement.choices import CaseStage, ClockKind
 from yaojian.enforcement.models import AssistanceRequest, JointTask
+from yaojian.enforcement.panels import case_panels_for
 from yaojian.enforcement.views.actions import ACTIONS, cleaned
 from yaojian.registry.selectors import get_entity_for_user
 from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
@@ -249,6 +250,8 @@ def _detail_context(
             "items"
         ),
         "outcome_form": forms.OutcomeForm(),
+        # Cards of the apps above (the criminal referral): the lead department's business.
+        "panels": case_panels_for(case) if lead else [],
     }
 
 
