@@ -201,9 +201,39 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
         else 0
     )
     say(f"cases: {cases}")
+    published = _publish_demo_decisions()
+    say(f"penalty information published: {published}")
     problems = seed_demo_notices(rng, province=province)
     say(f"problems pushed between departments: {problems}")
-    return {"cases": cases, "problems": problems}
+    return {"cases": cases, "publications": published, "problems": problems}
+
+
+def _publish_demo_decisions() -> int:
+    """The demo head publishes the decisions waiting in the queue, and one typical case."""
+    from yaojian.accounts.models import User
+    from yaojian.portal import services as portal
+    from yaojian.portal.models import Publication
+
+    head = User.objects.filter(username="head").first()
+    if head is None:
+        return 0
+    drafts = list(Publication.objects.visible_to(head).filter(status="draft").order_by("id"))
+    for publication in drafts:
+        portal.publish_publication(actor=head, publication=publication)
+    if drafts:
+        case = portal.create_typical_case(
+            actor=head,
+            title="销售劣药被罚款并吊销许可证",
+            summary="药店销售含量不合格的药品，被依法罚款、没收违法所得并吊销药品经营许可证。",
+            body=(
+                "经抽检发现，当事人销售的药品含量不符合国家药品标准，属于劣药。执法人员依法立案"
+                "调查，经法制审核、告知和陈述申辩程序后作出行政处罚决定，并将吊销许可证的信息推送"
+                "卫生健康和医疗保障部门。"
+            ),
+            publication=drafts[0],
+        )
+        portal.publish_typical_case(actor=head, case=case)
+    return len(drafts)
 
 
 def refresh_statistics() -> None:
