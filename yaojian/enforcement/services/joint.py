@@ -85,20 +85,7 @@ def create_task(
         "department",
     )
     description = required_text(description, "description", _("Describe the task."))
-    try:
-        days = (
-            int(due_working_days)
-            if due_working_days not in (None, "")
-            else int(clock_rules.value("joint_task_wd"))
-        )
-    except (TypeError, ValueError):
-        days = 0
-    require(
-        0 < days <= 250,
-        _("Enter a number of working days between 1 and 250."),
-        "invalid",
-        "due_working_days",
-    )
+    days = _due_working_days(due_working_days, "joint_task_wd")
     clock = start_clock(
         case=case,
         kind=ClockKind.JOINT_TASK,
@@ -201,20 +188,7 @@ def send_assistance_request(
     )
     subject = required_text(subject, "subject", _("Give the request a subject."))
     questions = required_text(questions, "questions", _("Say what should be checked."))
-    try:
-        days = (
-            int(due_working_days)
-            if due_working_days not in (None, "")
-            else int(clock_rules.value("assistance_wd"))
-        )
-    except (TypeError, ValueError):
-        days = 0
-    require(
-        0 < days <= 250,
-        _("Enter a number of working days between 1 and 250."),
-        "invalid",
-        "due_working_days",
-    )
+    days = _due_working_days(due_working_days, "assistance_wd")
     on = today()
     clock = start_clock(
         case=case,
@@ -288,3 +262,18 @@ def answer_assistance_request(
         department=request.to_department,
     )
     return request
+
+
+def _due_working_days(value: Any, default_key: str) -> int:
+    """The working days a task or request is due in: ``value``, else the configured default."""
+    try:
+        days = int(value) if value not in (None, "") else int(clock_rules.value(default_key))
+    except (TypeError, ValueError):
+        days = 0
+    require(
+        0 < days <= 250,
+        _("Enter a number of working days between 1 and 250."),
+        "invalid",
+        "due_working_days",
+    )
+    return days
