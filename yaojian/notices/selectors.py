@@ -32,6 +32,7 @@ from yaojian.notices.permissions import (
     RECORD_PROBLEM,
     SUPERVISE_NOTICES,
 )
+from yaojian.registry.identifiers import mask_id_card_number, mask_phone
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -317,12 +318,6 @@ def _mask_name(name: str) -> str:
     return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""
 
 
-def _mask(value: str, keep_start: int, keep_end: int) -> str:
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
-
-
 @dataclass(frozen=True)
 class MaskedPerson:
     """A person's row as shown before an audited reveal."""
@@ -343,8 +338,8 @@ def masked_persons(problem: Problem) -> list[MaskedPerson]:
             role=person.role,
             role_label=str(person.get_role_display()),
             name=_mask_name(person.name),
-            id_number=_mask(person.id_number, 6, 4) if person.id_number else "",
-            phone=_mask(person.phone, 3, 4) if person.phone else "",
+            id_number=mask_id_card_number(person.id_number) if person.id_number else "",
+            phone=mask_phone(person.phone) if person.phone else "",
         )
         for index, person in enumerate(_persons(problem), start=1)
     ]

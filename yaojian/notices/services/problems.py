@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,7 @@ from yaojian.notices.selectors import (
 )
 from yaojian.notices.services.common import check_attachments, save_attachments, user_or_none
 from yaojian.notices.services.notices import compute_due_on, create_notice
+from yaojian.registry.identifiers import validate_id_card_number
 from yaojian.registry.models import Entity
 from yaojian.registry.services.validation import (
     FieldErrors,
@@ -39,15 +40,15 @@ from yaojian.territory.codes import subtree_prefix
 
 MAX_PERSONS = 50
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 
 def _valid_id_number(value: str) -> bool:
-    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X":
+    """The registry's check of an identity card number (GB 11643: region, birth, check digit)."""
+    try:
+        validate_id_card_number(value)
+    except ValidationError:
         return False
-    total = sum(int(ch) * w for ch, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17]
+    return True
 
 
 def _clean_persons(errors: FieldErrors, rows: Sequence[dict[str, Any]]) -> list[ProblemPerson]:
