@@ -15,16 +15,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from yaojian.core.spreadsheets import neutralise
 from yaojian.exchange.sources import columns_for
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 REPORT_DIR = "exchange/reports"
-
-
-def neutralise(value: Any) -> str:
-    """The cell as text; a leading formula character is defused with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def template_xlsx(kind: str) -> bytes:

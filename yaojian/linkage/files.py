@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.spreadsheets import neutralise
 from yaojian.jobs.models import Job
 from yaojian.jobs.services import enqueue_on_commit, report_progress, start_job
 from yaojian.linkage.matching import LinkRecord, Pair, link_lists
@@ -33,7 +34,6 @@ RESULT_DIR = "linkage/pairs"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 ENCODINGS = ("utf-8-sig", "gb18030")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Column headers recognised without being told (lower case; Chinese and English).
 FIELD_HEADERS: dict[str, tuple[str, ...]] = {
@@ -56,12 +56,6 @@ class LinkFilesResult:
     auto: int
     review: int
     seconds: float
-
-
-def neutralise(value: Any) -> str:
-    """The cell as text; a leading formula character is defused with a single quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _decode(data: bytes) -> str:

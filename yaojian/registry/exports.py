@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yaojian.core.spreadsheets import neutralise
 from yaojian.jobs.models import Job
 from yaojian.jobs.services import enqueue_on_commit, report_progress, start_job
 from yaojian.registry import selectors
@@ -31,14 +32,6 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 FILTER_KEYS = ("q", "region", "kind", "licence_status")
 PROGRESS_EVERY = 1000
 EXPORT_DIR = "exports"
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> str:
-    """The cell as text; a leading formula character is defused with a single quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @transaction.atomic
