@@ -6,11 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
 from yaojian.accounts.tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+
+# Property tests check properties, not speed: on a shared 2-core machine a first call that
+# builds a cached table (pinyin, OpenCC) can exceed Hypothesis's 200 ms deadline and flake.
+hypothesis_settings.register_profile("yaojian", deadline=None)
+hypothesis_settings.load_profile("yaojian")
 
 
 def pytest_sessionstart(session: Any) -> None:
