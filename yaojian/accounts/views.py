@@ -27,23 +27,13 @@ from yaojian.accounts.forms import (
     ShareRevokeForm,
 )
 from yaojian.accounts.models import Department, User
-
-UNPROCESSABLE = 422
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 
 
 class AuthenticatedRequest(HttpRequest):
     """A request past ``LoginRequiredMiddleware``: ``user`` is a real ``User``."""
 
     user: User
-
-
-def _add_form_errors(form: Form, error: ValidationError) -> None:
-    """Attach a service's ``ValidationError`` to ``form`` (field errors where they belong)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class LoginView(auth_views.LoginView):
@@ -138,7 +128,7 @@ def membership_add(request: AuthenticatedRequest, public_id: str) -> HttpRespons
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -189,7 +179,7 @@ def sharegrant_create(request: AuthenticatedRequest, public_id: str) -> HttpResp
                     expires_at=form.cleaned_data["expires_at"],
                 )
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

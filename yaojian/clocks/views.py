@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,17 +31,8 @@ from yaojian.clocks.forms import (
 from yaojian.clocks.models import CalendarDay, CalendarYear
 from yaojian.clocks.permissions import CHANGE_CALENDAR
 from yaojian.clocks.schedule import next_runs
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
-
-UNPROCESSABLE = 422
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _can_change(request: HttpRequest) -> bool:
@@ -94,7 +84,7 @@ def year_create(request: HttpRequest) -> HttpResponse:
         try:
             row = services.add_calendar_year(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Year %(year)s was added.") % {"year": row.year})
             return redirect("clocks:year_detail", year=row.year)
@@ -122,7 +112,7 @@ def year_import(request: HttpRequest) -> HttpResponse:
                 source=data["source"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Year %(year)s was imported.") % {"year": row.year})
             return redirect("clocks:year_detail", year=row.year)
@@ -206,7 +196,7 @@ def year_update(request: HttpRequest, year: int) -> HttpResponse:
         try:
             row = services.update_calendar_year(actor=request.user, year=row, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _days_response(request, row)
     return _days_response(request, row, status=UNPROCESSABLE, change_form=form)
@@ -225,7 +215,7 @@ def day_create(request: HttpRequest, year: int) -> HttpResponse:
             try:
                 services.add_calendar_day(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return _days_response(request, row)
     return _days_response(request, row, status=UNPROCESSABLE, day_form=form)

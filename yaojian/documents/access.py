@@ -6,7 +6,8 @@ owns::
     register_access_rule("referrals.referral:", can_read_referral_document)
 
 ``fn(user, document)`` returns True to let the user read the document. Rules are checked only
-for documents whose ``subject`` starts with the rule's prefix; a failing rule counts as "no".
+for documents whose ``subject`` starts with the rule's prefix; a failing rule counts as "no" (a
+database error propagates).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from django.db import DatabaseError
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ def allowed_by_rules(user: Any, document: Any) -> bool:
         try:
             if fn(user, document):
                 return True
-        except Exception:
+        except DatabaseError:
+            raise  # never hidden: the transaction is broken and the caller must know
+        except Exception:  # a broken rule fails closed: no access, and the trace is logged
             logger.exception("document access rule %r failed", fn)
     return False

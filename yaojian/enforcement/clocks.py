@@ -70,21 +70,44 @@ class ClockStatus:
     working_days_left: int | None
 
 
+#: Levels from the most to the least urgent (lists sort by it).
+LEVEL_ORDER = {"overdue": 0, "due_soon": 1, "ok": 2, "paused": 3, "stopped": 4}
+
+
+def due_soon_before(today: dt.date) -> dt.date:
+    """The first day that is no longer "due soon": a clock due before it has ``due_soon_wd``
+    working days or fewer left. Beyond the calendar's years, ``due_soon_wd`` calendar days."""
+    soon = int(clock_rules.value("due_soon_wd"))
+    try:
+        return calendar.add_working_days(today, soon + 1)
+    except calendar.CalendarNotCoveredError:
+        return today + dt.timedelta(days=soon + 1)
+
+
+def clock_level(state: str, due_on: dt.date, today: dt.date, soon_before: dt.date) -> str:
+    """The one computation of a clock's level: stopped, paused, overdue, due soon or ok.
+
+    ``soon_before`` comes from :func:`due_soon_before` (computed once for a page of clocks).
+    """
+    if state == ClockState.STOPPED:
+        return "stopped"
+    if state == ClockState.PAUSED:
+        return "paused"
+    if due_on < today:
+        return "overdue"
+    return "due_soon" if due_on < soon_before else "ok"
+
+
 def status_of(clock: Any, today: dt.date) -> ClockStatus:
     """Overdue, due soon (``due_soon_wd`` working days or fewer left), fine, paused or stopped."""
-    if clock.state == ClockState.STOPPED:
-        return ClockStatus("stopped", None)
+    level = clock_level(clock.state, clock.due_on, today, due_soon_before(today))
+    if level == "stopped":
+        return ClockStatus(level, None)
     try:
         left = calendar.working_days_between(today, clock.due_on)
     except calendar.CalendarNotCoveredError:
         left = (clock.due_on - today).days
-    if clock.state == ClockState.PAUSED:
-        return ClockStatus("paused", left)
-    if today > clock.due_on:
-        return ClockStatus("overdue", left)
-    if left <= int(clock_rules.value("due_soon_wd")):
-        return ClockStatus("due_soon", left)
-    return ClockStatus("ok", left)
+    return ClockStatus(level, left)
 
 
 def late_fee(fine: Any, due_on: dt.date, paid_on: dt.date) -> Any:

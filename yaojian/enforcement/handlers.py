@@ -16,21 +16,7 @@ from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.models import Department
 from yaojian.core.events import subscribe
 from yaojian.enforcement.events import CaseClosed, CaseDecided, CaseFiled, LicenceRevoked
-from yaojian.territory.codes import subtree_prefix
-
-
-def covering(region_code: str, kinds: tuple[str, ...]) -> list[Department]:
-    """The most local active department of each kind whose jurisdiction covers the region."""
-    chosen: dict[str, Department] = {}
-    for department in Department.objects.filter(kind__in=kinds, is_active=True):
-        if not region_code.startswith(subtree_prefix(department.region_id)):
-            continue
-        current = chosen.get(department.kind)
-        if current is None or len(subtree_prefix(department.region_id)) > len(
-            subtree_prefix(current.region_id)
-        ):
-            chosen[department.kind] = department
-    return list(chosen.values())
+from yaojian.territory.selectors import most_local_departments
 
 
 def _send(event: Any, recipients: list[Department], subject: str, body: str, ref: str) -> None:
@@ -80,7 +66,7 @@ def on_licence_revoked(event: LicenceRevoked) -> None:
     from yaojian.registry.models import Licence
 
     licence = Licence.objects.select_related("entity").get(pk=event.licence_id)
-    recipients = covering(
+    recipients = most_local_departments(
         event.region_code, (DepartmentKind.HEALTH_COMMISSION, DepartmentKind.MEDICAL_INSURANCE)
     )
     _send(

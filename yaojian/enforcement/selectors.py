@@ -7,14 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yaojian.audit.models import AuditEvent
-from yaojian.clocks import calendar
-from yaojian.enforcement import access, clock_rules, permissions
+from yaojian.enforcement import access, permissions
 from yaojian.enforcement.choices import OPEN_STAGES, ClockState, TaskState
-from yaojian.enforcement.clocks import ClockStatus, status_of
+from yaojian.enforcement.clocks import (
+    LEVEL_ORDER,
+    ClockStatus,
+    clock_level,
+    due_soon_before,
+    status_of,
+)
 from yaojian.enforcement.models import (
     AssistanceRequest,
     Case,
@@ -39,12 +45,8 @@ def get_case_for_user(user: Any, public_id: Any, action: str = "view") -> Case:
             .select_related("department", "region", "entity")
             .get(public_id=public_id)
         )
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ValidationError) as exc:  # not a UUID
         raise Case.DoesNotExist from exc
-    except Exception as exc:
-        if exc.__class__.__name__ == "ValidationError":
-            raise Case.DoesNotExist from exc
-        raise
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,7 @@ def clock_rows(clocks: Any, today: dt.date | None = None) -> list[ClockRow]:
     """Clocks with their urgency, most urgent first (stopped ones last)."""
     today = today or timezone.localdate()
     rows = [ClockRow(c, status_of(c, today)) for c in clocks]
-    order = {"overdue": 0, "due_soon": 1, "ok": 2, "paused": 3, "stopped": 4}
-    rows.sort(key=lambda r: (order[r.status.level], r.clock.due_on, r.clock.pk))
+    rows.sort(key=lambda r: (LEVEL_ORDER[r.status.level], r.clock.due_on, r.clock.pk))
     return rows
 
 
@@ -162,11 +163,7 @@ def due_filter(queryset: QuerySet[Case], due: str, today: dt.date | None = None)
     if due == "overdue":
         return queryset.filter(next_due_on__lt=today)
     if due == "soon":
-        try:
-            limit = calendar.add_working_days(today, int(clock_rules.value("due_soon_wd")))
-        except calendar.CalendarNotCoveredError:
-            limit = today + dt.timedelta(days=5)
-        return queryset.filter(next_due_on__gte=today, next_due_on__lte=limit)
+        return queryset.filter(next_due_on__gte=today, next_due_on__lt=due_soon_before(today))
     return queryset
 
 
@@ -246,8 +243,6 @@ class ClockBadge:
     due_on: dt.date
 
 
-_LEVEL_ORDER = {"overdue": 0, "due_soon": 1, "ok": 2, "paused": 3, "stopped": 4}
-
 # The columns a list row shows (``only()``; the counts read no more than the ids).
 CASE_ROW_FIELDS = ("id", "public_id", "number", "title", "party_name", "stage", "region_id")
 
@@ -262,16 +257,11 @@ def running_clocks(
 ) -> dict[int, list[ClockBadge]]:
     """The running clocks of a page of cases, most urgent first (one query).
 
-    The same levels as :func:`status_of`, with one calendar computation for the whole page:
-    a clock is due soon when fewer than ``due_soon_wd + 1`` working days remain, i.e. when
-    it falls before the ``due_soon_wd + 1``-th working day after today.
+    The same levels as :func:`status_of` (:func:`clock_level`), with one calendar computation
+    for the whole page.
     """
     today = today or timezone.localdate()
-    soon = int(clock_rules.value("due_soon_wd"))
-    try:
-        limit: dt.date | None = calendar.add_working_days(today, soon + 1)
-    except calendar.CalendarNotCoveredError:
-        limit = None
+    soon_before = due_soon_before(today)
     by_case: dict[int, list[ClockBadge]] = {}
     rows = (
         CaseClock.objects.filter(case_id__in=case_ids)
@@ -280,17 +270,10 @@ def running_clocks(
         .values_list("case_id", "kind", "state", "due_on")
     )
     for case_id, kind, state, due_on in rows:
-        if state == ClockState.PAUSED:
-            level = "paused"
-        elif due_on < today:
-            level = "overdue"
-        elif limit is not None:
-            level = "due_soon" if due_on < limit else "ok"
-        else:
-            level = "due_soon" if (due_on - today).days <= soon else "ok"
+        level = clock_level(state, due_on, today, soon_before)
         by_case.setdefault(case_id, []).append(ClockBadge(level, kind, due_on))
     for badges in by_case.values():
-        badges.sort(key=lambda b: _LEVEL_ORDER[b.level])  # stable: due date, id within a level
+        badges.sort(key=lambda b: LEVEL_ORDER[b.level])  # stable: due date, id within a level
     return by_case
 
 
@@ -319,9 +302,5 @@ def get_assistance_request_for_user(user: Any, public_id: Any) -> AssistanceRequ
             .select_related("case__department", "sent_by")
             .get(public_id=public_id)
         )
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ValidationError) as exc:  # not a UUID
         raise AssistanceRequest.DoesNotExist from exc
-    except Exception as exc:
-        if exc.__class__.__name__ == "ValidationError":
-            raise AssistanceRequest.DoesNotExist from exc
-        raise

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.exchange import reports, selectors, services
 from yaojian.exchange.choices import AlertStatus, SourceKind
@@ -20,7 +21,6 @@ from yaojian.exchange.models import ImportBatch
 from yaojian.exchange.permissions import CHANGE_ALERTS, IMPORT, VIEW_BATCHES
 from yaojian.registry import selectors as registry_selectors
 
-UNPROCESSABLE = 422
 PAGE_SIZE = 25
 
 
@@ -70,8 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                     department=form.cleaned_data.get("department"),
                 )
             except ValidationError as exc:
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 url = reverse("exchange:batch_detail", args=[batch.public_id])
                 return HttpResponseClientRedirect(url) if is_partial(request) else redirect(url)
@@ -146,8 +145,7 @@ def alert_transition(request: HttpRequest, public_id: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             url = reverse("exchange:alert_list")
             return HttpResponseClientRedirect(url) if is_partial(request) else redirect(url)

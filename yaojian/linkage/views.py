@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.linkage import selectors, services
 from yaojian.linkage.files import start_link_files
@@ -16,7 +17,6 @@ from yaojian.linkage.forms import LinkFilesForm, RejectForm, ReviewFilterForm
 from yaojian.linkage.permissions import LINK_FILES, VIEW_REVIEWS
 
 PAGE_SIZE = 25
-UNPROCESSABLE = 422
 WEIGHT_SCALE = 10.0  # a weight of ±10 fills half the bar
 
 
@@ -89,9 +89,7 @@ def review_reject(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, review=review, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, exc)
         else:
             return redirect("linkage:review_detail", public_id=review.public_id)
     context = {
@@ -122,9 +120,7 @@ def link_files_page(request: HttpRequest) -> HttpResponse:
                     columns=form.columns(),
                 )
             except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    for message in messages:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, exc)
             else:
                 return redirect("jobs:job_detail", public_id=job.public_id)
         status = UNPROCESSABLE

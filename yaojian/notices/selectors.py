@@ -33,6 +33,8 @@ from yaojian.notices.permissions import (
     SUPERVISE_NOTICES,
 )
 from yaojian.registry.identifiers import mask_id_card_number, mask_phone
+from yaojian.territory import selectors as territory_selectors
+from yaojian.territory.codes import code_level, covering_codes
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -359,43 +361,23 @@ _LEVEL_FOR_CODE = {
 }
 
 
-def _code_level(code: str) -> str:
-    if code.endswith("0000"):
-        return "province"
-    if code.endswith("00"):
-        return "city"
-    return "county"
-
-
-def _ancestors(code: str) -> list[str]:
-    """``code`` and the codes of its city and province, nearest first, without repeats."""
-    codes = [code, code[:4] + "00", code[:2] + "0000"]
-    out: list[str] = []
-    for item in codes:
-        if item not in out:
-            out.append(item)
-    return out
-
-
 def departments_covering(kind: str, level: str, region_code: str) -> list[Department]:
     """Active departments of ``kind`` for ``region_code`` at a rule's level.
 
     ``same``: the department whose jurisdiction is the region itself, else the nearest one
     above; ``city``: the city's, else the province's; ``province``: the province's.
     """
-    chain = _ancestors(region_code)
+    chain = covering_codes(region_code)
     if level == TargetLevel.CITY:
-        chain = [c for c in chain if _code_level(c) != "county"]
+        chain = [c for c in chain if code_level(c) != "county"]
     elif level == TargetLevel.PROVINCE:
-        chain = [c for c in chain if _code_level(c) == "province"]
-    rows = list(
-        Department.objects.filter(kind=kind, is_active=True, region_id__in=chain).order_by("code")
-    )
-    for code in chain:
-        found = [d for d in rows if d.region_id == code]
-        if found:
-            return found
-    return []
+        chain = [c for c in chain if code_level(c) == "province"]
+    rows = [
+        d
+        for d in territory_selectors.departments_covering(region_code, kinds=(kind,))
+        if d.region_id in chain
+    ]
+    return [d for d in rows if d.region_id == rows[0].region_id] if rows else []
 
 
 @dataclass
@@ -464,7 +446,7 @@ def department_above(department: Department) -> Department | None:
     if parent is not None and parent.kind == department.kind and parent.is_active:
         return parent
     code = department.region_id
-    level = _code_level(code)
+    level = code_level(code)
     if level == "province":
         return None
     above = code[:2] + "0000" if level == "city" else code[:4] + "00"

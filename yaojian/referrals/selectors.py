@@ -11,7 +11,7 @@ from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.models import Department
 from yaojian.referrals.choices import OPEN_STATES
 from yaojian.referrals.models import Referral
-from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.selectors import departments_covering
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -69,12 +69,7 @@ def open_referral_of_case(case_id: int) -> Referral | None:
 def police_departments_for(case: Any) -> list[Department]:
     """Active police departments whose jurisdiction covers the case's region, the most local
     first (the same-level police department of 第5条 is normally the first)."""
-    code = case.region_id
-    candidates = Department.objects.filter(
-        kind=DepartmentKind.PUBLIC_SECURITY, is_active=True
-    ).select_related("region")
-    covering = [d for d in candidates if code.startswith(subtree_prefix(d.region_id))]
-    return sorted(covering, key=lambda d: (-len(subtree_prefix(d.region_id)), d.code))
+    return departments_covering(case.region_id, kinds=(DepartmentKind.PUBLIC_SECURITY,))
 
 
 def other_police_departments(referral: Referral) -> QuerySet[Department]:

@@ -12,20 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from yaojian.accounts.models import User
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.enforcement.selectors import get_case_for_user
 from yaojian.referrals import clocks, exports, forms, selectors, services
 from yaojian.referrals.choices import ACTIONS, OPEN_STATES, ReferralAction
 from yaojian.referrals.models import Referral
 
-UNPROCESSABLE = 422
 # action -> permission action on the referral (visible_to)
 WHO = {"head": "approve", "agency": "change", "police": "answer"}
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, messages in exc.message_dict.items():
-        form.add_error(None if field not in form.fields else field, messages)
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -144,7 +139,7 @@ def referral_step(request: HttpRequest, public_id: str, action: str) -> HttpResp
         try:
             CALLS[action](request.user, referral, form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("referrals:referral_detail", public_id=referral.public_id)
     referral.refresh_from_db()
@@ -171,7 +166,7 @@ def referral_create(request: HttpRequest, case_public_id: str) -> HttpResponse:
                     team=list(form.cleaned_data["team"]),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("referrals:referral_detail", public_id=referral.public_id)
         status = UNPROCESSABLE

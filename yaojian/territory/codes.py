@@ -41,6 +41,25 @@ def subtree_prefix(code: str) -> str:
     return code
 
 
+def code_level(code: str) -> str:
+    """``province``, ``city`` or ``county``: the level a 6-digit code names."""
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "city"
+    return "county"
+
+
+def covering_codes(code: str) -> list[str]:
+    """The codes whose jurisdiction covers ``code``: itself, its prefecture and its province,
+    nearest first, without repeats (``540102`` → ``540102, 540100, 540000``)."""
+    out: list[str] = []
+    for item in (code, code[:4] + "00", code[:2] + "0000"):
+        if item not in out:
+            out.append(item)
+    return out
+
+
 def subtree_q(region_field: str, code_or_prefix: str) -> Q:
     """Rows whose ``region_field`` (a FK to Region) lies in the subtree of a code or prefix.
 

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from yaojian.accounts.models import User
+from yaojian.accounts.models import Department, User
 from yaojian.accounts.scoping import scope_for
 from yaojian.territory.choices import RegionLevel
+from yaojian.territory.codes import covering_codes
 from yaojian.territory.models import GridCell, Region
 
 CHANGE_GRIDCELL = "territory.change_gridcell"
@@ -97,10 +98,24 @@ def can_change_gridcell(user: Any, cell: GridCell) -> bool:
     return GridCell.objects.visible_to(user, "change").filter(pk=cell.pk).exists()
 
 
-def covering_region_codes(county_code: str) -> list[str]:
-    """Codes of the regions whose jurisdiction covers ``county_code``: itself, its
-    prefecture and its province."""
-    return sorted({county_code, county_code[:4] + "00", county_code[:2] + "0000"})
+def departments_covering(
+    region_code: str, *, kinds: tuple[str, ...] | list[str] | None = None
+) -> list[Department]:
+    """Active departments whose jurisdiction covers ``region_code``, the most local first
+    (then by code); only those of ``kinds`` when given."""
+    chain = covering_codes(region_code)
+    rows = Department.objects.filter(is_active=True, region_id__in=chain)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return sorted(rows.select_related("region"), key=lambda d: (chain.index(d.region_id), d.code))
+
+
+def most_local_departments(region_code: str, kinds: tuple[str, ...]) -> list[Department]:
+    """The most local active department of each of ``kinds`` covering ``region_code``."""
+    chosen: dict[str, Department] = {}
+    for department in departments_covering(region_code, kinds=kinds):
+        chosen.setdefault(department.kind, department)
+    return list(chosen.values())
 
 
 def eligible_officers(county_code: str) -> QuerySet[User]:
@@ -110,7 +125,7 @@ def eligible_officers(county_code: str) -> QuerySet[User]:
             is_active=True,
             memberships__is_active=True,
             memberships__department__is_active=True,
-            memberships__department__region_id__in=covering_region_codes(county_code),
+            memberships__department__region_id__in=covering_codes(county_code),
         )
         .distinct()
         .order_by("username")

@@ -11,20 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.territory import selectors, services
 from yaojian.territory.forms import GridCellCreateForm, GridCellUpdateForm, OfficerAssignmentForm
 
 PAGE_SIZE = 50
-UNPROCESSABLE = 422
-
-
-def _add_form_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
@@ -81,7 +73,7 @@ def gridcell_create(request: HttpRequest) -> HttpResponse:
             try:
                 cell = services.create_grid_cell(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("territory:gridcell_detail", public_id=cell.public_id)
         return _form_page(request, form, None, status=UNPROCESSABLE)
@@ -113,7 +105,7 @@ def gridcell_update(request: HttpRequest, public_id: str) -> HttpResponse:
             try:
                 services.update_grid_cell(actor=request.user, cell=cell, **form.cleaned_data)
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("territory:gridcell_detail", public_id=cell.public_id)
         return _form_page(request, form, cell, status=UNPROCESSABLE)
@@ -133,7 +125,7 @@ def gridcell_officers(request: HttpRequest, public_id: str) -> HttpResponse:
                     actor=request.user, cell=cell, officers=form.cleaned_data["officers"]
                 )
             except ValidationError as error:
-                _add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("territory:gridcell_detail", public_id=cell.public_id)
         return _form_page(request, form, cell, kind="officers", status=UNPROCESSABLE)

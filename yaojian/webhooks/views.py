@@ -12,28 +12,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.webhooks import selectors, services
 from yaojian.webhooks.choices import REPLAYABLE_STATUSES
 from yaojian.webhooks.forms import DeliveryFilterForm, EndpointForm
 from yaojian.webhooks.models import Endpoint
 
-UNPROCESSABLE = 422
 PAGE_SIZE = 50
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -76,7 +67,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
             try:
                 endpoint = services.create_endpoint(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return _secret_page(request, endpoint, created=True)
         return render(request, "webhooks/endpoint_form.html", {"form": form}, status=UNPROCESSABLE)
@@ -126,7 +117,7 @@ def endpoint_update(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.update_endpoint(actor=request.user, endpoint=endpoint, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The endpoint was saved."))
             return redirect("webhooks:endpoint_detail", public_id=endpoint.public_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.core.pagination import CappedCountPaginator
 from yaojian.enforcement import access, forms, permissions, selectors, services
@@ -21,7 +22,6 @@ from yaojian.enforcement.models import AssistanceRequest, JointTask
 from yaojian.enforcement.panels import case_panels_for
 from yaojian.enforcement.views.actions import ACTIONS, cleaned
 from yaojian.registry.selectors import get_entity_for_user
-from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
 
 PAGE_SIZE = 25  # as the registry's search page (docs/adr/0007)
 WORK_LIST_CAP = 10  # tasks and assistance requests on "my work" before "show all"
@@ -177,7 +177,7 @@ def clue_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("entity"):
         try:
             entity = get_entity_for_user(request.user, request.GET["entity"])
-        except Exception:
+        except ObjectDoesNotExist:
             entity = None
     if request.method == "POST":
         if form.is_valid():
@@ -195,7 +195,7 @@ def clue_create(request: HttpRequest) -> HttpResponse:
                     clue_received_on=data["clue_received_on"],
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("enforcement:case_detail", public_id=case.public_id)
         return render(
@@ -281,7 +281,7 @@ def case_action(request: HttpRequest, public_id: str, name: str) -> HttpResponse
         try:
             action.run(request.user, case, cleaned(action, form))
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if is_partial(request):
                 return HttpResponseClientRedirect(case_url(case))
@@ -316,7 +316,7 @@ def task_complete(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, task=task, outcome=form.cleaned_data["text"], files=files
             )
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if request.POST.get("next") == "work":
                 return redirect("enforcement:my_work")
@@ -368,7 +368,7 @@ def request_answer(request: HttpRequest, public_id: str) -> HttpResponse:
         except AssistanceRequest.DoesNotExist as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if request.POST.get("next") == "work":
                 return redirect("enforcement:my_work")

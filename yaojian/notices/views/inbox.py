@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from yaojian.core.form_errors import UNPROCESSABLE
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.notices import selectors, services
 from yaojian.notices.choices import NoticeState
 from yaojian.notices.forms import AnswerForm
 from yaojian.notices.models import Notice
 
-UNPROCESSABLE = 422
 PAGE = 50
 
 

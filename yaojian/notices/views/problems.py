@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.models import Department
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.notices import selectors, services
 from yaojian.notices.forms import PERSON_ROLE_CHOICES, PERSON_ROWS, ProblemForm, person_rows
 from yaojian.registry import selectors as registry_selectors
 from yaojian.registry.models import Entity
 
-UNPROCESSABLE = 422
 PAGE = 50
 
 
@@ -79,8 +79,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
                     attachments=form.cleaned_data["attachments"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 url = f"/notices/problems/{problem.public_id}/"
                 return HttpResponseClientRedirect(url) if is_partial(request) else redirect(url)

@@ -9,11 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.notices import selectors, services
 from yaojian.notices.forms import RoutingRuleForm
 from yaojian.notices.models import RoutingRule
-
-UNPROCESSABLE = 422
 
 
 @require_GET
@@ -60,8 +59,7 @@ def _save(request: HttpRequest, rule: RoutingRule | None) -> HttpResponse:
                         actor=request.user, rule=rule, data=form.cleaned_data
                     )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 return redirect("notices:rule_list")
         status = UNPROCESSABLE

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.portal import rules, selectors, services
 from yaojian.portal.choices import PublicationStatus
@@ -21,16 +21,6 @@ from yaojian.portal.forms import EarlyStopForm, TypicalCaseForm, WithdrawForm
 from yaojian.portal.models import Publication
 from yaojian.portal.permissions import ADD_TYPICAL_CASE, VIEW_PUBLICATION, VIEW_TYPICAL_CASE
 from yaojian.registry import selectors as registry_selectors
-
-UNPROCESSABLE = 422
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
@@ -107,7 +97,7 @@ def publication_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, publication=publication, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return _go(request, _detail_url(publication))
     context = _detail_context(request, publication, withdraw_form=form)
@@ -128,7 +118,7 @@ def publication_stop(request: HttpRequest, public_id: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return _go(request, _detail_url(publication))
     context = _detail_context(request, publication, stop_form=form)
@@ -169,7 +159,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             try:
                 case = services.create_typical_case(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("portal:case_edit", public_id=case.public_id)
         status = UNPROCESSABLE
@@ -194,7 +184,7 @@ def case_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             try:
                 services.update_typical_case(actor=request.user, case=case, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("portal:case_edit", public_id=case.public_id)
         status = UNPROCESSABLE

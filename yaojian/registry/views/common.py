@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.audit.models import AuditEvent
@@ -20,8 +18,6 @@ from yaojian.registry.choices import (
 )
 from yaojian.registry.models import Entity, Licence
 
-UNPROCESSABLE = 422
-
 ACTION_LABELS = {
     "registry.entity_created": _("Entity registered"),
     "registry.entity_updated": _("Entity changed"),
@@ -31,15 +27,6 @@ ACTION_LABELS = {
     "registry.licence_added": _("Licence recorded"),
     "registry.licence_status_changed": _("Licence status changed"),
 }
-
-
-def add_form_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: per field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission, has_permission_in_region
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.core.pagination import CappedCountPaginator
 from yaojian.registry import exports, selectors, services
@@ -26,7 +27,7 @@ from yaojian.registry.forms import (
     ProductLinkForm,
 )
 from yaojian.registry.panels import panels_for
-from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors, history_rows
+from yaojian.registry.views.common import history_rows
 
 PAGE_SIZE = 25
 
@@ -121,7 +122,7 @@ def entity_create(request: HttpRequest) -> HttpResponse:
             try:
                 entity = services.create_entity(actor=request.user, **form.service_arguments())
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("registry:entity_detail", public_id=entity.public_id)
         status = UNPROCESSABLE
@@ -145,7 +146,7 @@ def entity_update(request: HttpRequest, public_id: str) -> HttpResponse:
                     **form.service_arguments(),
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("registry:entity_detail", public_id=entity.public_id)
         status = UNPROCESSABLE

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from yaojian.accounts.scoping import has_permission_in_region
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial
 from yaojian.registry import selectors, services
 from yaojian.registry.forms import PersonAddForm, PersonLinkEndForm, ProductLinkForm
 from yaojian.registry.models import Entity
-from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
 from yaojian.registry.views.entities import profile_context
 
 CHANGED_EVENT = "registry-profile-changed"
@@ -69,7 +69,7 @@ def entity_product_link(request: HttpRequest, public_id: str) -> HttpResponse:
                 relation=form.cleaned_data["relation"],
             )
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if is_partial(request):
                 return _section(request, entity, "entity-products")
@@ -100,7 +100,7 @@ def entity_person_add(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, entity=entity, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             notice = None
             if not created:
@@ -135,7 +135,7 @@ def entity_person_end(request: HttpRequest, public_id: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if is_partial(request):
                 return _section(request, entity, "entity-persons")

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django_htmx.http import trigger_client_event
 
 from yaojian.accounts.scoping import has_permission_in_region
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial
 from yaojian.registry import selectors, services
 from yaojian.registry.forms import LicenceForm, LicenceTransitionForm
-from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
 from yaojian.registry.views.entities import profile_context
 
 CHANGED_EVENT = "registry-licences-changed"
@@ -46,7 +46,7 @@ def licence_create(request: HttpRequest, public_id: str) -> HttpResponse:
             try:
                 services.add_licence(actor=request.user, entity=entity, **form.cleaned_data)
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if is_partial(request):
                     return _licences_partial(request, entity)
@@ -81,7 +81,7 @@ def licence_transition(request: HttpRequest, public_id: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if is_partial(request):
                     return _licences_partial(request, entity)

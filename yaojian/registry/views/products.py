@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.registry import selectors, services
 from yaojian.registry.filtersets import ProductFilterSet
 from yaojian.registry.forms import ProductForm
-from yaojian.registry.views.common import UNPROCESSABLE, add_form_errors
 
 PAGE_SIZE = 25
 
@@ -57,7 +57,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
             try:
                 product = services.create_product(actor=request.user, **form.service_arguments())
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("registry:product_detail", public_id=product.public_id)
         status = UNPROCESSABLE
@@ -81,7 +81,7 @@ def product_update(request: HttpRequest, public_id: str) -> HttpResponse:
                     **form.service_arguments(),
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("registry:product_detail", public_id=product.public_id)
         status = UNPROCESSABLE
