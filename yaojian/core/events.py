@@ -24,7 +24,7 @@ Handler = Callable[[Any], None]
 # event type -> {handler name -> handler}, in registration order
 _handlers: dict[type, dict[str, Handler]] = {}
 # The outbox writer: store(event, handler names) inside the current transaction.
-_store: Callable[[Any, list[str]], None] | None = None
+_store: Callable[[Any, list[str]], object] | None = None
 _delivery_key: ContextVar[str | None] = ContextVar("yaojian_event_delivery_key", default=None)
 
 
@@ -77,7 +77,7 @@ def handler_named(event_type: type, name: str) -> Handler | None:
     return _handlers.get(event_type, {}).get(name)
 
 
-def set_outbox(store: Callable[[Any, list[str]], None] | None) -> None:
+def set_outbox(store: Callable[[Any, list[str]], object] | None) -> None:
     """Register the outbox writer (``yaojian.outbox`` does, from its ``ready()``)."""
     global _store
     _store = store
@@ -87,7 +87,8 @@ def check_event(event: Any) -> None:
     """Raise ``TypeError`` unless ``event`` is an instance of a module-level frozen dataclass."""
     cls = type(event)
     params = getattr(cls, "__dataclass_params__", None)
-    if not dataclasses.is_dataclass(event) or isinstance(event, type) or not params.frozen:
+    frozen = bool(getattr(params, "frozen", False))
+    if not dataclasses.is_dataclass(event) or isinstance(event, type) or not frozen:
         raise TypeError(f"events are frozen dataclass instances, not {cls!r}")
     if "<locals>" in cls.__qualname__:
         raise TypeError(f"event class {cls.__qualname__} must be defined at module level")
