@@ -231,6 +231,7 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "yaojian.clocks.models.DayKind",
         "CalendarYearStatusEnum": "yaojian.clocks.models.YearStatus",
         "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
+        "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.SourceKind",
     },
 }
