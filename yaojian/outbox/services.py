@@ -39,7 +39,7 @@ def store_event(event: Any, handler_names: list[str]) -> list[Message]:
     event_type = event_type_name(type(event))
     now = timezone.now()
     department_id = _department_id(event)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the publisher's transaction, or a new one
         messages = Message.objects.bulk_create(
             [
                 Message(
