@@ -226,3 +226,16 @@ def test_department_of_the_event_is_kept_for_scoping(subscribed, regions):
         department.pk,
         None,
     ]
+
+
+def test_deliver_outbox_command_runs_what_is_due(subscribed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    subscribed(handoffs.write_effect)
+    events.publish(FULL)
+    out = StringIO()
+    call_command("deliver_outbox", stdout=out)
+    assert out.getvalue() == "Hand-offs run: 1; still waiting: 0.\n"
+    assert effects() == 1
