@@ -171,3 +171,16 @@ def api_client_for() -> Callable[[Any], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def deliver_outbox() -> Callable[[], int]:
+    """``deliver_outbox()`` runs every due hand-off of the event outbox now; returns how many.
+
+    For tests whose on-commit callbacks did not run (a plain ``db`` test without
+    ``django_capture_on_commit_callbacks(execute=True)``): the hand-offs are in the outbox,
+    pending, and this delivers them as the worker would.
+    """
+    from yaojian.outbox.delivery import deliver_due
+
+    return deliver_due

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yaojian.territory",
     "yaojian.audit",
     "yaojian.jobs",
+    "yaojian.outbox",
     "yaojian.registry",
     "yaojian.clocks",
     "yaojian.webhooks",
@@ -196,6 +197,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The event outbox (yaojian.outbox.conf): lease of a taken hand-off, sweep interval.
+OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -227,6 +231,7 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "yaojian.clocks.models.DayKind",
         "CalendarYearStatusEnum": "yaojian.clocks.models.YearStatus",
         "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
+        "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.SourceKind",
     },
 }

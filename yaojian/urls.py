@@ -17,6 +17,7 @@ urlpatterns = [
     path("registry/", include("yaojian.registry.urls")),
     path("clocks/", include("yaojian.clocks.urls")),
     path("webhooks/", include("yaojian.webhooks.urls")),
+    path("outbox/", include("yaojian.outbox.urls")),
     path("documents/", include("yaojian.documents.urls")),
     path("linkage/", include("yaojian.linkage.urls")),
     path("notices/", include("yaojian.notices.urls")),

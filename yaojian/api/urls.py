@@ -12,6 +12,7 @@ from yaojian.enforcement.api import routes as enforcement_routes
 from yaojian.exchange.api import routes as exchange_routes
 from yaojian.linkage.api import routes as linkage_routes
 from yaojian.notices.api import routes as notices_routes
+from yaojian.outbox.api import routes as outbox_routes
 from yaojian.portal.api import routes as portal_routes
 from yaojian.referrals.api import routes as referrals_routes
 from yaojian.registry.api.views import (
@@ -37,6 +38,7 @@ router.register("persons", PersonViewSet, basename="person")
 # Each domain app registers its own viewsets and extra paths (its api/routes.py).
 APP_ROUTES = (
     clocks_routes,
+    outbox_routes,
     webhooks_routes,
     documents_routes,
     linkage_routes,

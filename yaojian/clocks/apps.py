@@ -15,6 +15,10 @@ class ClocksConfig(AppConfig):
         from yaojian.clocks.permissions import ROLE_PERMISSIONS
         from yaojian.clocks.schedule import register_periodic
         from yaojian.jobs.tasks import fail_stale_jobs_task
+        from yaojian.outbox.conf import sweep_every
+        from yaojian.outbox.tasks import deliver_due_task
 
         grant_to_roles(dict(ROLE_PERMISSIONS))
         register_periodic("jobs.fail_stale_jobs", fail_stale_jobs_task, every=timedelta(minutes=10))
+        # The safety net of the event outbox: lost enqueues, expired leases, due retries.
+        register_periodic("outbox.deliver_due", deliver_due_task, every=sweep_every())

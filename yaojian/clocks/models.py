@@ -61,11 +61,17 @@ class PeriodicRun(models.Model):
     """When a periodic task (clocks.schedule) was last enqueued: one row per task name.
 
     Schedulers claim a tick with a conditional UPDATE on this row, so several scheduler
-    processes never enqueue the same tick twice.
+    processes never enqueue the same tick twice. ``enqueued`` is False from the claim until
+    the task is in the queue: a tick whose scheduler died in between is claimed again.
     """
 
     name = models.CharField(_("name"), max_length=200, primary_key=True)
     last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+    enqueued = models.BooleanField(
+        _("enqueued"),
+        default=True,
+        help_text=_("False between claiming a tick and putting its task in the queue."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -7,8 +7,11 @@ Usage, from an ``AppConfig.ready()``::
 
 Each tick is claimed with one conditional UPDATE of the task's :class:`PeriodicRun` row
 (``last_enqueued_at`` older than ``every``), so any number of scheduler processes enqueue
-each tick once. The task is enqueued after the claim commits; tasks take no arguments and,
-like every task, must be safe to run twice.
+each tick once. The claim also sets ``enqueued`` to False; the task is enqueued after the
+claim commits and only then is ``enqueued`` set again. A tick claimed but never enqueued (the
+scheduler was killed in between, or the queue refused) stays ``enqueued=False`` and is claimed
+again by any scheduler after :data:`STRANDED_AFTER`: retried, not lost. Tasks take no
+arguments and, like every task, must be safe to run twice.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+# A claimed tick not marked enqueued after this long was lost between claim and queue.
+STRANDED_AFTER = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -64,35 +70,58 @@ def registered() -> list[Periodic]:
 def _claim(periodic: Periodic, now: datetime) -> bool:
     from yaojian.clocks.models import PeriodicRun
 
-    due = Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lte=now - periodic.every)
-    if PeriodicRun.objects.filter(due, name=periodic.name).update(last_enqueued_at=now):
+    due = (
+        Q(last_enqueued_at__isnull=True)
+        | Q(last_enqueued_at__lte=now - periodic.every)
+        | Q(enqueued=False, last_enqueued_at__lte=now - STRANDED_AFTER)
+    )
+    if PeriodicRun.objects.filter(due, name=periodic.name).update(
+        last_enqueued_at=now, enqueued=False
+    ):
         return True
     try:
         with transaction.atomic():
-            PeriodicRun.objects.create(name=periodic.name, last_enqueued_at=now)
+            PeriodicRun.objects.create(name=periodic.name, last_enqueued_at=now, enqueued=False)
     except IntegrityError:  # the row exists and is not due, or another scheduler made it
         return False
     return True
 
 
 def run_due(now: datetime | None = None) -> list[str]:
-    """Enqueue every registered task whose interval has passed; returns their names."""
+    """Enqueue every registered task whose interval has passed (or whose claimed tick was
+    never enqueued); returns their names."""
     now = now or timezone.now()
     enqueued: list[str] = []
     for periodic in registered():
         with transaction.atomic():
             if not _claim(periodic, now):
                 continue
-            transaction.on_commit(lambda p=periodic: _enqueue(p))  # type: ignore[misc]
+            transaction.on_commit(lambda p=periodic: _enqueue(p, now))  # type: ignore[misc]
         enqueued.append(periodic.name)
     return enqueued
 
 
-def _enqueue(periodic: Periodic) -> None:
+def _enqueue(periodic: Periodic, claimed_at: datetime) -> None:
+    """Enqueue the claimed tick, then mark it enqueued (a failure leaves it to be retried)."""
+    from yaojian.clocks.models import PeriodicRun
+
     try:
         periodic.task.enqueue()
     except Exception:
-        logger.exception("could not enqueue periodic task %s", periodic.name)
+        logger.exception("could not enqueue periodic task %s; it will be retried", periodic.name)
+        return
+    PeriodicRun.objects.filter(name=periodic.name, last_enqueued_at=claimed_at).update(
+        enqueued=True
+    )
+
+
+def stranded() -> list[str]:
+    """Names of periodic tasks whose claimed tick is not (yet) enqueued."""
+    from yaojian.clocks.models import PeriodicRun
+
+    return list(
+        PeriodicRun.objects.filter(enqueued=False).order_by("name").values_list("name", flat=True)
+    )
 
 
 def next_runs() -> list[tuple[Periodic, datetime | None]]:

@@ -1,4 +1,5 @@
-"""Enforcement's own events turned into notices to the departments concerned (after commit).
+"""Enforcement's own events turned into notices to the departments concerned (delivered by
+the event outbox after commit; idempotent per reference and recipient).
 
 * a case filed, decided or closed → its participating departments;
 * a licence revoked → the health commission and the medical-insurance bureau covering the
@@ -20,10 +21,18 @@ from yaojian.territory.selectors import most_local_departments
 
 
 def _send(event: Any, recipients: list[Department], subject: str, body: str, ref: str) -> None:
+    from yaojian.notices.models import Notice
     from yaojian.notices.services import send_notice
 
     sender = Department.objects.get(pk=event.department_id)
-    recipients = [d for d in recipients if d.pk != sender.pk]
+    # Idempotent: each reference names one occurrence (a filing, a decision, a revocation), so
+    # a department that already has the notice does not get it twice.
+    already = set(
+        Notice.objects.filter(
+            source_app="enforcement", source_ref=ref, sender=sender, recipient__in=recipients
+        ).values_list("recipient_id", flat=True)
+    )
+    recipients = [d for d in recipients if d.pk != sender.pk and d.pk not in already]
     if not recipients:
         return
     send_notice(

@@ -30,6 +30,22 @@ def can_read_referral_document(user: Any, document: Any) -> bool:
     return True
 
 
+def _sent_before(
+    sender: Department, recipient: Department, ref: str, subject: str, body: str
+) -> bool:
+    """The same notice was sent already (a hand-off delivered again): idempotent in effect."""
+    from yaojian.notices.models import Notice
+
+    return Notice.objects.filter(
+        source_app="referrals",
+        source_ref=ref,
+        sender=sender,
+        recipient=recipient,
+        subject=subject.strip(),
+        body=body.strip(),
+    ).exists()
+
+
 def notify_police(event: ReferralMade) -> None:
     """A notice to the police department the case was transferred to."""
     from yaojian.notices.services import send_notice
@@ -50,6 +66,8 @@ def notify_police(event: ReferralMade) -> None:
             )
             % params
         )
+    if _sent_before(sender, police, str(event.referral_public_id), subject, body):
+        return
     send_notice(
         actor=None,
         sender_department=sender,
@@ -80,6 +98,8 @@ def notify_referring_department(event: ReferralAnswered) -> None:
         }
         subject = _("Police answer on transferred case %(number)s") % params
         body = _("%(police)s: %(answer)s. %(reasons)s") % params
+    if _sent_before(police, agency, str(event.referral_public_id), subject, body):
+        return
     send_notice(
         actor=None,
         sender_department=police,

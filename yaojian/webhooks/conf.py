@@ -14,7 +14,9 @@ from datetime import timedelta
 
 from django.conf import settings
 
-DEFAULT_RETRY_DELAYS = (30, 120, 600, 3600, 21600)
+from yaojian.core.retry import DEFAULT_DELAYS, DEFAULT_MAX_ATTEMPTS, RetryPolicy
+
+DEFAULT_RETRY_DELAYS = DEFAULT_DELAYS
 
 
 def retry_delays() -> tuple[int, ...]:
@@ -22,7 +24,7 @@ def retry_delays() -> tuple[int, ...]:
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "WEBHOOKS_MAX_ATTEMPTS", 6))
+    return int(getattr(settings, "WEBHOOKS_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
 
 
 def timeout_seconds() -> float:
@@ -33,10 +35,14 @@ def allow_private() -> bool:
     return bool(getattr(settings, "WEBHOOKS_ALLOW_PRIVATE", settings.DEBUG))
 
 
+def policy() -> RetryPolicy:
+    """The retry schedule of webhook deliveries (shared code: :mod:`yaojian.core.retry`)."""
+    return RetryPolicy(delays=retry_delays(), max_attempts=max_attempts())
+
+
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt (the last delay repeats)."""
-    delays = retry_delays() or (60,)
-    return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
+    return policy().delay(attempts)
 
 
 def lease() -> timedelta:

@@ -171,7 +171,7 @@ def _finish(delivery: Delivery, started_at: datetime, outcome: Outcome, *, final
     }
     if outcome.ok:
         fields.update(status=DeliveryStatus.DELIVERED, delivered_at=done, next_attempt_at=None)
-    elif final or delivery.attempts >= conf.max_attempts():
+    elif final or conf.policy().gives_up(delivery.attempts):
         fields.update(status=DeliveryStatus.DEAD, next_attempt_at=None)
         logger.warning(
             "webhook delivery %s is dead after %s attempts", delivery.public_id, delivery.attempts

@@ -40,17 +40,18 @@ def test_apps_register_their_periodic_tasks():
 
 @pytest.mark.django_db
 def test_due_task_is_enqueued_once_per_interval(only_test_task, django_capture_on_commit_callbacks):
-    with (
-        time_machine.travel(T0, tick=False) as traveller,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert schedule.run_due() == ["test.note"]
+    def tick() -> list[str]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return schedule.run_due()
+
+    with time_machine.travel(T0, tick=False) as traveller:
+        assert tick() == ["test.note"]
         # a second scheduler process in the same tick finds nothing to do
-        assert schedule.run_due() == []
+        assert tick() == []
         traveller.shift(dt.timedelta(minutes=9, seconds=59))
-        assert schedule.run_due() == []
+        assert tick() == []
         traveller.shift(dt.timedelta(seconds=1))
-        assert schedule.run_due() == ["test.note"]
+        assert tick() == ["test.note"]
     assert RUNS == ["ran", "ran"]
     assert PeriodicRun.objects.get(name="test.note").last_enqueued_at == T0 + dt.timedelta(
         minutes=10
@@ -102,3 +103,49 @@ def test_stale_calendar_check_is_info_before_december_and_warning_after():
         assert [m.id for m in check_calendar_covers_next_year()] == ["clocks.W001"]
     with time_machine.travel(dt.datetime(2025, 12, 2, tzinfo=dt.UTC)):
         assert check_calendar_covers_next_year() == []
+
+
+@pytest.mark.django_db
+def test_tick_claimed_but_not_enqueued_is_retried_not_lost(
+    only_test_task, django_capture_on_commit_callbacks
+):
+    # given: a scheduler claimed the tick and died before the task reached the queue
+    PeriodicRun.objects.create(name="test.note", last_enqueued_at=T0, enqueued=False)
+    with time_machine.travel(T0 + schedule.STRANDED_AFTER - dt.timedelta(seconds=1), tick=False):
+        # a moment later: it may still be enqueuing, so nobody steps in
+        assert schedule.run_due() == []
+        assert schedule.stranded() == ["test.note"]
+    # when: another scheduler ticks once the claim is stale
+    later = T0 + schedule.STRANDED_AFTER
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert schedule.run_due() == ["test.note"]
+    # then: enqueued (it ran) and marked so
+    assert RUNS == ["ran"]
+    run = PeriodicRun.objects.get(name="test.note")
+    assert (run.last_enqueued_at, run.enqueued) == (later, True)
+    assert schedule.stranded() == []
+
+
+@pytest.mark.django_db
+def test_enqueue_that_fails_leaves_the_tick_to_be_retried(
+    only_test_task, settings, django_capture_on_commit_callbacks
+):
+    # given: the task backend refuses the task (its only queue is another one)
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["elsewhere"],
+        }
+    }
+    with (
+        time_machine.travel(T0, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert schedule.run_due() == ["test.note"]
+    # then: nothing ran, and the tick is not marked enqueued: a later tick retries it
+    assert RUNS == []
+    assert PeriodicRun.objects.get(name="test.note").enqueued is False
+    assert schedule.stranded() == ["test.note"]

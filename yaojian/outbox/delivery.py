@@ -1,0 +1,199 @@
+"""Delivering hand-offs: claim, run the handler, record the outcome, schedule the retry.
+
+* **Claim.** A conditional UPDATE takes a due hand-off (pending, failed, or running with an
+  expired lease), marks it running with a fresh claim token, counts the attempt and pushes
+  ``next_attempt_at`` a lease ahead; committed at once, so a hand-off that kills its worker
+  still uses up attempts. The sweep claims batches with ``FOR UPDATE SKIP LOCKED`` on
+  PostgreSQL (SQLite's IMMEDIATE transactions serialise writers anyway).
+* **Run.** One transaction locks the row (still ours: same token), runs the handler in a
+  savepoint and marks the row delivered — or, if the handler raised, failed with its next
+  attempt (or dead). The handler's effects and the ``delivered`` mark commit together, so a
+  worker killed mid-handler leaves no effect and a running row that the next worker takes
+  after the lease: every hand-off takes effect exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from yaojian.core import events
+from yaojian.outbox import codec, conf
+from yaojian.outbox.choices import CLAIMABLE_STATUSES, MessageStatus
+from yaojian.outbox.models import Message
+
+logger = logging.getLogger(__name__)
+
+ERROR_CHARS = 4000
+
+
+def _backend_defers() -> bool:
+    from yaojian.outbox.tasks import deliver_message_task
+
+    return bool(deliver_message_task.get_backend().supports_defer)
+
+
+def deliver_on_commit(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Enqueue the delivery once the current transaction commits (at ``run_after`` if given).
+
+    Robust: an enqueue that fails is logged and the sweep delivers the hand-off later.
+    """
+    from yaojian.outbox.tasks import deliver_message_task
+
+    def enqueue() -> None:
+        task = deliver_message_task
+        if run_after is not None:
+            if not _backend_defers():
+                return  # the sweep (deliver_due_task) takes it when it is due
+            task = task.using(run_after=run_after)
+        task.enqueue(message_id=message_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _due_q(now: datetime) -> Q:
+    return Q(status__in=CLAIMABLE_STATUSES, next_attempt_at__lte=now)
+
+
+def claim(message_id: int, now: datetime | None = None) -> uuid.UUID | None:
+    """Take one hand-off if it is due; its claim token, or None if it is not due (or taken)."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    taken = Message.objects.filter(_due_q(now), pk=message_id).update(
+        status=MessageStatus.RUNNING,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now + conf.lease(),
+        updated_at=now,
+    )
+    return token if taken else None
+
+
+def claim_due(limit: int, now: datetime | None = None) -> tuple[uuid.UUID, list[int]]:
+    """Take up to ``limit`` due hand-offs, oldest first: (claim token, their ids)."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        due = Message.objects.filter(_due_q(now)).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            Message.objects.filter(_due_q(now), pk__in=ids).update(
+                status=MessageStatus.RUNNING,
+                claim_token=token,
+                attempts=F("attempts") + 1,
+                next_attempt_at=now + conf.lease(),
+                updated_at=now,
+            )
+    return token, ids
+
+
+def deliver(message_id: int) -> str | None:
+    """Claim and run one hand-off if it is due; its new status (None if not due or taken)."""
+    token = claim(message_id)
+    if token is None:
+        return None
+    return run_claimed(message_id, token)
+
+
+def run_claimed(message_id: int, token: uuid.UUID) -> str | None:
+    """Run the handler of a hand-off claimed with ``token``; its new status, or None when
+    another worker took it meanwhile (the lease ran out)."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(no_key=True)
+            .filter(pk=message_id, status=MessageStatus.RUNNING, claim_token=token)
+            .first()
+        )
+        if message is None:
+            return None
+        error = ""
+        try:
+            handler, event = _resolve(message)
+            with transaction.atomic(), events.delivering(message.idempotency_key):
+                handler(event)
+        except Exception as exc:  # the row keeps the error; the retry schedule takes over
+            error = "".join(traceback.format_exception(exc))[-ERROR_CHARS:]
+        return _finish(message, error)
+
+
+class HandlerNotFoundError(LookupError):
+    """The hand-off names a handler this process has not subscribed (yet)."""
+
+
+def _resolve(message: Message) -> tuple[Any, Any]:
+    event_type = codec.event_class(message.event_type)
+    handler = events.handler_named(event_type, message.handler)
+    if handler is None:
+        raise HandlerNotFoundError(
+            f"no handler {message.handler!r} is subscribed to {message.event_type} here"
+        )
+    return handler, codec.decode(message.event_type, message.payload)
+
+
+def _finish(message: Message, error: str) -> str:
+    now = timezone.now()
+    fields: dict[str, Any] = {"claim_token": None, "updated_at": now}
+    if not error:
+        fields.update(
+            status=MessageStatus.DELIVERED, delivered_at=now, next_attempt_at=None, last_error=""
+        )
+    else:
+        retry_at = conf.policy().next_attempt(message.attempts, now)
+        fields["last_error"] = error
+        if retry_at is None:
+            fields.update(status=MessageStatus.DEAD, next_attempt_at=None)
+            logger.error(
+                "hand-off %s (%s → %s) is dead after %s attempts: %s",
+                message.public_id,
+                message.event_type,
+                message.handler,
+                message.attempts,
+                error.strip().splitlines()[-1],
+            )
+        else:
+            fields.update(status=MessageStatus.FAILED, next_attempt_at=retry_at)
+            logger.warning(
+                "hand-off %s (%s → %s) failed (attempt %s), retry at %s: %s",
+                message.public_id,
+                message.event_type,
+                message.handler,
+                message.attempts,
+                retry_at.isoformat(),
+                error.strip().splitlines()[-1],
+            )
+            deliver_on_commit(message.pk, run_after=retry_at)
+    Message.objects.filter(pk=message.pk).update(**fields)
+    return str(fields["status"])
+
+
+def deliver_due(*, budget_seconds: float = 50.0, now: datetime | None = None) -> int:
+    """Deliver every due hand-off, in batches, for at most ``budget_seconds``; how many ran.
+
+    The safety net behind the per-hand-off tasks: an enqueue lost between commit and queue,
+    a worker killed mid-delivery (lease run out), a retry on a backend that cannot defer.
+    """
+    started = time.monotonic()
+    ran = 0
+    while time.monotonic() - started < budget_seconds:
+        token, ids = claim_due(conf.SWEEP_BATCH, now=now)
+        if not ids:
+            break
+        for message_id in ids:
+            if run_claimed(message_id, token) is not None:
+                ran += 1
+    return ran
+
+
+def pending_count() -> int:
+    """Hand-offs not yet delivered nor dead (for checks and tests)."""
+    return Message.objects.filter(status__in=CLAIMABLE_STATUSES).count()
