@@ -230,3 +230,15 @@ def test_rows_written_under_another_key_do_not_verify(settings):
     assert report.problems[before].event_id == first.pk
     forget_keys()
     assert AuditEvent.objects.count() == before + 3
+
+
+def test_scheduler_writes_checkpoints_through_its_task(settings):
+    from yaojian.audit.tasks import write_checkpoint_task
+    from yaojian.clocks import schedule
+
+    before, _ = _record_three()
+    names = {p.name: p for p in schedule.registered()}
+    assert names["audit.write_checkpoint"].task is write_checkpoint_task
+    result = write_checkpoint_task.enqueue()  # the immediate backend in tests
+    assert result.return_value == before + 3
+    assert [line["count"] for line in _lines(Path(settings.AUDIT_CHECKPOINT_FILE))] == [before + 3]
