@@ -135,7 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or None}
+    # ":memory:" (Django's default): said explicitly, because pytest-django recognises an
+    # in-memory SQLite test database by the ENGINE name, which is ours (below).
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or ":memory:"}
 # Django's backends plus the audit chain's pre-commit step (ADR 0011, yaojian/audit/db).
 DATABASES["default"]["ENGINE"] = {
     "django.db.backends.sqlite3": "yaojian.audit.db.sqlite3",
