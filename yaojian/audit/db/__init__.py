@@ -62,7 +62,13 @@ class PendingAuditMixin:
         self._audit_marks.pop(sid, None)
 
     def commit(self) -> None:
-        self._flush_audit()
+        try:
+            self._flush_audit()
+        except Exception:
+            # Fail closed: nothing of the transaction commits without its audit events (a
+            # missing or unreadable key raises ImproperlyConfigured, not a database error).
+            self.rollback()
+            raise
         super().commit()  # type: ignore[misc]
         self._forget_audit()
 

@@ -159,3 +159,36 @@ def test_other_writers_wait_only_in_early_mode(settings, mode, blocked):
     else:  # chained in commit order: the other writer committed first
         assert actions[-2:] == ["test.other", "test.slow"]
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_whose_events_cannot_be_chained_commits_nothing(settings, tmp_path, regions):
+    # given: the key file became readable by others, so no event can be hashed
+    from django.core.exceptions import ImproperlyConfigured
+
+    from yaojian.audit.keys import forget_keys
+    from yaojian.territory.models import GridCell
+
+    key = tmp_path / "chain.key"
+    key.write_text("k" * 64)
+    key.chmod(0o644)
+    settings.AUDIT_CHAIN_KEY = ""
+    settings.AUDIT_CHAIN_KEY_FILE = str(key)
+    forget_keys()
+    before = AuditEvent.objects.count()
+    cells = GridCell.objects.count()
+
+    def change() -> None:
+        with transaction.atomic():
+            GridCell.objects.create(region_id="540102", code="T-1", name="test cell")
+            record(actor=None, action="test.unchainable")
+
+    # when
+    try:
+        with pytest.raises(ImproperlyConfigured):
+            change()
+    finally:
+        forget_keys()
+    # then
+    assert (AuditEvent.objects.count(), GridCell.objects.count()) == (before, cells)
+    assert connection.get_autocommit()
