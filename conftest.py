@@ -105,6 +105,8 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WEBHOOKS_ALLOW_PRIVATE = True  # receivers in tests listen on loopback
+    # Checkpoints of a test's (rolled-back) chain never land in the developer's var/.
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path_factory.mktemp("audit") / "checkpoints.jsonl")
 
 
 @pytest.fixture(autouse=True)

@@ -136,7 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or None}
+    # ":memory:" (Django's default): said explicitly, because pytest-django recognises an
+    # in-memory SQLite test database by the ENGINE name, which is ours (below).
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or ":memory:"}
+# Django's backends plus the audit chain's pre-commit step (ADR 0011, yaojian/audit/db).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "yaojian.audit.db.sqlite3",
+    "django.db.backends.postgresql": "yaojian.audit.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------------------
@@ -252,6 +259,21 @@ DOCUMENT_FONT_BOLD = os.environ.get("DOCUMENT_FONT_BOLD", "")
 # Imports: the largest file accepted, and when a department's data counts as stale.
 EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 EXCHANGE_STALE_AFTER_DAYS = int(os.environ.get("EXCHANGE_STALE_AFTER_DAYS", "180"))
+
+# Audit trail (ADR 0011): the chain key lives outside the database (AUDIT_CHAIN_KEY, or a
+# file generated on first use with mode 0600); signed checkpoints are appended to a file.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+AUDIT_CHAIN_KEY_FILE = os.environ.get("AUDIT_CHAIN_KEY_FILE", str(VAR_DIR / "audit_chain_key"))
+AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit_checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("AUDIT_CHECKPOINT_MINUTES", "10"))
+# Webhook endpoints of these departments (codes) receive each checkpoint ("audit.checkpoint").
+AUDIT_CHECKPOINT_DEPARTMENTS = [
+    c.strip() for c in os.environ.get("AUDIT_CHECKPOINT_DEPARTMENTS", "").split(",") if c.strip()
+]
+# "late": the chain lock is taken just before COMMIT; "early": at the first record (old).
+AUDIT_CHAIN_LOCK = os.environ.get("AUDIT_CHAIN_LOCK", "late")
 
 # --- logging ----------------------------------------------------------------------------
 LOGGING = {

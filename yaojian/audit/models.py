@@ -12,9 +12,12 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """One audited action. Rows are never updated or deleted.
 
-    Each row's ``hash`` is SHA-256 over the previous row's hash and this row's content
-    (``audit.chain.digest``), so an edited, inserted or deleted row breaks the chain at
-    that position (``manage.py verify_audit``).
+    Each row's ``hash`` is HMAC-SHA256, under a key kept outside the database, over the
+    previous row's hash and this row's content (``audit.chain.digest``; rows written before
+    ADR 0011 carry plain SHA-256, ``version`` 1), so an edited, inserted or deleted row breaks
+    the chain at that position; signed checkpoints outside the database catch rows deleted at
+    the end (``manage.py verify_audit``). Rows are chained and inserted just before their
+    transaction commits (``audit.services.record``).
     """
 
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
@@ -45,6 +48,11 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    version = models.PositiveSmallIntegerField(
+        _("chain version"),
+        default=1,
+        help_text=_("1: SHA-256 (before keyed hashing); 2: HMAC-SHA256 under the chain key."),
+    )
 
     class Meta:
         verbose_name = _("audit event")

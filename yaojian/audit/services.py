@@ -1,13 +1,25 @@
-"""Writing to the audit trail. ``record`` is called by every service, in its transaction."""
+"""Writing to the audit trail. ``record`` is called by every service, in its transaction.
+
+The chain is serialised by one lock (a PostgreSQL advisory lock; SQLite's IMMEDIATE
+transactions), taken as late as possible: ``record`` keeps the event in the connection's
+pending list, and the database backend (``yaojian.audit.db``) chains and inserts the pending
+events just before COMMIT (:func:`flush_pending`). The lock is therefore held for one SELECT,
+one INSERT and the COMMIT, never while the service works (renders a PDF, imports a batch).
+``AUDIT_CHAIN_LOCK = "early"`` restores the old behaviour (lock and insert in ``record``),
+kept for the benchmark (bench/audit_lock.py). See ADR 0011.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.conf import settings
+from django.db import connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from yaojian.audit.chain import GENESIS, canonical_json, digest_of
+from yaojian.audit.chain import GENESIS, KEYED, canonical_json, digest_of
 from yaojian.audit.models import AuditEvent
 from yaojian.core import request_context
 
@@ -15,11 +27,37 @@ from yaojian.core import request_context
 _CHAIN_LOCK_KEY = 0x59414F4A  # "YAOJ"
 
 
-def _lock_chain() -> None:
+def lock_chain(connection: BaseDatabaseWrapper) -> None:
+    """Take the chain lock until the end of the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     # SQLite: transactions are IMMEDIATE (settings), so writers are already serialised.
+
+
+def late_chaining(connection: BaseDatabaseWrapper) -> bool:
+    """True when ``record`` leaves chaining to the pre-commit step of ``connection``."""
+    mode = getattr(settings, "AUDIT_CHAIN_LOCK", "late")
+    return mode != "early" and hasattr(connection, "audit_pending")
+
+
+def chain_and_insert(connection: BaseDatabaseWrapper, events: Sequence[AuditEvent]) -> None:
+    """Lock the chain, link ``events`` after its last row and insert them (in one INSERT)."""
+    lock_chain(connection)
+    rows = AuditEvent.objects.using(connection.alias)
+    prev = rows.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = digest_of(event, prev)
+    rows.bulk_create(events)
+
+
+def flush_pending(connection: BaseDatabaseWrapper) -> None:
+    """Chain and insert the events ``record`` left pending on ``connection`` (pre-commit)."""
+    pending = list(getattr(connection, "audit_pending", ()))
+    if pending:
+        chain_and_insert(connection, pending)
+        connection.audit_pending.clear()  # type: ignore[attr-defined]
 
 
 def describe(obj: models.Model | None) -> tuple[str, str, str]:
@@ -47,7 +85,8 @@ def record(
     """Append one event to the chain, inside the caller's transaction.
 
     ``actor`` may be ``None`` for the system (commands, workers). ``department`` defaults
-    to the actor's first active department.
+    to the actor's first active department. The event is written when the transaction
+    commits (with it, or not at all); until then its ``pk`` and ``hash`` are empty.
     """
     if obj is not None:
         object_type, object_id, object_repr = describe(obj)
@@ -56,8 +95,6 @@ def record(
     if department is None and actor_id is not None:
         membership = actor.memberships.filter(is_active=True).order_by("pk").first()
         department = membership.department if membership else None
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor_id=actor_id,
@@ -71,10 +108,13 @@ def record(
         reason=reason,
         request_id=ctx.request_id,
         ip_address=ctx.ip_address,
-        prev_hash=last or GENESIS,
+        version=KEYED,
     )
-    event.hash = digest_of(event, event.prev_hash)
-    event.save(force_insert=True)
+    connection = connections[AuditEvent.objects.db]
+    if late_chaining(connection):
+        connection.audit_pending.append(event)  # type: ignore[attr-defined]
+    else:
+        chain_and_insert(connection, [event])
     return event
 
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,7 @@ class ClocksConfig(AppConfig):
 
     def ready(self) -> None:
         from yaojian.accounts.roles import grant_to_roles
+        from yaojian.audit.tasks import write_checkpoint_task
         from yaojian.clocks import checks  # noqa: F401 - registers the system check
         from yaojian.clocks.permissions import ROLE_PERMISSIONS
         from yaojian.clocks.schedule import register_periodic
@@ -22,3 +24,7 @@ class ClocksConfig(AppConfig):
         register_periodic("jobs.fail_stale_jobs", fail_stale_jobs_task, every=timedelta(minutes=10))
         # The safety net of the event outbox: lost enqueues, expired leases, due retries.
         register_periodic("outbox.deliver_due", deliver_due_task, every=sweep_every())
+        minutes = int(getattr(settings, "AUDIT_CHECKPOINT_MINUTES", 10))
+        register_periodic(
+            "audit.write_checkpoint", write_checkpoint_task, timedelta(minutes=minutes)
+        )

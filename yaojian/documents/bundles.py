@@ -8,10 +8,11 @@ Layout of a bundle::
 
 * Every file's size and SHA-256 are in the manifest, so a changed byte in a file fails.
 * The manifest is sealed, so a changed byte in the manifest (or the seal) fails.
-* Each audit entry carries every field its chain hash covers, its ``prev_hash`` and its
-  ``hash``: :func:`verify_bundle` recomputes each hash (``audit.chain.digest``), which proves
-  the entry is exactly the event the chain holds; ``check_chain=True`` also looks each hash
-  up in this platform's audit trail.
+* Each audit entry carries every field its chain hash covers, its ``prev_hash``, its ``hash``
+  and its chain ``version``: :func:`verify_bundle` recomputes each hash (``audit.chain.digest``,
+  keyed with the platform's chain key for version 2), which proves the entry is exactly the
+  event the chain holds; ``check_chain=True`` also looks each hash up in this platform's
+  audit trail.
 
 Anyone can check the files against the manifest with ``sha256sum``; the seal needs the
 platform (``manage.py verify_bundle PATH``).
@@ -33,7 +34,7 @@ from typing import Any
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from yaojian.audit.chain import digest
+from yaojian.audit.chain import LEGACY, digest, key_for
 
 FORMAT = "yaojian-evidence-bundle/1"
 MANIFEST = "manifest.json"
@@ -74,6 +75,7 @@ def audit_extract(events: Iterable[Any]) -> list[dict[str, Any]]:
             "ip_address": event.ip_address,
             "prev_hash": event.prev_hash,
             "hash": event.hash,
+            "version": event.version,
         }
         for event in events
     ]
@@ -187,6 +189,7 @@ def _verify_audit(entries: list[Any], *, check_chain: bool) -> list[str]:
                 reason=entry["reason"],
                 request_id=entry["request_id"],
                 ip_address=entry["ip_address"],
+                key=key_for(int(entry.get("version", LEGACY))),  # bundles before ADR 0011: 1
             )
         except (KeyError, TypeError, ValueError):
             problems.append(_("An audit entry of the extract is incomplete."))

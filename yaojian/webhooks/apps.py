@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,9 +16,14 @@ class WebhooksConfig(AppConfig):
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.clocks.schedule import register_periodic
         from yaojian.webhooks.permissions import ROLE_PERMISSIONS
-        from yaojian.webhooks.tasks import send_due_deliveries_task
+        from yaojian.webhooks.tasks import send_audit_checkpoint_task, send_due_deliveries_task
 
         grant_to_roles(dict(ROLE_PERMISSIONS))
         register_periodic(
             "webhooks.send_due_deliveries", send_due_deliveries_task, every=timedelta(minutes=1)
+        )
+        register_periodic(
+            "webhooks.send_audit_checkpoint",
+            send_audit_checkpoint_task,
+            every=timedelta(minutes=int(getattr(settings, "AUDIT_CHECKPOINT_MINUTES", 10))),
         )

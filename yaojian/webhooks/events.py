@@ -20,6 +20,7 @@ KNOWN_EVENT_TYPES: tuple[str, ...] = (
     "referral.made",
     "import.completed",
     "webhook.test",
+    "audit.checkpoint",
 )
 
 

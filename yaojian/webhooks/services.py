@@ -88,6 +88,30 @@ def emit(
     return len(queued)
 
 
+@transaction.atomic
+def send_audit_checkpoint() -> int:
+    """Queue the audit chain's current signed checkpoint to the configured departments'
+    endpoints subscribed to ``audit.checkpoint``: a copy of the anchor outside this platform,
+    which ``verify_audit --checkpoints`` can check. The same checkpoint is queued once."""
+    from dataclasses import asdict
+
+    from django.conf import settings
+
+    from yaojian.audit.checkpoints import current
+
+    codes = list(getattr(settings, "AUDIT_CHECKPOINT_DEPARTMENTS", []))
+    if not codes:
+        return 0
+    checkpoint = current()
+    department_ids = Department.objects.filter(code__in=codes).values_list("pk", flat=True)
+    return emit(
+        event_type="audit.checkpoint",
+        department_ids=list(department_ids),
+        payload=asdict(checkpoint),
+        idempotency_key=f"audit.checkpoint:{checkpoint.count}:{checkpoint.head_hash}",
+    )
+
+
 # --- endpoints -----------------------------------------------------------------------
 
 

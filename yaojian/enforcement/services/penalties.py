@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import DepartmentKind
+from yaojian.accounts.models import Department
 from yaojian.enforcement import clock_rules
 from yaojian.enforcement.choices import AMOUNT_KINDS, INSURANCE_KINDS, PenaltyKind
 from yaojian.enforcement.events import PenaltyPublication
@@ -269,8 +270,14 @@ def describe(item: PenaltyItem) -> str:
 
 
 def assign_number(decision: Decision, on: Any) -> None:
-    """文书号 per department per year: <department>罚〔<year>〕<n>号."""
+    """文书号 per department per year: <department>罚〔<year>〕<n>号.
+
+    The department's row is locked until commit, so two decisions of one department taken at
+    once get consecutive numbers (the global audit lock used to serialise them; ADR 0011).
+    """
     year = on.year
+    locked = Department.objects.select_for_update(no_key=True).filter(pk=decision.department_id)
+    list(locked.values_list("pk", flat=True))
     last = Decision.objects.filter(department=decision.department, year=year).aggregate(
         m=Max("sequence")
     )["m"]

@@ -1,0 +1,1 @@
+"""SQLite with the audit pre-commit step."""
