@@ -226,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     # No badge from the public validator: Swagger UI requests nothing outside the platform.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yaojian.api.schema.add_error_responses",
+    ],
     # Several apps name a choice field "kind" or "status": name their enums after the app.
     "ENUM_NAME_OVERRIDES": {
         "CalendarDayKindEnum": "yaojian.clocks.models.DayKind",
