@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -38,8 +40,33 @@ from yaojian.webhooks.tests.factories import DeliveryFactory, EndpointFactory
 SCHEMA_PATH = Path(django_settings.BASE_DIR) / "docs" / "api" / "openapi.yaml"
 MAX_EXAMPLES = 5
 
+
+def _inside_the_test_transaction(wsgi: Any) -> Any:
+    """The project's WSGI handler, without closing the database connection after each request.
+
+    Django closes "old" connections when a request starts and finishes; inside a test that
+    would close the connection holding the test's transaction (PostgreSQL then answers "the
+    connection is closed"). Django's own test client switches this off the same way.
+    """
+
+    def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = wsgi(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+    return application
+
+
 schema = schemathesis.openapi.from_path(str(SCHEMA_PATH))
-schema.app = get_wsgi_application()
+schema.app = _inside_the_test_transaction(get_wsgi_application())
 schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
 
 CHECKS = [

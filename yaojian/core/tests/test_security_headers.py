@@ -28,7 +28,10 @@ TEMPLATE_DIRS = [
     settings.BASE_DIR / "templates",
     *sorted(settings.BASE_DIR.glob("yaojian/*/templates")),
 ]
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+# A <script> without src runs inline, unless it only carries data (json_script's JSON).
+_INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=[\"']application/json)[^>]*>", re.IGNORECASE
+)
 _HANDLER = re.compile(r"""\s(on[a-z]+|hx-on[:\w-]*)\s*=""", re.IGNORECASE)
 
 
