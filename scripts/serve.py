@@ -27,6 +27,8 @@ def main() -> int:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            str(ROOT / "scripts" / "gunicorn_conf.py"),
             "yaojian.wsgi:application",
             "--bind",
             f"{host}:{port}",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yaojian.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yaojian.core.middleware.ChineseFirstLocaleMiddleware",
@@ -171,6 +172,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every response: yaojian.core.security.DEFAULT_POLICY (ADR 0012).
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -232,7 +234,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator: Swagger UI requests nothing outside the platform.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yaojian.api.schema.add_error_responses",
+    ],
     # Several apps name a choice field "kind" or "status": name their enums after the app.
     "ENUM_NAME_OVERRIDES": {
         "CalendarDayKindEnum": "yaojian.clocks.models.DayKind",

@@ -9,6 +9,7 @@ from yaojian.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("yaojian.accounts.urls")),
     path("territory/", include("yaojian.territory.urls")),

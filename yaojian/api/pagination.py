@@ -12,14 +12,14 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from yaojian.core.pagination import CappedCountPagination, StandardPagination
+from yaojian.core.pagination import CappedCountPagination, StandardPagination, StrictPageSizeMixin
 
 __all__ = ["BulkCursorPagination", "CappedCountPagination", "StandardPagination"]
 
 _Row = TypeVar("_Row")
 
 
-class BulkCursorPagination(CursorPagination):
+class BulkCursorPagination(StrictPageSizeMixin, CursorPagination):
     """A stable cursor for partner systems that walk a whole table.
 
     Rows come in the order they were created, so rows added during a walk appear on its

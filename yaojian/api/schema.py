@@ -99,3 +99,89 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
         if "" not in named.values and _may_be_blank(field):
             return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
         return component.ref
+
+
+# --- error responses -----------------------------------------------------------------------
+
+ERROR_COMPONENT = "Error"
+
+#: What each error status means, for every operation that can answer it.
+ERROR_STATUSES: dict[str, str] = {
+    "400": (
+        "Invalid input: a field of the body or a query parameter (an unknown enum value, a "
+        "wrongly typed value). `errors` holds the messages per field."
+    ),
+    "401": "No credentials, or credentials that were not accepted (`Authorization: Token …`).",
+    "403": "The caller's roles do not allow this.",
+    "404": (
+        "Missing, or not visible to the caller (the same answer for both); for a list, a page "
+        "or cursor that does not exist."
+    ),
+    "409": "The change conflicts with data stored in the meantime (a race); try again.",
+    "429": "Too many requests; try again later.",
+}
+
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def _error_schema() -> dict[str, Any]:
+    from yaojian.api.errors import ErrorCode
+
+    return {
+        "type": "object",
+        "description": "Every error answer: a stable code, a sentence in the request's language "
+        "and the messages per invalid field (dotted for nested input).",
+        "properties": {
+            "code": {"type": "string", "enum": list(ErrorCode.values)},
+            "message": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["code", "message", "errors"],
+    }
+
+
+def _is_paginated(operation: dict[str, Any]) -> bool:
+    names = {p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"}
+    return bool(names & {"page", "cursor"})
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> list[str]:
+    """The error statuses an operation can answer, from what it takes."""
+    parameters = operation.get("parameters", [])
+    statuses = {"401", "403", "429"}
+    if method in _UNSAFE:
+        statuses |= {"400", "409"}
+    if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
+        statuses.add("400")
+    # A path's object, an object named in the body, a page or a cursor may not exist.
+    if method in _UNSAFE or any(p.get("in") == "path" for p in parameters):
+        statuses.add("404")
+    if _is_paginated(operation):
+        statuses.add("404")
+    return sorted(statuses)
+
+
+def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: document the error answers of every operation.
+
+    Each operation lists the statuses it can really answer (see :func:`error_statuses`), each
+    with the ``Error`` body (``{code, message, errors}``). A description an operation gives
+    itself (``@extend_schema(responses={404: …})``) is kept.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas[ERROR_COMPONENT] = _error_schema()
+    body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if method not in {"get", "post", "put", "patch", "delete", "head", "options"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in error_statuses(method, operation):
+                response = responses.setdefault(status, {"description": ERROR_STATUSES[status]})
+                if not response.get("description"):
+                    response["description"] = ERROR_STATUSES[status]
+                response.setdefault("content", body)
+    return result

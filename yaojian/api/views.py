@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yaojian.api.pagination import BulkCursorPagination
+from yaojian.registry.api.serializers import EntitySerializer
 from yaojian.registry.api.views import EntityListViewSet
 
 
@@ -35,6 +36,16 @@ class RedocView(SpectacularRedocView):
     template_name = "api/redoc.html"
 
 
+@extend_schema_serializer(component_name="BulkEntity")
+class BulkEntitySerializer(EntitySerializer):
+    """An entity as the bulk walk gives it (the same fields as the entity list).
+
+    A component of its own, so that the cursor-paginated page of the walk
+    (``PaginatedBulkEntityList``: ``next``, ``previous``, ``results``, no ``count``) is not
+    confused with the entity search's numbered page (``PaginatedEntityList``).
+    """
+
+
 @extend_schema(tags=["entities"])
 class EntityBulkViewSet(EntityListViewSet):
     """Every entity in the caller's jurisdictions, for partner systems that copy the registry.
@@ -46,3 +57,4 @@ class EntityBulkViewSet(EntityListViewSet):
     """
 
     pagination_class = BulkCursorPagination
+    serializer_class = BulkEntitySerializer

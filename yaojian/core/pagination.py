@@ -14,7 +14,10 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 SEARCH_COUNT_CAP = 1_000
@@ -71,7 +74,33 @@ class CappedCountPaginator(Paginator):
         return self.count > self.count_cap
 
 
-class StandardPagination(PageNumberPagination):
+class StrictPageSizeMixin:
+    """``page_size`` must be a whole number of at least 1 (400 otherwise), never ignored.
+
+    DRF falls back to the default size for ``?page_size=abc``; a partner's typo would then go
+    unnoticed. Sizes above the maximum are still cut to it, as documented.
+    """
+
+    page_size_query_param: str | None
+    max_page_size: int | None
+    page_size: int | None
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param or "")
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number of at least 1.")]}
+            )
+        return min(size, self.max_page_size) if self.max_page_size else size
+
+
+class StandardPagination(StrictPageSizeMixin, PageNumberPagination):
     """``?page=N&page_size=M`` (at most 500 a page)."""
 
     page_size_query_param = "page_size"

@@ -21,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.exchange.sources import columns_for, header_index, normalise_header
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: The most characters one cell may hold: five times the longest field of any template (a
+#: longer "cell" is a broken file, usually an unclosed CSV quote). Below 32,767, the length at
+#: which spreadsheet programs (and calamine) cut a cell off without a word.
+MAX_CELL_CHARS = 10000
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = b"\xef\xbb\xbf"
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*ref="[A-Z]+(\d+):[A-Z]+(\d+)"')
@@ -68,6 +72,34 @@ def parse(kind: str, data: bytes) -> ParsedFile:
     if data.startswith(XLSX_MAGIC):
         return _parse_xlsx(kind, data)
     return _parse_csv(kind, data)
+
+
+def check(kind: str, data: bytes) -> ParsedFile:
+    """Open ``data`` and read every row once, refusing what an import could not use.
+
+    Used at upload, before anything is stored, so that a file whose import would fail as a
+    whole (a header and no rows, a cell over :data:`MAX_CELL_CHARS`, a CSV that breaks after
+    its header) is refused at once with the same message on the page, the API and the
+    command line. The returned file has no rows left; ``estimated_rows`` is the exact count.
+    """
+    parsed = parse(kind, data)
+    count = sum(1 for _row in parsed.rows)
+    if count == 0:
+        raise UnreadableFileError(_("The file has a header but no rows."), code="no_rows")
+    parsed.estimated_rows = count
+    parsed.rows = iter(())
+    return parsed
+
+
+def _cell_too_long(line: int) -> UnreadableFileError:
+    return UnreadableFileError(
+        _(
+            "Line %(line)s has a cell longer than %(limit)s characters, more than any column "
+            "may hold. Check the file: an unclosed quotation mark joins many cells into one."
+        ),
+        code="cell_too_long",
+        params={"line": line, "limit": MAX_CELL_CHARS},
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -160,10 +192,12 @@ def _parse_csv(kind: str, data: bytes) -> ParsedFile:
             for values in reader:
                 start = previous_end + 1
                 previous_end = reader.line_num
-                row = _row(keys, values)
+                row = _row(keys, values, start)
                 if row is not None:
                     yield start, row
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _cell_too_long(previous_end + 1) from exc
             raise UnreadableFileError(
                 _("The file cannot be read as CSV after line %(line)s: %(error)s"),
                 code="unreadable",
@@ -244,7 +278,7 @@ def _xlsx_file(
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             for number, values in enumerate(iterator, start=2):
-                row = _row(keys, values)
+                row = _row(keys, values, number)
                 if row is not None:
                     yield number, row
         finally:
@@ -399,11 +433,13 @@ def check_header(kind: str, header: list[Any]) -> list[str | None]:
     return keys
 
 
-def _row(keys: list[str | None], values: Any) -> dict[str, Any] | None:
-    """The row as ``{key: value}``; ``None`` for an entirely empty row."""
+def _row(keys: list[str | None], values: Any, line: int) -> dict[str, Any] | None:
+    """The row (on ``line`` of the file) as ``{key: value}``; ``None`` for an empty row."""
     row: dict[str, Any] = {}
     empty = True
     for key, value in zip(keys, values, strict=False):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise _cell_too_long(line)
         if key is None:
             continue
         if isinstance(value, str):

@@ -152,9 +152,10 @@ def start_import(
 ) -> ImportBatch:
     """Check and store an uploaded file, record the batch and its job, enqueue the import.
 
-    The header (and, for CSV, the encoding of the whole file) is checked here, so a file that
-    cannot be read at all is refused at once (``ValidationError`` on ``file``) and nothing is
-    stored. Rows are validated and applied by :func:`run_import`.
+    The whole file is read once here (:func:`reading.check`): a file that cannot be imported
+    at all (unreadable, wrong header, a header and no rows, a cell over the limit) is refused
+    at once (``ValidationError`` on ``file``) and nothing is stored, no batch and no job.
+    Rows are validated and applied by :func:`run_import`.
     """
     department = importing_department(actor, department)
     check_source_kind(kind, department)
@@ -164,7 +165,7 @@ def start_import(
             {"kind": ValidationError(_("This data source is closed."), code="closed")}
         )
     try:
-        parsed = reading.parse(kind, data)
+        parsed = reading.check(kind, data)
     except reading.UnreadableFileError as exc:
         raise ValidationError({"file": exc}) from exc
     digest = hashlib.sha256(data).hexdigest()

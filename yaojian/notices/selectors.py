@@ -273,6 +273,41 @@ def get_problem_for_user(user: Any, public_id: Any) -> Problem:
     return problems_visible_to(user).get(public_id=key)
 
 
+@dataclass(frozen=True)
+class ProblemRecipient:
+    """A department notified of a problem, and whether it answered.
+
+    ``notice`` is the notice itself only when the user's departments sent or received it: a
+    co-recipient sees the other departments and whether they answered, never their notices.
+    """
+
+    recipient: Department
+    answered: bool
+    notice: Notice | None
+
+
+def problem_recipients(user: Any, problem: Problem) -> list[ProblemRecipient]:
+    """The departments notified of ``problem`` (by code), as ``user`` may see them."""
+    cached = getattr(problem, "_prefetched_objects_cache", {}).get("notices")
+    notices = (
+        list(cached)
+        if cached is not None
+        else list(Notice.objects.filter(problem=problem).select_related("recipient"))
+    )
+    scope = scope_for(user)
+    mine = scope.department_ids
+    return [
+        ProblemRecipient(
+            recipient=n.recipient,
+            answered=n.answered_at is not None,
+            notice=n
+            if scope.is_superuser or n.sender_id in mine or n.recipient_id in mine
+            else None,
+        )
+        for n in sorted(notices, key=lambda n: (n.recipient.code, n.pk))
+    ]
+
+
 def can_record_problem(user: Any) -> bool:
     return has_permission(user, RECORD_PROBLEM)
 

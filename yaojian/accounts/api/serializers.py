@@ -28,6 +28,7 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
     parent = serializers.SlugRelatedField[Department](  # type: ignore[assignment]
         slug_field="public_id",
         read_only=True,
+        allow_null=True,
         help_text=_("Public id of the department above, if any."),
     )
 

@@ -77,12 +77,29 @@ def test_bad_page_is_not_found(page, county_a, user_in_department, api_client_fo
     assert response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize(("page_size", "served"), [("100000000", 500), ("-5", 50), ("x", 50)])
+@pytest.mark.parametrize(("page_size", "served"), [("100000000", 500), ("", 50), ("7", 7)])
 def test_page_size_is_capped_or_defaulted(page_size, served, user_in_department, api_client_for):
     user = user_in_department()
     response = api_client_for(user).get(f"/api/v1/regions/?page_size={page_size}")
     assert response.status_code == 200
     assert len(response.json()["results"]) == served
+
+
+@pytest.mark.parametrize("url", ["/api/v1/regions/", "/api/v1/entities/", "/api/v1/entities/bulk/"])
+@pytest.mark.parametrize("page_size", ["-5", "0", "x", "1.5"])
+def test_a_page_size_that_is_not_a_whole_number_answers_400(
+    url, page_size, user_in_department, api_client_for
+):
+    user = user_in_department()
+    response = api_client_for(user).get(
+        f"{url}?page_size={page_size}", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "message": "The request contains invalid values.",
+        "errors": {"page_size": ["Enter a whole number of at least 1."]},
+    }
 
 
 def _handle(exc):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from yaojian.core.pagination import CappedCountPagination
 from yaojian.enforcement import selectors
+from yaojian.enforcement.choices import CaseStage
 from yaojian.enforcement.models import AssistanceRequest, Case, Decision, JointTask
 from yaojian.enforcement.views.actions import ACTIONS, cleaned
 
@@ -111,7 +112,21 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         ]
 
 
+class CaseQuerySerializer(serializers.Serializer[Any]):
+    """The query parameters of the case list; an unknown stage or due value answers 400."""
+
+    stage = serializers.ChoiceField(choices=CaseStage.choices, required=False)
+    due = serializers.ChoiceField(
+        choices=["overdue", "soon"], required=False, help_text="Overdue, or due soon."
+    )
+    officer = serializers.CharField(required=False, max_length=150, help_text="A user name.")
+    region = serializers.RegexField(
+        r"^\d{6}$", required=False, help_text="A six-digit division code."
+    )
+
+
 @extend_schema(tags=["cases"])
+@extend_schema_view(list=extend_schema(parameters=[CaseQuerySerializer]))
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Case]):
     """Enforcement cases the caller may see (lead or participant). Filters: ``stage``,
     ``due`` (overdue|soon), ``officer`` (user name), ``region`` (division code).
@@ -126,8 +141,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     pagination_class = CappedCountPagination
 
     def get_queryset(self) -> QuerySet[Case]:
-        params = self.request.query_params
-        filters = {k: params.get(k) for k in ("stage", "due", "officer", "region") if params.get(k)}
+        filters: dict[str, Any] = {}
+        if self.action == "list":
+            query = CaseQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            filters = {k: v for k, v in query.validated_data.items() if v}
         queryset = selectors.cases_visible_to(self.request.user).select_related("department")
         if filters:
             queryset = queryset.filter(

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -23,6 +23,7 @@ from yaojian.linkage.api.serializers import (
     LinkReviewSerializer,
     RejectSerializer,
 )
+from yaojian.linkage.choices import ReviewState
 from yaojian.linkage.files import start_link_files
 from yaojian.linkage.models import LinkReview
 from yaojian.registry.selectors import get_entity_for_user
@@ -34,7 +35,16 @@ ERRORS = {
 }
 
 
+class ReviewQuerySerializer(serializers.Serializer[Any]):
+    """The query parameters of the review queue; an unknown state answers 400."""
+
+    state = serializers.ChoiceField(choices=ReviewState.choices, required=False)
+    source_app = serializers.CharField(required=False, max_length=32)
+    q = serializers.CharField(required=False, max_length=200, help_text=_("A name fragment."))
+
+
 @extend_schema(tags=["linkage"])
+@extend_schema_view(list=extend_schema(parameters=[ReviewQuerySerializer]))
 class LinkReviewViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[LinkReview]
 ):
@@ -48,7 +58,9 @@ class LinkReviewViewSet(
     lookup_field = "public_id"
 
     def get_queryset(self) -> QuerySet[LinkReview]:
-        params = self.request.query_params
+        query = ReviewQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         return selectors.filter_reviews(
             self.request.user,
             state=params.get("state", ""),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yaojian.notices.choices import NoticeState
 from yaojian.notices.models import Notice, Problem, RoutingRule
-from yaojian.notices.selectors import masked_persons, working_days_left
+from yaojian.notices.selectors import masked_persons, problem_recipients, working_days_left
 
 
 class NoticeSerializer(serializers.ModelSerializer[Notice]):
@@ -51,6 +53,18 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
         return working_days_left(obj)
 
 
+class NoticeQuerySerializer(serializers.Serializer[Any]):
+    """The query parameters of the notice list; an unknown value answers 400."""
+
+    box = serializers.ChoiceField(
+        choices=["inbox", "sent"], default="inbox", help_text="Received (default) or sent."
+    )
+    state = serializers.ChoiceField(choices=NoticeState.choices, required=False)
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text="Only open notices past their due date."
+    )
+
+
 class AnswerSerializer(serializers.Serializer[Any]):
     answer = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=10000)
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
@@ -73,6 +87,19 @@ class ProblemCreateSerializer(serializers.Serializer[Any]):
     region_code = serializers.CharField(required=False, allow_blank=True, default="")
     found_on = serializers.DateField(required=False, allow_null=True)
     personal_data = PersonInputSerializer(many=True, required=False)
+
+
+class ProblemNoticeSerializer(serializers.Serializer[Any]):
+    """A department notified of the problem. ``id``, ``state`` and ``due_on`` only for notices
+    your departments sent or received; of a co-recipient's notice you see only the department
+    and whether it answered."""
+
+    id = serializers.UUIDField(allow_null=True)
+    recipient = serializers.CharField(help_text="The notified department's code.")
+    recipient_name = serializers.CharField()
+    answered = serializers.BooleanField()
+    state = serializers.CharField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
 
 
 class ProblemSerializer(serializers.ModelSerializer[Problem]):
@@ -106,16 +133,22 @@ class ProblemSerializer(serializers.ModelSerializer[Problem]):
             for p in masked_persons(obj)
         ]
 
+    @extend_schema_field(ProblemNoticeSerializer(many=True))
     def get_notices(self, obj: Problem) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": str(n.public_id),
-                "recipient": n.recipient.code,
-                "state": n.state,
-                "due_on": n.due_on.isoformat() if n.due_on else None,
-            }
-            for n in obj.notices.all()
-        ]
+        rows = []
+        for row in problem_recipients(self.context["request"].user, obj):
+            notice = row.notice
+            rows.append(
+                {
+                    "id": str(notice.public_id) if notice else None,
+                    "recipient": row.recipient.code,
+                    "recipient_name": row.recipient.name,
+                    "answered": row.answered,
+                    "state": notice.state if notice else None,
+                    "due_on": notice.due_on.isoformat() if notice and notice.due_on else None,
+                }
+            )
+        return rows
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer[RoutingRule]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from yaojian.notices import selectors, services
 from yaojian.notices.api.serializers import (
     AnswerSerializer,
+    NoticeQuerySerializer,
     NoticeSerializer,
     ProblemCreateSerializer,
     ProblemSerializer,
@@ -70,19 +71,13 @@ class ProblemViewSet(
             personal_data=data.get("personal_data", []),
         )
         return Response(
-            ProblemSerializer(self.get_queryset().get(pk=problem.pk)).data,
+            self.get_serializer(self.get_queryset().get(pk=problem.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
 
-@extend_schema(
-    tags=["notices"],
-    parameters=[
-        OpenApiParameter("box", str, enum=["inbox", "sent"], description="Default: inbox."),
-        OpenApiParameter("state", str, description="unread, read, acknowledged, answered, closed"),
-        OpenApiParameter("overdue", bool),
-    ],
-)
+@extend_schema(tags=["notices"])
+@extend_schema_view(list=extend_schema(parameters=[NoticeQuerySerializer]))
 class NoticeViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notice]
 ):
@@ -95,13 +90,13 @@ class NoticeViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Notice]:
-        params = self.request.query_params
+        query = NoticeQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         state = params.get("state", "")
-        if params.get("box") == "sent":
+        if params["box"] == "sent":
             return selectors.sent_notices(self.request.user, state=state)
-        return selectors.inbox(
-            self.request.user, state=state, overdue=params.get("overdue") in ("1", "true")
-        )
+        return selectors.inbox(self.request.user, state=state, overdue=params["overdue"])
 
     def get_object(self) -> Notice:
         return selectors.get_notice_for_user(self.request.user, self.kwargs["public_id"])

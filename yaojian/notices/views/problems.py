@@ -138,15 +138,12 @@ def entity_picker(request: HttpRequest) -> HttpResponse:
 @require_GET
 def problem_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     problem = selectors.get_problem_for_user(request.user, public_id)
-    notices = list(problem.notices.select_related("recipient").order_by("recipient__code"))
-    mine = set(selectors.acting_department_ids(request.user, "notices.view_notice"))
-    visible = [n for n in notices if n.sender_id in mine or n.recipient_id in mine] or notices
     return render(
         request,
         "notices/problem_detail.html",
         {
             "problem": problem,
-            "notices": visible,
+            "recipients": selectors.problem_recipients(request.user, problem),
             "persons": selectors.masked_persons(problem),
             "can_reveal": selectors.can_see_personal_data(request.user, problem),
             "attachments": list(problem.attachments.all()),

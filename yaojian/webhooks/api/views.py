@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from yaojian.webhooks.api.serializers import (
     EndpointWithSecretSerializer,
     EndpointWriteSerializer,
 )
+from yaojian.webhooks.choices import DeliveryStatus
 from yaojian.webhooks.models import Delivery, Endpoint
 
 ERRORS = {
@@ -89,9 +90,10 @@ class EndpointViewSet(
         return Response(EndpointWithSecretSerializer(endpoint).data)
 
 
-STATUS_PARAMETER = OpenApiParameter(
-    "status", str, enum=["pending", "delivered", "failed", "dead"], description=_("Filter.")
-)
+class DeliveryQuerySerializer(serializers.Serializer[Any]):
+    """The query parameters of the delivery log; an unknown status answers 400."""
+
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
 
 
 @extend_schema(tags=["webhooks"])
@@ -104,14 +106,16 @@ class DeliveryViewSet(
     lookup_field = "public_id"
 
     def get_queryset(self) -> QuerySet[Delivery]:
+        query = DeliveryQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
         return selectors.deliveries_visible_to(
-            self.request.user, status=self.request.query_params.get("status")
+            self.request.user, status=query.validated_data.get("status")
         )
 
     def get_object(self) -> Delivery:
         return selectors.get_delivery_for_user(self.request.user, self.kwargs["public_id"])
 
-    @extend_schema(parameters=[STATUS_PARAMETER])
+    @extend_schema(parameters=[DeliveryQuerySerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 

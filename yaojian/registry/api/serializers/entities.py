@@ -42,11 +42,13 @@ class EntitySerializer(serializers.ModelSerializer[Entity]):
     grid_cell = serializers.SlugRelatedField[GridCell](
         slug_field="public_id",
         read_only=True,
+        allow_null=True,
         help_text=_("Public id of the grid cell, if any."),
     )
     parent = serializers.SlugRelatedField[Entity](  # type: ignore[assignment]
         slug_field="public_id",
         read_only=True,
+        allow_null=True,
         help_text=_("Public id of the chain headquarters, if any."),
     )
     registered_by = DepartmentRefSerializer(read_only=True)
