@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from yaojian.accounts.scoping import has_permission
 from yaojian.core.htmx import template_for
 from yaojian.linkage import selectors, services
+from yaojian.linkage.choices import COMPARISON_LABELS
 from yaojian.linkage.files import start_link_files
 from yaojian.linkage.forms import LinkFilesForm, RejectForm, ReviewFilterForm
 from yaojian.linkage.permissions import LINK_FILES, VIEW_REVIEWS
@@ -41,7 +42,13 @@ def _bars(review: object) -> list[dict[str, object]]:
     for label, weight in review.explanation_rows:  # type: ignore[attr-defined]
         width = min(abs(weight) / WEIGHT_SCALE * 50, 50)
         rows.append(
-            {"label": label, "weight": weight, "width": round(width, 1), "positive": weight >= 0}
+            {
+                "label": label,
+                "title": COMPARISON_LABELS.get(label, label),
+                "weight": weight,
+                "width": round(width, 1),
+                "positive": weight >= 0,
+            }
         )
     return rows
 
