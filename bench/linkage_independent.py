@@ -35,6 +35,7 @@ import random
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ROOT / "yaojian" / "territory" / "data" / "regions.csv"
@@ -229,11 +230,11 @@ def _register_record(rng: random.Random, key: str, entity: _Entity, ident: int) 
 
 
 def _s2t(text: str) -> str:
-    return _converter().convert(text)  # type: ignore[no-any-return]
+    return str(_converter().convert(text))
 
 
 @cache
-def _converter() -> object:
+def _converter() -> Any:
     import opencc
 
     return opencc.OpenCC("s2t")

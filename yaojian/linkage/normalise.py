@@ -294,7 +294,8 @@ def normalise_name(name: str) -> NormalisedName:
     folded = fold(name)
     base, branch = split_branch(strip_individual_prefix(squeeze_keep_brackets(folded)))
     core = canonical_shop_words(strip_legal_form(base))
-    core = strip_legal_form(strip_region_prefix(strip_individual_prefix(core)))
+    core = strip_region_prefix(strip_individual_prefix(core))
+    core = strip_legal_form(strip_individual_prefix(core))
     return NormalisedName(core=core, branch=branch, folded=squeeze(folded))
 
 
