@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yaojian.settings")
 
 
-def evaluate(auto_pairs: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
+def evaluate(auto_pairs: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, Any]:
     true_positives = len(auto_pairs & truth)
     precision = true_positives / len(auto_pairs) if auto_pairs else 1.0
     recall = true_positives / len(truth) if truth else 1.0
@@ -188,8 +188,11 @@ def run_baseline(size: int, seed: int) -> dict[str, Any]:
             cl.ExactMatch("licence_number"),
         ],
         blocking_rules_to_generate_predictions=[
-            "l.city = r.city AND substr(l.name, 1, 1) = substr(r.name, 1, 1)",
-            "l.credit_code = r.credit_code",
+            {"blocking_rule": rule, "sql_dialect": "duckdb"}
+            for rule in (
+                "l.city = r.city AND substr(l.name, 1, 1) = substr(r.name, 1, 1)",
+                "l.credit_code = r.credit_code",
+            )
         ],
         probability_two_random_records_match=1.0 / size,
     )
