@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from yaojian.linkage.normalise import (
+    CONTRADICTION_DICE,
     bigrams,
     normalise_address,
     normalise_code,
@@ -30,6 +32,8 @@ from yaojian.linkage.normalise import (
     normalise_person,
     pinyin,
     road_and_number,
+    trade_characters,
+    uscc_is_valid,
 )
 
 if TYPE_CHECKING:
@@ -47,18 +51,23 @@ COLUMNS = (
     "name_branch",
     "name_pinyin",
     "name_bigrams",
+    "name_chars",
+    "name_first",
     "address",
     "address_road",
+    "address_street",
     "address_bigrams",
     "region",
     "city",
     "province",
     "credit_code",
+    "credit_code_valid",
     "legal_rep",
     "legal_rep_pinyin",
     "licence",
 )
-LIST_COLUMNS = frozenset({"name_bigrams", "address_bigrams"})
+LIST_COLUMNS = frozenset({"name_bigrams", "name_chars", "address_bigrams"})
+BOOL_COLUMNS = frozenset({"credit_code_valid"})
 
 # Comparison output names → label for explanations (stable identifiers; translated in views).
 COMPARISONS = (
@@ -118,7 +127,13 @@ def comparisons() -> list[dict[str, Any]]:
                 },
                 level('"name_branch_l" = "name_branch_r"', "exact"),
                 level('"name_branch_l" IS NULL OR "name_branch_r" IS NULL', "one side"),
-                level(f"{_dice_text('name_branch')} >= 0.5", "similar"),
+                # two numbered branches (3 / 5) are never "similar"
+                level(
+                    f"{_dice_text('name_branch')} >= 0.5 AND NOT ("
+                    "regexp_full_match(\"name_branch_l\", '[0-9]+') AND "
+                    "regexp_full_match(\"name_branch_r\", '[0-9]+'))",
+                    "similar",
+                ),
                 otherwise(),
             ],
         },
@@ -150,7 +165,12 @@ def comparisons() -> list[dict[str, Any]]:
             "comparison_description": "credit_code",
             "comparison_levels": [
                 null("credit_code"),
-                level('"credit_code_l" = "credit_code_r"', "exact"),
+                level(
+                    f'"credit_code_l" = "credit_code_r" AND NOT ({NAMES_CONTRADICT})',
+                    CODE_DECISIVE_LABEL,
+                ),
+                level('"credit_code_l" = "credit_code_r"', "exact, names contradict"),
+                level('"credit_code_valid_l" AND "credit_code_valid_r"', "different valid codes"),
                 otherwise(),
             ],
         },
@@ -176,6 +196,23 @@ def comparisons() -> list[dict[str, Any]]:
     ]
 
 
+CODE_DECISIVE_LABEL = "exact"
+# Splink's gamma of the credit-code comparison: 3 = same code, names agree (decisive);
+# 2 = same code, names contradict (never automatic); see ``comparisons()``.
+GAMMA_CODE_DECISIVE = 3
+GAMMA_CODE_CONTRADICTED = 2
+
+# The SQL twin of ``normalise.names_contradict`` (two different branches, or cores whose
+# trade-name characters' Dice is below 0.5, neither containing the other, different pinyin).
+NAMES_CONTRADICT = (
+    'coalesce(("name_branch_l" <> "name_branch_r") OR ('
+    f"{_dice('name_chars')} < {CONTRADICTION_DICE}"
+    ' AND NOT contains("name_core_l", "name_core_r")'
+    ' AND NOT contains("name_core_r", "name_core_l")'
+    ' AND "name_pinyin_l" <> "name_pinyin_r"), FALSE)'
+)
+
+
 def _dice_text(column: str) -> str:
     # Character overlap of two short strings (branch names), via DuckDB's string_split.
     return (
@@ -185,14 +222,43 @@ def _dice_text(column: str) -> str:
 
 
 BLOCKING_RULES = (
-    'l."name_core" = r."name_core"',
-    'l."name_pinyin" = r."name_pinyin"',
+    # the same name: alone when the name is rare in the two lists (``RARE_NAME_LIMIT``), else
+    # with the same city, street or legal representative (民生药房 is in every county)
+    'l."name_rare" = r."name_rare"',
+    'l."name_core" = r."name_core" AND l."city" = r."city"',
+    'l."name_core" = r."name_core" AND l."address_street" = r."address_street"',
+    'l."name_core" = r."name_core" AND l."legal_rep" = r."legal_rep"',
+    'l."pinyin_rare" = r."pinyin_rare"',
+    'l."name_pinyin" = r."name_pinyin" AND l."city" = r."city"',
     'l."credit_code" = r."credit_code"',
     'l."licence" = r."licence"',
     'l."address_road" = r."address_road" AND l."city" = r."city"',
+    # the same road and number without a region (an address without its city), same first
+    # character of the name
+    'l."address_road" = r."address_road" AND l."name_first" = r."name_first"',
     'l."address" = r."address"',
     'l."legal_rep" = r."legal_rep" AND l."city" = r."city"',
+    'l."legal_rep" = r."legal_rep" AND l."name_first" = r."name_first"',
 )
+# A name (or its pinyin) seen at most this often in the two lists together blocks on its own.
+RARE_NAME_LIMIT = 12
+FREQUENCY_COLUMNS = {"name_rare": "name_core", "pinyin_rare": "name_pinyin"}
+
+
+def add_rare_names(left: pa.Table, right: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The tables with ``name_rare`` / ``pinyin_rare``: the value when it is rare, else null."""
+    import pyarrow as pa
+
+    tables = [left, right]
+    for target, source in FREQUENCY_COLUMNS.items():
+        counts: Counter[str] = Counter()
+        values = [table.column(source).to_pylist() for table in tables]
+        for column in values:
+            counts.update(value for value in column if value)
+        for i, column in enumerate(values):
+            rare = [v if v and counts[v] <= RARE_NAME_LIMIT else None for v in column]
+            tables[i] = tables[i].append_column(pa.field(target, pa.string()), [rare])
+    return tables[0], tables[1]
 
 
 def settings_dict(prior: float = 1e-4) -> dict[str, Any]:
@@ -216,6 +282,27 @@ def trained_settings() -> dict[str, Any]:
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+@cache
+def code_level_weights() -> tuple[float, float]:
+    """The match weights of the credit code's "decisive" and "names contradict" levels."""
+    comparison = next(
+        c for c in trained_settings()["comparisons"] if c["output_column_name"] == "credit_code"
+    )
+    weights = {
+        level["label_for_charts"]: math.log2(level["m_probability"] / level["u_probability"])
+        for level in comparison["comparison_levels"]
+        if not level.get("is_null_level")
+    }
+    decisive = weights[CODE_DECISIVE_LABEL]
+    contradicted = weights["exact, names contradict"]
+    others = [w for label, w in weights.items() if label != CODE_DECISIVE_LABEL]
+    if any(abs(decisive - w) < 1e-6 for w in others) or any(
+        abs(contradicted - w) < 1e-6 for label, w in weights.items() if "contradict" not in label
+    ):  # pragma: no cover - a model whose levels cannot be told apart
+        raise ValueError("credit-code levels of model.json have equal weights")
+    return decisive, contradicted
+
+
 def thresholds() -> tuple[float, float]:
     """(auto, review) probability thresholds from settings."""
     auto = float(getattr(settings, "LINKAGE_AUTO_THRESHOLD", DEFAULT_AUTO_THRESHOLD))
@@ -234,19 +321,25 @@ def prepare_row(key: str, record: LinkRecord) -> dict[str, Any]:
     region = (record.region_code or "").strip()
     region = region if len(region) == 6 and region.isdigit() else ""
     person = normalise_person(record.legal_representative)
+    code = normalise_code(record.credit_code)
+    road = road_and_number(address)
     return {
         "unique_id": key,
         "name_core": _none(name.core),
         "name_branch": _none(name.branch),
         "name_pinyin": _none(pinyin(name.core)),
         "name_bigrams": bigrams(name.core) or None,
+        "name_chars": trade_characters(name.core) or None,
+        "name_first": _none(name.core[:1]),
         "address": _none(address),
-        "address_road": _none(road_and_number(address)),
+        "address_road": _none(road),
+        "address_street": _none(road.rstrip("0123456789")),
         "address_bigrams": bigrams(address) or None,
         "region": _none(region),
         "city": _none(region[:4]),
         "province": _none(region[:2]),
-        "credit_code": _none(normalise_code(record.credit_code)),
+        "credit_code": _none(code),
+        "credit_code_valid": uscc_is_valid(code) if code else None,
         "legal_rep": _none(person),
         "legal_rep_pinyin": _none(pinyin(person)),
         "licence": _none(normalise_code(record.licence_number)),
@@ -260,12 +353,17 @@ def prepare(records: Sequence[LinkRecord], extra: dict[str, list[Any]] | None = 
     rows = [prepare_row(str(i), record) for i, record in enumerate(records)]
     data: dict[str, list[Any]] = {column: [row[column] for row in rows] for column in COLUMNS}
     data.update(extra or {})
-    schema_fields = [
-        pa.field(column, pa.list_(pa.string()) if column in LIST_COLUMNS else pa.string())
-        for column in COLUMNS
-    ]
+    schema_fields = [pa.field(column, _arrow_type(column)) for column in COLUMNS]
     schema_fields += [pa.field(name, pa.int64()) for name in (extra or {})]
     return pa.table(data, schema=pa.schema(schema_fields))
+
+
+def _arrow_type(column: str) -> Any:
+    import pyarrow as pa
+
+    if column in LIST_COLUMNS:
+        return pa.list_(pa.string())
+    return pa.bool_() if column in BOOL_COLUMNS else pa.string()
 
 
 def _prior(n_left: int, n_right: int) -> float:
@@ -293,29 +391,49 @@ def score(
     model["probability_two_random_records_match"] = _prior(len(left), len(right))
     model["retain_intermediate_calculation_columns"] = True
     model["retain_matching_columns"] = False
+    model["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in BLOCKING_RULES
+    ]
     connection = duckdb.connect(":memory:")
     try:
         db_api = DuckDBAPI(connection)
         tables = [
-            db_api.register(prepare(left), table_name="linkage_left"),
-            db_api.register(prepare(right), table_name="linkage_right"),
+            db_api.register(table, table_name=name)
+            for table, name in zip(
+                add_rare_names(prepare(left), prepare(right)),
+                ("linkage_left", "linkage_right"),
+                strict=True,
+            )
         ]
         linker = Linker(tables, model, validate_settings=False)
         logging.getLogger("splink").setLevel(logging.WARNING)
-        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        # Every blocked pair is scored; kept are those above ``threshold`` and those that share
+        # a credit code (decisive, or for a person to look at when the names contradict).
+        predictions = linker.inference.predict()
         weights = ", ".join(f'"mw_{name}"' for name in COMPARISONS)
+        # Splink keeps no comparison levels (gamma) without the matching columns; the level is
+        # known from its weight, which is distinct per level (``code_level_weights``).
+        decisive_weight, contradicted_weight = code_level_weights()
+        decisive = f'(abs("mw_credit_code" - {decisive_weight!r}) < 1e-9)'
+        contradicted = f'(abs("mw_credit_code" - {contradicted_weight!r}) < 1e-9)'
+        code_level = (
+            f"CASE WHEN {decisive} THEN {GAMMA_CODE_DECISIVE} "
+            f"WHEN {contradicted} THEN {GAMMA_CODE_CONTRADICTED} ELSE 0 END"
+        )
         sql = f"""
             SELECT
                 CAST(unique_id_l AS BIGINT) AS "left",
                 CAST(unique_id_r AS BIGINT) AS "right",
                 match_probability AS probability,
                 match_weight,
+                {code_level} AS code_level,
                 {weights},
-                row_number() OVER (PARTITION BY unique_id_l ORDER BY match_weight DESC,
-                    unique_id_r) = 1 AS best_left,
-                row_number() OVER (PARTITION BY unique_id_r ORDER BY match_weight DESC,
-                    unique_id_l) = 1 AS best_right
+                row_number() OVER (PARTITION BY unique_id_l ORDER BY {decisive} DESC,
+                    match_weight DESC, unique_id_r) = 1 AS best_left,
+                row_number() OVER (PARTITION BY unique_id_r ORDER BY {decisive} DESC,
+                    match_weight DESC, unique_id_l) = 1 AS best_right
             FROM {predictions.physical_name}
+            WHERE match_probability >= {float(threshold)!r} OR {decisive} OR {contradicted}
         """  # noqa: S608 - only our own column and table names
         relation = connection.sql(sql)
         columns = relation.columns
@@ -332,16 +450,34 @@ def _finite(value: float) -> float:
     return value if math.isfinite(value) else (50.0 if value > 0 else -50.0)
 
 
+def band_of(row: dict[str, Any], auto: float) -> str:
+    """``auto`` or ``review`` for a scored pair (see docs/domain/linkage.md, "Bands").
+
+    Automatic needs the pair to be the best of both its records and either a probability at
+    least ``auto`` or a decisive credit code (the same code, names that do not contradict).
+    The same code with contradicting names is never automatic: a person looks.
+    """
+    from yaojian.linkage.matching import Band
+
+    if not (row["best_left"] and row["best_right"]):
+        return Band.REVIEW
+    if row["code_level"] == GAMMA_CODE_CONTRADICTED:
+        return Band.REVIEW
+    if row["code_level"] == GAMMA_CODE_DECISIVE or float(row["probability"]) >= auto:
+        return Band.AUTO
+    return Band.REVIEW
+
+
 def link_lists(left: Sequence[LinkRecord], right: Sequence[LinkRecord]) -> list[Pair]:
-    """Pairs above the review threshold; ``auto`` only for a mutual best pair above auto."""
-    from yaojian.linkage.matching import Band, Pair
+    """Pairs above the review threshold or with a decisive credit code; ``auto`` as
+    :func:`band_of` says."""
+    from yaojian.linkage.matching import Pair
 
     auto, review = thresholds()
     pairs = []
     for row in score(left, right, threshold=review):
         probability = float(row["probability"])
-        mutual = bool(row["best_left"]) and bool(row["best_right"])
-        band = Band.AUTO if probability >= auto and mutual else Band.REVIEW
+        band = band_of(row, auto)
         pairs.append(
             Pair(
                 left_key=left[row["left"]].key,
@@ -415,7 +551,7 @@ def link_to_registry(records: Sequence[LinkRecord], *, region_prefix: str = "") 
         matches.append(
             Match(
                 key=record.key,
-                band=Band.AUTO if probability >= auto and found["best_right"] else Band.REVIEW,
+                band=band_of(found, auto),
                 entity_id=pks[found["right"]],
                 probability=probability,
                 match_weight=_finite(float(found["match_weight"])),

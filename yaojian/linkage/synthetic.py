@@ -10,7 +10,14 @@ alone knows, written with the noise real data has:
 * branch suffixes written (天河店), 天河店, 天河分店;
 * typos: a homophone or a random character in the trade name, a digit in the house number;
 * address abbreviations (街道 dropped, 号楼 → 栋, province and city dropped);
-* missing USCC, legal representative and region code.
+* missing USCC, legal representative and region code;
+* USCCs (with a valid GB 32100 check character) in lower case, full width or with spaces and
+  hyphens, now and then mistyped or copied from another entity;
+* numbered branches of chains (第3分店, （3店）, 三分店), 诊所 / 门诊部 exchanged, a 个体工商户
+  prefix, house numbers with a sub-number (12号之一, 12-1号, 12号附1).
+
+It is the data the model is trained and tuned on; ``bench/linkage_independent.py`` is a second
+generator, written separately, that is never used for training or tuning.
 
 The same seed gives the same lists. Each record's ``truth`` names its real entity.
 """
@@ -189,8 +196,27 @@ def _s2t() -> dict[int, str]:
     return table
 
 
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def _uscc(rng: random.Random) -> str:
-    return "91" + "".join(rng.choice(USCC_ALPHABET) for _ in range(16))
+    body = "91" + "".join(rng.choice(USCC_ALPHABET) for _ in range(15))
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(body, _USCC_WEIGHTS, strict=False))
+    return body + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def _code_written(rng: random.Random, code: str) -> str:
+    """A code as a clerk types it: lower case, full width, with spaces or hyphens."""
+    draw = rng.random()
+    if draw < 0.1:
+        return code.lower()
+    if draw < 0.15:
+        return code.translate({ord(c): chr(ord(c) + 0xFEE0) for c in USCC_ALPHABET})
+    if draw < 0.2:
+        return f"{code[:8]} {code[8:]}"
+    if draw < 0.23:
+        return f"{code[:2]}-{code[2:8]}-{code[8:]}"
+    return code
 
 
 def _entity(
@@ -204,7 +230,12 @@ def _entity(
     if rng.random() < 0.1:
         address += f"{rng.randint(1, 12)}号楼"
     is_branch = bool(chains) and rng.random() < 0.12
-    if is_branch:
+    if rng.random() < 0.08:
+        address = address.replace("号", rng.choice(("号之一", "号之二", "号附1")), 1)
+    if is_branch and rng.random() < 0.4:  # a numbered branch
+        hq_name, _hq_code = rng.choice(chains)
+        name = f"{hq_name.removesuffix('有限公司')}有限公司第{rng.randint(1, 30)}分店"
+    elif is_branch:
         hq_name, _hq_code = rng.choice(chains)
         county_short = place.county[:-1] if len(place.county) > 2 else place.county
         name = f"{hq_name}{county_short}{road.removesuffix('路')}店"
@@ -234,8 +265,30 @@ def _entity(
     )
 
 
+_CN_NUMBERS = "零一二三四五六七八九十"
+
+
+def _numbered_branch(rng: random.Random, name: str) -> str:
+    head, _, tail = name.partition("有限公司第")
+    number = int(tail.removesuffix("分店"))
+    cn = _CN_NUMBERS[number] if number <= 10 else ""
+    forms = [f"有限公司（第{number}分店）", f"（{number}店）", f"第{number}店", f"-{number}分店"]
+    if cn:
+        forms += [f"{cn}分店", f"第{cn}分店"]
+    return head + rng.choice(forms)
+
+
 def _noisy_name(rng: random.Random, entity: dict[str, str]) -> str:
     name = entity["name"]
+    if "有限公司第" in name and rng.random() < 0.7:
+        name = _numbered_branch(rng, name)
+    if rng.random() < 0.4:
+        for clinic, other in (("门诊部", "诊所"), ("诊所", "门诊部")):
+            if name.endswith(clinic):
+                name = name.removesuffix(clinic) + other
+                break
+    if rng.random() < 0.04:
+        name = "个体工商户" + name
     if rng.random() < 0.3:
         for legal in ("有限责任公司", "有限公司"):
             if name.endswith(legal):
@@ -294,6 +347,14 @@ def _noisy_address(rng: random.Random, entity: dict[str, str]) -> str:
         if digits:
             i = rng.choice(digits)
             address = address[:i] + rng.choice(string.digits) + address[i + 1 :]
+    if rng.random() < 0.5:  # a sub-number written another way
+        for written in ("号之一", "号之二", "号附1"):
+            if written in address:
+                number = "1" if written in {"号之一", "号附1"} else "2"
+                address = address.replace(
+                    written, rng.choice((f"-{number}号", f"号之{number}", f"号附{number}")), 1
+                )
+                break
     if rng.random() < 0.1:
         address = address.translate({ord(d): chr(ord(d) + 0xFEE0) for d in string.digits})
     if rng.random() < 0.05:
@@ -311,12 +372,14 @@ def _pick(rng: random.Random, value: str, *, keep: float, changed: float, other:
     return other if draw < keep + changed else ""
 
 
-def _noisy(rng: random.Random, key: str, entity: dict[str, str]) -> LinkRecord:
+def _noisy(rng: random.Random, key: str, entity: dict[str, str], other_code: str) -> LinkRecord:
     region = entity["region_code"]
     person = entity["legal_representative"]
     if rng.random() < 0.05:
         person = person.translate(_s2t())
     code = entity["credit_code"]
+    if rng.random() < 0.003:  # another entity's code copied by mistake
+        code = other_code
     return LinkRecord(
         key=key,
         name=_noisy_name(rng, entity),
@@ -324,7 +387,9 @@ def _noisy(rng: random.Random, key: str, entity: dict[str, str]) -> LinkRecord:
         # a city-level code where the county was not known
         region_code=_pick(rng, region, keep=0.6, changed=0.1, other=region[:4] + "00"),
         # a mistyped USCC now and then
-        credit_code=_pick(rng, code, keep=0.4, changed=0.005, other=code[:-1] + "X"),
+        credit_code=_code_written(
+            rng, _pick(rng, code, keep=0.45, changed=0.01, other=code[:-1] + "X")
+        ),
         # the legal representative changed since
         legal_representative=_pick(
             rng, person, keep=0.57, changed=0.03, other=rng.choice(SURNAMES) + rng.choice(GIVEN)
@@ -374,5 +439,8 @@ def generate(
         for i in left_ids
     ]
     rng.shuffle(right_ids)
-    right = [SyntheticRecord(_noisy(rng, f"R{i}", entities[i]), i) for i in right_ids]
+    right = [
+        SyntheticRecord(_noisy(rng, f"R{i}", entities[i], rng.choice(entities)["credit_code"]), i)
+        for i in right_ids
+    ]
     return left, right

@@ -12,6 +12,7 @@ from yaojian.accounts.scoping import has_permission
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.linkage import selectors, services
+from yaojian.linkage.choices import COMPARISON_LABELS
 from yaojian.linkage.files import start_link_files
 from yaojian.linkage.forms import LinkFilesForm, RejectForm, ReviewFilterForm
 from yaojian.linkage.permissions import LINK_FILES, VIEW_REVIEWS
@@ -41,7 +42,13 @@ def _bars(review: object) -> list[dict[str, object]]:
     for label, weight in review.explanation_rows:  # type: ignore[attr-defined]
         width = min(abs(weight) / WEIGHT_SCALE * 50, 50)
         rows.append(
-            {"label": label, "weight": weight, "width": round(width, 1), "positive": weight >= 0}
+            {
+                "label": label,
+                "title": COMPARISON_LABELS.get(label, label),
+                "weight": weight,
+                "width": round(width, 1),
+                "positive": weight >= 0,
+            }
         )
     return rows
 

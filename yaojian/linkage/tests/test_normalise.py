@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from yaojian.linkage.normalise import (
     bigrams,
+    chinese_number,
     fold,
+    names_contradict,
     normalise_address,
     normalise_code,
     normalise_name,
@@ -16,6 +18,7 @@ from yaojian.linkage.normalise import (
     road_and_number,
     split_branch,
     to_simplified,
+    uscc_is_valid,
 )
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -131,3 +134,114 @@ def test_pinyin_leaves_no_character_it_knows(text):
 
     table = _pinyin_table()
     assert all(ch.isascii() or ch not in table for ch in pinyin(text))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "荷居大药房连锁有限公司（第3分店）",
+        "荷居大药房连锁有限公司(第3分店)",
+        "荷居大药房连锁第3店",
+        "荷居大药房连锁-第3分店",
+        "荷居大药房连锁有限公司三分店",
+        "荷居大药房连锁公司第三分店",
+        "荷居大藥房連鎖有限公司（3店）",
+    ],
+)
+def test_numbered_branch_variants_agree(name):
+    result = normalise_name(name)
+    assert (result.core, result.branch) == ("荷居药房连锁", "3")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("三", "3"),
+        ("十", "10"),
+        ("十二", "12"),
+        ("二十五", "25"),
+        ("一二三", "123"),
+        ("天河", "天河"),
+    ],
+)
+def test_chinese_numbers(text, number):
+    assert chinese_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("范英口腔门诊部", "范英口腔诊所"),
+        ("范英口腔门诊", "范英口腔诊所"),
+        ("範英口腔門診", "范英口腔诊所"),
+        ("范英口腔诊所", "范英口腔诊所"),
+        ("李家村医务室", "李家村卫生室"),
+        ("太康县李家村卫生室", "李家村卫生室"),
+        ("个体工商户鲁琪药店", "鲁琪药房"),
+        ("个体 工商户鲁琪药店", "鲁琪药房"),
+        ("洛宁县鲁琪药店", "鲁琪药房"),
+    ],
+)
+def test_clinic_words_and_individual_prefix(name, core):
+    assert normalise_name(name).core == core
+
+
+@pytest.mark.parametrize(
+    ("address", "normalised", "road"),
+    [
+        ("河南省商丘市睢阳区经三路255号", "经三路255号", "经三路255"),
+        ("睢阳区经三路255号", "经三路255号", "经三路255"),
+        ("经三路255号", "经三路255号", "经三路255"),
+        ("人民路12号之一", "人民路12号之1", "人民路12"),
+        ("人民路12-1号", "人民路12号之1", "人民路12"),
+        ("人民路12号附1", "人民路12号之1", "人民路12"),
+        ("人民路12A号", "人民路12号之1", "人民路12"),
+        ("人民路１２号－１", "人民路12号之1", "人民路12"),
+        ("北京路308号", "北京路308号", "北京路308"),
+        ("工人新村315号", "工人新村315号", "工人新村315"),
+    ],
+)
+def test_address_forms(address, normalised, road):
+    result = normalise_address(address)
+    assert (result, road_and_number(result)) == (normalised, road)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "91540102MA00000123",
+        "91540102ma00000123",
+        "９１５４０１０２ＭＡ０００００１２３",
+        "91540102-MA0000-0123",
+        " 915401 02MA00000123 ",
+    ],
+)
+def test_credit_code_forms_are_one(code):
+    assert normalise_code(code) == "91540102MA00000123"
+
+
+def test_credit_code_check_character():
+    from yaojian.registry.tests.factories import uscc_for
+
+    valid = uscc_for(7)
+    wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    assert uscc_is_valid(valid) is True
+    assert uscc_is_valid(wrong) is False
+    assert uscc_is_valid(valid[:17]) is False
+    assert uscc_is_valid(valid[:-1] + "I") is False  # I is not in the alphabet
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "contradict"),
+    [
+        ("温州市鹤堂大药房有限公司", "鹤常大药房", False),  # one look-alike character
+        ("康仁大药房", "慷人药店", False),  # same pinyin
+        ("梅轩医疗器械有限公司", "河南省梅轩医疗器械有限公司", False),
+        ("百姓大药房", "昆明市百姓大药房有限公司(滇池路店)", False),  # one side has a branch
+        ("康仁大药房", "百姓大药房", True),
+        ("张伟药店", "李强药店", True),
+        ("荷居大药房连锁（第3分店）", "荷居大药房连锁第5店", True),
+    ],
+)
+def test_names_contradict(left, right, contradict):
+    assert names_contradict(normalise_name(left), normalise_name(right)) is contradict

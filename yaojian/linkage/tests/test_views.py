@@ -161,3 +161,29 @@ def test_link_files_page_refuses_a_file_without_names(
     assert response.status_code == 422
     assert b'data-testid="error-left"' in response.content
     assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "label"),
+    [
+        (ReviewState.PENDING, "待审核"),
+        (ReviewState.CONFIRMED, "已确认关联"),
+        (ReviewState.REJECTED, "已驳回关联"),
+    ],
+)
+def test_states_and_weights_are_labelled_in_chinese(steward_client, state, label):
+    # given: the outbox's "Pending" (待发送) and "Rejected" (已拒收) are other words
+    review = LinkReviewFactory(state=state)
+    client, _user = steward_client(review)
+    client.cookies["django_language"] = "zh-hans"
+    # when
+    listing = client.get(reverse("linkage:review_list"), {"state": state}).content.decode()
+    detail = client.get(reverse("linkage:review_detail", args=[review.public_id])).content.decode()
+    # then
+    assert f"<td>{label}</td>" in listing
+    assert f'<span data-state="{state}">{label}</span>' in detail
+    assert "待发送" not in listing + detail
+    assert "已拒收" not in listing + detail
+    assert '<th scope="row">名称</th>' in detail  # the weight of "name", translated
+    assert '<th scope="row">行政区划</th>' in detail
