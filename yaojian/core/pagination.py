@@ -113,7 +113,7 @@ class CappedCountPaginator(Paginator):
     def _superset(self) -> QuerySet[Any] | None:
         if not self._is_queryset():
             return None
-        return getattr(self.object_list.query, WINDOW_ATTRIBUTE, None)  # type: ignore[union-attr]
+        return getattr(self.object_list.query, WINDOW_ATTRIBUTE, None)  # type: ignore[union-attr,attr-defined]
 
     @cached_property
     def _window(self) -> Q | None:
@@ -122,7 +122,7 @@ class CappedCountPaginator(Paginator):
         superset = self._superset
         if superset is None:
             return None
-        ordering = [str(f) for f in self.object_list.query.order_by]  # type: ignore[union-attr]
+        ordering = [str(f) for f in self.object_list.query.order_by]  # type: ignore[union-attr,attr-defined]
         if not ordering or any(f.startswith("-") for f in ordering):
             return None  # ascending orders only
         last = _window_end(superset, ordering)
@@ -199,8 +199,8 @@ class CappedCountPaginator(Paginator):
     def _parts(self) -> tuple[str, list[Any]] | None:
         if not self._is_queryset():
             return None
-        parts = getattr(self.object_list.query, PARTS_ATTRIBUTE, None)  # type: ignore[union-attr]
-        ordering = list(self.object_list.query.order_by)  # type: ignore[union-attr]
+        parts = getattr(self.object_list.query, PARTS_ATTRIBUTE, None)  # type: ignore[union-attr,attr-defined]
+        ordering = list(self.object_list.query.order_by)  # type: ignore[union-attr,attr-defined]
         if not parts or not parts[1] or not ordering or len(parts[1]) > 200:
             return None
         if any(str(f).startswith("-") for f in ordering):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.fields.array import ArrayContains
+from django.contrib.postgres.fields.array import ArrayContains  # type: ignore[attr-defined]
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField, Value
@@ -57,7 +57,7 @@ def _uuid(value: Any) -> uuid.UUID | None:
 
 def entities_visible_to(user: Any, action: str = "view") -> QuerySet[Entity]:
     """Entities in the user's jurisdiction (``action`` other than view needs the permission)."""
-    queryset = (
+    queryset: QuerySet[Entity] = (
         Entity.objects.visible_to(user, action)
         .select_related("region", "registered_by")
         .order_by("name", "id")

@@ -52,7 +52,7 @@ from yaojian.registry.events import (
     LicenceAdded,
     LicenceStatusChanged,
 )
-from yaojian.registry.identifiers import validate_unified_social_credit_code
+from yaojian.registry.identifiers import uscc, validate_unified_social_credit_code
 from yaojian.registry.models import Entity, Licence, LicenceStatusChange
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
@@ -68,6 +68,25 @@ ENTITY_FIELDS = (
     "legal_representative",
 )
 FILLABLE = ("address", "legal_representative")
+# Looked up for every row: computed once (``TextChoices.values`` builds a list each time).
+ENTITY_KINDS = frozenset(EntityKind.values)
+LICENCE_KINDS = frozenset(LicenceKind.values)
+LICENCE_STATUSES = frozenset(LicenceStatus.values)
+
+
+def _canonical_code_valid(code: str) -> bool:
+    """True for a canonical code (18 allowed symbols, region digits) whose two check characters
+    are right: what ``validate_unified_social_credit_code`` accepts unchanged, without its
+    normalisation (about 10× faster); anything else goes through the validator."""
+    if len(code) != uscc.LENGTH or any(ch not in uscc._VALUES for ch in code):
+        return False
+    if not code[2:8].isdigit() or not code[2:8].isascii():
+        return False
+    total = sum(uscc._VALUES[ch] * w for ch, w in zip(code[:17], uscc._WEIGHTS, strict=True))
+    if uscc.ALPHABET[(31 - total % 31) % 31] != code[17]:
+        return False
+    org = sum(uscc._ORG_VALUES[ch] * w for ch, w in zip(code[8:16], uscc._ORG_WEIGHTS, strict=True))
+    return {10: "X", 11: "0"}.get(11 - org % 11, str(11 - org % 11)) == code[16]
 
 
 @dataclass
@@ -265,9 +284,11 @@ class _BulkApplier:
         taken: set[str] = set()
         for chunk in _chunks(codes):
             taken.update(
-                Entity.objects.filter(unified_social_credit_code__in=chunk).values_list(
+                code
+                for code in Entity.objects.filter(unified_social_credit_code__in=chunk).values_list(
                     "unified_social_credit_code", flat=True
                 )
+                if code
             )
         return taken
 
@@ -289,17 +310,19 @@ class _BulkApplier:
                     "invalid_name",
                     _("The name must contain at least one letter, character or digit."),
                 )
-            if values["kind"] not in EntityKind.values:
+            if values["kind"] not in ENTITY_KINDS:
                 return _refusal(
                     "entity_kind",
                     "invalid_choice",
                     _("“%(value)s” is not a kind of entity.") % {"value": values["kind"]},
                 )
         if values["unified_social_credit_code"]:
-            try:
-                code = validate_unified_social_credit_code(values["unified_social_credit_code"])
-            except ValidationError as exc:
-                return _refusal("unified_social_credit_code", "invalid_uscc", exc.messages[0])
+            code = values["unified_social_credit_code"]
+            if not _canonical_code_valid(code):
+                try:
+                    code = validate_unified_social_credit_code(code)
+                except ValidationError as exc:
+                    return _refusal("unified_social_credit_code", "invalid_uscc", exc.messages[0])
             values["unified_social_credit_code"] = code
             if entity is None and code in codes:
                 return _refusal(
@@ -337,13 +360,13 @@ class _BulkApplier:
     def _check_licence(
         self, values: LicenceValues, licence: Licence | None, entity: Entity | None
     ) -> dict[str, str] | None:
-        if values.kind not in LicenceKind.values:
+        if values.kind not in LICENCE_KINDS:
             return _refusal(
                 "licence_kind",
                 "invalid_choice",
                 _("“%(value)s” is not a kind of licence.") % {"value": values.kind},
             )
-        if values.status and values.status not in LicenceStatus.values:
+        if values.status and values.status not in LICENCE_STATUSES:
             return _refusal(
                 "licence_status",
                 "invalid_choice",

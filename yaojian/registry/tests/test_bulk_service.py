@@ -95,7 +95,7 @@ def test_update_changes_fields_and_licence_status(
     apply: Any, steward: Any, drug_regulator: Any, published: Any
 ) -> None:
     entity = EntityFactory(registered_by=drug_regulator, legal_representative="扎西")
-    licence = LicenceFactory(entity=entity, issued_by=drug_regulator, number=number(7))
+    licence: Any = LicenceFactory(entity=entity, issued_by=drug_regulator, number=number(7))
     rows = [
         row(
             7,
@@ -247,3 +247,30 @@ def test_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(40):
         apply(steward, [row(n) for n in range(1, 201)])
     assert Entity.objects.count() == 200
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        uscc_for(1),
+        uscc_for(2, "542521"),
+        "91540102MA6T1X2Y3Z",  # bad check character
+        uscc_for(3).lower(),  # not canonical: goes through the validator
+        uscc_for(4)[:17],
+        "91AB0102MA0000001X",
+    ],
+)
+def test_fast_credit_code_check_accepts_only_what_the_validator_accepts(code: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from yaojian.registry.identifiers import validate_unified_social_credit_code
+    from yaojian.registry.services.bulk import _canonical_code_valid
+
+    if _canonical_code_valid(code):
+        assert validate_unified_social_credit_code(code) == code
+    else:
+        try:
+            normalised = validate_unified_social_credit_code(code)
+        except ValidationError:
+            return
+        assert normalised != code  # valid only after normalisation
