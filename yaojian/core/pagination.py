@@ -60,17 +60,19 @@ def ordered_in_parts(queryset: QuerySet[Any], field: str, values: list[Any]) -> 
 
 @contextmanager
 def _bitmap_plans(alias: str, *, ordered_walks: bool) -> Iterator[None]:
-    """On PostgreSQL: no sequential scans (and, unless ``ordered_walks``, no plain index
-    scans, so no walk of an order index that discards rows) for the queries inside.
+    """On PostgreSQL: no sequential scans for the queries inside; with ``ordered_walks``
+    no bitmap scans either (the window is read by walking its bounded order range, at most
+    ``SEARCH_WINDOW`` rows, not by fetching every match of the index and filtering the
+    range), without it no plain index scans (no walk of an order index that discards rows).
 
-    A search's plan must not hang on a lucky ANALYZE sample: with these settings the
-    matches come from the indexes that find them (trigram, region), whatever the estimates.
+    A search's plan must not hang on a lucky ANALYZE sample: with these settings each step
+    reads what bounds its work, whatever the estimates.
     """
     connection = connections[alias]
     if connection.vendor != "postgresql":
         yield
         return
-    settings = ["enable_seqscan"] + ([] if ordered_walks else ["enable_indexscan"])
+    settings = ["enable_seqscan", "enable_bitmapscan" if ordered_walks else "enable_indexscan"]
     with transaction.atomic(using=alias), connection.cursor() as cursor:
         for name in settings:
             cursor.execute(f"SET LOCAL {name} = off")
@@ -133,7 +135,8 @@ class CappedCountPaginator(Paginator):
         for position in range(len(ordering) - 2, -1, -1):
             name, value = ordering[position], last[position]
             condition = Q(**{f"{name}__lt": value}) | (Q(**{name: value}) & condition)
-        return condition
+        # The leading column's own bound makes the range usable by the order index.
+        return Q(**{f"{ordering[0]}__lte": last[0]}) & condition
 
     @cached_property
     def _window_ids(self) -> list[Any]:
