@@ -74,12 +74,10 @@ def _bitmap_plans(alias: str, *, ordered_walks: bool) -> Iterator[None]:
         return
     settings = ["enable_seqscan", "enable_bitmapscan" if ordered_walks else "enable_indexscan"]
     with transaction.atomic(using=alias), connection.cursor() as cursor:
-        for name in settings:
-            cursor.execute(f"SET LOCAL {name} = off")
+        cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in settings))
         yield
         # Kept past a released savepoint otherwise (a rolled-back one undoes them itself).
-        for name in settings:
-            cursor.execute(f"SET LOCAL {name} = on")
+        cursor.execute("; ".join(f"SET LOCAL {name} = on" for name in settings))
 
 
 def _window_end(superset: QuerySet[Any], ordering: list[str]) -> tuple[Any, ...] | None:
