@@ -7,8 +7,15 @@ database, timed end to end as a separate process (Django start-up, header check,
 validation, bulk apply, provenance, alerts, error report), with its progress lines counted and
 its own seconds per step. A second run of the same file measures the "unchanged" path.
 
+``--populated 30000`` measures the hard case instead of an empty registry: before the clock
+starts the scratch registry gets 30,000 entities (``load_registry``). Rows 0–19,999 of the file
+carry the credit code of a registered entity (the update path: the file gives a new address;
+rows 0–9,999 also hold the registered licence), and rows 20,000–29,999 have *no* credit code
+and name a registered entity with a variation (``西藏`` prefix, full-width brackets, ``号院`` in
+the address): these go through linkage (auto-link, review or new). The other rows are new.
+
     uv run python bench/import_xlsx.py [--rows 100000] [--backend sqlite|postgres|both]
-        [--database bench_import_ex]
+        [--database bench_import_ex] [--populated 30000]
 """
 
 from __future__ import annotations
@@ -30,8 +37,19 @@ HEADERS = [
 ]  # fmt: skip
 
 
-def write_file(path: Path, rows: int) -> None:
-    """A licence register of ``rows`` pharmacies in Tibet (1% of rows have a bad date)."""
+COUNTIES = ["540102", "540103", "540104", "540121", "540122", "540123", "540124"]
+
+
+def code_matched(populated: int) -> int:
+    """Rows below this match a registered entity by credit code; from it up to ``populated``
+    they have no code and need linkage (20,000 and 30,000 for 30,000 registered)."""
+    return populated * 2 // 3
+
+
+def write_file(path: Path, rows: int, populated: int = 0) -> None:
+    """A licence register of ``rows`` pharmacies in Tibet (1% of rows have a bad date).
+
+    With ``populated``, rows ``CODE_MATCHED``…``LINKED`` carry no credit code (linkage)."""
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yaojian.settings")
@@ -45,7 +63,7 @@ def write_file(path: Path, rows: int) -> None:
         make_unified_social_credit_code,
     )
 
-    counties = ["540102", "540103", "540104", "540121", "540122", "540123", "540124"]
+    counties = COUNTIES
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("数据")
     sheet.append(HEADERS)
@@ -54,7 +72,9 @@ def write_file(path: Path, rows: int) -> None:
         sheet.append(
             [
                 f"测试大药房{n}号店",
-                make_unified_social_credit_code("91", county, f"MB{n:06d}"),
+                ""
+                if code_matched(populated) <= n < populated
+                else make_unified_social_credit_code("91", county, f"MB{n:06d}"),
                 "single_pharmacy",
                 county,
                 f"北京中路{n}号",
@@ -113,7 +133,39 @@ def timed_import(url: str, path: Path) -> tuple[float, list[str]]:
     return time.perf_counter() - start, result.stdout.splitlines()
 
 
-def run(backend: str, database: str, path: Path) -> None:
+LOAD_REGISTRY = """
+import datetime as dt
+from yaojian.accounts.models import Department
+from yaojian.registry import names
+from yaojian.registry.identifiers import (
+    make_drug_distribution_licence_number, make_unified_social_credit_code,
+)
+from yaojian.registry.models import Entity, Licence
+department = Department.objects.get(code="bench-xz-drug")
+counties = {counties!r}
+entities = []
+for n in range({count}):
+    county = counties[n % len(counties)]
+    if n < {code_matched}:
+        name, code, address = f"测试大药房{{n}}号店", make_unified_social_credit_code(
+            "91", county, f"MB{{n:06d}}"), f"北京中路{{n}}号院"
+    else:  # registered without a code and under a variant of the file's name
+        name = f"西藏测试大药房{{n}}号店" if n % 2 else f"测试大药房（{{n}}号店）"
+        code, address = None, f"北京中路{{n}}号院"
+    entities.append(Entity(name=name, search_key=names.search_key(name),
+        unified_social_credit_code=code, kind="single_pharmacy", region_id=county,
+        address=address, legal_representative="扎西", registered_by=department))
+Entity.objects.bulk_create(entities, batch_size=2000)
+licences = [Licence(entity=e, kind="drug_distribution",
+    number=make_drug_distribution_licence_number("54", "DA", "8910", n % 99999 + 1),
+    issued_by=department, valid_from=dt.date(2025, 1, 5), valid_until=dt.date(2030, 1, 4),
+    status="valid") for n, e in enumerate(entities[:{licensed}])]
+Licence.objects.bulk_create(licences, batch_size=2000)
+print(Entity.objects.count(), Licence.objects.count())
+"""
+
+
+def run(backend: str, database: str, path: Path, populated: int = 0) -> None:
     url = recreate_database(backend, database)
     prepare_database(url)
     shell(
@@ -122,6 +174,21 @@ def run(backend: str, database: str, path: Path) -> None:
         "Department.objects.get_or_create(code='bench-xz-drug', defaults=dict(name='西藏药监(基准)',"
         " kind='drug_regulator', level='province', region_id='540000'))",
     )
+    if populated:
+        started = time.perf_counter()
+        counts = shell(
+            url,
+            LOAD_REGISTRY.format(
+                counties=COUNTIES,
+                count=populated,
+                code_matched=code_matched(populated),
+                licensed=code_matched(populated) // 2,
+            ),
+        )
+        log(
+            f"[{backend}] registry loaded (entities, licences): {counts} "
+            f"in {time.perf_counter() - started:.1f} s (not timed below)"
+        )
     for label in ("import", "re-import of the same file"):
         seconds, lines = timed_import(url, path)
         progress = [line for line in lines if "/" in line and line.split("/")[0].isdigit()]
@@ -136,12 +203,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--database", default="bench_import_ex", help="scratch database name")
+    parser.add_argument(
+        "--populated", type=int, default=0, help="entities registered before the import"
+    )
     args = parser.parse_args()
     VAR.mkdir(exist_ok=True)
-    path = VAR / f"bench-licences-{args.rows}.xlsx"
+    suffix = f"-populated{args.populated}" if args.populated else ""
+    path = VAR / f"bench-licences-{args.rows}{suffix}.xlsx"
     if not path.exists():
         log(f"writing {path} ({args.rows} rows)")
-        write_file(path, args.rows)
+        write_file(path, args.rows, args.populated)
     log(f"file size {path.stat().st_size / 1e6:.1f} MB")
     seconds, count = baseline_read(path)
     log(f"baseline: openpyxl read-only read of {count - 1} rows: {seconds:.1f} s")
@@ -149,7 +220,7 @@ def main() -> None:
     log(f"baseline: calamine read of {count - 1} rows: {seconds:.1f} s")
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     for backend in backends:
-        run(backend, args.database, path)
+        run(backend, args.database, path, args.populated)
 
 
 if __name__ == "__main__":

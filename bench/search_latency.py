@@ -10,17 +10,34 @@ scripts/serve.py), the demo data steward of the provincial drug regulator signed
 for the API, session cookie from the login form for the page), then, in the same run:
 ``/healthz``, ``/api/v1/entities/?q=…`` and ``/registry/entities/?q=…`` with a fixed list of
 realistic queries. On PostgreSQL the search queries are also run under EXPLAIN ANALYZE.
+
+``--classes`` (issue 8, item 8) measures instead, per query class and per scope, the search page
+and the API against ``/healthz`` in the same run, on the full production server (gunicorn with
+an access log, ``db_worker`` and ``run_scheduler`` running): classes ``place`` (阿里 那曲 林芝 拉萨
+日喀则 昌都 山南), ``one`` (one character), ``two`` (two characters), ``late`` (matches that sort
+late), ``ident`` (credit code, licence number) and ``region`` (region filters at each level);
+scopes ``province`` (the provincial data steward), ``city`` (a leader of the Lhasa municipal
+regulator) and ``county`` (an officer of 城关区). ``--analyze fresh`` runs ANALYZE first;
+``--analyze none`` deletes the table's statistics (and turns autovacuum off for it) so no plan
+can lean on them; ``both`` runs both. Use ``--database`` to point at a database built by
+bench/build_search_db.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -154,6 +171,151 @@ def run(
     return payload
 
 
+CLASSES: dict[str, list[dict[str, str]]] = {
+    "place": [{"q": q} for q in ("阿里", "那曲", "林芝", "拉萨", "日喀则", "昌都", "山南")],
+    "one": [{"q": q} for q in ("药", "阿", "芒", "诊")],
+    "two": [{"q": q} for q in ("诊所", "藏药", "康源", "卫生")],
+    "late": [{"q": q} for q in ("阿里地区", "那曲市", "阿里", "珠")],
+    "region": [],  # per scope, below
+    "ident": [],  # from the database
+}
+REGIONS = {
+    "province": [{"region": "540100"}, {"region": "542500"}, {"region": "540102"}],
+    "city": [{"region": "540100"}, {"region": "540102"}, {"region": "540121"}],
+    "county": [{"region": "540102"}],
+}
+SCOPE_SETUP = """
+import json
+from rest_framework.authtoken.models import Token
+from yaojian.accounts.models import Membership
+from yaojian.registry.models import Entity, Licence
+picked = {{"province": Membership.objects.filter(user__username="{username}").first()}}
+picked["city"] = (Membership.objects.filter(is_active=True, department__region_id="540100",
+    department__kind="drug_regulator", role="leader").order_by("id").first()
+    or Membership.objects.filter(is_active=True, department__region_id="540100").order_by("id").first())
+picked["county"] = (Membership.objects.filter(is_active=True, department__region_id="540102",
+    department__kind__in=["drug_regulator", "market_regulator"], role="inspector").order_by("id").first()
+    or Membership.objects.filter(is_active=True, department__region_id="540102").order_by("id").first())
+out = {{}}
+for scope, m in picked.items():
+    token, _ = Token.objects.get_or_create(user=m.user)
+    out[scope] = {{"username": m.user.username, "token": token.key, "role": m.role,
+                  "department": m.department.name}}
+entity = Entity.objects.filter(region_id="540102", unified_social_credit_code__isnull=False).order_by("id").first()
+licence = Licence.objects.filter(entity__region_id="540102", kind="drug_distribution").order_by("id").first()
+out["uscc"] = entity.unified_social_credit_code
+out["licence"] = licence.number
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+@contextlib.contextmanager
+def production_server(url: str) -> Iterator[str]:
+    """gunicorn as scripts/serve.py runs it (access log on), with db_worker and the scheduler."""
+    env = harness.bench_env(url, STATIC_MANIFEST="0")
+    port = harness.free_port()
+    log_dir = harness.RESULTS
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logs = [(log_dir / f"prod-{name}-{port}.log").open("w") for name in ("web", "worker", "sched")]
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "yaojian.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "3", "--threads", "4", "--worker-class", "gthread",
+         "--access-logfile", "-", "--timeout", "120"],
+        cwd=harness.ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+        cwd=harness.ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    scheduler = subprocess.Popen(
+        [sys.executable, "manage.py", "run_scheduler"],
+        cwd=harness.ROOT, env=env, stdout=logs[2], stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("the production server did not answer")
+        yield base
+    finally:
+        for proc in (web, worker, scheduler):
+            proc.terminate()
+        for proc in (web, worker, scheduler):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in logs:
+            log.close()
+
+
+def set_statistics(url: str, mode: str) -> None:
+    """``fresh``: ANALYZE the entity table; ``none``: delete its statistics (autovacuum off)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if mode == "fresh":
+            conn.execute("ALTER TABLE registry_entity RESET (autovacuum_enabled)")
+            conn.execute("ANALYZE registry_entity")
+            conn.execute("ANALYZE registry_licence")
+        else:
+            conn.execute("ALTER TABLE registry_entity SET (autovacuum_enabled = false)")
+            conn.execute("DELETE FROM pg_statistic WHERE starelid = 'registry_entity'::regclass")
+
+
+def run_classes(url: str, requests: int, concurrency: int, modes: list[str]) -> dict[str, Any]:
+    info = json.loads(harness.shell(url, SCOPE_SETUP.format(username=USERNAME)).splitlines()[-1])
+    CLASSES["ident"] = [{"q": info["uscc"]}, {"q": info["licence"]}]
+    out: dict[str, Any] = {"users": {k: info[k] for k in ("province", "city", "county")}}
+    for mode in modes:
+        set_statistics(url, mode)
+        rows: list[dict[str, Any]] = []
+        with production_server(url) as base:
+            anonymous = lambda: httpx.Client(base_url=base, timeout=120)  # noqa: E731
+            load_before = harness.load_average()
+            healthz = harness.fire("healthz", anonymous, ["/healthz"], requests=requests,
+                                   concurrency=concurrency)  # fmt: skip
+            rows.append({"scope": "-", "class": "healthz", **healthz.row(None)})
+            harness.log(f"[{mode}] healthz p95 {healthz.p95} ms")
+            for scope in ("province", "city", "county"):
+                user = info[scope]
+                token = user["token"]
+                session = harness.login(base, user["username"], harness.BENCH_PASSWORD)
+                api = lambda t=token: httpx.Client(  # noqa: E731
+                    base_url=base, timeout=120, headers={"Authorization": f"Token {t}"}
+                )
+                for name, queries in CLASSES.items():
+                    queries = REGIONS[scope] if name == "region" else queries
+                    api_paths = [f"/api/v1/entities/?{urlencode(q)}" for q in queries]
+                    page_paths = [f"/registry/entities/?{urlencode(q)}" for q in queries]
+                    for target, make, paths in (
+                        ("api", api, api_paths),
+                        ("page", lambda s=session: s, page_paths),
+                    ):
+                        harness.fire("warm", make, paths, requests=len(paths), concurrency=1)
+                        stats = harness.fire(f"{scope} {name} {target}", make, paths,
+                                             requests=requests, concurrency=concurrency)  # fmt: skip
+                        row = {"scope": scope, "class": name, "target": target,
+                               **stats.row(healthz)}  # fmt: skip
+                        row["target"] = target
+                        rows.append(row)
+                        harness.log(
+                            f"[{mode}] {scope:8} {name:6} {target:4} p50 {stats.p50} "
+                            f"p95 {stats.p95} ms errors {stats.errors}"
+                        )
+            out[mode] = {
+                "rows": rows,
+                "load_average_before": load_before,
+                "load_average_after": harness.load_average(),
+            }
+    set_statistics(url, "fresh")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entities", type=int, nargs="+", default=[30_000])
@@ -161,6 +323,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=3)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--classes", action="store_true", help="per class and scope (issue 8)")
+    parser.add_argument("--database", default="", help="PostgreSQL database to use (--classes)")
+    parser.add_argument("--analyze", choices=["fresh", "none", "both"], default="both")
     parser.add_argument(
         "--quiet-below",
         type=float,
@@ -168,6 +333,20 @@ def main() -> int:
         help="Before measuring, wait (at most 15 min) until the load average is below this.",
     )
     args = parser.parse_args()
+    if args.classes:
+        url = harness.database_url("postgresql", args.database or f"bench_{args.entities[0]}")
+        modes = ["fresh", "none"] if args.analyze == "both" else [args.analyze]
+        payload = run_classes(url, args.requests, args.concurrency, modes)
+        payload["machine"] = harness.machine()
+        path = harness.save(f"search_classes-{args.database or args.entities[0]}", payload)
+        harness.log(f"results: {path}")
+        for mode in modes:
+            for row in payload[mode]["rows"]:
+                print(
+                    f"  {mode:5} {row['scope']:8} {row['class']:7} {row.get('target', ''):4} "
+                    f"p50 {row['p50']:>7} p95 {row['p95']:>7} ms errors {row['errors']}"
+                )
+        return 0
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for entities in args.entities:
         for backend in backends:

@@ -10,17 +10,93 @@ a search screen. ``count`` is exact up to ``count_cap`` and ``count_cap + 1`` be
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 SEARCH_COUNT_CAP = 1_000
+# Rows of the ordered superset that bound the first, cheap look at a search (see
+# ``search_within``): a page found among them is exact without reading any further.
+SEARCH_WINDOW = 5_000
+WINDOW_ATTRIBUTE = "search_ordered_superset"
+
+
+def search_within(queryset: QuerySet[Any], superset: QuerySet[Any]) -> QuerySet[Any]:
+    """Mark ``queryset`` (a search) as a subset of ``superset`` with the same ordering.
+
+    ``superset`` is what the search narrows (the user's scope and the filters without the
+    search box). Its ordered walk is cheap (it has an index in that order); the search's own
+    ordered walk is not when matches are rare or sort late. ``CappedCountPaginator`` then
+    looks first among the first ``SEARCH_WINDOW`` rows of the superset (ADR 0014). The mark
+    is kept by ``filter()`` and ``order_by()`` (Django copies the query's attributes).
+    """
+    setattr(queryset.query, WINDOW_ATTRIBUTE, superset)
+    return queryset
+
+
+PARTS_ATTRIBUTE = "ordered_parts"
+
+
+def ordered_in_parts(queryset: QuerySet[Any], field: str, values: list[Any]) -> QuerySet[Any]:
+    """Mark ``queryset`` as the union of its rows with ``field`` equal to each of ``values``.
+
+    For a list whose order is served by an index on ``(field, *ordering)`` (a city's or a
+    province's entities by name: one part per county), ``CappedCountPaginator`` reads a page
+    as the first rows of every part (an exact index walk each), merged and cut, instead of
+    walking the whole order and discarding the rows of other regions (ADR 0014).
+    """
+    setattr(queryset.query, PARTS_ATTRIBUTE, (field, list(values)))
+    return queryset
+
+
+@contextmanager
+def _bitmap_plans(alias: str, *, ordered_walks: bool) -> Iterator[None]:
+    """On PostgreSQL: no sequential scans for the queries inside; with ``ordered_walks``
+    no bitmap scans either (the window is read by walking its bounded order range, at most
+    ``SEARCH_WINDOW`` rows, not by fetching every match of the index and filtering the
+    range), without it no plain index scans (no walk of an order index that discards rows).
+
+    A search's plan must not hang on a lucky ANALYZE sample: with these settings each step
+    reads what bounds its work, whatever the estimates.
+    """
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    settings = ["enable_seqscan", "enable_bitmapscan" if ordered_walks else "enable_indexscan"]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in settings))
+        yield
+        # Kept past a released savepoint otherwise (a rolled-back one undoes them itself).
+        cursor.execute("; ".join(f"SET LOCAL {name} = on" for name in settings))
+
+
+def _window_end(superset: QuerySet[Any], ordering: list[str]) -> tuple[Any, ...] | None:
+    """The ``SEARCH_WINDOW``-th row's ordering values (None: fewer rows), cached 10 minutes.
+
+    Any value keeps the window a prefix of the order, so a stale one is still exact; only
+    the window's size drifts as rows come and go.
+    """
+    sql, params = superset.order_by(*ordering).values_list(*ordering).query.sql_with_params()
+    key = "search-window:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        rows = list(superset.order_by(*ordering).values_list(*ordering)[SEARCH_WINDOW - 1 :][:1])
+        found = ("end", tuple(rows[0])) if rows else ("all", None)
+        cache.set(key, found, 600)
+    return found[1]
 
 
 class CappedCountPaginator(Paginator):
@@ -37,14 +113,63 @@ class CappedCountPaginator(Paginator):
         return hasattr(self.object_list, "query")
 
     @cached_property
+    def _superset(self) -> QuerySet[Any] | None:
+        if not self._is_queryset():
+            return None
+        return getattr(self.object_list.query, WINDOW_ATTRIBUTE, None)  # type: ignore[union-attr,attr-defined]
+
+    @cached_property
+    def _window(self) -> Q | None:
+        """``(order…) <= (the superset's SEARCH_WINDOW-th row)``, or None when the superset
+        is smaller than the window (then the whole search is small)."""
+        superset = self._superset
+        if superset is None:
+            return None
+        ordering = [str(f) for f in self.object_list.query.order_by]  # type: ignore[union-attr,attr-defined]
+        if not ordering or any(f.startswith("-") for f in ordering):
+            return None  # ascending orders only
+        last = _window_end(superset, ordering)
+        if last is None:
+            return Q()
+        # (a, b) <= (x, y)  ⇔  a < x  or  (a = x and b <= y), for any number of columns.
+        condition = Q(**{f"{ordering[-1]}__lte": last[-1]})
+        for position in range(len(ordering) - 2, -1, -1):
+            name, value = ordering[position], last[position]
+            condition = Q(**{f"{name}__lt": value}) | (Q(**{name: value}) & condition)
+        # The leading column's own bound makes the range usable by the order index.
+        return Q(**{f"{ordering[0]}__lte": last[0]}) & condition
+
+    @cached_property
+    def _window_ids(self) -> list[Any]:
+        """Up to ``count_cap + 1`` matches among the window (bounded work)."""
+        window = self._window
+        if window is None:
+            return []
+        object_list: Any = self.object_list
+        with _bitmap_plans(object_list.db, ordered_walks=True):
+            return list(
+                object_list.filter(window)
+                .order_by()
+                .values_list("pk", flat=True)[: self.count_cap + 1]
+            )
+
+    @cached_property
     def _first_ids(self) -> list[Any]:
         """Up to ``count_cap + 1`` matching primary keys, in no particular order.
 
         Without an ORDER BY the database may use whatever index finds matches fastest
-        (the trigram index of a name search), instead of walking the list's order.
+        (the trigram index of a name search), instead of walking the list's order. A marked
+        search (``search_within``) takes them from its window when the window alone holds
+        more than the cap, and otherwise never scans the table sequentially.
         """
+        if len(self._window_ids) > self.count_cap or self._window == Q():
+            return self._window_ids
         object_list: Any = self.object_list
-        return list(object_list.order_by().values_list("pk", flat=True)[: self.count_cap + 1])
+        ids = object_list.order_by().values_list("pk", flat=True)[: self.count_cap + 1]
+        if self._superset is None:
+            return list(ids)
+        with _bitmap_plans(object_list.db, ordered_walks=False):
+            return list(ids)
 
     @cached_property
     def count(self) -> int:
@@ -66,7 +191,57 @@ class CappedCountPaginator(Paginator):
         source: Any = self.object_list
         if self._is_queryset() and not self.count_is_capped:
             source = source.filter(pk__in=self._first_ids)
+        elif self._superset is not None and top > bottom:
+            source = source.filter(pk__in=self._page_ids(bottom, top))
+            bottom, top = 0, top - bottom
+        elif self._parts and top > bottom:
+            source = source.filter(pk__in=self._parts_page_ids(bottom, top))
+            bottom, top = 0, top - bottom
         return self._get_page(source[bottom:top], number, self)  # type: ignore[attr-defined]
+
+    @cached_property
+    def _parts(self) -> tuple[str, list[Any]] | None:
+        if not self._is_queryset():
+            return None
+        parts = getattr(self.object_list.query, PARTS_ATTRIBUTE, None)  # type: ignore[union-attr,attr-defined]
+        ordering = list(self.object_list.query.order_by)  # type: ignore[union-attr,attr-defined]
+        if not parts or not parts[1] or not ordering or len(parts[1]) > 200:
+            return None
+        if any(str(f).startswith("-") for f in ordering):
+            return None  # ascending orders only
+        return parts
+
+    def _parts_page_ids(self, bottom: int, top: int) -> list[Any]:
+        """The first ``top`` rows of each part (one ordered index walk each), merged."""
+        field, values = self._parts  # type: ignore[misc]
+        object_list: Any = self.object_list
+        ordering = [str(f) for f in object_list.query.order_by]
+        columns = ["pk", *[f.lstrip("-") for f in ordering if f.lstrip("-") not in ("pk", "id")]]
+        heads = [
+            object_list.filter(**{field: value}).values_list(*columns)[:top] for value in values
+        ]
+        rows: list[tuple[Any, ...]] = []
+        for head in heads:
+            rows.extend(head)
+        keys = [f.lstrip("-") for f in ordering]
+        index = {name: position for position, name in enumerate(columns)}
+        index.setdefault("id", 0)
+        rows.sort(key=lambda row: tuple(row[index.get(k, 0)] for k in keys))
+        return [row[0] for row in rows[bottom:top]]
+
+    def _page_ids(self, bottom: int, top: int) -> list[Any]:
+        """The ids of a page of a marked search with more matches than the cap: from the
+        window when it holds the page (exact: the window is a prefix of the order),
+        otherwise from every match, found by index and sorted (never an order walk that
+        discards the rows that do not match)."""
+        object_list: Any = self.object_list
+        if len(self._window_ids) >= top:
+            with _bitmap_plans(object_list.db, ordered_walks=True):
+                return list(
+                    object_list.filter(self._window).values_list("pk", flat=True)[bottom:top]
+                )
+        with _bitmap_plans(object_list.db, ordered_walks=False):
+            return list(object_list.values_list("pk", flat=True)[bottom:top])
 
     @property
     def count_is_capped(self) -> bool:

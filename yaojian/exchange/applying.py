@@ -1,14 +1,14 @@
-"""Applying the accepted rows of a batch: link each to an entity, write registry rows in bulk,
-record what the department holds (source records, per-field provenance), audit and publish.
+"""Applying the accepted rows of a batch: link each to an entity, hand the entity and licence
+writes to the registry, record what the department holds (source records, per-field
+provenance) and audit that.
 
-This is the bulk path (ADR-level note in docs/domain/exchange.md): instead of calling
-``registry.services`` once per row (about 20 queries a row), it prefetches entities and licences
-by credit code and number in chunks and writes with ``bulk_create``/``bulk_update``. It
-re-checks what those services check (identifiers and regions in ``rows``; jurisdiction, the
-issuing department and licence transitions here), writes one ``exchange.rows_applied`` audit
-event per chunk of entities with each entity's and licence's diff, and publishes the registry's
-own events (EntityCreated, EntityUpdated, LicenceAdded, LicenceStatusChanged) after commit.
-Must run inside the caller's transaction.
+Exchange reads (prefetches entities and licences by credit code and number in chunks, and the
+department's earlier records), decides linkage for rows without a known code, and writes its own
+rows (source records, provenance) with ``core.bulkwrite``. The entities and licences themselves
+are written by ``registry.services.bulk.apply_entity_rows``, which checks the registry's rules
+(jurisdiction, the issuing department, licence transitions), audits its changes
+(``registry.entity_rows_applied``) and publishes the registry's events; the rows it refuses are
+rejected with its reasons. Must run inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -26,31 +26,14 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
 from yaojian.audit.services import record
-from yaojian.core.events import publish
-from yaojian.exchange import bulk
+from yaojian.core import bulkwrite as bulk
 from yaojian.exchange.choices import RowOutcome, SourceKind
 from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord, current_fields
 from yaojian.exchange.rows import CleanRow
-from yaojian.registry import names
-from yaojian.registry.choices import LICENCE_TRANSITIONS, EntityStatus, LicenceStatus
-from yaojian.registry.events import (
-    EntityCreated,
-    EntityUpdated,
-    LicenceAdded,
-    LicenceStatusChanged,
-)
-from yaojian.registry.models import Entity, Licence, LicenceStatusChange
+from yaojian.registry.models import Entity, Licence
+from yaojian.registry.services.bulk import EntityRow, LicenceValues, apply_entity_rows
 
 CHUNK = 900
-AUDIT_CHUNK = 500
-ENTITY_FIELDS = (
-    "name",
-    "unified_social_credit_code",
-    "kind",
-    "region",
-    "address",
-    "legal_representative",
-)
 PAYLOAD_TO_ENTITY = {
     "entity_name": "name",
     "unified_social_credit_code": "unified_social_credit_code",
@@ -120,12 +103,10 @@ class Applier:
         self.now = timezone.now()
         self.authoritative = self.kind == SourceKind.LICENCE_REGISTER
         self.outcomes: list[Outcome] = []
-        self.new_entities: dict[str, Entity] = {}
-        self.entity_diffs: dict[int | str, dict[str, list[Any]]] = {}
-        self.changed_entities: dict[int, Entity] = {}
-        self.licence_diffs: dict[str, dict[str, list[Any]]] = {}
-        self.events: list[Any] = []
         self.created_ids: frozenset[int] = frozenset()
+        self.records_created = 0
+        self.records_updated = 0
+        self.provenance_statements = 0
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -149,9 +130,8 @@ class Applier:
                 todo.append(_Plan(row=row, existing_record=existing))
         self._step("compare", _("matching entities"))
         self._resolve_entities(todo)
-        accepted = [plan for plan in todo if self._check(plan)]
         self._step("match", _("writing entities"))
-        self._write(accepted)
+        self._write(todo)
         if progress:
             progress(len(rows))
         self.outcomes.sort(key=lambda o: o.line)
@@ -291,269 +271,70 @@ class Applier:
         )
         return False
 
-    def _check(self, plan: _Plan) -> bool:
-        """Checks that need the database; False (and a rejection or hold) to skip the row."""
-        if plan.row.held:
-            return False
-        entity, licence = plan.entity, plan.licence
-        if entity is not None and not entity.region_id.startswith(self.prefix):
-            return self._reject(
-                plan,
-                _reason(
-                    "region_code",
-                    "outside_jurisdiction",
-                    _(
-                        "The entity with this credit code is registered outside your department's jurisdiction."
-                    ),
-                ),
-            )
-        if licence is not None:
-            if entity is not None and licence.entity_id != entity.pk:
-                return self._reject(
-                    plan,
-                    _reason(
-                        "licence_number",
-                        "licence_of_another_entity",
-                        _("This number is already registered to another entity (“%(name)s”).")
-                        % {"name": licence.entity.name},
-                    ),
-                )
-            if licence.issued_by_id != self.department.pk:
-                return self._reject(
-                    plan,
-                    _reason(
-                        "licence_number",
-                        "issued_by_another_department",
-                        _(
-                            "This number was recorded by another department; only that department may change it."
-                        ),
-                    ),
-                )
-            to_status = plan.row.get("licence_status")
-            if to_status != licence.status and to_status not in LICENCE_TRANSITIONS.get(
-                licence.status, set()
-            ):
-                with translation.override(settings.LANGUAGE_CODE):
-                    message = _("A licence cannot go from “%(from)s” to “%(to)s”.") % {
-                        "from": LicenceStatus(licence.status).label,
-                        "to": LicenceStatus(to_status).label,
-                    }
-                return self._reject(plan, _reason("licence_status", "invalid_transition", message))
-        return True
-
     # --- writing -------------------------------------------------------------------------
 
     def _write(self, plans: list[_Plan]) -> None:
-        for plan in plans:
-            if self.kind == SourceKind.SUPERVISION_PROBLEMS:
-                continue
-            plan.entity = self._entity_for(plan)
-        created = list(self.new_entities.values())
-        bulk.insert_objects(Entity, created)
-        if self.changed_entities:
-            for entity in self.changed_entities.values():
-                entity.updated_at = self.now
-            Entity.objects.bulk_update(
-                list(self.changed_entities.values()),
-                [*ENTITY_FIELDS, "search_key", "updated_at"],
-                batch_size=500,
-            )
-        for entity in created:
-            self.entity_diffs[entity.pk] = self.entity_diffs.pop(id(entity), {})
-            self.events.append(
-                EntityCreated(
-                    entity.pk, str(entity.public_id), entity.region_id, entity.kind, self.actor.pk
-                )
-            )
-        for entity in self.changed_entities.values():
-            self.events.append(
-                EntityUpdated(
-                    entity.pk,
-                    str(entity.public_id),
-                    tuple(self.entity_diffs.get(entity.pk, {})),
-                    self.actor.pk,
-                )
-            )
-        self._step("entities", _("writing licences"))
+        plans = [plan for plan in plans if not plan.row.held]
         if self.kind == SourceKind.SUPERVISION_PROBLEMS:
+            self._step("entities", _("writing licences"))
             plans = [plan for plan in plans if self._record_problem(plan)]
         else:
-            self._write_licences(plans)
+            plans = self._write_registry(plans)
         self._step("licences", _("writing source records"))
         self._write_records(plans)
         self._step("records", _("writing provenance"))
         self._write_provenance(plans)
-        self.created_ids = frozenset(entity.pk for entity in created)
         self._step("provenance", _("auditing"))
-        self._audit()
-        for event in self.events:
-            publish(event)
+        self._audit(plans)
         self._step("audit", "")
 
-    def _entity_for(self, plan: _Plan) -> Entity:
-        row = plan.row
-        values = {PAYLOAD_TO_ENTITY[k]: row.get(k) for k in PAYLOAD_TO_ENTITY}
-        entity = plan.entity
-        if entity is None:
-            search_key = names.search_key(values["name"])
-            key = values["unified_social_credit_code"] or f"{search_key}@{values['region']}"
-            entity = self.new_entities.get(key)
-            if entity is None:
-                entity = Entity(
-                    name=values["name"],
-                    search_key=search_key,
-                    unified_social_credit_code=values["unified_social_credit_code"] or None,
-                    kind=values["kind"],
-                    status=EntityStatus.ACTIVE,
-                    region_id=values["region"],
-                    address=values["address"],
-                    legal_representative=values["legal_representative"],
-                    registered_by=self.department,
-                )
-                self.new_entities[key] = entity
-                self.entity_diffs[id(entity)] = {
-                    f: [None, getattr(entity, "region_id" if f == "region" else f)]
-                    for f in ENTITY_FIELDS
-                }
-            return entity
-        if entity.pk is None:
-            return entity
-        changes: dict[str, Any] = {}
-        if self.authoritative and not plan.linked:
-            changes = {f: v for f, v in values.items() if f != "unified_social_credit_code" and v}
-        else:
-            changes = {
-                f: values[f]
-                for f in ("address", "legal_representative")
-                if values[f] and not getattr(entity, f)
-            }
-        if values["unified_social_credit_code"] and not entity.unified_social_credit_code:
-            changes["unified_social_credit_code"] = values["unified_social_credit_code"]
-        diff = self.entity_diffs.setdefault(entity.pk, {})
-        for name_, value in changes.items():
-            attribute = "region_id" if name_ == "region" else name_
-            before = getattr(entity, attribute)
-            if before != value:
-                diff[name_] = [diff.get(name_, [before])[0], value]
-                setattr(entity, attribute, value)
-                if name_ == "name":
-                    entity.search_key = names.search_key(value)
-                self.changed_entities[entity.pk] = entity
-        return entity
-
-    def _write_licences(self, plans: list[_Plan]) -> None:
-        new: list[Licence] = []
-        changed: list[Licence] = []
-        history: list[LicenceStatusChange] = []
-        status_events: list[tuple[Licence, str, str]] = []
-        today = timezone.localdate()
-        for plan in plans:
-            row, licence = plan.row, plan.licence
-            if plan.entity is None:  # cannot happen: every non-problem row has an entity
-                continue
-            if licence is None:
-                start = _date(row.get("valid_from"))
-                end = _date(row.get("valid_until"))
-                status = row.get("licence_status") or LicenceStatus.VALID
-                if status == LicenceStatus.VALID and end and end < today:
-                    status = LicenceStatus.EXPIRED
-                licence = Licence(
-                    entity=plan.entity,
-                    kind=row.get("licence_kind"),
-                    number=row.get("licence_number"),
-                    issued_by=self.department,
-                    valid_from=start,  # type: ignore[misc]  # required: validated in rows
-                    valid_until=end,
-                    status=status,
-                )
-                plan.licence = licence
-                new.append(licence)
-                self.licence_diffs[f"{licence.kind}:{licence.number}"] = {
-                    "entity": [None, str(plan.entity.public_id)],
-                    "valid_from": [None, row.get("valid_from")],
-                    "valid_until": [None, row.get("valid_until")],
-                    "status": [None, status],
-                }
-                continue
-            diff: dict[str, list[Any]] = {}
-            for attr in ("valid_from", "valid_until"):
-                value = _date(row.get(attr))
-                if getattr(licence, attr) != value:
-                    diff[attr] = [_iso(getattr(licence, attr)), row.get(attr)]
-                    setattr(licence, attr, value)
-            to_status = row.get("licence_status")
-            if to_status != licence.status:
-                diff["status"] = [licence.status, to_status]
-                history.append(
-                    LicenceStatusChange(
-                        licence=licence,
-                        from_status=licence.status,
-                        to_status=to_status,
-                        reason=str(
-                            _("Changed by import batch %(batch)s.")
-                            % {"batch": self.batch.public_id}
-                        ),
-                        changed_by=self.actor,
-                    )
-                )
-                status_events.append((licence, licence.status, to_status))
-                licence.status = to_status
-            if diff:
-                licence.updated_at = self.now
-                changed.append(licence)
-                self.licence_diffs[f"{licence.kind}:{licence.number}"] = diff
-        for licence in new:
-            licence.entity = licence.entity  # refresh entity_id after the entities' insert
-        bulk.insert_objects(Licence, new)
-        if changed:
-            Licence.objects.bulk_update(
-                changed, ["valid_from", "valid_until", "status", "updated_at"], batch_size=500
-            )
-        bulk.insert_objects(LicenceStatusChange, history)
-        # The first history entry of each new licence, as plain rows (one per licence).
-        stamp = bulk.db_value(LicenceStatusChange, "created_at", self.now)
-        bulk.insert_rows(
-            LicenceStatusChange,
-            [
-                bulk.column(LicenceStatusChange, name)
-                for name in (
-                    "created_at",
-                    "updated_at",
-                    "licence",
-                    "from_status",
-                    "to_status",
-                    "reason",
-                    "changed_by",
-                )
-            ],
-            ((stamp, stamp, lic.pk, "", lic.status, "", self.actor.pk) for lic in new),
+    def _write_registry(self, plans: list[_Plan]) -> list[_Plan]:
+        """Entities and licences through the registry's bulk service; the rows it refuses
+        are rejected with its reasons."""
+        rows = [self._entity_row(plan) for plan in plans]
+        result = apply_entity_rows(
+            rows,
+            actor=self.actor,
+            department=self.department,
+            authoritative=self.authoritative,
+            source=self.batch,
+            reason=str(_("Import batch %(batch)s") % {"batch": self.batch.public_id}),
         )
-        for lic in new:
-            self.events.append(
-                LicenceAdded(
-                    lic.pk,
-                    str(lic.public_id),
-                    lic.entity_id,
-                    lic.kind,
-                    lic.number,
-                    lic.status,
-                    self.actor.pk,
-                )
+        self._step("entities", _("writing licences"))
+        self.created_ids = result.created_ids
+        accepted: list[_Plan] = []
+        for plan, applied in zip(plans, result.rows, strict=True):
+            if applied.refusal is not None:
+                self._reject(plan, applied.refusal)
+                continue
+            plan.entity = applied.entity
+            plan.licence = applied.licence
+            accepted.append(plan)
+        return accepted
+
+    def _entity_row(self, plan: _Plan) -> EntityRow:
+        row = plan.row
+        licence = None
+        if row.get("licence_number"):
+            licence = LicenceValues(
+                kind=row.get("licence_kind"),
+                number=row.get("licence_number"),
+                status=row.get("licence_status"),
+                valid_from=_date(row.get("valid_from")),
+                valid_until=_date(row.get("valid_until")),
             )
-        for lic, before, after in status_events:
-            self.events.append(
-                LicenceStatusChanged(
-                    lic.pk,
-                    str(lic.public_id),
-                    lic.entity_id,
-                    lic.kind,
-                    lic.number,
-                    before,
-                    after,
-                    str(_("Import batch %(batch)s") % {"batch": self.batch.public_id}),
-                    self.actor.pk,
-                )
-            )
+        return EntityRow(
+            ref=row.line,
+            name=row.get("entity_name"),
+            kind=row.get("entity_kind"),
+            region_code=row.get("region_code"),
+            unified_social_credit_code=row.get("unified_social_credit_code"),
+            address=row.get("address"),
+            legal_representative=row.get("legal_representative"),
+            entity=plan.entity,
+            linked=plan.linked,
+            licence=licence,
+        )
 
     def _record_problem(self, plan: _Plan) -> bool:
         """Forward a supervision problem to the notices app (its service audits it and sends
@@ -650,6 +431,7 @@ class Applier:
                 rec.updated_at = self.now
                 changed.append(rec)
             self.outcomes.append(Outcome(row.line, RowOutcome.ACCEPTED, row.record_key, entity_id))
+        self.records_created, self.records_updated = len(new), len(changed)
         bulk.insert_rows(
             SourceRecord,
             [
@@ -686,8 +468,7 @@ class Applier:
             claims.setdefault(plan.entity.pk, {}).update(
                 provenance_fields(self.kind, plan.row.payload)
             )
-        created = {entity.pk for entity in self.new_entities.values()}
-        entity_ids = sorted(set(claims) - created)
+        entity_ids = sorted(set(claims) - self.created_ids)
         statements: dict[int, list[tuple[int, dict[str, str]]]] = {}
         for chunk in _chunks(entity_ids):
             for entity_id, statement_id, values in FieldProvenance.objects.filter(
@@ -703,6 +484,7 @@ class Applier:
                 fields = {k: v for k, v in fields.items() if k not in current or current[k][0] != v}
             if fields:
                 new.append((entity_id, department, bulk.json_value(fields), batch, recorded_at))
+        self.provenance_statements = len(new)
         bulk.insert_rows(
             FieldProvenance,
             [
@@ -712,29 +494,24 @@ class Applier:
             new,
         )
 
-    def _audit(self) -> None:
-        """One audit event per chunk of entities, with each entity's and licence's diff."""
-        entity_ids = sorted(
-            k for k in self.entity_diffs if isinstance(k, int) and self.entity_diffs[k]
+    def _audit(self, plans: list[_Plan]) -> None:
+        """One event for what the department now holds: the records and provenance written
+        (the registry audits its own entity and licence changes)."""
+        if not plans:
+            return
+        record(
+            actor=self.actor,
+            action="exchange.rows_applied",
+            obj=self.batch,
+            changes={
+                "accepted": len(plans),
+                "entities_created": len(self.created_ids),
+                "records_created": self.records_created,
+                "records_updated": self.records_updated,
+                "provenance_statements": self.provenance_statements,
+            },
+            department=self.department,
         )
-        public = {
-            e.pk: e.public_id
-            for e in [*self.new_entities.values(), *self.changed_entities.values()]
-        }
-        entity_items = [(str(public.get(pk, pk)), self.entity_diffs[pk]) for pk in entity_ids]
-        licence_items = sorted(self.licence_diffs.items())
-        count = max(len(entity_items), len(licence_items))
-        for start in range(0, count, AUDIT_CHUNK):
-            record(
-                actor=self.actor,
-                action="exchange.rows_applied",
-                obj=self.batch,
-                changes={
-                    "entities": dict(entity_items[start : start + AUDIT_CHUNK]),
-                    "licences": dict(licence_items[start : start + AUDIT_CHUNK]),
-                },
-                department=self.department,
-            )
 
 
 def provenance_fields(kind: str, payload: dict[str, Any]) -> dict[str, str]:

@@ -10,12 +10,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayContains  # type: ignore[attr-defined]
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField, Value
 
 from yaojian.accounts.choices import ShareKind
 from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
 from yaojian.audit.models import AuditEvent
+from yaojian.core.pagination import ordered_in_parts, search_within
 from yaojian.registry import names
 from yaojian.registry.choices import LICENCE_TRANSITIONS, EthnicMedicine, LicenceKind, LicenceStatus
 from yaojian.registry.identifiers import (
@@ -34,7 +38,7 @@ from yaojian.registry.models import (
     Product,
 )
 from yaojian.territory.choices import RegionLevel
-from yaojian.territory.codes import subtree_q
+from yaojian.territory.codes import subtree_prefix, subtree_q
 from yaojian.territory.models import Region
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
@@ -53,11 +57,15 @@ def _uuid(value: Any) -> uuid.UUID | None:
 
 def entities_visible_to(user: Any, action: str = "view") -> QuerySet[Entity]:
     """Entities in the user's jurisdiction (``action`` other than view needs the permission)."""
-    return (
+    queryset: QuerySet[Entity] = (
         Entity.objects.visible_to(user, action)
         .select_related("region", "registered_by")
         .order_by("name", "id")
     )
+    prefixes = {m.prefix for m in scope_for(user).members_with(None)}
+    if len(prefixes) == 1 and not scope_for(user).is_superuser:
+        queryset = _in_county_parts(queryset, prefixes.pop())
+    return queryset
 
 
 def get_entity_for_user(user: Any, public_id: Any, action: str = "view") -> Entity:
@@ -104,34 +112,75 @@ def filter_entities(
     """Narrow ``queryset`` by one search box and the filters.
 
     ``q`` matches a fragment of the name (``search_key__contains``, served by the trigram
-    index on PostgreSQL), an exact unified social credit code or an exact licence number.
+    index on PostgreSQL; one character by the characters index), an exact unified social
+    credit code or an exact licence number. The region filter narrows first; the search box,
+    kind and licence status then mark the result as a search within that region
+    (``search_within``), so its pages never walk the name order discarding rows (ADR 0014).
     """
-    q = (q or "").strip()[:100]
-    if q:
-        condition = Q(pk__in=[])
-        fragment = names.search_fragment(q)
-        if fragment:
-            condition |= Q(search_key__contains=fragment)
-        identifier = normalise_identifier(q)
-        if len(identifier) == 18:
-            condition |= Q(unified_social_credit_code=identifier)
-        numbers = licence_numbers_for_search(q)
-        if numbers:
-            holders = list(
-                Licence.objects.filter(number__in=numbers).values_list("entity_id", flat=True)
-            )
-            if holders:
-                condition |= Q(pk__in=holders)
-        queryset = queryset.filter(condition)
     if region:
         queryset = queryset.filter(subtree_q("region", region))
+    superset = queryset
+    q = (q or "").strip()[:100]
+    if q:
+        queryset = queryset.filter(search_condition(q))
     if kind:
         queryset = queryset.filter(kind=kind)
     if licence_status:
         queryset = queryset.filter(
             Exists(Licence.objects.filter(entity=OuterRef("pk"), status=licence_status))
         )
+    if queryset is not superset:
+        queryset = search_within(queryset, superset)
+    elif region:
+        queryset = _in_county_parts(queryset, region)
     return queryset
+
+
+def _in_county_parts(queryset: QuerySet[Entity], code_or_prefix: str) -> QuerySet[Entity]:
+    """A prefecture's list, read county by county (``ordered_in_parts``): its names need
+    not come early in the province's name order. Counties are compared exactly already."""
+    prefix = subtree_prefix(code_or_prefix.ljust(6, "0"))
+    if len(prefix) != 4:
+        return queryset
+    codes = list(
+        Region.objects.filter(code__gte=f"{prefix}00", code__lte=f"{prefix}99")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    return ordered_in_parts(queryset, "region_id", codes)
+
+
+def search_condition(q: str) -> Q:
+    """Entities whose name contains ``q``, or with ``q`` as credit code or licence number."""
+    condition = Q(pk__in=[])
+    fragment = names.search_fragment(q)
+    if fragment:
+        condition |= name_contains(fragment)
+    identifier = normalise_identifier(q)
+    if len(identifier) == 18:
+        condition |= Q(unified_social_credit_code=identifier)
+    numbers = licence_numbers_for_search(q)
+    if numbers:
+        holders = list(
+            Licence.objects.filter(number__in=numbers).values_list("entity_id", flat=True)
+        )
+        if holders:
+            condition |= Q(pk__in=holders)
+    return condition
+
+
+def name_contains(fragment: str) -> Q:
+    """``search_key`` contains ``fragment``. A single character (no trigram) is looked up in
+    the characters index on PostgreSQL (``registry_entity_search_chars``)."""
+    if len(fragment) == 1 and fragment != names.SEPARATOR and connection.vendor == "postgresql":
+        characters = Func(
+            F("search_key"),
+            Value(names.SEPARATOR),
+            function="string_to_array",
+            output_field=ArrayField(TextField()),
+        )
+        return Q(ArrayContains(characters, Value([fragment], output_field=ArrayField(TextField()))))
+    return Q(search_key__contains=fragment)
 
 
 def search_entities(

@@ -5,6 +5,7 @@ Each takes a keyword-only ``actor``, checks permission and scope, validates ever
 audit event and publishes its events after commit.
 """
 
+from yaojian.registry.services.bulk import apply_entity_rows
 from yaojian.registry.services.entities import create_entity, update_entity
 from yaojian.registry.services.licences import add_licence, transition_licence
 from yaojian.registry.services.persons import (
@@ -19,6 +20,7 @@ from yaojian.registry.services.products import create_product, link_product, upd
 __all__ = [
     "add_licence",
     "add_person_to_entity",
+    "apply_entity_rows",
     "create_entity",
     "create_person",
     "create_product",
