@@ -239,6 +239,10 @@ LINKAGE_AUTO_THRESHOLD = float(os.environ.get("LINKAGE_AUTO_THRESHOLD", "0.95"))
 LINKAGE_REVIEW_THRESHOLD = float(os.environ.get("LINKAGE_REVIEW_THRESHOLD", "0.5"))
 # Enforcement clock parameters marked [M] in DOMAIN.md: overrides of enforcement/clock_rules.py.
 ENFORCEMENT_CLOCKS: dict[str, object] = {}
+# Amounts and rules each province sets (DOMAIN.md §5.4), keyed by two-digit province code,
+# "" for the default row: hearing thresholds, the low-fine publication threshold, the display
+# start day. Keys and defaults: docs/domain/enforcement.md and docs/domain/portal.md.
+PROVINCIAL_RULES: dict[str, dict[str, object]] = {}
 # Criminal referrals: overrides of referrals/clocks.py (DOMAIN.md §2.7; the [M] police periods).
 REFERRAL_CLOCKS: dict[str, object] = {}
 # PDF documents: a CJK font ("path" or "path#face"); empty = search Noto Sans CJK, WenQuanYi.

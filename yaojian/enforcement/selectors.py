@@ -218,7 +218,14 @@ def my_tasks(user: Any) -> QuerySet[JointTask]:
     queryset = (
         JointTask.objects.filter(state=TaskState.OPEN)
         .select_related("case", "clock")
-        .only("public_id", "description", "case__public_id", "case__number", "clock__due_on")
+        .only(
+            "public_id",
+            "description",
+            "case__public_id",
+            "case__number",
+            "clock__due_on",
+            "clock__provisional",
+        )
     )
     if ids is not None:
         queryset = queryset.filter(department_id__in=sorted(ids))
@@ -230,7 +237,7 @@ def my_assistance_requests(user: Any) -> QuerySet[AssistanceRequest]:
     queryset = (
         AssistanceRequest.objects.filter(state="sent")
         .select_related("clock")
-        .only("public_id", "subject", "questions", "clock__due_on")
+        .only("public_id", "subject", "questions", "clock__due_on", "clock__provisional")
     )
     if ids is not None:
         queryset = queryset.filter(to_department_id__in=sorted(ids))
@@ -244,6 +251,7 @@ class ClockBadge:
     level: str  # "overdue" | "due_soon" | "ok" | "paused"
     kind: str
     due_on: dt.date
+    provisional: bool = False  # computed with a provisional holiday schedule
 
 
 _LEVEL_ORDER = {"overdue": 0, "due_soon": 1, "ok": 2, "paused": 3, "stopped": 4}
@@ -277,9 +285,9 @@ def running_clocks(
         CaseClock.objects.filter(case_id__in=case_ids)
         .exclude(state=ClockState.STOPPED)
         .order_by("due_on", "id")
-        .values_list("case_id", "kind", "state", "due_on")
+        .values_list("case_id", "kind", "state", "due_on", "provisional")
     )
-    for case_id, kind, state, due_on in rows:
+    for case_id, kind, state, due_on, provisional in rows:
         if state == ClockState.PAUSED:
             level = "paused"
         elif due_on < today:
@@ -288,7 +296,7 @@ def running_clocks(
             level = "due_soon" if due_on < limit else "ok"
         else:
             level = "due_soon" if (due_on - today).days <= soon else "ok"
-        by_case.setdefault(case_id, []).append(ClockBadge(level, kind, due_on))
+        by_case.setdefault(case_id, []).append(ClockBadge(level, kind, due_on, provisional))
     for badges in by_case.values():
         badges.sort(key=lambda b: _LEVEL_ORDER[b.level])  # stable: due date, id within a level
     return by_case

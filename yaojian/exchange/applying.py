@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.accounts.models import Department
 from yaojian.audit.services import record
 from yaojian.core.events import publish
-from yaojian.exchange import bulk
+from yaojian.exchange import bulk, overwrites
 from yaojian.exchange.choices import RowOutcome, SourceKind
 from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord, current_fields
 from yaojian.exchange.rows import CleanRow
@@ -123,6 +123,8 @@ class Applier:
         self.new_entities: dict[str, Entity] = {}
         self.entity_diffs: dict[int | str, dict[str, list[Any]]] = {}
         self.changed_entities: dict[int, Entity] = {}
+        # Fields of entities another department registered that this batch changes.
+        self.overwritten: dict[int, dict[str, list[Any]]] = {}
         self.licence_diffs: dict[str, dict[str, list[Any]]] = {}
         self.events: list[Any] = []
         self.created_ids: frozenset[int] = frozenset()
@@ -383,6 +385,14 @@ class Applier:
         self._write_records(plans)
         self._step("records", _("writing provenance"))
         self._write_provenance(plans)
+        overwrites.flag(
+            self.overwritten,
+            self.changed_entities,
+            actor=self.actor,
+            department=self.department,
+            batch=self.batch,
+            now=self.now,
+        )
         self.created_ids = frozenset(entity.pk for entity in created)
         self._step("provenance", _("auditing"))
         self._audit()
@@ -434,6 +444,7 @@ class Applier:
             attribute = "region_id" if name_ == "region" else name_
             before = getattr(entity, attribute)
             if before != value:
+                overwrites.note(self.overwritten, entity, name_, before, value, self.department.pk)
                 diff[name_] = [diff.get(name_, [before])[0], value]
                 setattr(entity, attribute, value)
                 if name_ == "name":

@@ -85,7 +85,7 @@ def test_template_has_chinese_headers_rules_and_a_frozen_header(client: Any, ste
     sheet = workbook["数据"]
     assert [c.value for c in sheet[1]][:3] == ["企业名称*", "统一社会信用代码", "企业类型*"]
     assert sheet.freeze_panes == "A2"
-    assert workbook.sheetnames == ["数据", "填写说明"]
+    assert workbook.sheetnames == ["数据", "可选值", "填写说明"]
     assert client.get("/exchange/templates/nope.xlsx").status_code == 404
 
 
