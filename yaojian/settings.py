@@ -250,6 +250,8 @@ DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT", "")
 DOCUMENT_FONT_BOLD = os.environ.get("DOCUMENT_FONT_BOLD", "")
 # Imports: the largest file accepted, and when a department's data counts as stale.
 EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Files of at most this many rows are imported in the uploading request, not by the worker.
+EXCHANGE_INLINE_MAX_ROWS = int(os.environ.get("EXCHANGE_INLINE_MAX_ROWS", "200"))
 EXCHANGE_STALE_AFTER_DAYS = int(os.environ.get("EXCHANGE_STALE_AFTER_DAYS", "180"))
 
 # --- logging ----------------------------------------------------------------------------

@@ -99,8 +99,20 @@ class OfficersForm(CaseForm):
 
 class FileForm(OfficersForm):
     is_major = forms.BooleanField(label=_("Major case"), required=False)
+    legal_basis = forms.CharField(
+        label=_("Basis for filing"),
+        required=False,
+        max_length=500,
+        help_text=_("The articles the suspected violation falls under (printed as 立案依据)."),
+    )
+    officer_opinion = forms.CharField(
+        label=_("Case officer's opinion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Printed as 承办人意见 on the case filing approval form."),
+    )
     opinion = forms.CharField(
-        label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Head's opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -232,8 +232,13 @@ def file_case(
     is_major: bool = False,
     filed_on: Any = None,
     opinion: str = "",
+    legal_basis: str = "",
+    officer_opinion: str = "",
 ) -> Case:
     """The head approves opening the case (立案, 第19条): ≥ 2 officers with credentials.
+
+    ``legal_basis`` (立案依据) and ``officer_opinion`` (承办人意见) are printed on the
+    立案审批表 with the head's ``opinion``.
 
     Stops the verification clock, starts the 90-day decision clock (第64条), renders the
     立案审批表 and publishes ``CaseFiled``.
@@ -269,6 +274,8 @@ def file_case(
         filed_on=on,
         is_major=bool(is_major),
     )
+    legal_basis = " ".join(str(legal_basis or "").split())[:500]
+    officer_opinion = str(officer_opinion or "").strip()[:2000]
     start_clock(case=case, kind=ClockKind.DECISION, started_on=on)
     names = [str(u) for u, _credential in rows]
     generate_document(
@@ -287,7 +294,9 @@ def file_case(
             "legal_representative": case.legal_representative,
             "clue_received_on": case.clue_received_on,
             "facts": case.facts,
+            "legal_basis": legal_basis,
             "officers": names,
+            "officer_opinion": officer_opinion,
             "head_opinion": opinion or "同意立案",
             "approver": str(actor),
             "approved_on": on,

@@ -79,3 +79,35 @@ def test_the_decision_of_a_natural_person_is_rendered_with_its_article_and_amoun
     assert pages == 2
     assert "申请行政复议" in last_page
     assert last_page.index("申请行政复议") < last_page.index("（印章）")
+
+
+def test_the_filing_form_asks_for_the_basis_and_the_officers_opinion_the_form_prints(
+    client: Any, office: Any, frozen: Any, with_documents: None
+) -> None:
+    from django.urls import reverse
+
+    from yaojian.enforcement.tests.conftest import new_clue
+
+    case = new_clue(office)
+    services.begin_verification(
+        actor=office.officer, case=case, officers=[office.officer, office.officer2]
+    )
+    client.force_login(office.head)
+    page = client.get(reverse("enforcement:case_detail", args=[case.public_id])).content.decode()
+    assert 'name="file-legal_basis"' in page
+    assert 'name="file-officer_opinion"' in page
+
+    response = client.post(
+        reverse("enforcement:case_action", args=[case.public_id, "file"]),
+        {
+            "file-legal_basis": "《中华人民共和国药品管理法》第一百一十七条",
+            "file-officer_opinion": "涉嫌销售劣药，建议立案调查",
+            "file-opinion": "同意立案",
+        },
+    )
+
+    assert response.status_code == 302
+    text, _pages = pdf_text(case, CaseDocumentKind.FILING_APPROVAL)
+    assert "立案依据《中华人民共和国药品管理法》第一百一十七条" in text
+    assert "承办人意见涉嫌销售劣药，建议立案调查" in text
+    assert "负责人审批意见同意立案" in text

@@ -135,7 +135,13 @@ ACTIONS: dict[str, Action] = {
             "approve",
             (S.CLUE, S.VERIFICATION),
             lambda u, c, d: services.file_case(
-                actor=u, case=c, officers=_officers(d), is_major=d["is_major"], opinion=d["opinion"]
+                actor=u,
+                case=c,
+                officers=_officers(d),
+                is_major=d["is_major"],
+                opinion=d["opinion"],
+                legal_basis=d.get("legal_basis", ""),
+                officer_opinion=d.get("officer_opinion", ""),
             ),
         ),
         Action(

@@ -155,3 +155,34 @@ def test_the_lists_are_complete_and_chinese() -> None:
         "suspended": "中止",
         "terminated": "解除",
     }
+
+
+# --- small files are not left queued for the worker --------------------------------------------
+
+
+def test_a_small_upload_is_applied_at_once_and_a_large_one_is_queued(
+    user_in_department: Any, settings: Any
+) -> None:
+    from django.test import TestCase
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    steward = user_in_department(role=Role.DATA_STEWARD, kind=DepartmentKind.DRUG_REGULATOR)
+    data = xlsx_bytes(LICENCE_HEADERS, [licence_row(1), licence_row(2)])
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        small = services.start_import(
+            actor=steward, kind=SourceKind.LICENCE_REGISTER, data=data, file_name="s.xlsx"
+        )
+    small.refresh_from_db()
+    assert (small.status, small.accepted_count, small.job.status) == ("applied", 2, "succeeded")
+    assert not DBTaskResult.objects.exists()  # the worker had nothing to do
+
+    settings.EXCHANGE_INLINE_MAX_ROWS = 1
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        large = services.start_import(
+            actor=steward, kind=SourceKind.LICENCE_REGISTER, data=data, file_name="l.xlsx"
+        )
+    large.refresh_from_db()
+    assert large.status == BatchStatus.QUEUED
+    assert DBTaskResult.objects.count() == 1
