@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yaojian.audit.models import AuditEvent
 from yaojian.clocks import calendar
+from yaojian.enforcement.steps import label as step_label
 from yaojian.enforcement import access, clock_rules, permissions
 from yaojian.enforcement.choices import OPEN_STAGES, ClockState, TaskState
 from yaojian.enforcement.clocks import ClockStatus, status_of
@@ -128,6 +129,7 @@ def timeline(case: Case, case_access_: CaseAccess) -> list[dict[str, Any]]:
         {
             "at": s.occurred_at,
             "action": s.action,
+            "label": step_label(s.action),
             "actor": s.actor,
             "note": s.note,
             "to": s.to_stage,
@@ -146,6 +148,7 @@ def timeline(case: Case, case_access_: CaseAccess) -> list[dict[str, Any]]:
                 {
                     "at": event.occurred_at,
                     "action": event.action,
+                    "label": step_label(event.action),
                     "actor": event.actor_label,
                     "note": event.reason,
                     "to": "",
