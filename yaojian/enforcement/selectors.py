@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from yaojian.audit.models import AuditEvent
 from yaojian.clocks import calendar
-from yaojian.enforcement.steps import label as step_label
 from yaojian.enforcement import access, clock_rules, permissions
 from yaojian.enforcement.choices import OPEN_STAGES, ClockState, TaskState
 from yaojian.enforcement.clocks import ClockStatus, status_of
@@ -23,6 +22,7 @@ from yaojian.enforcement.models import (
     CaseOfficer,
     JointTask,
 )
+from yaojian.enforcement.steps import label as step_label
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
 

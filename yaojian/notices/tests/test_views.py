@@ -207,9 +207,8 @@ def test_entity_panel(client, world, sent):
 
 
 def test_from_and_to_of_a_notice_are_the_sender_and_the_recipient(client, world, sent):
-    from django.utils import translation
-
     from django.urls import reverse
+    from django.utils import translation
 
     _problem, notice = sent
     client.force_login(world.insurance_officer)
