@@ -254,7 +254,7 @@ def transfer_referral(
             "case_title": case.title,
             "party_name": case.party_name,
             "party_credit_code": case.party_credit_code,
-            "party_address": case.entity.address if case.entity_id else "",
+            "party_address": case.entity.address if case.entity is not None else "",
             "legal_representative": case.legal_representative,
             "legal_basis": _case_legal_basis(case),
             "suspected_crime": referral.suspected_crime,
