@@ -65,7 +65,9 @@ def test_article_118_is_refused_for_a_party_who_is_not_an_organisation(party):
 
 
 def test_unknown_party_kind_is_refused():
-    with pytest.raises(ValueError, match="not a kind of party"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValueError, match="not a kind of party"):
         calculate_fine("counterfeit", D("1"), party_kind="robot")
 
 

@@ -104,6 +104,19 @@ def test_profile_panel_shows_provenance_per_department(
         f'data-field="legal_representative" data-batch="{batch.public_id}"'.encode()
         in response.content
     )
+    # Fields and coded values in words, never the internal codes.
+
+    body = response.content.decode()
+    visible = body.replace('data-field="', "").split("<tbody>")[1]
+    import re
+
+    cells = re.findall(r"<td>([^<]*)</td>", visible)
+    assert "法定代表人" in cells
+    assert "单体药店" in cells
+    assert "legal_representative" not in cells
+    assert "single_pharmacy" not in cells
+    assert any(c.startswith("药品经营许可证 ") and c.endswith(" · 许可证状态") for c in cells)
+    assert "有效" in cells
 
 
 def test_revoked_licence_and_active_agreement_raise_an_alert(
