@@ -202,9 +202,7 @@ def test_counterfeit_sale_goes_to_insurance_and_health_and_the_answer_comes_back
         (NoticeEventKind.SENT, inspector.username),
         (NoticeEventKind.VIEWED, insurer.username),
         (NoticeEventKind.ACKNOWLEDGED, insurer.username),
-        (NoticeEventKind.VIEWED, insurer.username),
         (NoticeEventKind.ANSWERED, insurer.username),
-        (NoticeEventKind.VIEWED, insurer.username),
     ]
     assert to_health.state == NoticeState.UNREAD
     assert "供货的医疗机构" in to_health.expected_answer

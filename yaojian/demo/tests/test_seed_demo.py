@@ -293,7 +293,8 @@ def test_beijing_districts_hang_under_the_province(seed):
         Region.objects.filter(parent_id="110000").values_list("code", flat=True)
     )
     assert Membership.objects.get(user__username="inspector2").department.code == "SAMR-110102"
-    assert Membership.objects.get(user__username="insurance").department.code == "NHSA-110000"
+    # unit1 of Beijing is 东城区: the insurance account works at its district bureau.
+    assert Membership.objects.get(user__username="insurance").department.code == "NHSA-110101"
     for kind, number in Licence.objects.values_list("kind", "number"):
         assert validate_licence_number(kind, number) == number
     assert Licence.objects.filter(number__startswith="京").exists()
