@@ -259,6 +259,10 @@ LINKAGE_AUTO_THRESHOLD = float(os.environ.get("LINKAGE_AUTO_THRESHOLD", "0.95"))
 LINKAGE_REVIEW_THRESHOLD = float(os.environ.get("LINKAGE_REVIEW_THRESHOLD", "0.5"))
 # Enforcement clock parameters marked [M] in DOMAIN.md: overrides of enforcement/clock_rules.py.
 ENFORCEMENT_CLOCKS: dict[str, object] = {}
+# Amounts and rules each province sets (DOMAIN.md §5.4), keyed by two-digit province code,
+# "" for the default row: hearing thresholds, the low-fine publication threshold, the display
+# start day. Keys and defaults: docs/domain/enforcement.md and docs/domain/portal.md.
+PROVINCIAL_RULES: dict[str, dict[str, object]] = {}
 # Criminal referrals: overrides of referrals/clocks.py (DOMAIN.md §2.7; the [M] police periods).
 REFERRAL_CLOCKS: dict[str, object] = {}
 # PDF documents: a CJK font ("path" or "path#face"); empty = search Noto Sans CJK, WenQuanYi.
@@ -266,6 +270,8 @@ DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT", "")
 DOCUMENT_FONT_BOLD = os.environ.get("DOCUMENT_FONT_BOLD", "")
 # Imports: the largest file accepted, and when a department's data counts as stale.
 EXCHANGE_MAX_UPLOAD_BYTES = int(os.environ.get("EXCHANGE_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Files of at most this many rows are imported in the uploading request, not by the worker.
+EXCHANGE_INLINE_MAX_ROWS = int(os.environ.get("EXCHANGE_INLINE_MAX_ROWS", "200"))
 EXCHANGE_STALE_AFTER_DAYS = int(os.environ.get("EXCHANGE_STALE_AFTER_DAYS", "180"))
 
 # Audit trail (ADR 0011): the chain key lives outside the database (AUDIT_CHAIN_KEY, or a

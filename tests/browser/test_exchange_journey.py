@@ -54,6 +54,9 @@ def steward(regions, settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
+    # This journey follows a queued import through the worker: small files would otherwise
+    # be applied in the upload's request (EXCHANGE_INLINE_MAX_ROWS).
+    settings.EXCHANGE_INLINE_MAX_ROWS = 0
     department = DepartmentFactory(
         code="MPA-540102",
         name="城关区市场监督管理局",

@@ -46,6 +46,12 @@ class Calendar:
     years: frozenset[int]
     holidays: frozenset[dt.date]
     workdays: frozenset[dt.date]
+    provisional: frozenset[int] = frozenset()  # covered years whose schedule is provisional
+
+    def is_provisional(self, start: dt.date, end: dt.date) -> bool:
+        """True when a provisional year lies in [start, end] (either order)."""
+        low, high = sorted((start.year, end.year))
+        return any(low <= year <= high for year in self.provisional)
 
     def covers(self, day: dt.date) -> bool:
         return day.year in self.years
@@ -77,6 +83,18 @@ class Calendar:
                 remaining -= 1
         return day
 
+    def subtract_working_days(self, end: dt.date, days: int) -> dt.date:
+        """The latest date ``d`` with ``days`` working days in (d, end] (``days`` ≥ 0)."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        day = end
+        remaining = days
+        while remaining:
+            if self.is_working_day(day):
+                remaining -= 1
+            day -= dt.timedelta(days=1)
+        return day
+
     def add_days(self, start: dt.date, days: int, *, roll_forward: bool = True) -> dt.date:
         """``start`` + ``days`` calendar days; a last day off moves to the next working day."""
         end = start + dt.timedelta(days=days)
@@ -101,14 +119,21 @@ _cached: tuple[float, Calendar] | None = None
 
 def load_calendar() -> Calendar:
     """Read the calendar from the database (uncached)."""
-    from yaojian.clocks.models import CalendarDay, CalendarYear, DayKind
+    from yaojian.clocks.models import CalendarDay, CalendarYear, DayKind, YearStatus
 
-    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    rows = list(CalendarYear.objects.values_list("year", "status"))
+    years = frozenset(year for year, _status in rows)
+    provisional = frozenset(year for year, status in rows if status == YearStatus.PROVISIONAL)
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (workdays if kind == DayKind.WORKDAY else holidays).add(day)
-    return Calendar(years=years, holidays=frozenset(holidays), workdays=frozenset(workdays))
+    return Calendar(
+        years=years,
+        holidays=frozenset(holidays),
+        workdays=frozenset(workdays),
+        provisional=provisional,
+    )
 
 
 def get_calendar() -> Calendar:
@@ -128,12 +153,21 @@ def forget_calendar() -> None:
         _cached = None
 
 
+def is_provisional(start: dt.date, end: dt.date) -> bool:
+    """True when a deadline from ``start`` to ``end`` uses a provisional year's schedule."""
+    return get_calendar().is_provisional(start, end)
+
+
 def is_working_day(day: dt.date) -> bool:
     return get_calendar().is_working_day(day)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     return get_calendar().add_working_days(start, days)
+
+
+def subtract_working_days(end: dt.date, days: int) -> dt.date:
+    return get_calendar().subtract_working_days(end, days)
 
 
 def add_days(start: dt.date, days: int, *, roll_forward: bool = True) -> dt.date:

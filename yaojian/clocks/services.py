@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from yaojian.accounts.scoping import has_permission
 from yaojian.audit.services import record
 from yaojian.clocks.calendar import forget_calendar
+from yaojian.clocks.events import CalendarChanged
 from yaojian.clocks.models import CalendarDay, CalendarYear, DayKind, YearStatus
 from yaojian.clocks.permissions import CHANGE_CALENDAR
+from yaojian.core.events import publish
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -99,6 +101,7 @@ def add_calendar_year(
         changes={"status": [None, status], "source": [None, source]},
     )
     forget_calendar()
+    publish(CalendarChanged(years=(value,)))
     return row
 
 
@@ -121,6 +124,7 @@ def update_calendar_year(
         locked.save(update_fields=["status", "source", "updated_at"])
         record(actor=actor, action="clocks.calendar_year_changed", obj=locked, changes=changes)
         forget_calendar()
+        publish(CalendarChanged(years=(locked.year,)))
     return locked
 
 
@@ -144,6 +148,7 @@ def add_calendar_day(*, actor: Any, date: dt.date, kind: str, name: str = "") ->
         changes={k: [None, v] for k, v in _day_snapshot(day).items()},
     )
     forget_calendar()
+    publish(CalendarChanged(years=(date.year,)))
     return day
 
 
@@ -164,6 +169,7 @@ def update_calendar_day(*, actor: Any, day: CalendarDay, kind: str, name: str = 
         locked.save(update_fields=["kind", "name", "updated_at"])
         record(actor=actor, action="clocks.calendar_day_changed", obj=locked, changes=changes)
         forget_calendar()
+        publish(CalendarChanged(years=(locked.date.year,)))
     return locked
 
 
@@ -183,8 +189,10 @@ def delete_calendar_day(*, actor: Any, day: CalendarDay) -> None:
         object_repr=str(locked),
         changes={k: [v, None] for k, v in snapshot.items()},
     )
+    year = locked.date.year
     locked.delete()
     forget_calendar()
+    publish(CalendarChanged(years=(year,)))
 
 
 def parse_calendar_csv(text: str) -> tuple[list[tuple[dt.date, str, str]], list[str]]:
@@ -264,4 +272,5 @@ def import_calendar_year(
         },
     )
     forget_calendar()
+    publish(CalendarChanged(years=(value,)))
     return row

@@ -205,7 +205,16 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
     say(f"penalty information published: {published}")
     problems = seed_demo_notices(rng, province=province)
     say(f"problems pushed between departments: {problems}")
-    return {"cases": cases, "publications": published, "problems": problems}
+    from yaojian.referrals.demo import seed_demo_referrals
+
+    referrals = seed_demo_referrals()
+    say(f"referrals waiting for the police: {referrals}")
+    return {
+        "cases": cases,
+        "publications": published,
+        "problems": problems,
+        "referrals": referrals,
+    }
 
 
 def _publish_demo_decisions() -> int:

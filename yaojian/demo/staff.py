@@ -63,7 +63,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("head", Role.DEPARTMENT_HEAD, "SAMR", "unit1"),
     DemoAccount("reviewer", Role.LEGAL_REVIEWER, "SAMR", "unit1"),
     DemoAccount("health", Role.INSPECTOR, "HC", "unit1"),
-    DemoAccount("insurance", Role.INSPECTOR, "NHSA", "capital"),
+    # The county bureau of the demo county: the one the routing rules and the enforcement
+    # handlers notify for 城关区's pharmacies, and the joint tasks' partner.
+    DemoAccount("insurance", Role.CASE_OFFICER, "NHSA", "unit1"),
     DemoAccount("police", Role.CASE_OFFICER, "PSB", "capital"),
     DemoAccount("culture", Role.INSPECTOR, "CT", "unit1"),
 )

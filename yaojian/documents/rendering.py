@@ -118,9 +118,19 @@ def _layout(
     _heading(pdf, layout, context)
     values = _Blanks({key: formatting.text(value) for key, value in context.items()})
     values.setdefault("statement_days", "5")
-    for block in layout.blocks:
+    *body, last = layout.blocks
+    for block in body:
         _block(pdf, block, context, values)
-    _seal(pdf, layout, context)
+    if isinstance(last, Table):
+        _block(pdf, last, context, values)
+        _seal(pdf, layout, context)
+    else:
+        # The seal never stands alone on a page: when it does not fit, the last paragraph
+        # goes to the next page with it (no page holding only the seal and the date).
+        with pdf.unbreakable() as keep_together:
+            recorder: Any = keep_together  # records FPDF calls, replays them on one page
+            _block(recorder, last, context, values)
+            _seal(recorder, layout, context, check_break=False)
     return pdf
 
 
@@ -234,12 +244,14 @@ def _table(pdf: FPDF, block: Table, values: _Blanks) -> None:
     pdf.ln(3)
 
 
-def _seal(pdf: FPDF, layout: Layout, context: Mapping[str, Any]) -> None:
+def _seal(
+    pdf: FPDF, layout: Layout, context: Mapping[str, Any], *, check_break: bool = True
+) -> None:
     from fpdf.enums import Align, XPos, YPos
 
     date = context.get(layout.date_key) or context.get("date")
     department = str(context.get("department_name") or formatting.BLANK)
-    if pdf.will_page_break(LINE * 5):
+    if check_break and pdf.will_page_break(LINE * 5):
         pdf.add_page()
     pdf.ln(LINE * 1.5)
     pdf.set_font(FONT, "", BODY_SIZE + 1)

@@ -66,6 +66,20 @@ class ClueSource(models.TextChoices):
     TRACEABILITY = "traceability", _("Traceability anomaly")
 
 
+class PartyKind(models.TextChoices):
+    """The kind of party: the fine grid is the article's own for all three (DOMAIN.md §2.6);
+    第118条 fines responsible persons inside an organisation; hearing thresholds (§2.2) treat
+    a natural person and an individual business (民法典 第54条) as a citizen (公民)."""
+
+    ORGANISATION = "organisation", _("Organisation")
+    NATURAL_PERSON = "natural_person", _("Natural person")
+    INDIVIDUAL_BUSINESS = "individual_business", _("Individual business (个体工商户)")
+
+
+# Kinds whose hearing thresholds are those of a citizen (听证办法 第5条 “公民”).
+CITIZEN_PARTY_KINDS = frozenset({PartyKind.NATURAL_PERSON, PartyKind.INDIVIDUAL_BUSINESS})
+
+
 class OfficerRole(models.TextChoices):
     """An officer's part in a case."""
 
@@ -84,6 +98,7 @@ class ClockKind(models.TextChoices):
     HEARING_REQUEST = "hearing_request", _("Hearing request")
     HEARING_PRESIDING = "hearing_presiding", _("Presiding officer appointed")
     HEARING_FILE = "hearing_file", _("Case file handed to the presiding officer")
+    HEARING_SCHEDULE = "hearing_schedule", _("Hearing time and place fixed")
     HEARING_REPORT = "hearing_report", _("Hearing report")
     DECISION = "decision", _("Decision (90 days)")
     SERVICE = "service", _("Service of the decision (送达)")
@@ -113,6 +128,8 @@ class PauseReason(models.TextChoices):
     TESTING = "testing", _("Testing, inspection or appraisal")
     HEARING = "hearing", pgettext_lazy("pause reason", "Hearing")
     ANNOUNCEMENT = "announcement", _("Public announcement")
+    IDENTIFICATION = "identification", _("Identification or appraisal by the rights holder")
+    PRICE_REFUND = "price_refund", _("Ordered return of overcharged prices")
 
 
 class ExtensionState(models.TextChoices):

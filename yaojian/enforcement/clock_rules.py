@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "hearing_request_wd": 5,  # 听证办法 第7条
     "hearing_presiding_wd": 3,  # 第18条
     "hearing_file_wd": 3,  # 第19条
+    "hearing_schedule_wd": 5,  # 第20条: time and place fixed within 5 wd of the file
     "hearing_notice_min_wd": 7,  # 第20条: notice at least 7 wd before
+    "hearing_announcement_min_wd": 3,  # 第22条: public announcement at least 3 wd before
     "hearing_report_wd": 5,  # 第29条
     "decision_days": 90,  # 第64条
     "decision_extension_days": 30,
@@ -38,16 +40,38 @@ DEFAULTS: dict[str, Any] = {
     "assistance_wd": 15,
     "joint_task_wd": 10,
     "due_soon_wd": 3,
-    # 听证办法 第5条: fines from which a hearing may be requested.
+    # 听证办法 第5条: fines, and confiscations (illegal gains and illegal property together),
+    # from which a hearing may be requested — each compared with its own threshold. Provinces
+    # may set other amounts: ``settings.PROVINCIAL_RULES`` (see :func:`provincial`).
     "hearing_fine_person": 10_000,
     "hearing_fine_organisation": 100_000,
+    "hearing_confiscation_person": 10_000,
+    "hearing_confiscation_organisation": 100_000,
 }
+
+# The keys a province may set (DOMAIN.md §5.4); :func:`provincial` reads them.
+PROVINCIAL_KEYS = frozenset(
+    {
+        "hearing_fine_person",
+        "hearing_fine_organisation",
+        "hearing_confiscation_person",
+        "hearing_confiscation_organisation",
+    }
+)
 
 
 def value(key: str) -> Any:
     """One parameter: ``settings.ENFORCEMENT_CLOCKS[key]`` or its default."""
     configured = getattr(settings, "ENFORCEMENT_CLOCKS", None) or {}
     return configured.get(key, DEFAULTS[key])
+
+
+def provincial(key: str, region_code: str | None) -> Any:
+    """A per-province parameter: ``PROVINCIAL_RULES[<province>][key]``, then the ``""`` row,
+    then :func:`value` (``ENFORCEMENT_CLOCKS`` or the default)."""
+    from yaojian.core.provinces import provincial_value
+
+    return provincial_value(key, region_code, value(key))
 
 
 def late_fee_rate() -> Decimal:
@@ -85,6 +109,7 @@ RULES: dict[str, ClockRule] = {
     ClockKind.HEARING_REQUEST: ClockRule(WD, "hearing_request_wd"),
     ClockKind.HEARING_PRESIDING: ClockRule(WD, "hearing_presiding_wd"),
     ClockKind.HEARING_FILE: ClockRule(WD, "hearing_file_wd"),
+    ClockKind.HEARING_SCHEDULE: ClockRule(WD, "hearing_schedule_wd"),
     ClockKind.HEARING_REPORT: ClockRule(WD, "hearing_report_wd"),
     ClockKind.DECISION: ClockRule(
         DAYS, "decision_days", "decision_extension_days", 1, collective=True

@@ -173,11 +173,18 @@ def seed_demo_cases(
     entities = list(Entity.objects.filter(region__code__startswith=prefix).order_by("id")[:200])
     if not entities:
         return 0
+    # The insurance bureau covering the department's own region, most local first (where the
+    # demo ``insurance`` account works), else any of the province.
+    from yaojian.enforcement.handlers import covering
+
+    local = covering(staff.department.region_id, (DepartmentKind.MEDICAL_INSURANCE,))
     partner = (
-        Department.objects.filter(
+        local[0]
+        if local
+        else Department.objects.filter(
             kind=DepartmentKind.MEDICAL_INSURANCE, region__code__startswith=province
         )
-        .order_by("-level", "code")
+        .order_by("code")
         .first()
     )
     remote = (

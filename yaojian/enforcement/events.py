@@ -36,6 +36,7 @@ class PenaltyPublication:
     confiscated_amount: Decimal | None
     simple_procedure: bool  # 简易程序: not published
     restriction_years: int | None = None  # bans on business or practice longer than 3 years
+    restriction_lifetime: bool = False  # a lifetime ban (终身禁业): longer than any term
     entity_public_id: UUID | None = None
 
 

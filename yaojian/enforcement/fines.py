@@ -9,9 +9,17 @@ Kinds of rule:
   counts as 100,000 元 → a fine of 1,500,000–3,000,000 元 (第116条).
 * **fixed** range, whatever the value (GMP breaches not corrected after a warning 10万–50万,
   serious 50万–200万 (第126条); fraud 50万–500万 (第123条); bribes 30万–300万 (第141条)).
-* **income**: for the responsible individuals (``natural_person=True``: 法定代表人、主要负责人、
-  直接负责的主管人员和其他责任人员), a share of the income they took from the unit in the
-  period — 30%–3× (第118条, 第124条), 10%–50% (第126条); ``goods_value`` is then that income.
+* **income**: for the responsible persons *inside an organisation* (``responsible_person=True``:
+  法定代表人、主要负责人、直接负责的主管人员和其他责任人员), a share of the income they took
+  from the unit in the period — 30%–3× (第118条, 第124条), 10%–50% (第126条); ``goods_value``
+  is then that income. This is a separate penalty on a person, beside the organisation's own.
+
+The party kind (``party_kind``: organisation, natural person, individual business) does not
+change the grid: a street seller, an individual selling counterfeit drugs or a sole trader's
+clinic is fined under the article's own grid (第115、116、124、133条 …) exactly as an
+organisation is. 第118条 and the other individual bands apply only to responsible persons of an
+organisation; asked for a party that is itself a natural person or an individual business, the
+calculator refuses (:class:`FineNotApplicableError`).
 
 Rounding: the base is rounded to the fen (0.01 元, ROUND_HALF_UP) before it is multiplied; the
 bounds are exact multiples of it, rounded to the fen the same way. "以上/以下" include the bound
@@ -32,6 +40,15 @@ from django.utils.translation import gettext as _
 FEN = Decimal("0.01")
 WAN = Decimal("10000")
 DRUG_LAW = "《中华人民共和国药品管理法》"
+
+
+class PartyKind:
+    """The kinds of party (the values of ``enforcement.choices.PartyKind``)."""
+
+    ORGANISATION = "organisation"
+    NATURAL_PERSON = "natural_person"
+    INDIVIDUAL_BUSINESS = "individual_business"
+    ALL = (ORGANISATION, NATURAL_PERSON, INDIVIDUAL_BUSINESS)
 
 
 class FineNotApplicableError(ValueError):
@@ -254,13 +271,16 @@ def calculate_fine(
     *,
     retail: bool = False,
     serious: bool = False,
-    natural_person: bool = False,
+    party_kind: str = PartyKind.ORGANISATION,
+    responsible_person: bool = False,
 ) -> FineRange:
     """The range of the fine for ``conduct`` (a key of :data:`CONDUCTS`).
 
     ``goods_value`` is the 货值金额 for value-based conducts, the illegal income (违法收入 /
-    违法所得) for income-based ones, and — with ``natural_person`` — the income the responsible
-    individual took from the unit. ``retail`` selects the retail floor (劣药: 1万 instead of
+    违法所得) for income-based ones, and — with ``responsible_person`` — the income the
+    responsible person took from the organisation (第118条 and the like). ``party_kind`` is the
+    kind of party; a natural person or an individual business is fined on the article's own
+    grid, and has no "responsible person" inside it. ``retail`` selects the retail floor (劣药: 1万 instead of
     10万). ``serious`` (情节严重) selects the serious band where the article has one.
     ``ValueError`` for an unknown conduct or a negative or non-Decimal amount;
     :class:`FineNotApplicableError` when the article fines no individual in these circumstances.
@@ -274,6 +294,18 @@ def calculate_fine(
     if not value.is_finite() or value < 0:
         raise ValueError(_("The amount must be zero or more."))
     value = _yuan(value)
+    if party_kind not in PartyKind.ALL:
+        raise ValueError(_("%(kind)s is not a kind of party.") % {"kind": party_kind})
+    natural_person = responsible_person
+    if responsible_person and party_kind != PartyKind.ORGANISATION:
+        raise FineNotApplicableError(
+            _(
+                "A fine on a responsible person applies to a person inside an organisation; "
+                "a party who is a natural person or an individual business is fined under "
+                "%(article)s itself."
+            )
+            % {"article": rule.article}
+        )
     if natural_person:
         band = rule.individual_band
         if band is None or (rule.individual_only_if_serious and not serious):
@@ -339,7 +371,7 @@ def _explain(
     if floor is not None and band.kind != "fixed":
         text += " " + _("Amounts below %(floor)s yuan count as %(floor)s yuan.") % params
     if natural_person:
-        text += " " + _("The fine is on the responsible individual, from their income.")
+        text += " " + _("The fine is on the responsible person, from their income.")
     elif serious and rule.serious_band is not None:
         text += " " + _("The serious-circumstances range applies.")
     if rule.warning_first and not natural_person:

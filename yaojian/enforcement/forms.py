@@ -16,6 +16,7 @@ from yaojian.enforcement.choices import (
     DefenceKind,
     EvidenceKind,
     MeasureKind,
+    PartyKind,
     PauseReason,
     ReviewConclusion,
 )
@@ -27,6 +28,12 @@ class ClueForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     entity = forms.UUIDField(label=_("Entity"), required=False, widget=forms.HiddenInput)
     party_name = forms.CharField(label=_("Party"), max_length=200, required=False)
+    party_kind = forms.ChoiceField(
+        label=_("Kind of party"),
+        choices=PartyKind.choices,
+        initial=PartyKind.ORGANISATION,
+        required=False,
+    )
     region = forms.CharField(label=_("Region code"), max_length=12, required=False)
     source_reference = forms.CharField(label=_("Source reference"), max_length=128, required=False)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea, required=False)
@@ -92,8 +99,20 @@ class OfficersForm(CaseForm):
 
 class FileForm(OfficersForm):
     is_major = forms.BooleanField(label=_("Major case"), required=False)
+    legal_basis = forms.CharField(
+        label=_("Basis for filing"),
+        required=False,
+        max_length=500,
+        help_text=_("The articles the suspected violation falls under (printed as 立案依据)."),
+    )
+    officer_opinion = forms.CharField(
+        label=_("Case officer's opinion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Printed as 承办人意见 on the case filing approval form."),
+    )
     opinion = forms.CharField(
-        label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Head's opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -230,6 +249,22 @@ class ProposeForm(CaseForm):
     confiscated = forms.DecimalField(
         label=_("Illegal gains confiscated (yuan)"), required=False, min_value=0
     )
+    confiscated_goods = forms.DecimalField(
+        label=_("Value of the illegal property confiscated (yuan)"), required=False, min_value=0
+    )
+    responsible_person = forms.ModelChoiceField(
+        label=_("Responsible person fined (article 118 and the like)"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+    )
+    responsible_income = forms.DecimalField(
+        label=_("Income the person took from the organisation (yuan)"),
+        required=False,
+        min_value=0,
+    )
+    responsible_fine = forms.DecimalField(
+        label=_("Fine on the responsible person (yuan)"), required=False, min_value=0
+    )
     suspend_business = forms.BooleanField(
         label=_("Suspension of production or business"), required=False
     )
@@ -249,6 +284,11 @@ class ProposeForm(CaseForm):
         self.fields["revoke_licence"].queryset = Licence.objects.filter(
             entity_id=self.case.entity_id, status="valid"
         )  # type: ignore[attr-defined]
+        from yaojian.registry.models import Person
+
+        self.fields["responsible_person"].queryset = Person.objects.filter(
+            entities__id=self.case.entity_id or 0
+        ).distinct()  # type: ignore[attr-defined]
 
     def items(self) -> list[Any]:
         from yaojian.enforcement.choices import PenaltyKind
@@ -269,8 +309,24 @@ class ProposeForm(CaseForm):
                     serious=data.get("serious", False),
                 )
             )
+        if data.get("responsible_person") is not None or data.get("responsible_fine") is not None:
+            items.append(
+                ItemInput(
+                    kind=PenaltyKind.FINE,
+                    amount=data.get("responsible_fine"),
+                    conduct=data.get("conduct") or "",
+                    goods_value=data.get("responsible_income"),
+                    serious=data.get("serious", False),
+                    responsible_person=True,
+                    person=data.get("responsible_person"),
+                )
+            )
         if data.get("confiscated") is not None:
             items.append(ItemInput(kind=PenaltyKind.CONFISCATE_GAINS, amount=data["confiscated"]))
+        if data.get("confiscated_goods") is not None:
+            items.append(
+                ItemInput(kind=PenaltyKind.CONFISCATE_GOODS, amount=data["confiscated_goods"])
+            )
         if data.get("suspend_business"):
             items.append(ItemInput(kind=PenaltyKind.SUSPEND_BUSINESS))
         if data.get("revoke_licence"):
@@ -314,6 +370,23 @@ class ScheduleForm(CaseForm):
         label=_("Hearing date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     place = forms.CharField(label=_("Place"))
+    notice_served_on = forms.DateField(
+        label=_("Hearing notice served on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    announced_on = forms.DateField(
+        label=_("Public announcement on"),
+        required=False,
+        help_text=_("At least 3 working days before the hearing; empty: the day of the notice."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    is_public = forms.BooleanField(
+        label=_("Public hearing"),
+        required=False,
+        initial=True,
+        help_text=_("Hearings on state secrets, trade secrets or privacy are not public."),
+    )
 
 
 class ReportForm(CaseForm):

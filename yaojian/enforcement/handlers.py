@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.models import Department
+from yaojian.clocks.events import CalendarChanged
 from yaojian.core.events import subscribe
 from yaojian.enforcement.events import CaseClosed, CaseDecided, CaseFiled, LicenceRevoked
 from yaojian.territory.selectors import most_local_departments
@@ -98,7 +99,18 @@ def on_case_closed(event: CaseClosed) -> None:
     )
 
 
+def on_calendar_changed(event: CalendarChanged) -> None:
+    """An administrator loaded or changed a year's schedule: recompute the due dates that
+    touch it, and every due date computed with a provisional year (DOMAIN.md §5.1)."""
+    from yaojian.clocks.calendar import forget_calendar
+    from yaojian.enforcement.services.clocks import recompute_provisional_clocks
+
+    forget_calendar()
+    recompute_provisional_clocks(event.years)
+
+
 def connect() -> None:
+    subscribe(CalendarChanged, on_calendar_changed)
     subscribe(CaseFiled, on_case_filed)
     subscribe(CaseDecided, on_case_decided)
     subscribe(LicenceRevoked, on_licence_revoked)

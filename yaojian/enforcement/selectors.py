@@ -28,6 +28,7 @@ from yaojian.enforcement.models import (
     CaseOfficer,
     JointTask,
 )
+from yaojian.enforcement.steps import label as step_label
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
 
@@ -129,6 +130,7 @@ def timeline(case: Case, case_access_: CaseAccess) -> list[dict[str, Any]]:
         {
             "at": s.occurred_at,
             "action": s.action,
+            "label": step_label(s.action),
             "actor": s.actor,
             "note": s.note,
             "to": s.to_stage,
@@ -147,6 +149,7 @@ def timeline(case: Case, case_access_: CaseAccess) -> list[dict[str, Any]]:
                 {
                     "at": event.occurred_at,
                     "action": event.action,
+                    "label": step_label(event.action),
                     "actor": event.actor_label,
                     "note": event.reason,
                     "to": "",
@@ -215,7 +218,14 @@ def my_tasks(user: Any) -> QuerySet[JointTask]:
     queryset = (
         JointTask.objects.filter(state=TaskState.OPEN)
         .select_related("case", "clock")
-        .only("public_id", "description", "case__public_id", "case__number", "clock__due_on")
+        .only(
+            "public_id",
+            "description",
+            "case__public_id",
+            "case__number",
+            "clock__due_on",
+            "clock__provisional",
+        )
     )
     if ids is not None:
         queryset = queryset.filter(department_id__in=sorted(ids))
@@ -227,7 +237,7 @@ def my_assistance_requests(user: Any) -> QuerySet[AssistanceRequest]:
     queryset = (
         AssistanceRequest.objects.filter(state="sent")
         .select_related("clock")
-        .only("public_id", "subject", "questions", "clock__due_on")
+        .only("public_id", "subject", "questions", "clock__due_on", "clock__provisional")
     )
     if ids is not None:
         queryset = queryset.filter(to_department_id__in=sorted(ids))
@@ -241,6 +251,7 @@ class ClockBadge:
     level: str  # "overdue" | "due_soon" | "ok" | "paused"
     kind: str
     due_on: dt.date
+    provisional: bool = False  # computed with a provisional holiday schedule
 
 
 # The columns a list row shows (``only()``; the counts read no more than the ids).
@@ -267,11 +278,11 @@ def running_clocks(
         CaseClock.objects.filter(case_id__in=case_ids)
         .exclude(state=ClockState.STOPPED)
         .order_by("due_on", "id")
-        .values_list("case_id", "kind", "state", "due_on")
+        .values_list("case_id", "kind", "state", "due_on", "provisional")
     )
-    for case_id, kind, state, due_on in rows:
+    for case_id, kind, state, due_on, provisional in rows:
         level = clock_level(state, due_on, today, soon_before)
-        by_case.setdefault(case_id, []).append(ClockBadge(level, kind, due_on))
+        by_case.setdefault(case_id, []).append(ClockBadge(level, kind, due_on, provisional))
     for badges in by_case.values():
         badges.sort(key=lambda b: LEVEL_ORDER[b.level])  # stable: due date, id within a level
     return by_case

@@ -104,6 +104,16 @@ class ImportBatch(PublicIdModel, TimeStampedModel, OwnedByDepartment):
         verbose_name_plural = _("import batches")
         ordering = ["-created_at", "-id"]
 
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: an applied batch that accepted no row did not import
+        anything, and says so (nothing new, or every row rejected or held)."""
+        if self.status != BatchStatus.APPLIED or self.accepted_count:
+            return str(self.get_status_display())
+        if self.rejected_count or self.held_count:
+            return str(_("Nothing imported"))
+        return str(_("No changes"))
+
     def __str__(self) -> str:
         return self.file_name or str(self.public_id)
 

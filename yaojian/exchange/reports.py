@@ -16,16 +16,19 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from yaojian.core.spreadsheets import neutralise
-from yaojian.exchange.sources import columns_for
+from yaojian.exchange.sources import allowed_values, columns_for
 
 REPORT_DIR = "exchange/reports"
 
 
 def template_xlsx(kind: str) -> bytes:
-    """The published template: Chinese headers (required ones marked *), a sample row, the
-    header row frozen, and a second sheet with each column's rule."""
+    """The published template: Chinese headers (required ones marked *), a sample row that
+    passes the template's own validation, the header row frozen, a dropdown of Chinese labels
+    on every coded column, a sheet with each column's rule and a sheet with every allowed
+    value (code and Chinese label) of the coded columns."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     columns = columns_for(kind)
     workbook = Workbook()
@@ -41,6 +44,33 @@ def template_xlsx(kind: str) -> bytes:
         for row in (2,):
             sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
+    values_sheet = workbook.create_sheet("可选值")
+    values_sheet.append(["列", "代码", "名称"])
+    lists: dict[str, str] = {}
+    for column in columns:
+        if not column.choices or column.choices in lists:
+            continue
+        start = values_sheet.max_row + 1
+        for code, label in allowed_values(column.choices):
+            values_sheet.append([column.header, code, label])
+        lists[column.choices] = f"'可选值'!$C${start}:$C${values_sheet.max_row}"
+    for index, column in enumerate(columns, start=1):
+        if not column.choices:
+            continue
+        letter = sheet.cell(row=1, column=index).column_letter
+        dropdown = DataValidation(
+            type="list",
+            formula1=lists[column.choices],
+            allow_blank=not column.required,
+            showErrorMessage=False,  # codes and English names are accepted too
+        )
+        dropdown.prompt = "请从下拉列表选择（也可填写代码）"
+        dropdown.showInputMessage = True
+        sheet.add_data_validation(dropdown)
+        dropdown.add(f"{letter}2:{letter}10000")
+    values_sheet.freeze_panes = "A2"
+    for letter, width in (("A", 20), ("B", 26), ("C", 30)):
+        values_sheet.column_dimensions[letter].width = width
     rules = workbook.create_sheet("填写说明")
     with translation.override(settings.LANGUAGE_CODE):
         rules.append([gettext("Column"), gettext("Required"), gettext("Rule"), gettext("Example")])

@@ -94,6 +94,18 @@ class FieldClaim:
     batch: ImportBatch
     recorded_at: dt.datetime
 
+    @property
+    def field_label(self) -> str:
+        from yaojian.exchange.labels import field_label
+
+        return field_label(self.field_name)
+
+    @property
+    def value_label(self) -> str:
+        from yaojian.exchange.labels import value_label
+
+        return value_label(self.field_name, self.value)
+
 
 @dataclass
 class DepartmentHolding:

@@ -205,10 +205,22 @@ def start_import(
         department=department,
     )
     if enqueue:
-        from yaojian.exchange.tasks import run_import_task
+        from yaojian.exchange.tasks import run_import_now, run_import_task
 
-        enqueue_on_commit(run_import_task, job_id=job.pk)
+        if parsed.estimated_rows <= inline_max_rows():
+            # Small files are applied at once after the commit: not "queued" until the worker
+            # polls (the upload page then shows the result straight away).
+            job_id = job.pk
+            transaction.on_commit(lambda: run_import_now(job_id))
+        else:
+            enqueue_on_commit(run_import_task, job_id=job.pk)
     return batch
+
+
+def inline_max_rows() -> int:
+    """Files of at most this many rows are imported in the uploading request
+    (``settings.EXCHANGE_INLINE_MAX_ROWS``, default 200; 0 queues every file)."""
+    return int(getattr(settings, "EXCHANGE_INLINE_MAX_ROWS", 200))
 
 
 def run_import(

@@ -24,6 +24,9 @@ class Column:
     rule: Any  # a lazy translation describing what is accepted
     sample: str
     aliases: tuple[str, ...] = ()
+    # A coded column: the name of its list of allowed values (``allowed_values``); the template
+    # offers them as a dropdown of Chinese labels and lists them all on a sheet.
+    choices: str = ""
 
 
 DATE_RULE = _(
@@ -34,7 +37,7 @@ REGION_RULE = _("The 6-digit administrative division code (GB/T 2260) of the ent
 
 _ENTITY_NAME = Column("entity_name", "企业名称", True, _("The registered name."), "拉萨康达大药房")
 _USCC = Column(
-    "unified_social_credit_code", "统一社会信用代码", False, USCC_RULE, "91540102MA6T1X2Y3Q"
+    "unified_social_credit_code", "统一社会信用代码", False, USCC_RULE, "91540102MA6T1X2Y0N"
 )
 _REGION = Column("region_code", "行政区划代码", True, REGION_RULE, "540102")
 _ADDRESS = Column("address", "地址", False, _("The address."), "城关区北京中路1号")
@@ -55,8 +58,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "entity_kind",
             "企业类型",
             True,
-            _("One of: wholesaler, single_pharmacy, chain_store, … (or its Chinese name)."),
-            "single_pharmacy",
+            _("A kind of entity from the list (its Chinese name or its code)."),
+            "单体药店",
+            choices="entity_kind",
         ),
         _REGION,
         _ADDRESS,
@@ -65,8 +69,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "licence_kind",
             "许可证类型",
             True,
-            _("One of: drug_manufacturing, drug_distribution, … (or its Chinese name)."),
-            "drug_distribution",
+            _("A kind of licence from the list (its Chinese name or its code)."),
+            "药品经营许可证",
+            choices="register_licence_kind",
         ),
         Column(
             "licence_number",
@@ -81,8 +86,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "licence_status",
             "许可状态",
             False,
-            _("valid, suspended, revoked, expired or cancelled (empty: valid)."),
-            "valid",
+            _("A status from the list (its Chinese name or its code; empty: valid)."),
+            "有效",
+            choices="licence_status",
         ),
     ),
     SourceKind.MEDICAL_INSTITUTIONS: (
@@ -107,8 +113,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "licence_status",
             "执业状态",
             False,
-            _("valid, suspended, revoked or cancelled (empty: valid)."),
-            "valid",
+            _("A status from the list (its Chinese name or its code; empty: valid)."),
+            "有效",
+            choices="licence_status",
         ),
     ),
     SourceKind.INSURANCE_DESIGNATIONS: (
@@ -125,8 +132,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "agreement_status",
             "协议状态",
             True,
-            _("active, suspended or terminated (or 有效, 中止, 解除)."),
-            "active",
+            _("A status from the list: 有效, 中止 or 解除 (or active, suspended, terminated)."),
+            "有效",
+            choices="agreement_status",
         ),
         Column("start_date", "协议开始日期", True, DATE_RULE, "2025-01-01"),
         Column("end_date", "协议结束日期", False, DATE_RULE, "2027-12-31"),
@@ -135,8 +143,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             "entity_kind",
             "机构类型",
             False,
-            _("Used only when the institution is new: hospital, clinic, single_pharmacy …"),
-            "single_pharmacy",
+            _("Used only when the institution is new: a kind of entity from the list."),
+            "单体药店",
+            choices="entity_kind",
         ),
     ),
     SourceKind.SUPERVISION_PROBLEMS: (
@@ -148,6 +157,27 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("found_on", "发现日期", True, DATE_RULE, "2026-01-05"),
     ),
 }
+
+
+def allowed_values(name: str) -> list[tuple[str, str]]:
+    """(code, Chinese label) of every value a coded column accepts, in the platform's order."""
+    from django.utils import translation
+
+    from yaojian.registry.choices import EntityKind, LicenceKind, LicenceStatus
+
+    if name == "agreement_status":
+        return [("active", "有效"), ("suspended", "中止"), ("terminated", "解除")]
+    choices = {
+        "entity_kind": EntityKind.choices,
+        "register_licence_kind": [
+            (value, label)
+            for value, label in LicenceKind.choices
+            if value not in (LicenceKind.MEDICAL_PRACTICE, LicenceKind.INSURANCE_AGREEMENT)
+        ],
+        "licence_status": LicenceStatus.choices,
+    }[name]
+    with translation.override("zh-hans"):
+        return [(str(value), str(label)) for value, label in choices]
 
 
 def columns_for(kind: str) -> tuple[Column, ...]:

@@ -28,3 +28,17 @@ def run_import_task(job_id: int) -> str:
     Safe to retry: a finished batch is not run again.
     """
     return str(run_job(job_id, _body).status)
+
+
+def run_import_now(job_id: int) -> None:
+    """Run a small import in the request that uploaded it, right after the commit, instead of
+    waiting for the worker to poll (a few rows take well under a second). If it fails to run
+    at all, the worker gets it: the task is enqueued as usual (a finished batch is not run
+    again)."""
+    import logging
+
+    try:
+        run_job(job_id, _body)
+    except Exception:
+        logging.getLogger(__name__).exception("inline import of job %s failed; queued", job_id)
+        run_import_task.enqueue(job_id=job_id)

@@ -46,9 +46,21 @@ def seed_demo_notices(rng: random.Random, *, province: str = "54", count: int = 
     categories = list(ProblemCategory.objects.filter(code__in=DESCRIPTIONS).order_by("code"))
     if not reporters or not entities or not categories:
         return 0
+    # Every third problem concerns an entity of the demo ``insurance`` account's county, so
+    # that account receives the pushes its bureau's routing rules send.
+    from yaojian.accounts.models import Membership
+
+    home = (
+        Membership.objects.filter(user__username="insurance", is_active=True)
+        .values_list("department__region_id", flat=True)
+        .first()
+    )
+    local = (
+        list(Entity.objects.filter(region_id=home).order_by("id")[:count]) if home else []
+    ) or entities
     made = 0
-    for _ in range(count):
-        entity = rng.choice(entities)
+    for index in range(count):
+        entity = rng.choice(local if index % 3 == 0 else entities)
         covering = [d for d in reporters if entity.region_id.startswith(d.region_id.rstrip("0"))]
         department = max(covering, key=lambda d: len(d.region_id.rstrip("0"))) if covering else None
         if department is None:

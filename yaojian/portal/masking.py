@@ -103,6 +103,21 @@ def scrub_text(text: str, *, names: Iterable[tuple[str, str]] = ()) -> str:
     return text
 
 
+# The published record's own word for the party (the prescribed wording of 公示 texts: data,
+# not a UI string). The party's name is shown once, in its own field; the texts say 当事人.
+PARTY_WORD = "当事人"
+
+
+def without_party_name(text: str, party_names: Iterable[str]) -> str:
+    """``text`` with the party's name (and its masked form) replaced by 当事人, never doubled
+    (“当事人张三” → “当事人”)."""
+    for name in sorted({n.strip() for n in party_names if n and len(n.strip()) >= 2}, key=len)[
+        ::-1
+    ]:
+        text = text.replace(PARTY_WORD + name, PARTY_WORD).replace(name, PARTY_WORD)
+    return text
+
+
 def contains_personal_numbers(text: str) -> bool:
     """True if ``text`` holds an identity-card or a telephone number."""
     return scrub_text(text) != text

@@ -69,6 +69,11 @@ class Publication(PublicIdModel, TimeStampedModel, OwnedByDepartment):
     restriction_years = models.PositiveSmallIntegerField(
         _("restriction (years)"), null=True, blank=True
     )
+    restriction_lifetime = models.BooleanField(
+        _("lifetime restriction"),
+        default=False,
+        help_text=_("A lifetime ban: displayed for its actual term, with no end date."),
+    )
     entity_public_id = models.UUIDField(_("entity"), null=True, blank=True, db_index=True)
     # What the public sees (computed at publication; empty while a draft).
     public_party_name = models.CharField(_("party (as published)"), max_length=200, blank=True)

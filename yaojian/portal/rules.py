@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 
+from yaojian.core.provinces import provincial_value
 from yaojian.portal.choices import DisplayRule
 
 PUBLISH_WITHIN_WORKING_DAYS = 20  # 第9条 (same province)
@@ -90,12 +91,32 @@ def is_publishable(publication: Any) -> bool:
 
 
 def low_fine_threshold(region_code: str, *, is_person: bool) -> Decimal:
-    """The province's 较低数额罚款 for a natural person or an organisation (inclusive)."""
+    """The province's 较低数额罚款 for a natural person or an organisation (inclusive).
+
+    ``settings.PROVINCIAL_RULES[<province>]["low_fine_person" | "low_fine_organisation"]``
+    first (the per-province table of ``core.provinces``), then the older
+    ``PORTAL_LOW_FINE_THRESHOLDS``, then the defaults."""
     table = {**DEFAULT_LOW_FINE_THRESHOLDS, **getattr(settings, "PORTAL_LOW_FINE_THRESHOLDS", {})}
     row = table.get(region_code[:2]) or table[""]
     default_row = table[""]
     key = "person" if is_person else "organisation"
-    return Decimal(str(row.get(key, default_row[key])))
+    legacy = Decimal(str(row.get(key, default_row[key])))
+    return Decimal(str(provincial_value(f"low_fine_{key}", region_code, legacy)))
+
+
+# [M] Whether the day of publication is the first day on display (第13条 counts the display
+# period from publication; 程序规定 第80条 excludes the start day of periods). Default: it
+# counts (the information is on display that day). ``PROVINCIAL_RULES[<province>]
+# ["display_counts_publication_day"] = False`` starts the period on the next day.
+DEFAULT_DISPLAY_COUNTS_PUBLICATION_DAY = True
+
+
+def display_counts_publication_day(region_code: str) -> bool:
+    return bool(
+        provincial_value(
+            "display_counts_publication_day", region_code, DEFAULT_DISPLAY_COUNTS_PUBLICATION_DAY
+        )
+    )
 
 
 def display_rule(
@@ -105,9 +126,10 @@ def display_rule(
     restriction_years: int | None,
     region_code: str,
     party_is_person: bool,
+    restriction_lifetime: bool = False,
 ) -> DisplayRule:
-    """Which display period of 第13条 applies."""
-    if restriction_years is not None and restriction_years > 3:
+    """Which display period of 第13条 applies (a lifetime ban is longer than 3 years)."""
+    if restriction_lifetime or (restriction_years is not None and restriction_years > 3):
         return DisplayRule.RESTRICTION_TERM
     kinds = set(penalty_kinds) - warning_kinds()
     light = criticism_kinds() | FINE_KINDS
@@ -127,8 +149,24 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def display_until(start: dt.date, rule: str, restriction_years: int | None) -> dt.date:
-    """The last day on display, counting from the day of publication (inclusive)."""
+# The "end" of a lifetime restriction: displayed for its actual term (no end date).
+LIFETIME_DISPLAY_UNTIL = dt.date(9999, 12, 31)
+
+
+def display_until(
+    start: dt.date,
+    rule: str,
+    restriction_years: int | None,
+    *,
+    lifetime: bool = False,
+    region_code: str = "",
+) -> dt.date:
+    """The last day on display, counting from the day of publication (inclusive by default;
+    from the next day when the province says the publication day does not count)."""
+    if rule == DisplayRule.RESTRICTION_TERM and lifetime:
+        return LIFETIME_DISPLAY_UNTIL
+    if not display_counts_publication_day(region_code):
+        start += dt.timedelta(days=1)
     if rule == DisplayRule.THREE_MONTHS:
         months = 3
     elif rule == DisplayRule.RESTRICTION_TERM and restriction_years:

@@ -218,6 +218,19 @@ def decide_referral(
     )
 
 
+def _case_legal_basis(case: Case) -> str:
+    """The legal basis the case already holds: its lead department's latest decision (proposed
+    or in effect) that names one."""
+    return (
+        case.decisions.filter(department_id=case.department_id)
+        .exclude(legal_basis="")
+        .order_by("-id")
+        .values_list("legal_basis", flat=True)
+        .first()
+        or ""
+    )
+
+
 @transaction.atomic
 def transfer_referral(
     *, actor: Any, referral: Referral, attachments: Iterable[str] = ()
@@ -241,7 +254,9 @@ def transfer_referral(
             "case_title": case.title,
             "party_name": case.party_name,
             "party_credit_code": case.party_credit_code,
+            "party_address": case.entity.address if case.entity is not None else "",
             "legal_representative": case.legal_representative,
+            "legal_basis": _case_legal_basis(case),
             "suspected_crime": referral.suspected_crime,
             "facts": case.facts or referral.report,
             "evidence_summary": referral.report,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yaojian.accounts.models import User
@@ -115,7 +116,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **override: Any) -
         "clocks": [(c, c.status(now)) for c in clocks.referral_clocks(referral)],
         "steps": referral.steps.select_related("actor", "department").all(),
         "step_forms": step_forms,
-        "action_labels": dict(ReferralAction.choices),
+        "action_labels": {"report": _("Transfer report written"), **dict(ReferralAction.choices)},
         "team": referral.team.all(),
     }
 

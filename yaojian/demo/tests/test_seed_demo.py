@@ -224,7 +224,7 @@ def test_fixed_demo_accounts(seed):
         "leader": ("MPA-540000", Role.LEADER),
         "auditor": ("MPA-540000", Role.AUDITOR),
         "health": ("HC-540102", Role.INSPECTOR),
-        "insurance": ("NHSA-540100", Role.INSPECTOR),
+        "insurance": ("NHSA-540102", Role.CASE_OFFICER),
         "police": ("PSB-540100", Role.CASE_OFFICER),
         "culture": ("CT-540102", Role.INSPECTOR),
     }
@@ -293,7 +293,8 @@ def test_beijing_districts_hang_under_the_province(seed):
         Region.objects.filter(parent_id="110000").values_list("code", flat=True)
     )
     assert Membership.objects.get(user__username="inspector2").department.code == "SAMR-110102"
-    assert Membership.objects.get(user__username="insurance").department.code == "NHSA-110000"
+    # unit1 of Beijing is 东城区: the insurance account works at its district bureau.
+    assert Membership.objects.get(user__username="insurance").department.code == "NHSA-110101"
     for kind, number in Licence.objects.values_list("kind", "number"):
         assert validate_licence_number(kind, number) == number
     assert Licence.objects.filter(number__startswith="京").exists()
@@ -385,3 +386,15 @@ def test_demo_activity_cases_decisions_publications_and_notices(seed):
     # Decided cases reach the portal through enforcement's events; the demo head publishes them.
     assert Publication.objects.filter(status="published").exists()
     assert TypicalCase.objects.filter(is_published=True).count() == 1
+    # Every journey of the user guide can be done with the demo accounts: the insurance account
+    # receives the pushes its routing sends, and referrals wait for the police account.
+    from yaojian.enforcement.models import JointTask
+    from yaojian.referrals.models import Referral
+
+    insurance = Membership.objects.get(user__username="insurance").department
+    assert Notice.objects.filter(recipient=insurance).exists()
+    assert JointTask.objects.filter(department=insurance).exists()
+    police = Membership.objects.get(user__username="police").department
+    waiting = Referral.objects.filter(police_department=police, state="transferred")
+    assert waiting.count() == 2
+    assert "referrals waiting for the police: 2" in output

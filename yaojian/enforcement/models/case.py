@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.core.models import PublicIdModel, TimeStampedModel
 from yaojian.enforcement.access import departments_with
-from yaojian.enforcement.choices import CaseStage, ClueSource, OfficerRole
+from yaojian.enforcement.choices import (
+    CITIZEN_PARTY_KINDS,
+    CaseStage,
+    ClueSource,
+    OfficerRole,
+    PartyKind,
+)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -92,6 +98,13 @@ class Case(PublicIdModel, TimeStampedModel):
         _("party's unified social credit code"), max_length=18, blank=True
     )
     party_is_person = models.BooleanField(_("the party is a natural person"), default=False)
+    party_kind = models.CharField(
+        _("kind of party"),
+        max_length=24,
+        choices=PartyKind.choices,
+        default=PartyKind.ORGANISATION,
+        help_text=_("Organisation, natural person or individual business."),
+    )
     party_id_number = models.CharField(
         _("party's identity card number"), max_length=18, blank=True, help_text=_("Personal data.")
     )
@@ -120,6 +133,11 @@ class Case(PublicIdModel, TimeStampedModel):
     )
 
     objects = CaseQuerySet.as_manager()
+
+    @property
+    def party_is_citizen(self) -> bool:
+        """A natural person or an individual business: a citizen's hearing thresholds."""
+        return self.party_kind in CITIZEN_PARTY_KINDS
 
     class Meta:
         verbose_name = _("enforcement case")

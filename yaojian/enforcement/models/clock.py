@@ -47,6 +47,14 @@ class CaseClock(models.Model):
         help_text=_("The department that must act (a participant for its joint tasks)."),
     )
     label = models.CharField(_("label"), max_length=200, blank=True)
+    provisional = models.BooleanField(
+        _("computed with a provisional calendar"),
+        default=False,
+        help_text=_(
+            "The due date crosses a year whose official holiday schedule is not yet "
+            "published; it is recomputed when the schedule is loaded."
+        ),
+    )
 
     class Meta:
         verbose_name = _("case clock")

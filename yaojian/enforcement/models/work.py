@@ -144,6 +144,16 @@ class Hearing(TimeStampedModel):
     scheduled_for = models.DateField(_("hearing date"), null=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     notice_served_on = models.DateField(_("hearing notice served on"), null=True)
+    is_public = models.BooleanField(
+        _("public hearing"),
+        default=True,
+        help_text=_("Hearings on state secrets, trade secrets or privacy are not public."),
+    )
+    announced_on = models.DateField(
+        _("public announcement on"),
+        null=True,
+        help_text=_("At least 3 working days before a public hearing (听证办法 第22条)."),
+    )
     held_on = models.DateField(_("held on"), null=True)
     report_on = models.DateField(_("report on"), null=True)
     report = models.TextField(_("hearing report"), blank=True)

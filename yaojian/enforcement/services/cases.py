@@ -18,6 +18,7 @@ from yaojian.enforcement.choices import (
     ClockKind,
     ClueSource,
     OfficerRole,
+    PartyKind,
 )
 from yaojian.enforcement.events import CaseFiled
 from yaojian.enforcement.models import Case, CaseOfficer, EnforcementCredential
@@ -79,6 +80,7 @@ def record_clue(
     source_reference: str = "",
     party_credit_code: str = "",
     party_is_person: bool = False,
+    party_kind: str = "",
     party_id_number: str = "",
     legal_representative: str = "",
     clue_received_on: Any = None,
@@ -99,6 +101,9 @@ def record_clue(
             errors.add(
                 "entity", _("This entity does not exist or you may not see it."), "not_found"
             )
+    if party_kind in (None, ""):
+        party_kind = PartyKind.NATURAL_PERSON if party_is_person else PartyKind.ORGANISATION
+    party_kind = clean_choice(errors, "party_kind", party_kind, PartyKind)
     party_name = clean_text(errors, "party_name", party_name) or (entity.name if entity else "")
     if not party_name and not errors.has("party_name"):
         errors.add("party_name", _("Name the party, or choose an entity."), "required")
@@ -137,7 +142,8 @@ def record_clue(
         party_name=party_name,
         party_credit_code=clean_text(errors, "party_credit_code", party_credit_code)
         or ((entity.unified_social_credit_code or "") if entity else ""),
-        party_is_person=bool(party_is_person),
+        party_is_person=party_kind == PartyKind.NATURAL_PERSON,
+        party_kind=party_kind,
         party_id_number=clean_text(errors, "party_id_number", party_id_number),
         legal_representative=clean_text(errors, "legal_representative", legal_representative)
         or (entity.legal_representative if entity else ""),
@@ -226,8 +232,13 @@ def file_case(
     is_major: bool = False,
     filed_on: Any = None,
     opinion: str = "",
+    legal_basis: str = "",
+    officer_opinion: str = "",
 ) -> Case:
     """The head approves opening the case (立案, 第19条): ≥ 2 officers with credentials.
+
+    ``legal_basis`` (立案依据) and ``officer_opinion`` (承办人意见) are printed on the
+    立案审批表 with the head's ``opinion``.
 
     Stops the verification clock, starts the 90-day decision clock (第64条), renders the
     立案审批表 and publishes ``CaseFiled``.
@@ -263,6 +274,8 @@ def file_case(
         filed_on=on,
         is_major=bool(is_major),
     )
+    legal_basis = " ".join(str(legal_basis or "").split())[:500]
+    officer_opinion = str(officer_opinion or "").strip()[:2000]
     start_clock(case=case, kind=ClockKind.DECISION, started_on=on)
     names = [str(u) for u, _credential in rows]
     generate_document(
@@ -281,7 +294,9 @@ def file_case(
             "legal_representative": case.legal_representative,
             "clue_received_on": case.clue_received_on,
             "facts": case.facts,
+            "legal_basis": legal_basis,
             "officers": names,
+            "officer_opinion": officer_opinion,
             "head_opinion": opinion or "同意立案",
             "approver": str(actor),
             "approved_on": on,

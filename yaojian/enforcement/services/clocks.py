@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from yaojian.clocks import calendar
 from yaojian.enforcement import clock_rules
 from yaojian.enforcement.choices import ClockKind, ClockState, ExtensionState, PauseReason
 from yaojian.enforcement.clocks import compute_due_on
@@ -46,6 +48,7 @@ def start_clock(
     )
     with calendar_errors():
         clock.due_on = compute_due_on_fresh(clock, today())
+    clock.provisional = calendar.is_provisional(clock.started_on, clock.due_on)
     clock.save()
     refresh_case_due(case)
     return clock
@@ -62,8 +65,51 @@ def compute_due_on_fresh(clock: CaseClock, on: dt.date) -> dt.date:
 def recompute(clock: CaseClock) -> CaseClock:
     with calendar_errors():
         clock.due_on = compute_due_on(clock, today())
-    clock.save(update_fields=["due_on"])
+    clock.provisional = calendar.is_provisional(clock.started_on, clock.due_on)
+    clock.save(update_fields=["due_on", "provisional"])
     return clock
+
+
+def recompute_provisional_clocks(years: list[int] | tuple[int, ...] | None = None) -> int:
+    """Recompute every active clock computed with a provisional calendar (or whose period
+    touches one of ``years``) — called when an administrator loads or changes a year's
+    official schedule. Returns the number of clocks whose due date or flag changed. Each
+    case's ``next_due_on`` follows; the change is logged as a case step by the system."""
+    clocks = CaseClock.objects.exclude(state=ClockState.STOPPED).select_related("case")
+    if years:
+        low, high = min(years), max(years)
+        clocks = clocks.filter(
+            models.Q(provisional=True) | models.Q(started_on__year__lte=high, due_on__year__gte=low)
+        )
+    else:
+        clocks = clocks.filter(provisional=True)
+    changed = 0
+    for clock in clocks.order_by("id"):
+        with transaction.atomic():
+            locked = (
+                CaseClock.objects.select_for_update(no_key=True)
+                .select_related("case")
+                .get(pk=clock.pk)
+            )
+            before = (locked.due_on, locked.provisional)
+            try:
+                recompute(locked)
+            except ValidationError:
+                continue  # a year still not covered: left as it was
+            if (locked.due_on, locked.provisional) != before:
+                changed += 1
+                refresh_case_due(locked.case)
+                log_step(
+                    case=locked.case,
+                    actor=None,
+                    action="clock_recomputed",
+                    changes={
+                        "clock": locked.kind,
+                        "due_on": [before[0].isoformat(), locked.due_on.isoformat()],
+                        "provisional": [before[1], locked.provisional],
+                    },
+                )
+    return changed
 
 
 def stop_clock(clock: CaseClock, on: dt.date) -> CaseClock:

@@ -337,6 +337,7 @@ def decide_case(
             "party_address": case.entity.address if case.entity else "",
             "legal_representative": case.legal_representative,
             "facts": decision.violation,
+            "evidence_summary": "；".join(e.description for e in case.evidence.all()[:10]),
             "statement": "；".join(d.text for d in case.defences.all() if d.text),
             "legal_basis": decision.legal_basis,
             "penalties": [describe(i) for i in items],

@@ -94,15 +94,26 @@ def hand_over_file(*, actor: Any, case: Case, handed_on: Any = None) -> Hearing:
     hearing.file_handed_on = on
     hearing.save(update_fields=["file_handed_on", "updated_at"])
     stop_clocks(case, {ClockKind.HEARING_FILE}, on)
+    # 第20条: the time and place are fixed within 5 wd of receiving the file.
+    start_clock(case=case, kind=ClockKind.HEARING_SCHEDULE, started_on=on)
     log_step(case=case, actor=actor, action="hearing_file_handed_over")
     return hearing
 
 
 @transaction.atomic
 def schedule_hearing(
-    *, actor: Any, case: Case, scheduled_for: Any, place: str, notice_served_on: Any = None
+    *,
+    actor: Any,
+    case: Case,
+    scheduled_for: Any,
+    place: str,
+    notice_served_on: Any = None,
+    announced_on: Any = None,
+    is_public: bool = True,
 ) -> Hearing:
-    """Fix the time and place; the notice must be served ≥ 7 wd before the hearing (第20条)."""
+    """Fix the time and place (within 5 wd of the file, 第20条); the notice must be served
+    ≥ 7 wd before the hearing (第20条) and a public hearing announced ≥ 3 wd before (第22条;
+    ``announced_on`` defaults to the day the notice is served)."""
     case, hearing = _hearing(actor, case, "change")
     require(hearing.file_handed_on is not None, _("Hand over the case file first."), "order")
     place = required_text(place, "place", _("Give the place of the hearing."))
@@ -131,13 +142,46 @@ def schedule_hearing(
         days=minimum,
         date=earliest,
     )
+    announced = None
+    if is_public:
+        announced = clean_day(announced_on, "announced_on", default=served)
+        announcement_min = int(clock_rules.value("hearing_announcement_min_wd"))
+        with calendar_errors("announced_on"):
+            announcement_gap = calendar.working_days_between(announced, day)
+            latest = calendar.subtract_working_days(day, announcement_min)
+        require(
+            announcement_gap >= announcement_min,
+            _(
+                "A public hearing must be announced at least %(days)s working days before it: the latest date is %(date)s."
+            ),
+            "announcement_too_late",
+            "announced_on",
+            days=announcement_min,
+            date=latest,
+        )
     hearing.scheduled_for, hearing.place, hearing.notice_served_on = day, place, served
-    hearing.save(update_fields=["scheduled_for", "place", "notice_served_on", "updated_at"])
+    hearing.is_public, hearing.announced_on = bool(is_public), announced
+    hearing.save(
+        update_fields=[
+            "scheduled_for",
+            "place",
+            "notice_served_on",
+            "is_public",
+            "announced_on",
+            "updated_at",
+        ]
+    )
+    # The schedule clock (5 wd from the file) stops on the day the notice is served.
+    stop_clocks(case, {ClockKind.HEARING_SCHEDULE}, served)
     log_step(
         case=case,
         actor=actor,
         action="hearing_scheduled",
-        changes={"scheduled_for": day.isoformat(), "place": place},
+        changes={
+            "scheduled_for": day.isoformat(),
+            "place": place,
+            "announced_on": announced.isoformat() if announced else None,
+        },
     )
     return hearing
 

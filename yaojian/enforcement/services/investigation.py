@@ -158,6 +158,11 @@ def review_case(*, actor: Any, case: Case, opinion: str, conclusion: str) -> Rev
         case = lock_case(actor, case, "review")
     require_stage(case, CaseStage.REVIEW)
     require(
+        active_clock(case, ClockKind.REVIEW) is not None,
+        _("The review has already been given."),
+        "review_given",
+    )
+    require(
         not case.officers.filter(user=actor).exists(),
         _("A case officer of this case cannot review it."),
         "reviewer_is_officer",

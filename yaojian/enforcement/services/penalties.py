@@ -30,6 +30,9 @@ class ItemInput:
     goods_value: Any = None
     retail: bool = False
     serious: bool = False
+    # A fine on a responsible person inside the organisation (第118条 and the like): a separate
+    # penalty on ``person``, with ``goods_value`` the income they took from the organisation.
+    responsible_person: bool = False
     licence: Any = None  # Licence or its public id
     person: Any = None  # Person or its public id
     ban_years: Any = None  # None with a ban: for life
@@ -112,6 +115,21 @@ def build_items(
                     params={"kind": PenaltyKind(kind).label},
                 )
             )
+        if kind == PenaltyKind.FINE and raw.responsible_person:
+            item.person = _lookup(Person, raw.person, case)
+            if item.person is None:
+                errors.setdefault("items", []).append(
+                    ValidationError(
+                        _("Choose the responsible person who is fined."), code="person_required"
+                    )
+                )
+            if not raw.conduct:
+                errors.setdefault("items", []).append(
+                    ValidationError(
+                        _("Choose the conduct: it sets the fine on a responsible person."),
+                        code="conduct_required",
+                    )
+                )
         if kind == PenaltyKind.FINE and raw.conduct:
             _check_fine(item, raw, case, errors)
         if kind in (
@@ -174,7 +192,8 @@ def _check_fine(
             value,
             retail=bool(raw.retail),
             serious=bool(raw.serious),
-            natural_person=case.party_is_person,
+            party_kind=case.party_kind,
+            responsible_person=bool(raw.responsible_person),
         )
     except ValueError as exc:
         errors.setdefault("items", []).append(ValidationError(str(exc), code="fine_not_applicable"))
@@ -244,16 +263,39 @@ def total(items: Any, *kinds: str) -> Decimal:
     return sum((i.amount or Decimal(0) for i in items if i.kind in kinds), Decimal(0))
 
 
+def confiscated_total(items: Any) -> Decimal:
+    """Illegal gains and the value of illegal property confiscated, together (听证办法 第5条)."""
+    return total(items, PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_GOODS)
+
+
 def hearing_in_scope(case: Case, items: Any) -> bool:
-    """听证办法 第5条: suspension, revocation, bans, or fines/confiscation from the thresholds."""
+    """听证办法 第5条: suspension, revocation, bans; or a fine from the fine threshold; or a
+    confiscation (illegal gains plus illegal property) from the confiscation threshold.
+
+    The fine and the confiscation are each compared with their own threshold, never added
+    together; a natural person and an individual business have a citizen's thresholds; the
+    amounts are the province's (``clock_rules.provincial``). "以上" includes the threshold.
+    """
     heavy = {PenaltyKind.SUSPEND_BUSINESS, PenaltyKind.REVOKE_LICENCE, PenaltyKind.BAN_PERSON}
     if any(i.kind in heavy for i in items):
         return True
-    key = "hearing_fine_person" if case.party_is_person else "hearing_fine_organisation"
-    threshold = Decimal(str(clock_rules.value(key)))
-    return (
-        total(items, PenaltyKind.FINE) >= threshold
-        or total(items, PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS) >= threshold
+    who = "person" if case.party_is_citizen else "organisation"
+    fine_threshold = Decimal(str(clock_rules.provincial(f"hearing_fine_{who}", case.region_id)))
+    confiscation_threshold = Decimal(
+        str(clock_rules.provincial(f"hearing_confiscation_{who}", case.region_id))
+    )
+    party_fines = [i for i in items if i.kind == PenaltyKind.FINE and not i.person_id]
+    fine = total(party_fines, PenaltyKind.FINE)
+    confiscated = confiscated_total(items)
+    if (fine > 0 and fine >= fine_threshold) or (
+        confiscated > 0 and confiscated >= confiscation_threshold
+    ):
+        return True
+    # A fine on a responsible person (第118条) is that person's: a citizen's threshold.
+    person_threshold = Decimal(str(clock_rules.provincial("hearing_fine_person", case.region_id)))
+    return any(
+        i.kind == PenaltyKind.FINE and i.person_id and (i.amount or 0) >= person_threshold
+        for i in items
     )
 
 
@@ -288,8 +330,10 @@ def assign_number(decision: Decision, on: Any) -> None:
 def publication_for(case: Case, decision: Decision) -> PenaltyPublication:
     items = list(decision.items.all())
     fine = total(items, PenaltyKind.FINE)
-    confiscated = total(items, PenaltyKind.CONFISCATE_GAINS)
-    years = [i.ban_years for i in items if i.kind == PenaltyKind.BAN_PERSON and i.ban_years]
+    confiscated = confiscated_total(items)
+    bans = [i for i in items if i.kind == PenaltyKind.BAN_PERSON]
+    years = [i.ban_years for i in bans if i.ban_years]
+    lifetime = any(not i.ban_years for i in bans)
     return PenaltyPublication(
         decision_public_id=decision.public_id,
         decision_number=decision.number,
@@ -309,5 +353,6 @@ def publication_for(case: Case, decision: Decision) -> PenaltyPublication:
         confiscated_amount=confiscated or None,
         simple_procedure=decision.simple_procedure,
         restriction_years=max(years) if years else None,
+        restriction_lifetime=lifetime,
         entity_public_id=case.entity.public_id if case.entity else None,
     )

@@ -71,7 +71,8 @@ def test_participant_head_records_own_decision_and_changes_it(
     _client(client, insurance.head)
     page = client.get(reverse("enforcement:case_detail", args=[case.public_id]))
     names = [a["action"].name for a in page.context["actions"]]
-    assert names == ["department_decision", "change_decision"]
+    # No decision of the bureau yet: nothing to change, so that form is not offered.
+    assert names == ["department_decision"]
     # Missing agreement: 422, nothing written.
     bad = client.post(
         url,
@@ -106,6 +107,11 @@ def test_participant_head_records_own_decision_and_changes_it(
     ]
     insurance.agreement.refresh_from_db()
     assert insurance.agreement.status == LicenceStatus.SUSPENDED
+    page = client.get(reverse("enforcement:case_detail", args=[case.public_id]))
+    assert [a["action"].name for a in page.context["actions"]] == [
+        "department_decision",
+        "change_decision",
+    ]
 
     # The lead's head may not change the bureau's decision: it is not in the form's choices.
     _client(client, office.head)

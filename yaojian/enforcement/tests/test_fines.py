@@ -45,13 +45,13 @@ GRID = [
     ("hospital_preparation_sale", "100000", {"serious": True}, "500000.00", "1500000.00", "第一百三十三条"),
     ("bribery", "5000000", {}, "300000.00", "3000000.00", "第一百四十一条"),
     # individuals: a share of their income from the unit
-    ("counterfeit", "100000", {"natural_person": True}, "30000.00", "300000.00", "第一百一十八条"),
-    ("counterfeit", "0", {"natural_person": True}, "0.00", "0.00", "第一百一十八条"),
-    ("substandard", "10000", {"natural_person": True, "serious": True}, "3000.00", "30000.00", "第一百一十八条"),
-    ("unapproved_drug", "50000", {"natural_person": True, "serious": True}, "15000.00", "150000.00", "第一百二十四条"),
-    ("quality_practice_breach", "80000", {"natural_person": True, "serious": True}, "8000.00", "40000.00", "第一百二十六条"),
-    ("forged_licence", "0", {"natural_person": True, "serious": True}, "20000.00", "200000.00", "第一百二十二条"),
-    ("fraudulent_approval", "0", {"natural_person": True, "serious": True}, "20000.00", "200000.00", "第一百二十三条"),
+    ("counterfeit", "100000", {"responsible_person": True}, "30000.00", "300000.00", "第一百一十八条"),
+    ("counterfeit", "0", {"responsible_person": True}, "0.00", "0.00", "第一百一十八条"),
+    ("substandard", "10000", {"responsible_person": True, "serious": True}, "3000.00", "30000.00", "第一百一十八条"),
+    ("unapproved_drug", "50000", {"responsible_person": True, "serious": True}, "15000.00", "150000.00", "第一百二十四条"),
+    ("quality_practice_breach", "80000", {"responsible_person": True, "serious": True}, "8000.00", "40000.00", "第一百二十六条"),
+    ("forged_licence", "0", {"responsible_person": True, "serious": True}, "20000.00", "200000.00", "第一百二十二条"),
+    ("fraudulent_approval", "0", {"responsible_person": True, "serious": True}, "20000.00", "200000.00", "第一百二十三条"),
 ]  # fmt: skip
 
 
@@ -99,7 +99,7 @@ def test_fixed_ranges_and_warnings_are_explained():
 def test_individual_income_range_is_explained_as_percent():
     with translation.override("en"):
         fine = calculate_fine(
-            "quality_practice_breach", D("1000"), serious=True, natural_person=True
+            "quality_practice_breach", D("1000"), serious=True, responsible_person=True
         )
 
     assert fine.explanation.startswith(
@@ -110,10 +110,10 @@ def test_individual_income_range_is_explained_as_percent():
 @pytest.mark.parametrize(
     ("conduct", "flags"),
     [
-        ("substandard", {"natural_person": True}),  # 劣药: individuals only when serious
-        ("unlicensed", {"natural_person": True, "serious": True}),  # no individual band
-        ("bribery", {"natural_person": True}),
-        ("quality_practice_breach", {"natural_person": True}),
+        ("substandard", {"responsible_person": True}),  # 劣药: individuals only when serious
+        ("unlicensed", {"responsible_person": True, "serious": True}),  # no individual band
+        ("bribery", {"responsible_person": True}),
+        ("quality_practice_breach", {"responsible_person": True}),
     ],
 )
 def test_no_fine_on_individuals_where_the_article_sets_none(conduct, flags):

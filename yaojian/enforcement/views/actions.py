@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.enforcement import forms, services
 from yaojian.enforcement.choices import CaseStage as S
+from yaojian.enforcement.choices import ClockKind
 from yaojian.enforcement.selectors import CaseAccess
+from yaojian.enforcement.services.clocks import active_clock
+from yaojian.enforcement.services.decisions import proposed_decision
+from yaojian.enforcement.services.investigation import latest_review_approved
 
 WORK = (S.VERIFICATION, S.INVESTIGATION)
 OPEN = (
@@ -38,6 +42,16 @@ class Action:
     role: str  # "change" | "approve" | "review" | "participant_head" | "decider"
     stages: tuple[str, ...]
     run: Callable[[Any, Any, dict[str, Any]], Any]
+    # Whether the case is ready for the action (the service's own preconditions): an action
+    # the user cannot take yet, or any more, is not offered on the case page. A POST still
+    # reaches the service, which refuses it with its message (422).
+    ready: Callable[[Any, CaseAccess], bool] | None = None
+
+    def offered(self, case: Any, case_access: CaseAccess) -> bool:
+        """Shown on the case page: allowed for this user, and the case is ready for it."""
+        return self.allowed(case, case_access) and (
+            self.ready is None or self.ready(case, case_access)
+        )
 
     def allowed(self, case: Any, case_access: CaseAccess) -> bool:
         if case.stage not in self.stages:
@@ -53,6 +67,50 @@ class Action:
         if self.role == "review":
             return case_access.can_review or case_access.can_approve
         return bool(getattr(case_access, f"can_{self.role}"))
+
+
+def _review_pending(case: Any, case_access: Any = None) -> bool:
+    """A review is due: the review clock runs (it stops when the review is given)."""
+    return active_clock(case, ClockKind.REVIEW) is not None
+
+
+def _decidable(case: Any, case_access: Any = None) -> bool:
+    """The preconditions of ``services.decide_case`` for the case's stage."""
+    decision = proposed_decision(case)
+    if decision is None:
+        return False
+    if case.stage == S.REVIEW:
+        # 不予行政处罚 after an approving review; a penalty needs the notice first.
+        return (
+            not _review_pending(case)
+            and latest_review_approved(case)
+            and not decision.items.exists()
+        )
+    if case.stage == S.NOTICE:
+        return active_clock(case, ClockKind.DEFENCE) is None
+    if case.stage == S.HEARING:
+        return bool(getattr(getattr(case, "hearing", None), "report", ""))
+    return True
+
+
+def _has_own_decision(case: Any, case_access: CaseAccess) -> bool:
+    """A decision in effect of one of the user's deciding departments (to change it)."""
+    from yaojian.enforcement.choices import DecisionState
+
+    return case.decisions.filter(
+        state=DecisionState.EFFECTIVE,
+        department_id__in=sorted(case_access.deciding_departments),
+    ).exists()
+
+
+def _notifiable(case: Any, case_access: Any = None) -> bool:
+    decision = proposed_decision(case)
+    return (
+        not _review_pending(case)
+        and latest_review_approved(case)
+        and decision is not None
+        and decision.items.exists()
+    )
 
 
 def _officers(data: dict[str, Any]) -> list[Any] | None:
@@ -77,7 +135,13 @@ ACTIONS: dict[str, Action] = {
             "approve",
             (S.CLUE, S.VERIFICATION),
             lambda u, c, d: services.file_case(
-                actor=u, case=c, officers=_officers(d), is_major=d["is_major"], opinion=d["opinion"]
+                actor=u,
+                case=c,
+                officers=_officers(d),
+                is_major=d["is_major"],
+                opinion=d["opinion"],
+                legal_basis=d.get("legal_basis", ""),
+                officer_opinion=d.get("officer_opinion", ""),
             ),
         ),
         Action(
@@ -239,6 +303,7 @@ ACTIONS: dict[str, Action] = {
             lambda u, c, d: services.review_case(
                 actor=u, case=c, opinion=d["opinion"], conclusion=d["conclusion"]
             ),
+            _review_pending,
         ),
         Action(
             "notice",
@@ -247,6 +312,7 @@ ACTIONS: dict[str, Action] = {
             "change",
             (S.REVIEW,),
             lambda u, c, d: services.issue_notice(actor=u, case=c),
+            _notifiable,
         ),
         Action(
             "defence",
@@ -287,7 +353,13 @@ ACTIONS: dict[str, Action] = {
             "change",
             (S.HEARING,),
             lambda u, c, d: services.schedule_hearing(
-                actor=u, case=c, scheduled_for=d["scheduled_for"], place=d["place"]
+                actor=u,
+                case=c,
+                scheduled_for=d["scheduled_for"],
+                place=d["place"],
+                notice_served_on=d.get("notice_served_on"),
+                announced_on=d.get("announced_on"),
+                is_public=d.get("is_public", True),
             ),
         ),
         Action(
@@ -313,6 +385,7 @@ ACTIONS: dict[str, Action] = {
             "approve",
             (S.REVIEW, S.NOTICE, S.HEARING),
             lambda u, c, d: services.decide_case(actor=u, case=c, is_collective=d["is_collective"]),
+            _decidable,
         ),
         Action(
             "serve",
@@ -341,7 +414,15 @@ ACTIONS: dict[str, Action] = {
             _("Close the case"),
             forms.CloseForm,
             "approve",
-            (S.EXECUTION, S.INVESTIGATION),
+            (S.EXECUTION,),
+            lambda u, c, d: services.close_case(actor=u, case=c, note=d["note"]),
+        ),
+        Action(
+            "drop",
+            _("Drop the case (撤销立案)"),
+            forms.CloseForm,
+            "approve",
+            (S.INVESTIGATION,),
             lambda u, c, d: services.close_case(actor=u, case=c, note=d["note"]),
         ),
         Action(
@@ -368,6 +449,7 @@ ACTIONS: dict[str, Action] = {
             lambda u, c, d: services.change_decision(
                 actor=u, decision=d["decision"], change=d["change"], reason=d["reason"]
             ),
+            _has_own_decision,
         ),
     )
 }

@@ -75,14 +75,28 @@ def _badges_html(badges: list[Any], kinds: dict[str, str], warnings: dict[str, s
     """``<span class="badge clock-<level>">kind → due date (warning)</span>`` for each clock."""
     if not badges:
         return format_html('<span class="muted">—</span>')
+    provisional = provisional_warning()
     return format_html_join(
         " ",
         '<span class="badge clock-{0}" data-testid="clock" data-level="{0}" title="{1}">'
-        "{1} → {2}{3}</span>",
+        "{1} → {2}{3}{4}</span>",
         (
-            (b.level, kinds.get(b.kind, b.kind), b.due_on.isoformat(), warnings.get(b.level, ""))
+            (
+                b.level,
+                kinds.get(b.kind, b.kind),
+                b.due_on.isoformat(),
+                warnings.get(b.level, ""),
+                provisional if b.provisional else "",
+            )
             for b in badges
         ),
+    )
+
+
+def provisional_warning() -> str:
+    """The warning beside a due date computed with a provisional holiday schedule."""
+    return " " + gettext(
+        "(provisional: the official holiday schedule of this year is not yet published)"
     )
 
 
@@ -188,6 +202,7 @@ def clue_create(request: HttpRequest) -> HttpResponse:
                     source=data["source"],
                     title=data["title"],
                     party_name=data["party_name"],
+                    party_kind=data.get("party_kind") or "",
                     region=data["region"] or None,
                     entity=form.entity_for(request.user),
                     facts=data["facts"],
@@ -213,7 +228,7 @@ def _detail_context(
     case_access = selectors.case_access(request.user, case)
     action_forms = []
     for action in ACTIONS.values():
-        if action.allowed(case, case_access):
+        if action.offered(case, case_access) or (failed and failed[0] == action.name):
             form = (
                 failed[1]
                 if failed and failed[0] == action.name

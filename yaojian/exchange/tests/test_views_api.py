@@ -85,7 +85,7 @@ def test_template_has_chinese_headers_rules_and_a_frozen_header(client: Any, ste
     sheet = workbook["数据"]
     assert [c.value for c in sheet[1]][:3] == ["企业名称*", "统一社会信用代码", "企业类型*"]
     assert sheet.freeze_panes == "A2"
-    assert workbook.sheetnames == ["数据", "填写说明"]
+    assert workbook.sheetnames == ["数据", "可选值", "填写说明"]
     assert client.get("/exchange/templates/nope.xlsx").status_code == 404
 
 
@@ -104,6 +104,19 @@ def test_profile_panel_shows_provenance_per_department(
         f'data-field="legal_representative" data-batch="{batch.public_id}"'.encode()
         in response.content
     )
+    # Fields and coded values in words, never the internal codes.
+
+    body = response.content.decode()
+    visible = body.replace('data-field="', "").split("<tbody>")[1]
+    import re
+
+    cells = re.findall(r"<td>([^<]*)</td>", visible)
+    assert "法定代表人" in cells
+    assert "单体药店" in cells
+    assert "legal_representative" not in cells
+    assert "single_pharmacy" not in cells
+    assert any(c.startswith("药品经营许可证 ") and c.endswith(" · 许可证状态") for c in cells)
+    assert "有效" in cells
 
 
 def test_revoked_licence_and_active_agreement_raise_an_alert(

@@ -368,7 +368,8 @@ def transition_notice(
 @transaction.atomic
 def view_notice(*, actor: Any, notice: Notice) -> Notice:
     """Record that ``actor`` opened the notice; the first opening in the recipient department
-    marks it read. Who saw what, and when, is kept as ``viewed`` events.
+    marks it read. Who saw what, and when, is kept as ``viewed`` events — one per person (the
+    first time they opened it), not one per page load.
     """
     locked = lock_notice(notice)
     scope = scope_for(actor)
@@ -378,7 +379,9 @@ def view_notice(*, actor: Any, notice: Notice) -> Notice:
         department = locked.sender
     else:
         department = None
-    add_event(locked, NoticeEventKind.VIEWED, actor=actor, department=department)
+    user = user_or_none(actor)
+    if user is None or not locked.events.filter(kind=NoticeEventKind.VIEWED, actor=user).exists():
+        add_event(locked, NoticeEventKind.VIEWED, actor=actor, department=department)
     if (
         locked.state == NoticeState.UNREAD
         and department is not None

@@ -130,6 +130,18 @@ def test_viewing_by_the_sender_is_recorded_but_does_not_mark_read(world):
     assert (event.actor, event.department) == (world.inspector, world.drug)
 
 
+def test_seen_is_recorded_once_per_person_not_on_every_page_load(world):
+    notice = _send(world)
+    for _load in range(3):
+        services.view_notice(actor=world.insurance_officer, notice=notice)
+    services.view_notice(actor=world.inspector, notice=notice)
+    services.view_notice(actor=world.inspector, notice=notice)
+
+    events = notice.events.filter(kind=NoticeEventKind.VIEWED).order_by("id")
+    assert [e.actor for e in events] == [world.insurance_officer, world.inspector]
+    assert AuditEvent.objects.filter(action="notices.notice_read").count() == 1
+
+
 def test_send_notice_validates_and_writes_nothing(world):
     with pytest.raises(ValidationError) as exc:
         services.send_notice(

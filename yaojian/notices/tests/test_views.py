@@ -123,6 +123,52 @@ def test_record_problem_through_the_form(client, world):
     assert invalid.status_code == 422
 
 
+def test_the_problem_form_keeps_what_was_typed_with_errors_beside_the_fields(client, world):
+    client.force_login(world.inspector)
+    before = Problem.objects.count()
+
+    response = client.post(
+        "/notices/problems/new/",
+        {
+            "department": str(world.drug.public_id),
+            "category": "counterfeit_drug",
+            "entity": str(world.pharmacy.public_id),
+            "description": "",
+            "person-1-role": "patient",
+            "person-1-name": "卓玛",
+            "person-1-id_number": "540102199001011234",
+            "person-1-phone": "13900000000",
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert Problem.objects.count() == before
+    assert 'data-testid="error-description"' in body
+    assert 'name="person-1-name" value="卓玛"' in body
+    assert 'name="person-1-phone" value="13900000000"' in body
+    assert '<option value="patient" selected>' in body
+
+    # A person's own error is shown in that person's row.
+    response = client.post(
+        "/notices/problems/new/",
+        {
+            "department": str(world.drug.public_id),
+            "category": "counterfeit_drug",
+            "entity": str(world.pharmacy.public_id),
+            "description": "假药",
+            "person-1-role": "patient",
+            "person-1-name": "卓玛",
+            "person-1-id_number": "540102199001011230",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert body.count('data-testid="error-person-1"') == 1
+    assert 'data-testid="error-person-0"' not in body
+    assert 'name="person-1-id_number" value="540102199001011230"' in body
+
+
 def test_leader_cannot_open_the_problem_form(client, world):
     client.force_login(world.insurance_leader)
     assert client.get("/notices/problems/new/").status_code == 403
@@ -158,3 +204,19 @@ def test_entity_panel(client, world, sent):
     page = client.get(f"/notices/entity/{world.pharmacy.public_id}/panel/")
     assert page.content.count(b'data-testid="panel-notice"') == 1
     assert b"<html" not in page.content
+
+
+def test_from_and_to_of_a_notice_are_the_sender_and_the_recipient(client, world, sent):
+    from django.urls import reverse
+    from django.utils import translation
+
+    _problem, notice = sent
+    client.force_login(world.insurance_officer)
+    with translation.override("zh-hans"):
+        body = client.get(reverse("notices:notice_detail", args=[notice.public_id])).content
+    body = body.decode()
+
+    assert "发送部门" in body
+    assert "接收部门" in body
+    assert "起始日期" not in body
+    assert "截止日期" not in body

@@ -61,6 +61,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
     form = _form(request, request.POST or None, request.FILES or None)
     entity = _entity(request, request.POST.get("entity") or request.GET.get("entity"))
     status = 200
+    person_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if form.is_valid():
             department = _department(departments, form.cleaned_data["department"])
@@ -79,7 +80,17 @@ def problem_create(request: HttpRequest) -> HttpResponse:
                     attachments=form.cleaned_data["attachments"],
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                person_errors = {
+                    field: list(errors)
+                    for field, errors in exc.message_dict.items()
+                    if field.startswith("personal_data")
+                }
+                rest = {
+                    field: errors
+                    for field, errors in exc.error_dict.items()
+                    if not field.startswith("personal_data")
+                } if hasattr(exc, "error_dict") else None
+                add_service_errors(form, ValidationError(rest) if rest is not None else exc)
             else:
                 url = f"/notices/problems/{problem.public_id}/"
                 return HttpResponseClientRedirect(url) if is_partial(request) else redirect(url)
@@ -87,9 +98,9 @@ def problem_create(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "entity": entity,
-        "person_rows": range(PERSON_ROWS),
+        "person_rows": _person_rows(request.POST, person_errors),
+        "person_errors": person_errors.get("personal_data", []),
         "person_roles": PERSON_ROLE_CHOICES,
-        "posted": request.POST,
     }
     return render(
         request,
@@ -97,6 +108,37 @@ def problem_create(request: HttpRequest) -> HttpResponse:
         context,
         status=status,
     )
+
+
+def _person_rows(data: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The personal-data rows as typed, each with its errors beside its fields.
+
+    The service numbers only the rows that were filled in (``personal_data.<n>.<field>``);
+    the n-th filled row is shown with the n-th error set."""
+    rows: list[dict[str, Any]] = []
+    filled = 0
+    for index in range(PERSON_ROWS):
+        values = {
+            key: (data.get(f"person-{index}-{key}") or "").strip()
+            for key in ("role", "name", "id_number", "phone")
+        }
+        row: dict[str, Any] = {"index": index, **values, "errors": []}
+        if values["name"] or values["id_number"] or values["phone"]:
+            prefix = f"personal_data.{filled}"
+            row["errors"] = [
+                message
+                for key, messages in sorted(errors.items())
+                if key == prefix or key.startswith(prefix + ".")
+                for message in messages
+            ]
+            row["field_errors"] = {
+                key.rsplit(".", 1)[-1]: messages
+                for key, messages in errors.items()
+                if key.startswith(prefix + ".")
+            }
+            filled += 1
+        rows.append(row)
+    return rows
 
 
 @require_GET

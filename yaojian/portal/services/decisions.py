@@ -71,11 +71,13 @@ def _new_publication(
         fine_amount=payload.fine_amount,
         confiscated_amount=payload.confiscated_amount,
         restriction_years=payload.restriction_years,
+        restriction_lifetime=bool(getattr(payload, "restriction_lifetime", False)),
         entity_public_id=payload.entity_public_id,
         display_rule=rules.display_rule(
             penalty_kinds=payload.penalty_kinds,
             fine_amount=payload.fine_amount,
             restriction_years=payload.restriction_years,
+            restriction_lifetime=bool(getattr(payload, "restriction_lifetime", False)),
             region_code=payload.region_code,
             party_is_person=payload.party_is_person,
         ),

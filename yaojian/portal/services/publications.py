@@ -67,14 +67,18 @@ def masked_fields(publication: Publication) -> dict[str, str]:
         text = masking.scrub_text(text, names=names)
         return masking.trim_addresses(text, region_names) if region_names else text
 
+    def text_of(text: str) -> str:
+        """A published text: the party's name is not repeated (it has its own field)."""
+        return scrub(masking.without_party_name(text, (publication.party_name, party)))
+
     return {
         "public_party_name": party,
         "public_credit_code": credit_code,
         "public_legal_representative": legal_representative,
         "public_address": scrub(address),
-        "public_violation": scrub(publication.violation),
+        "public_violation": text_of(publication.violation),
         "public_legal_basis": scrub(publication.legal_basis),
-        "public_penalty_summary": scrub(publication.penalty_summary),
+        "public_penalty_summary": text_of(publication.penalty_summary),
     }
 
 
@@ -120,7 +124,11 @@ def do_publish(actor: Any, locked: Publication) -> Publication:
     locked.published_at = now
     locked.published_by = actor
     locked.display_until = rules.display_until(
-        timezone.localdate(now), locked.display_rule, locked.restriction_years
+        timezone.localdate(now),
+        locked.display_rule,
+        locked.restriction_years,
+        lifetime=locked.restriction_lifetime,
+        region_code=locked.region_id,
     )
     locked.save()
     late = locked.publish_by is not None and timezone.localdate(now) > locked.publish_by

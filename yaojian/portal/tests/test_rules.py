@@ -69,3 +69,46 @@ def test_never_stopped_kinds():
     assert not rules.may_stop_early(["fine", "licence_revocation"])
     assert not rules.may_stop_early(["suspension"])
     assert rules.may_stop_early(["fine", "confiscation"])
+
+
+def test_a_lifetime_ban_is_displayed_for_its_actual_term():
+    lifetime = rules.display_rule(
+        penalty_kinds=("ban_person", "fine"),
+        fine_amount=Decimal("500"),
+        restriction_years=None,
+        restriction_lifetime=True,
+        region_code="540102",
+        party_is_person=True,
+    )
+
+    assert lifetime == DisplayRule.RESTRICTION_TERM
+    assert rules.display_until(dt.date(2026, 3, 4), lifetime, None, lifetime=True) == dt.date(
+        9999, 12, 31
+    )
+    # A 3-year ban is not longer than 3 years: the 3-year rule.
+    assert rule(("ban_person",), years=3) == DisplayRule.THREE_YEARS
+
+
+def test_the_display_start_day_is_per_province(settings):
+    settings.PROVINCIAL_RULES = {"54": {"display_counts_publication_day": False}}
+
+    # Tibet: the day of publication does not count, the period starts the next day.
+    assert rules.display_until(
+        dt.date(2026, 3, 4), DisplayRule.THREE_MONTHS, None, region_code="540102"
+    ) == dt.date(2026, 6, 4)
+    # Elsewhere (default): the day of publication is the first day on display.
+    assert rules.display_until(
+        dt.date(2026, 3, 4), DisplayRule.THREE_MONTHS, None, region_code="110101"
+    ) == dt.date(2026, 6, 3)
+
+
+def test_the_low_fine_threshold_is_per_province(settings):
+    settings.PROVINCIAL_RULES = {
+        "": {"low_fine_organisation": 5000},
+        "54": {"low_fine_organisation": 20000, "low_fine_person": 2000},
+    }
+
+    assert rule(("fine",), "20000") == DisplayRule.THREE_MONTHS
+    assert rule(("fine",), "2000", person=True) == DisplayRule.THREE_MONTHS
+    assert rule(("fine",), "5001", region="110101") == DisplayRule.THREE_YEARS
+    assert rule(("fine",), "1000", region="110101", person=True) == DisplayRule.THREE_MONTHS

@@ -83,13 +83,28 @@ def test_publishing_masks_a_natural_person(department, officer, today):
     assert published.status == PublicationStatus.PUBLISHED
     assert published.public_party_name == "张某某"
     assert published.public_credit_code == ""
+    # The party's name is shown once, in its own field; the texts say 当事人.
     assert published.public_violation == (
-        "张某某（身份证号***，电话***）在拉萨市城关区无证销售药品。"
+        "当事人（身份证号***，电话***）在拉萨市城关区无证销售药品。"
     )
-    assert published.public_penalty_summary == "对张某某罚款人民币5000元。"
+    assert published.public_penalty_summary == "对当事人罚款人民币5000元。"
     assert published.display_rule == DisplayRule.THREE_YEARS  # 5,000 > 1,000 for a person
     assert published.display_until == dt.date(2028, 10, 8)
     assert published.published_by == officer
+
+
+def test_the_public_text_does_not_repeat_an_organisations_name(department, officer, today):
+    payload = penalty(
+        department,
+        party_name="拉萨康达大药房",
+        violation="当事人拉萨康达大药房销售劣药；拉萨康达大药房未建立追溯制度。",
+    )
+    published = services.publish_publication(
+        actor=officer, publication=services.ingest_decision(payload=payload)
+    )
+
+    assert published.public_party_name == "拉萨康达大药房"
+    assert published.public_violation == "当事人销售劣药；当事人未建立追溯制度。"
 
 
 def test_an_address_of_a_natural_person_is_trimmed_to_the_county(department, officer, today):

@@ -230,3 +230,38 @@ def test_a_period_ending_on_a_holiday_rolls_to_the_next_working_day(world):
         referral = _report(world)
     due = clocks.referral_clocks(referral)[0].due_at
     assert due.date() > dt.date(2026, 10, 7)
+
+
+def test_the_referral_letter_carries_the_address_and_legal_basis_the_case_holds(world):
+    import io
+
+    from pypdf import PdfReader
+
+    from yaojian.enforcement.models import Decision
+    from yaojian.registry.tests.factories import EntityFactory
+
+    entity = EntityFactory(address="城关区北京中路88号", registered_by=world.department)
+    world.case.entity = entity
+    world.case.save(update_fields=["entity"])
+    Decision.objects.create(
+        case=world.case,
+        department=world.department,
+        violation="销售假药",
+        legal_basis="《中华人民共和国药品管理法》第一百一十六条",
+    )
+    with time_machine.travel(T0, tick=False):
+        referral = _report(world)
+        referral = services.decide_referral(
+            actor=world.head,
+            referral=referral,
+            approve=True,
+            police_department=world.police_department,
+        )
+        referral = services.transfer_referral(actor=world.officer, referral=referral)
+
+    letter = Document.objects.get(public_id=str(referral.letter_document_id))
+    with letter.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = "".join("".join(p.extract_text().replace("\x00", "").split()) for p in reader.pages)
+    assert "住所（住址）城关区北京中路88号" in text
+    assert "法律依据：《中华人民共和国药品管理法》第一百一十六条" in text

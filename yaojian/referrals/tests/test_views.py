@@ -200,3 +200,19 @@ def test_api_list_query_count(api_client_for, world, transferred, django_assert_
         response = client.get("/api/v1/referrals/")
 
     assert response.json()["count"] == 1
+
+
+def test_the_referral_timeline_shows_steps_in_words(client, world, transferred):
+    import re
+
+    from django.utils import translation
+
+    client.force_login(world.police)
+    with translation.override("zh-hans"):
+        body = client.get(reverse("referrals:referral_detail", args=[transferred.public_id]))
+    html = body.content.decode()
+    steps = re.findall(r'<span data-action="([a-z_]+)">([^<]*)</span>', html)
+
+    assert [code for code, _label in steps][:3] == ["report", "decide", "transfer"]
+    assert all(label and label != code for code, label in steps)
+    assert dict(steps)["transfer"] == "移送公安机关"
