@@ -19,12 +19,7 @@ def case_hits(user: Any, q: str, limit: int) -> list[search.Hit]:
     """Cases the user sees whose number contains ``q``."""
     if len(q) < MIN_FRAGMENT:
         return []
-    rows = (
-        selectors.cases_visible_to(user)
-        .filter(number__icontains=q)
-        .only("public_id", "number", "title", "stage")
-        .order_by("-number")[:limit]
-    )
+    rows = selectors.cases_visible_to(user).filter(number__icontains=q).order_by("-number")[:limit]
     return [
         search.Hit(
             title=case.number,
@@ -44,7 +39,6 @@ def decision_hits(user: Any, q: str, limit: int) -> list[search.Hit]:
             case__in=selectors.cases_visible_to(user).values("pk"), number__icontains=q
         )
         .select_related("case")
-        .only("number", "case__public_id", "case__number", "case__title")
         .order_by("-number")[:limit]
     )
     return [

@@ -32,7 +32,7 @@ pagehelp.register(
 pagehelp.register(
     "registry:entity_detail",
     _(
-        "The one record of this entity (一户一档) that every department in the jurisdiction shares: licences with their status (valid, suspended, revoked, expired), products, persons, and the cards other departments add."
+        "The one record of this entity that every department in the jurisdiction shares: licences with their status (valid, suspended, revoked, expired), products, persons, and the cards other departments add."
     ),
     anchor="一户一档监管对象档案",
 )

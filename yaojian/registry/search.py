@@ -19,9 +19,7 @@ MIN_NUMBER_FRAGMENT = 4
 def entity_hits(user: Any, q: str, limit: int) -> list[search.Hit]:
     """Entities the user sees whose name contains ``q`` or whose credit code or a licence
     number is ``q`` (the entity list's own search)."""
-    rows = selectors.filter_entities(selectors.entities_visible_to(user), q=q).only(
-        "public_id", "name", "unified_social_credit_code"
-    )[:limit]
+    rows = selectors.filter_entities(selectors.entities_visible_to(user), q=q)[:limit]
     return [
         search.Hit(
             title=entity.name,
@@ -41,12 +39,7 @@ def licence_hits(user: Any, q: str, limit: int) -> list[search.Hit]:
     condition = Q(number__in=numbers)
     if fragment:
         condition |= Q(number__icontains=q)
-    rows = (
-        Licence.objects.visible_to(user)
-        .filter(condition)
-        .select_related("entity")
-        .only("number", "kind", "entity__public_id", "entity__name")[:limit]
-    )
+    rows = Licence.objects.visible_to(user).filter(condition).select_related("entity")[:limit]
     return [
         search.Hit(
             title=licence.number,
