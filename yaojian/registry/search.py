@@ -24,7 +24,7 @@ def entity_hits(user: Any, q: str, limit: int) -> list[search.Hit]:
         search.Hit(
             title=entity.name,
             url=reverse("registry:entity_detail", args=[entity.public_id]),
-            detail=entity.unified_social_credit_code,
+            detail=entity.unified_social_credit_code or "",
         )
         for entity in rows
     ]

@@ -29,7 +29,7 @@ STEPS: list[tuple[str, Any]] = [
 ]
 
 # The step each stage of a case stands at.
-CURRENT_STEP = {
+CURRENT_STEP: dict[str, str] = {
     CaseStage.CLUE: "clue",
     CaseStage.VERIFICATION: "verification",
     CaseStage.NOT_FILED: "filing",

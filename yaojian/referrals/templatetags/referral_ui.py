@@ -24,7 +24,7 @@ STEPS: list[tuple[str, Any]] = [
 _ORDER = [key for key, _label in STEPS]
 
 # state → (the step it stands at, whether the path ended there)
-CURRENT_STEP = {
+CURRENT_STEP: dict[str, tuple[str, bool]] = {
     ReferralState.REPORTED: ("approval", False),
     ReferralState.REFUSED: ("approval", True),
     ReferralState.APPROVED: ("transfer", False),
