@@ -52,6 +52,16 @@ TAG_COLOURS = {
     "withdrawn": "orange",
     "escalated": "orange",
     "done_late": "orange",
+    # referrals
+    "reported": "azure",
+    "approved": "blue",
+    "received": "blue",
+    "reconsideration": "orange",
+    "upheld": "orange",
+    "supervision": "orange",
+    "handed_over": "green",
+    "refused": "red",
+    "declined": "red",
     # wrong
     "overdue": "red",
     "revoked": "red",

@@ -107,8 +107,9 @@ def test_entity_list_paginates_by_25(steward_client, drug_regulator):
 def test_entity_list_query_count(steward_client, drug_regulator, django_assert_max_num_queries):
     for entity in EntityFactory.create_batch(30, registered_by=drug_regulator):
         LicenceFactory.create_batch(2, entity=entity, issued_by=drug_regulator)
-    # session, user, memberships, grants, count, region choices, page, licences
-    with django_assert_max_num_queries(8):
+    # session, user, memberships, grants, count, region choices, page, licences; the shell:
+    # the user's memberships (department and role in the top bar), the menu's case-list check
+    with django_assert_max_num_queries(10):
         response = steward_client.get(reverse("registry:entity_list"), {"q": "药房"})
     assert response.content.decode().count('data-testid="entity-row"') == 25
 
@@ -175,8 +176,9 @@ def test_entity_profile_masks_personal_data(steward_client, entity, drug_regulat
 
 def test_entity_profile_query_count(steward_client, full_entity, django_assert_max_num_queries):
     # session, user, memberships, grants, entity, licences, their history, changeable
-    # licences, products, persons, grid officers, audit history
-    with django_assert_max_num_queries(12):
+    # licences, products, persons, grid officers, audit history; the shell: the user's
+    # memberships (top bar), the menu's case-list check
+    with django_assert_max_num_queries(14):
         response = steward_client.get(entity_url(full_entity))
     assert response.status_code == 200
 
