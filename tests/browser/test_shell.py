@@ -131,3 +131,34 @@ def test_the_public_site_fits_a_phone(page: Any, screenshot: Any, regions: None)
         page.goto(url)
         _no_horizontal_scroll(page)
     screenshot("shell-public-390")
+
+
+def test_a_confirmation_dialog_guards_a_destructive_button(
+    page: Any, sign_in: Any, screenshot: Any, regions: None
+) -> None:
+    from yaojian.webhooks.models import Endpoint
+    from yaojian.webhooks.tests.factories import EndpointFactory
+
+    department = DepartmentFactory(code="MPA-540000", level=DepartmentLevel.PROVINCE, region_id="540000")
+    admin = UserFactory(username="admin1")
+    MembershipFactory(user=admin, department=department, role=Role.ADMINISTRATOR)
+    endpoint = EndpointFactory(department=department)
+    secret = endpoint.secret
+    sign_in("admin1", TEST_PASSWORD)
+    page.goto(reverse("webhooks:endpoint_detail", args=[endpoint.public_id]))
+
+    # cancel: nothing is sent, the secret stays
+    page.get_by_test_id("endpoint-rotate").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_test_id("confirm-text")).to_have_text(re.compile("secret|密钥"))
+    screenshot("shell-confirm-1280")
+    page.get_by_test_id("confirm-cancel").click()
+    expect(dialog).to_be_hidden()
+    assert Endpoint.objects.get(pk=endpoint.pk).secret == secret
+
+    # confirm: the form is submitted and the secret replaced
+    page.get_by_test_id("endpoint-rotate").click()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-ok").click()
+    assert Endpoint.objects.get(pk=endpoint.pk).secret != secret
