@@ -139,7 +139,9 @@ def test_a_confirmation_dialog_guards_a_destructive_button(
     from yaojian.webhooks.models import Endpoint
     from yaojian.webhooks.tests.factories import EndpointFactory
 
-    department = DepartmentFactory(code="MPA-540000", level=DepartmentLevel.PROVINCE, region_id="540000")
+    department = DepartmentFactory(
+        code="MPA-540000", level=DepartmentLevel.PROVINCE, region_id="540000"
+    )
     admin = UserFactory(username="admin1")
     MembershipFactory(user=admin, department=department, role=Role.ADMINISTRATOR)
     endpoint = EndpointFactory(department=department)
