@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yaojian.accounts.context_processors.membership",
+                "yaojian.core.context_processors.shell",
             ],
         },
     }

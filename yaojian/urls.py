@@ -8,6 +8,8 @@ from yaojian.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("search/", core_views.search, name="search"),
+    path("help/", core_views.help_page, name="help"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,7 +13,14 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"my_memberships": []}
 
+    loaded: list[list[Any]] = []
+
     def load() -> list[Any]:
-        return list(user.memberships.filter(is_active=True).select_related("department"))
+        # A template calls this each time it names ``my_memberships``: one query per request.
+        if not loaded:
+            loaded.append(
+                list(user.memberships.filter(is_active=True).select_related("department"))
+            )
+        return loaded[0]
 
     return {"my_memberships": load}

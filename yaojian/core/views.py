@@ -1,4 +1,4 @@
-"""Project-wide views: home, health check, error pages."""
+"""Project-wide views: home, global search, help, health check, error pages."""
 
 from __future__ import annotations
 
@@ -7,13 +7,35 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from yaojian.core import guide
+from yaojian.core import search as global_search
+from yaojian.core.htmx import template_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in landing page."""
     return render(request, "home.html")
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """The top bar's search box: entities, licences, cases, decisions, notices the user sees
+    (htmx: ``#search-results``). The query is plain text; every hit is escaped."""
+    q = global_search.clean_query(request.GET.get("q", ""))
+    sections = global_search.search(request.user, q)
+    context = {"q": q, "sections": sections, "total": sum(len(s["hits"]) for s in sections)}
+    return render(request, template_for(request, "search.html", "search-results"), context)
+
+
+@require_safe
+def help_page(request: HttpRequest) -> HttpResponse:
+    """The user guide, rendered from docs/user-guide/README.md."""
+    body, toc = guide.user_guide()
+    return render(request, "help.html", {"body": mark_safe(body), "toc": toc})
 
 
 @login_not_required

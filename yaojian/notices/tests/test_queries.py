@@ -63,21 +63,22 @@ def _count(client, url: str, **headers) -> int:
     return len(ctx.captured_queries)
 
 
-# session, user, memberships, share grants | the page's own queries
+# session, user, memberships, share grants | the page's own queries; a full page also runs the
+# shell's two (the top bar's memberships, the menu's case-list check), a partial does not
 CASES = [
     # inbox: rows, counts by state, overdue count, escalated count
-    ("officer", "/notices/", {}, 8),
-    ("officer", "/notices/?overdue=1", {}, 8),
+    ("officer", "/notices/", {}, 10),
+    ("officer", "/notices/?overdue=1", {}, 10),
     ("officer", "/notices/?state=unread", {"HTTP_HX_REQUEST": "true"}, 8),
     # the head's inbox adds the escalated panel: notices, their events, the originals' events
-    ("head", "/notices/", {}, 11),
-    ("head", "/notices/?escalated=1", {}, 11),
+    ("head", "/notices/", {}, 13),
+    ("head", "/notices/?escalated=1", {}, 13),
     # sent: rows, attachments
-    ("inspector", "/notices/sent/", {}, 6),
+    ("inspector", "/notices/sent/", {}, 8),
     ("inspector", "/notices/sent/?state=answered", {"HTTP_HX_REQUEST": "true"}, 6),
-    # the badge: unread, escalated (heads only)
-    ("head", "/notices/badge/", {}, 6),
-    ("officer", "/notices/badge/", {}, 5),
+    # the badge: unread, the latest unread (when there are), escalated (heads only)
+    ("head", "/notices/badge/", {}, 7),
+    ("officer", "/notices/badge/", {}, 6),
 ]
 
 

@@ -17,6 +17,7 @@ from yaojian.notices.forms import AnswerForm
 from yaojian.notices.models import Notice
 
 PAGE = 50
+BELL_LATEST = 5  # the notification centre lists the latest unread notices
 
 
 def _rows(notices: list[Notice]) -> list[dict[str, object]]:
@@ -68,12 +69,19 @@ def notice_sent(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def unread_badge(request: HttpRequest) -> HttpResponse:
-    """A small fragment with the unread count (for the header)."""
+    """The notification centre of the top bar: the unread count and the latest unread."""
+    unread = selectors.unread_count(request.user)
+    latest = (
+        list(selectors.inbox(request.user, state=NoticeState.UNREAD)[:BELL_LATEST])
+        if unread
+        else []
+    )
     return render(
         request,
         "notices/badge.html",
         {
-            "unread": selectors.unread_count(request.user),
+            "unread": unread,
+            "latest": latest,
             "escalated": selectors.escalated_count(request.user),
         },
     )

@@ -109,9 +109,10 @@ def test_entity_list_query_count(steward_client, drug_regulator, django_assert_m
     for entity in EntityFactory.create_batch(30, registered_by=drug_regulator):
         LicenceFactory.create_batch(2, entity=entity, issued_by=drug_regulator)
     # session, user, memberships, grants, the search window's end (cached 10 minutes),
-    # matches in the window (the count), region choices, page, licences
+    # matches in the window (the count), region choices, page, licences; the shell: the
+    # user's memberships (top bar) and the menu's case-list check
     # PostgreSQL: each planner-settings block adds a savepoint, SET, reset and release.
-    with django_assert_max_num_queries(9 if connection.vendor == "sqlite" else 17):
+    with django_assert_max_num_queries(11 if connection.vendor == "sqlite" else 19):
         response = steward_client.get(reverse("registry:entity_list"), {"q": "药房"})
     assert response.content.decode().count('data-testid="entity-row"') == 25
 
@@ -178,8 +179,9 @@ def test_entity_profile_masks_personal_data(steward_client, entity, drug_regulat
 
 def test_entity_profile_query_count(steward_client, full_entity, django_assert_max_num_queries):
     # session, user, memberships, grants, entity, licences, their history, changeable
-    # licences, products, persons, grid officers, audit history
-    with django_assert_max_num_queries(12):
+    # licences, products, persons, grid officers, audit history; the shell: the user's
+    # memberships (top bar), the menu's case-list check
+    with django_assert_max_num_queries(14):
         response = steward_client.get(entity_url(full_entity))
     assert response.status_code == 200
 

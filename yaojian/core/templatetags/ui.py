@@ -1,0 +1,113 @@
+"""Template tags of the design system (docs/subsystems/ui.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+ICON_SPRITE = "vendor/tabler-icons-3.48.0/icons.svg"
+
+# State → colour of a status tag (Tabler's ``bg-<colour>-lt``). States not listed are grey.
+TAG_COLOURS = {
+    # good, finished well
+    "valid": "green",
+    "active": "green",
+    "succeeded": "green",
+    "done": "green",
+    "met": "green",
+    "accepted": "green",
+    "answered": "green",
+    "published": "green",
+    "on_time": "green",
+    "confirmed": "green",
+    "closed": "secondary",
+    "filed": "blue",
+    # under way
+    "running": "blue",
+    "open": "blue",
+    "investigation": "blue",
+    "verification": "blue",
+    "review": "blue",
+    "notice": "blue",
+    "hearing": "blue",
+    "decided": "blue",
+    "execution": "blue",
+    "clue": "azure",
+    "read": "azure",
+    "acknowledged": "azure",
+    "pending": "azure",
+    "draft": "azure",
+    "transferred": "blue",
+    # look at it
+    "unread": "orange",
+    "due_soon": "orange",
+    "suspended": "orange",
+    "expired": "orange",
+    "paused": "yellow",
+    "withdrawn": "orange",
+    "escalated": "orange",
+    "done_late": "orange",
+    # referrals
+    "reported": "azure",
+    "approved": "blue",
+    "received": "blue",
+    "reconsideration": "orange",
+    "upheld": "orange",
+    "supervision": "orange",
+    "handed_over": "green",
+    "refused": "red",
+    "declined": "red",
+    # wrong
+    "overdue": "red",
+    "revoked": "red",
+    "failed": "red",
+    "rejected": "red",
+    "missed": "red",
+    "not_filed": "secondary",
+    "cancelled": "secondary",
+    "stopped": "secondary",
+}
+
+
+@register.simple_tag
+def icon(name: str, css: str = "") -> str:
+    """An icon from the vendored Tabler sprite: ``{% icon "home" %}`` (decorative)."""
+    return format_html(
+        '<svg class="icon{}" aria-hidden="true" focusable="false"><use href="{}#tabler-{}"></use></svg>',
+        f" {css}" if css else "",
+        static(ICON_SPRITE),
+        name,
+    )
+
+
+@register.filter
+def tag_colour(state: Any) -> str:
+    """The colour of a status tag for a state value (``{{ state|tag_colour }}``)."""
+    return TAG_COLOURS.get(str(state), "secondary")
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context: Any, field: str) -> str:
+    """The current URL with ``sort`` set to ``field``, or ``-field`` if already sorted by it."""
+    request = context["request"]
+    current = request.GET.get("sort", "")
+    query = request.GET.copy()
+    query["sort"] = f"-{field}" if current == field else field
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context: Any, field: str) -> str:
+    """``asc``, ``desc`` or ``""``: how the list is sorted by ``field`` now."""
+    current = context["request"].GET.get("sort", "")
+    if current == field:
+        return "asc"
+    if current == f"-{field}":
+        return "desc"
+    return ""

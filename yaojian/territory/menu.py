@@ -1,0 +1,33 @@
+"""The territory's pages in the left menu (ADR 0015)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.core import menu, pagehelp
+
+menu.register(
+    "territory.grid",
+    group="records",
+    label=_("Grid"),
+    url_name="territory:gridcell_list",
+    icon="grid-dots",
+    order=30,
+)
+menu.register(
+    "territory.regions",
+    group="admin",
+    label=_("Administrative regions"),
+    url_name="territory:region_list",
+    icon="map-pin",
+    order=60,
+)
+
+pagehelp.register(
+    "territory:gridcell_list",
+    _("Grid cells divide a county among its inspectors; each entity belongs to one cell."),
+    anchor="网格",
+)
+pagehelp.register(
+    "territory:region_list",
+    _("The national administrative divisions; abolished codes show their successor."),
+    anchor="网格",
+)
