@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yaojian.enforcement",
     "yaojian.referrals",
     "yaojian.portal",
+    "yaojian.dashboard",
     "yaojian.demo",
     "yaojian.api",
 ]
