@@ -48,6 +48,7 @@ class MemberScope:
     prefix: str
     role: str
     permissions: frozenset[str]
+    department_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,16 @@ def _build_scope(user: Any) -> Scope:
         return Scope(is_superuser=True)
     rows = Membership.objects.filter(
         user=user, is_active=True, department__is_active=True
-    ).values_list("department_id", "department__region_id", "role")
+    ).values_list("department_id", "department__region_id", "role", "department__kind")
     members = tuple(
         MemberScope(
             department_id=dept_id,
             prefix=subtree_prefix(region_code),
             role=role,
             permissions=permissions_for_role(role),
+            department_kind=kind,
         )
-        for dept_id, region_code, role in rows
+        for dept_id, region_code, role, kind in rows
     )
     grants: dict[str, dict[int, set[int]]] = {}
     dept_ids = {m.department_id for m in members}
@@ -149,7 +151,7 @@ def overseen_department_ids(user: Any, permission: str | None = None) -> frozens
 
     Only memberships that hold :data:`OVERSEE` (and ``permission``, when given) count; each
     covers the active departments of the kinds in :data:`OVERSIGHT_KINDS` whose region lies
-    in its jurisdiction, its own department included. Two queries, once per user object.
+    in its jurisdiction, its own department included. One query, once per user object.
     """
     from yaojian.accounts.models import Department
 
@@ -164,14 +166,9 @@ def overseen_department_ids(user: Any, permission: str | None = None) -> frozens
     cache: dict[str | None, frozenset[int]] = getattr(user, _OVERSIGHT_ATTR, None) or {}
     if permission in cache:
         return cache[permission]
-    kinds = dict(
-        Department.objects.filter(pk__in=sorted({m.department_id for m in members})).values_list(
-            "pk", "kind"
-        )
-    )
     q = Q(pk__in=[])
     for member in members:
-        kind = kinds.get(member.department_id, "")
+        kind = member.department_kind
         q |= subtree_q("region", member.prefix) & Q(kind__in=OVERSIGHT_KINDS.get(kind, (kind,)))
     result = frozenset(
         Department.objects.filter(q, is_active=True).values_list("pk", flat=True)

@@ -79,12 +79,7 @@ def dashboard_scope(user: Any, region_code: str = "") -> DashboardScope:
             if not members:
                 raise Region.DoesNotExist
         member = members[0]
-        kind = (
-            Department.objects.filter(pk=member.department_id)
-            .values_list("kind", flat=True)
-            .first()
-            or ""
-        )
+        kind = member.department_kind
         kinds = tuple(sorted(OVERSIGHT_KINDS.get(kind, (kind,))))
         home = member.prefix.ljust(6, "0")
     code = region_code or home

@@ -50,7 +50,8 @@ def test_an_officer_sees_overdue_notices_first(province: Any, client: Any) -> No
     section = html.split('data-testid="section-notices"')[1].split("</section>")[0]
     assert section.count('data-testid="work-item"') == 2
     assert section.count('data-level="overdue"') == 2
-    assert "逾期通报一" in section and "已答复" not in section
+    assert "逾期通报一" in section
+    assert "已答复" not in section
     assert 'data-testid="workbench-urgent"' in html
     assert 'data-testid="section-approvals"' not in html
 

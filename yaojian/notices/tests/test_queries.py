@@ -69,9 +69,10 @@ CASES = [
     ("officer", "/notices/", {}, 8),
     ("officer", "/notices/?overdue=1", {}, 8),
     ("officer", "/notices/?state=unread", {"HTTP_HX_REQUEST": "true"}, 8),
-    # the head's inbox adds the escalated panel: notices, their events, the originals' events
-    ("head", "/notices/", {}, 11),
-    ("head", "/notices/?escalated=1", {}, 11),
+    # the head's inbox adds the escalated panel: notices, their events, the originals' events,
+    # and the departments the head oversees (accounts.scoping.overseen_department_ids)
+    ("head", "/notices/", {}, 12),
+    ("head", "/notices/?escalated=1", {}, 12),
     # sent: rows, attachments
     ("inspector", "/notices/sent/", {}, 6),
     ("inspector", "/notices/sent/?state=answered", {"HTTP_HX_REQUEST": "true"}, 6),
