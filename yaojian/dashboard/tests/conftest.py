@@ -38,7 +38,14 @@ def member(department: Any, role: str, **fields: Any) -> Any:
 _numbers = iter(range(1, 10_000))
 
 
-def make_case(department: Any, region: str, stage: str, *, due: dt.date | None = None) -> Case:
+def make_case(
+    department: Any,
+    region: str,
+    stage: str,
+    *,
+    due: dt.date | None = None,
+    today: dt.date = TODAY,
+) -> Case:
     n = next(_numbers)
     return Case.objects.create(
         number=f"TEST-{n:05d}",
@@ -48,7 +55,7 @@ def make_case(department: Any, region: str, stage: str, *, due: dt.date | None =
         source=ClueSource.INSPECTION,
         title=f"案件{n}",
         party_name=f"当事人{n}",
-        clue_received_on=TODAY - dt.timedelta(days=n % 40),
+        clue_received_on=today - dt.timedelta(days=n % 40),
         next_due_on=due,
     )
 
@@ -67,6 +74,11 @@ class Province:
 
 @pytest.fixture
 def province(db: Any, regions: None, frozen: Any) -> Province:
+    return build_province(TODAY)
+
+
+def build_province(today: dt.date) -> Province:
+    """The province of the tests; ``today`` places the deadlines (the browser's is real)."""
     mpa = DepartmentFactory(
         code="MPA-540000",
         name="西藏自治区药品监督管理局",
@@ -109,17 +121,17 @@ def province(db: Any, regions: None, frozen: Any) -> Province:
     EntityFactory(region_id="540102", kind=EntityKind.WHOLESALER, registered_by=samr_a)
     for _i in range(2):
         EntityFactory(region_id="540103", kind=EntityKind.SINGLE_PHARMACY, registered_by=samr_b)
-    past = TODAY - dt.timedelta(days=3)
+    past = today - dt.timedelta(days=3)
     built.cases = {
         "a": [
-            make_case(samr_a, "540102", CaseStage.VERIFICATION, due=past),
-            make_case(samr_a, "540102", CaseStage.VERIFICATION, due=TODAY + dt.timedelta(days=30)),
+            make_case(samr_a, "540102", CaseStage.VERIFICATION, due=past, today=today),
+            make_case(samr_a, "540102", CaseStage.VERIFICATION, due=today + dt.timedelta(days=30)),
             make_case(samr_a, "540102", CaseStage.INVESTIGATION, due=past),
             make_case(samr_a, "540102", CaseStage.CLOSED),
         ],
         "b": [
             make_case(samr_b, "540103", CaseStage.INVESTIGATION, due=past),
-            make_case(samr_b, "540103", CaseStage.REVIEW, due=TODAY + dt.timedelta(days=10)),
+            make_case(samr_b, "540103", CaseStage.REVIEW, due=today + dt.timedelta(days=10)),
         ],
         # A health commission's case: not the drug regulator's to oversee.
         "hc": [make_case(hc_a, "540102", CaseStage.INVESTIGATION, due=past)],
@@ -143,7 +155,7 @@ def province(db: Any, regions: None, frozen: Any) -> Province:
         sender=mpa,
         recipient=samr_b,
         state=NoticeState.UNREAD,
-        due_on=TODAY + dt.timedelta(days=5),
+        due_on=today + dt.timedelta(days=5),
         subject="未到期",
     )
     return built
