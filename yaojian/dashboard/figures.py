@@ -214,7 +214,7 @@ def clocks_by_department(scope: FigureScope) -> dict[str, Any]:
         .order_by()
     )
     departments = _departments([row[0] for row in rows])
-    data = []
+    data: list[Row] = []
     for department_id, met, late, overdue in rows:
         code, name = departments.get(department_id, ("", str(department_id)))
         closed = met + late
@@ -242,7 +242,7 @@ def notices_by_department(scope: FigureScope) -> dict[str, Any]:
     rows = _notice_rows(notices, scope)
     response = _mean_response_days(notices)
     departments = _departments([row[0] for row in rows])
-    data = []
+    data: list[Row] = []
     for department_id, received, answered, on_time, overdue in rows:
         code, name = departments.get(department_id, ("", str(department_id)))
         data.append(

@@ -182,27 +182,27 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
                 detail="filing",
             )
         )
-    for row in extensions.values(
+    for ext in extensions.values(
         "clock__case__public_id", "clock__case__number", "clock__due_on", "days"
     )[:SHOWN]:
         items.append(
             WorkItem(
                 label=gettext("Extension of %(days)s days for case %(number)s")
-                % {"days": row["days"], "number": row["clock__case__number"]},
-                url=reverse("enforcement:case_detail", args=[row["clock__case__public_id"]]),
-                level=_level(row["clock__due_on"], today),
-                due_on=row["clock__due_on"],
+                % {"days": ext["days"], "number": ext["clock__case__number"]},
+                url=reverse("enforcement:case_detail", args=[ext["clock__case__public_id"]]),
+                level=_level(ext["clock__due_on"], today),
+                due_on=ext["clock__due_on"],
                 detail="extension",
             )
         )
-    for row in decisions.values("case__public_id", "case__number", "case__next_due_on")[:SHOWN]:
+    for dec in decisions.values("case__public_id", "case__number", "case__next_due_on")[:SHOWN]:
         items.append(
             WorkItem(
                 label=gettext("Decision proposed for case %(number)s")
-                % {"number": row["case__number"]},
-                url=reverse("enforcement:case_detail", args=[row["case__public_id"]]),
-                level=_level(row["case__next_due_on"], today),
-                due_on=row["case__next_due_on"],
+                % {"number": dec["case__number"]},
+                url=reverse("enforcement:case_detail", args=[dec["case__public_id"]]),
+                level=_level(dec["case__next_due_on"], today),
+                due_on=dec["case__next_due_on"],
                 detail="decision",
             )
         )

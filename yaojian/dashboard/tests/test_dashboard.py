@@ -52,8 +52,8 @@ def test_provincial_figures_equal_the_lists_behind_them(province: Any) -> None:
     overdue = _rows(figures["overdue_cases_by_county"])
     assert {k: r["value"] for k, r in overdue.items()} == {"540102": 2, "540103": 1}
     for code, row in overdue.items():
-        listed = case_selectors.department_cases(leader, {"region": code, "due": "overdue"})
-        assert row["value"] == listed.count()
+        overdue_cases = case_selectors.department_cases(leader, {"region": code, "due": "overdue"})
+        assert row["value"] == overdue_cases.count()
     entities = _rows(figures["entities_by_county"])
     assert {k: r["value"] for k, r in entities.items()} == {"540102": 4, "540103": 2}
     for code, row in entities.items():
@@ -64,8 +64,8 @@ def test_provincial_figures_equal_the_lists_behind_them(province: Any) -> None:
     assert notices["SAMR-540102"]["answered"] == 1
     assert notices["SAMR-540102"]["on_time"] == 1  # answered on 02-27, due 03-01
     assert notices["SAMR-540103"]["value"] == 0
-    listed = notice_selectors.inbox(leader, overdue=True, department="SAMR-540102").count()
-    assert listed == 2
+    overdue_listed = notice_selectors.inbox(leader, overdue=True, department="SAMR-540102")
+    assert overdue_listed.count() == 2
     assert notices["SAMR-540102"]["url"] == "/notices/?department=SAMR-540102&overdue=1"
 
 

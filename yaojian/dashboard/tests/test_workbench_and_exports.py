@@ -34,7 +34,9 @@ def test_a_head_sees_filings_waiting_with_counts(province: Any, client: Any) -> 
     assert 'data-testid="section-approvals"' in html
     section = html.split('data-testid="section-approvals"')[1].split("</section>")[0]
     assert section.count('data-detail="filing"') == 2
-    assert "立案 2" not in section  # counts are shown per kind below
+    assert "待立案 2</span>" in section
+    assert "延期申请 0</span>" in section
+    assert "处罚决定 0</span>" in section
     assert 'data-testid="section-count">2<' in section
     first = province.cases["a"][0]
     assert f"/enforcement/cases/{first.public_id}/" in section
