@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.models import Department
-from yaojian.accounts.scoping import has_permission, overseen_department_ids, scope_for
+from yaojian.accounts.scoping import has_permission, scope_for
 from yaojian.clocks import calendar
 from yaojian.core.workbench import (
     DUE_SOON,
@@ -30,7 +29,6 @@ from yaojian.core.workbench import (
     WorkSection,
     work_sections,
 )
-from yaojian.dashboard.permissions import VIEW_DASHBOARD
 from yaojian.enforcement import access
 from yaojian.enforcement import permissions as case_permissions
 from yaojian.enforcement import selectors as case_selectors
@@ -457,20 +455,31 @@ def finished_jobs(user: Any, today: dt.date) -> WorkSection | None:
 
 
 def dashboard_link(user: Any, today: dt.date) -> WorkSection | None:
-    """Leaders and heads: the way to the dashboard of their region."""
-    scope = scope_for(user)
-    if not (scope.is_superuser or scope.members_with(VIEW_DASHBOARD)):
+    """Leaders and heads: the way to the dashboard of their region, with its overdue notices.
+
+    The count comes from the region's pre-computed snapshot (no aggregation on the first page);
+    before the first snapshot, the item simply opens the dashboard.
+    """
+    from yaojian.dashboard.models import Snapshot
+    from yaojian.dashboard.scope import dashboard_scope, may_view_dashboard
+    from yaojian.territory.models import Region
+
+    if not may_view_dashboard(user):
         return None
-    ids = sorted({m.department_id for m in scope.members_with(VIEW_DASHBOARD)})
-    departments = overseen_department_ids(user) or frozenset(ids)
-    overdue = Notice.objects.filter(
-        Q(recipient_id__in=sorted(departments)),
-        state__in=sorted(OPEN_STATES),
-        due_on__lt=today,
-    ).count()
+    try:
+        scope = dashboard_scope(user)
+    except Region.DoesNotExist:
+        return None
+    figures = Snapshot.objects.filter(key=scope.key).values_list("figures", flat=True).first() or {}
+    rows = (figures.get("notices_by_department") or {}).get("rows", [])
+    overdue = sum(int(row.get("value") or 0) for row in rows)
+    label = (
+        gettext("%(count)s notices overdue in the departments you oversee") % {"count": overdue}
+        if figures
+        else gettext("Open the dashboard of %(region)s") % {"region": scope.region.name}
+    )
     item = WorkItem(
-        label=gettext("%(count)s notices overdue in the departments you oversee")
-        % {"count": overdue},
+        label=label,
         url=reverse("dashboard:dashboard"),
         level=OVERDUE if overdue else INFO,
     )
