@@ -21,6 +21,11 @@ class Snapshot(models.Model):
     )
     kinds = models.CharField(_("department kinds"), max_length=160)
     figures = models.JSONField(_("figures"), default=dict)
+    summary = models.JSONField(
+        _("summary"),
+        default=dict,
+        help_text=_("The key numbers, read by the first page without the figures."),
+    )
     computed_at = models.DateTimeField(_("computed at"))
     duration_ms = models.PositiveIntegerField(_("computed in (ms)"), default=0)
     last_viewed_at = models.DateTimeField(_("last viewed at"), null=True, blank=True)

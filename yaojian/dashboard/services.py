@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -25,6 +26,25 @@ def compute_figures(scope: DashboardScope) -> dict[str, Any]:
     return result
 
 
+def summarise(figures: dict[str, Any]) -> dict[str, Any]:
+    """The key numbers of a region, from its figures (the page's header and the first page)."""
+
+    def total(key: str) -> int:
+        return int((figures.get(key) or {}).get("total") or 0)
+
+    penalties = figures.get("penalties_by_kind") or {}
+    notices = (figures.get("notices_by_department") or {}).get("rows", [])
+    return {
+        "entities": total("entities_by_county"),
+        "cases": total("cases_by_stage"),
+        "overdue_cases": total("overdue_cases_by_county"),
+        "fines": penalties.get("fines", "0"),
+        "revocations": penalties.get("revocations", 0),
+        "overdue_notices": sum(int(r.get("value") or 0) for r in notices),
+        "problems": total("problems_by_category"),
+    }
+
+
 def refresh_snapshot(*, actor: Any, scope: DashboardScope) -> Snapshot:
     """Compute the figures of ``scope`` and store them with the time they were computed.
 
@@ -42,6 +62,7 @@ def refresh_snapshot(*, actor: Any, scope: DashboardScope) -> Snapshot:
                 "region": scope.region,
                 "kinds": ",".join(scope.kinds),
                 "figures": figures,
+                "summary": summarise(figures),
                 "computed_at": timezone.now(),
                 "duration_ms": duration,
             },
@@ -57,5 +78,10 @@ def refresh_snapshot(*, actor: Any, scope: DashboardScope) -> Snapshot:
 
 
 def mark_viewed(snapshot: Snapshot) -> None:
-    """Remember that someone looked (the periodic job refreshes what is looked at)."""
-    Snapshot.objects.filter(pk=snapshot.pk).update(last_viewed_at=timezone.now())
+    """Remember that someone looked (the periodic job refreshes what is looked at).
+
+    At most one write an hour per snapshot: the page is read far more often than that.
+    """
+    now = timezone.now()
+    if snapshot.last_viewed_at is None or now - snapshot.last_viewed_at > dt.timedelta(hours=1):
+        Snapshot.objects.filter(pk=snapshot.pk).update(last_viewed_at=now)

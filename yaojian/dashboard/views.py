@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from yaojian.core.workbench import dashboard_figures
@@ -22,6 +26,7 @@ from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
 
 UNPROCESSABLE = 422
+FIGURES_CACHE_SECONDS = 20 * 60
 
 
 @require_safe
@@ -89,10 +94,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "scope": scope,
         "snapshot": snapshot,
-        "figures": figures,
+        "figures_html": _figures_html(snapshot, figures, payload),
         "indicators": indicators,
         "indicator": indicator,
-        "payload": payload,
         "trail": _trail(scope),
         "age_minutes": int((timezone.now() - snapshot.computed_at).total_seconds() // 60),
         "key_numbers": _key_numbers(snapshot),
@@ -100,23 +104,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", context)
 
 
+def _figures_html(snapshot: Snapshot, figures: list[dict[str, Any]], payload: Any) -> str:
+    """The figure cards and their data, rendered once per snapshot, language and indicator.
+
+    The figures change only when the snapshot is recomputed, so each server process keeps the
+    rendered fragment (Django's cache) under a key naming the snapshot's computation.
+    """
+    key = "dashboard:figures:{}:{}:{}:{}:{}".format(
+        snapshot.pk,
+        snapshot.key,
+        snapshot.computed_at.timestamp(),
+        get_language(),
+        payload.get("indicator", ""),
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("dashboard/_figures.html", {"figures": figures, "payload": payload})
+        cache.set(key, html, FIGURES_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 def _key_numbers(snapshot: Snapshot) -> dict[str, Any]:
-    figures = snapshot.figures or {}
-
-    def total(key: str) -> int:
-        return int((figures.get(key) or {}).get("total") or 0)
-
-    penalties = figures.get("penalties_by_kind") or {}
-    notices = (figures.get("notices_by_department") or {}).get("rows", [])
-    return {
-        "entities": total("entities_by_county"),
-        "cases": total("cases_by_stage"),
-        "overdue_cases": total("overdue_cases_by_county"),
-        "fines": penalties.get("fines", "0"),
-        "revocations": penalties.get("revocations", 0),
-        "overdue_notices": sum(int(r.get("value") or 0) for r in notices),
-        "problems": total("problems_by_category"),
-    }
+    return snapshot.summary or services.summarise(snapshot.figures or {})
 
 
 @require_POST

@@ -129,7 +129,7 @@ def joint_tasks(user: Any, today: dt.date) -> WorkSection | None:
 
 
 def assistance_requests(user: Any, today: dt.date) -> WorkSection | None:
-    """Assistance requests (协查) my departments must answer."""
+    """Assistance requests (协查) my own departments must answer."""
     if not access.departments_with(user, case_permissions.VIEW):
         return None
     queryset = case_selectors.my_assistance_requests(user)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from yaojian.accounts.scoping import scope_for
 from yaojian.audit.models import AuditEvent
 from yaojian.clocks import calendar
 from yaojian.enforcement import access, clock_rules, permissions
@@ -233,7 +234,9 @@ def my_assistance_requests(user: Any) -> QuerySet[AssistanceRequest]:
         .only("public_id", "subject", "questions", "clock__due_on")
     )
     if ids is not None:
-        queryset = queryset.filter(to_department_id__in=sorted(ids))
+        # The user's own departments answer (not those they oversee as a leader or head).
+        own = ids & scope_for(user).department_ids
+        queryset = queryset.filter(to_department_id__in=sorted(own))
     return queryset.order_by("clock__due_on", "id")
 
 

@@ -22,6 +22,16 @@ from yaojian.registry.tests.factories import EntityFactory
 TODAY = dt.date(2026, 3, 4)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Rendered figures are cached per snapshot; frozen clocks would make keys repeat."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def frozen() -> Any:
     """Wednesday 2026-03-04, 09:00 Beijing time."""
