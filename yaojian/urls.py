@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from yaojian.core import views as core_views
+from yaojian.dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("search/", core_views.search, name="search"),
     path("help/", core_views.help_page, name="help"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("enforcement/", include("yaojian.enforcement.urls")),
     path("referrals/", include("yaojian.referrals.urls")),
     path("public/", include("yaojian.portal.urls")),
+    path("dashboard/", include("yaojian.dashboard.urls")),
     path("api/", include("yaojian.api.urls")),
     path("admin/", admin.site.urls),
 ]

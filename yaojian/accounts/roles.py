@@ -43,8 +43,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DATA_STEWARD: VIEW_COMMON | REGISTRY_WRITE | PERSONAL_DATA,
     Role.DEPARTMENT_HEAD: VIEW_COMMON
     | PERSONAL_DATA
-    | {"territory.change_gridcell", "accounts.view_membership", "audit.view_auditevent"},
-    Role.LEADER: VIEW_COMMON,
+    | {
+        "territory.change_gridcell",
+        "accounts.view_membership",
+        "audit.view_auditevent",
+        "accounts.oversee_jurisdiction",
+    },
+    Role.LEADER: VIEW_COMMON | {"accounts.oversee_jurisdiction"},
     Role.AUDITOR: VIEW_COMMON | {"audit.view_auditevent"},
     Role.ADMINISTRATOR: VIEW_COMMON
     | REGISTRY_WRITE

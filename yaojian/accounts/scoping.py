@@ -9,6 +9,11 @@ Rules (docs/subsystems/permissions.md):
   model's ``scope_share_kind``.
 * Any action other than ``view`` needs the permission ``<app>.<action>_<model>`` from the
   member's role in that department, and never travels through a ShareGrant.
+* Oversight: leaders and department heads (``accounts.oversee_jurisdiction``) also *view* the
+  department-owned work of the departments below them in their jurisdiction: their own kind,
+  and, for drug regulators, the market regulators that carry county-level drug regulation
+  (:func:`overseen_department_ids`). The apps whose rows belong to departments (cases, notices,
+  alerts) add these departments to what their members may view; no other action travels.
 * Superusers see everything; anonymous and inactive users see nothing.
 
 Every scoped model's manager is built from :class:`ScopedQuerySet`.
@@ -26,6 +31,13 @@ from yaojian.territory.codes import subtree_prefix, subtree_q
 
 _M = TypeVar("_M", bound=models.Model)
 _CACHE_ATTR = "_yaojian_scope"
+_OVERSIGHT_ATTR = "_yaojian_oversight"
+
+OVERSEE = "accounts.oversee_jurisdiction"
+# Which kinds of department a member of a department of each kind looks over (own kind else).
+OVERSIGHT_KINDS: dict[str, tuple[str, ...]] = {
+    "drug_regulator": ("drug_regulator", "market_regulator"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,7 @@ class MemberScope:
     prefix: str
     role: str
     permissions: frozenset[str]
+    department_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,8 +94,9 @@ def scope_for(user: Any) -> Scope:
 
 def forget_scope(user: Any) -> None:
     """Drop the cached scope (after memberships or grants change)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _OVERSIGHT_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _build_scope(user: Any) -> Scope:
@@ -93,15 +107,16 @@ def _build_scope(user: Any) -> Scope:
         return Scope(is_superuser=True)
     rows = Membership.objects.filter(
         user=user, is_active=True, department__is_active=True
-    ).values_list("department_id", "department__region_id", "role")
+    ).values_list("department_id", "department__region_id", "role", "department__kind")
     members = tuple(
         MemberScope(
             department_id=dept_id,
             prefix=subtree_prefix(region_code),
             role=role,
             permissions=permissions_for_role(role),
+            department_kind=kind,
         )
-        for dept_id, region_code, role in rows
+        for dept_id, region_code, role, kind in rows
     )
     grants: dict[str, dict[int, set[int]]] = {}
     dept_ids = {m.department_id for m in members}
@@ -129,6 +144,38 @@ def has_permission_in_region(user: Any, permission: str, region_code: str) -> bo
     if scope.is_superuser:
         return True
     return any(region_code.startswith(m.prefix) for m in scope.members_with(permission))
+
+
+def overseen_department_ids(user: Any, permission: str | None = None) -> frozenset[int] | None:
+    """Departments whose work the user's overseeing memberships view (``None``: superuser).
+
+    Only memberships that hold :data:`OVERSEE` (and ``permission``, when given) count; each
+    covers the active departments of the kinds in :data:`OVERSIGHT_KINDS` whose region lies
+    in its jurisdiction, its own department included. One query, once per user object.
+    """
+    from yaojian.accounts.models import Department
+
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    members = [
+        m for m in scope.members_with(OVERSEE) if permission is None or permission in m.permissions
+    ]
+    if not members:
+        return frozenset()
+    cache: dict[str | None, frozenset[int]] = getattr(user, _OVERSIGHT_ATTR, None) or {}
+    if permission in cache:
+        return cache[permission]
+    q = Q(pk__in=[])
+    for member in members:
+        kind = member.department_kind
+        q |= subtree_q("region", member.prefix) & Q(kind__in=OVERSIGHT_KINDS.get(kind, (kind,)))
+    result = frozenset(
+        Department.objects.filter(q, is_active=True).values_list("pk", flat=True)
+    ) | frozenset(m.department_id for m in members)
+    cache[permission] = result
+    setattr(user, _OVERSIGHT_ATTR, cache)
+    return result
 
 
 def jurisdiction_q(user: Any, region_field: str, permission: str | None = None) -> Q:

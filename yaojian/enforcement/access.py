@@ -4,6 +4,7 @@
   own tasks and the documents shared with them.
 * Members of police departments (``public_security``) see nothing of cases here: the
   referrals app shows them what was transferred to them.
+* Leaders and heads view the cases led by the departments they oversee (``accounts.scoping``).
 * Superusers (the system) see everything.
 """
 
@@ -12,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from yaojian.accounts.choices import DepartmentKind
-from yaojian.accounts.scoping import scope_for
+from yaojian.accounts.scoping import overseen_department_ids, scope_for
 
 _CACHE_ATTR = "_yaojian_enforcement_departments"
 
 _NON_POLICE = "__non_police__"
+
+VIEW_CASE = "enforcement.view_case"
 
 ALL = None  # sentinel meaning "every department" (superuser)
 
@@ -54,6 +57,9 @@ def departments_with(user: Any, permission: str) -> frozenset[int] | None:
         for m in scope.members_with(permission)
         if m.department_id in cache[_NON_POLICE]
     )
+    if permission == VIEW_CASE:
+        # Leaders and heads view the cases of the departments below them (scoping's oversight).
+        result |= overseen_department_ids(user, permission) or frozenset()
     cache[permission] = result
     return result
 

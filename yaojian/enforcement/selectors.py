@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from yaojian.accounts.scoping import scope_for
 from yaojian.audit.models import AuditEvent
 from yaojian.enforcement import access, permissions
 from yaojian.enforcement.choices import OPEN_STAGES, ClockState, TaskState
@@ -240,7 +241,9 @@ def my_assistance_requests(user: Any) -> QuerySet[AssistanceRequest]:
         .only("public_id", "subject", "questions", "clock__due_on", "clock__provisional")
     )
     if ids is not None:
-        queryset = queryset.filter(to_department_id__in=sorted(ids))
+        # The user's own departments answer (not those they oversee as a leader or head).
+        own = ids & scope_for(user).department_ids
+        queryset = queryset.filter(to_department_id__in=sorted(own))
     return queryset.order_by("clock__due_on", "id")
 
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yaojian.accounts.scoping import ScopedQuerySet, scope_for
+from yaojian.accounts.scoping import ScopedQuerySet, overseen_department_ids, scope_for
 from yaojian.core.models import OwnedByDepartment, PublicIdModel, TimeStampedModel
 from yaojian.exchange.choices import (
     AlertKind,
@@ -284,7 +284,10 @@ class AlertQuerySet(ScopedQuerySet["DataQualityAlert"]):
         if scope.is_superuser:
             return self.all()
         permission = VIEW_ALERTS if action == "view" else f"exchange.{action}_dataqualityalert"
-        ids = sorted({m.department_id for m in scope.members_with(permission)})
+        ids_set = {m.department_id for m in scope.members_with(permission)}
+        if action == "view":
+            ids_set |= overseen_department_ids(user, permission) or frozenset()
+        ids = sorted(ids_set)
         return self.filter(
             pk__in=DataQualityAlert.departments.through.objects.filter(
                 department_id__in=ids

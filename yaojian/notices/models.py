@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import DepartmentKind
-from yaojian.accounts.scoping import ScopedQuerySet, scope_for
+from yaojian.accounts.scoping import ScopedQuerySet, overseen_department_ids, scope_for
 from yaojian.core.models import PublicIdModel, TimeStampedModel
 from yaojian.notices.choices import (
     NoticeEventKind,
@@ -109,7 +109,7 @@ class ProblemQuerySet(ScopedQuerySet["Problem"]):
             return self.all()
         if action != "view":
             return super().visible_to(user, action)  # type: ignore[return-value]
-        ids = sorted(scope.department_ids)
+        ids = sorted(scope.department_ids | (overseen_department_ids(user) or frozenset()))
         return self.filter(
             Q(department_id__in=ids)
             | Q(pk__in=Notice.objects.filter(recipient_id__in=ids).values("problem_id"))
@@ -192,7 +192,11 @@ class NoticeQuerySet(ScopedQuerySet["Notice"]):
         scope = scope_for(user)
         if scope.is_superuser:
             return self.all()
-        ids = sorted(scope.department_ids)
+        # Members' own departments, and those a leader or head oversees (view only).
+        ids_set = set(scope.department_ids)
+        if action == "view":
+            ids_set |= overseen_department_ids(user) or frozenset()
+        ids = sorted(ids_set)
         return self.filter(Q(recipient_id__in=ids) | Q(sender_id__in=ids))
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from yaojian.accounts.choices import DepartmentLevel, ShareKind
 from yaojian.accounts.models import Department, Membership
-from yaojian.accounts.scoping import has_permission, scope_for
+from yaojian.accounts.scoping import has_permission, overseen_department_ids, scope_for
 from yaojian.clocks.calendar import CalendarNotCoveredError, working_days_between
 from yaojian.notices.choices import OPEN_STATES, NoticeEventKind, NoticeState, TargetLevel
 from yaojian.notices.models import (
@@ -68,11 +68,24 @@ def overdue_q(today: dt.date | None = None) -> Q:
     return Q(state__in=sorted(OPEN_STATES), due_on__lt=today)
 
 
+def inbox_department_ids(user: Any) -> list[int]:
+    """The user's departments and those they oversee as a leader or head (scoping)."""
+    return sorted(scope_for(user).department_ids | (overseen_department_ids(user) or frozenset()))
+
+
 def inbox(
-    user: Any, *, state: str = "", overdue: bool = False, escalated: bool = False
+    user: Any,
+    *,
+    state: str = "",
+    overdue: bool = False,
+    escalated: bool = False,
+    department: str = "",
 ) -> QuerySet[Notice]:
-    """Notices received by the user's departments, newest first, optionally filtered."""
-    ids = sorted(scope_for(user).department_ids)
+    """Notices received by the user's departments, newest first, optionally filtered.
+
+    A leader or head also sees what the departments they oversee received.
+    """
+    ids = inbox_department_ids(user)
     qs = notices_visible_to(user)
     if not scope_for(user).is_superuser:
         qs = qs.filter(recipient_id__in=ids)
@@ -82,12 +95,15 @@ def inbox(
         qs = qs.filter(overdue_q())
     if escalated:
         qs = qs.filter(escalation_level__gte=1, state__in=sorted(OPEN_STATES))
+    if department:
+        # One receiving department, by its code (the dashboard's drill-down).
+        qs = qs.filter(recipient__code=department)
     return qs
 
 
 def sent_notices(user: Any, *, state: str = "") -> QuerySet[Notice]:
-    """Notices the user's departments sent, newest first."""
-    ids = sorted(scope_for(user).department_ids)
+    """Notices the user's departments (and those they oversee) sent, newest first."""
+    ids = inbox_department_ids(user)
     qs = notices_visible_to(user).filter(sender_id__in=ids)
     if state in NoticeState.values:
         qs = qs.filter(state=state)
@@ -104,7 +120,7 @@ def unread_count(user: Any) -> int:
 
 def inbox_counts(user: Any) -> dict[str, int]:
     """Number of received notices per state, plus ``overdue`` and ``escalated``."""
-    ids = sorted(scope_for(user).department_ids)
+    ids = inbox_department_ids(user)
     base = Notice.objects.filter(recipient_id__in=ids)
     counts = dict.fromkeys(NoticeState.values, 0)
     for state, count in _grouped(base):

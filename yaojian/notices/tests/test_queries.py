@@ -70,9 +70,10 @@ CASES = [
     ("officer", "/notices/", {}, 10),
     ("officer", "/notices/?overdue=1", {}, 10),
     ("officer", "/notices/?state=unread", {"HTTP_HX_REQUEST": "true"}, 8),
-    # the head's inbox adds the escalated panel: notices, their events, the originals' events
-    ("head", "/notices/", {}, 13),
-    ("head", "/notices/?escalated=1", {}, 13),
+    # the head's inbox adds the escalated panel: notices, their events, the originals' events,
+    # and the departments the head oversees (accounts.scoping.overseen_department_ids)
+    ("head", "/notices/", {}, 14),
+    ("head", "/notices/?escalated=1", {}, 14),
     # sent: rows, attachments
     ("inspector", "/notices/sent/", {}, 8),
     ("inspector", "/notices/sent/?state=answered", {"HTTP_HX_REQUEST": "true"}, 6),

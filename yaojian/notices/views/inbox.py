@@ -38,8 +38,15 @@ def notice_inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     overdue = request.GET.get("overdue") == "1"
     escalated = request.GET.get("escalated") == "1"
+    department = request.GET.get("department", "")[:64]
     notices = list(
-        selectors.inbox(request.user, state=state, overdue=overdue, escalated=escalated)[:PAGE]
+        selectors.inbox(
+            request.user,
+            state=state,
+            overdue=overdue,
+            escalated=escalated,
+            department=department,
+        )[:PAGE]
     )
     counts = selectors.inbox_counts(request.user)
     # Department heads see their department's escalated (overdue) notices first.
@@ -50,6 +57,7 @@ def notice_inbox(request: HttpRequest) -> HttpResponse:
         "state": state,
         "overdue": overdue,
         "escalated": escalated,
+        "department": department,
         "states": [(value, label, counts[value]) for value, label in NoticeState.choices],
         "counts": counts,
     }

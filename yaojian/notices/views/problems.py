@@ -17,6 +17,7 @@ from yaojian.notices import selectors, services
 from yaojian.notices.forms import PERSON_ROLE_CHOICES, PERSON_ROWS, ProblemForm, person_rows
 from yaojian.registry import selectors as registry_selectors
 from yaojian.registry.models import Entity
+from yaojian.territory.codes import subtree_q
 
 PAGE = 50
 
@@ -44,7 +45,15 @@ def _department(departments: list[Department], value: Any) -> Department | None:
 
 @require_GET
 def problem_list(request: HttpRequest) -> HttpResponse:
-    problems = list(selectors.problems_visible_to(request.user)[:PAGE])
+    problems_qs = selectors.problems_visible_to(request.user)
+    # Filters of the dashboard's drill-down: a category (by code) and a region.
+    category = request.GET.get("category", "")[:48]
+    if category:
+        problems_qs = problems_qs.filter(category__code=category)
+    region = request.GET.get("region", "")
+    if region.isdigit() and len(region) == 6:
+        problems_qs = problems_qs.filter(subtree_q("region", region))
+    problems = list(problems_qs[:PAGE])
     return render(
         request,
         "notices/problem_list.html",

@@ -1,0 +1,183 @@
+"""Pages of the dashboard app: the first page (工作台), the leadership dashboard (驾驶舱) with its
+workbook and briefing, and starting a list export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST, require_safe
+
+from yaojian.core.workbench import dashboard_figures
+from yaojian.dashboard import briefing, exports, selectors, services
+from yaojian.dashboard.models import Snapshot
+from yaojian.dashboard.scope import DashboardScope, dashboard_scope, may_view_dashboard
+from yaojian.jobs.tables import ENCODINGS, FORMATS
+from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.models import Region
+
+UNPROCESSABLE = 422
+FIGURES_CACHE_SECONDS = 20 * 60
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The first page: what waits for this person now, the most urgent first."""
+    context = selectors.workbench(request.user)
+    context["can_dashboard"] = may_view_dashboard(request.user)
+    return render(request, "dashboard/home.html", context)
+
+
+def _scope(request: HttpRequest) -> DashboardScope:
+    if not may_view_dashboard(request.user):
+        raise PermissionDenied
+    return dashboard_scope(request.user, request.GET.get("region", "").strip()[:12])
+
+
+def _snapshot(scope: DashboardScope) -> Snapshot:
+    """The stored figures; computed now the first time a region is looked at."""
+    snapshot = selectors.snapshot_for(scope)
+    if snapshot is None:
+        snapshot = services.refresh_snapshot(actor=None, scope=scope)
+    services.mark_viewed(snapshot)
+    return snapshot
+
+
+def _trail(scope: DashboardScope) -> list[Region]:
+    """The regions from the user's top region down to the one shown (the drill-down path)."""
+    code = scope.region.code
+    home = subtree_prefix(scope.home_code)
+    codes: list[str] = []
+    for candidate in (code[:2] + "0000", code[:4] + "00", code):
+        prefix = subtree_prefix(candidate)
+        if prefix.startswith(home) and candidate not in codes:
+            codes.append(candidate)
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [regions[c] for c in codes if c in regions]
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The region's figures as charts and tables, a map of its counties, the freshness."""
+    scope = _scope(request)
+    snapshot = _snapshot(scope)
+    figures = selectors.figures_of(snapshot)
+    indicators = [f for f in dashboard_figures.all() if f.map_indicator]
+    indicator = request.GET.get("indicator", "")
+    if indicator not in {f.key for f in indicators}:
+        indicator = indicators[0].key if indicators else ""
+    province = scope.region.code[:2] + "0000"
+    payload: dict[str, Any] = {
+        "region": scope.region.code,
+        "prefix": scope.prefix,
+        "geo": static(f"vendor/geo/{province}.json"),
+        "drill": reverse("dashboard:dashboard") + "?region=",
+        "indicator": indicator,
+        "figures": {
+            entry["figure"].key: {
+                "chart": entry["figure"].chart,
+                "title": str(entry["figure"].title),
+                "rows": entry["data"].get("rows", []),
+            }
+            for entry in figures
+        },
+    }
+    context = {
+        "scope": scope,
+        "snapshot": snapshot,
+        "figures_html": _figures_html(snapshot, figures, payload),
+        "indicators": indicators,
+        "indicator": indicator,
+        "trail": _trail(scope),
+        "age_minutes": int((timezone.now() - snapshot.computed_at).total_seconds() // 60),
+        "key_numbers": _key_numbers(snapshot),
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _figures_html(snapshot: Snapshot, figures: list[dict[str, Any]], payload: Any) -> str:
+    """The figure cards and their data, rendered once per snapshot, language and indicator.
+
+    The figures change only when the snapshot is recomputed, so each server process keeps the
+    rendered fragment (Django's cache) under a key naming the snapshot's computation.
+    """
+    key = "dashboard:figures:{}:{}:{}:{}:{}".format(
+        snapshot.pk,
+        snapshot.key,
+        snapshot.computed_at.timestamp(),
+        get_language(),
+        payload.get("indicator", ""),
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("dashboard/_figures.html", {"figures": figures, "payload": payload})
+        cache.set(key, html, FIGURES_CACHE_SECONDS)
+    return mark_safe(html)
+
+
+def _key_numbers(snapshot: Snapshot) -> dict[str, Any]:
+    return snapshot.summary or services.summarise(snapshot.figures or {})
+
+
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Recompute the region's figures now (audited), then show them."""
+    scope = _scope(request)
+    services.refresh_snapshot(actor=request.user, scope=scope)
+    return redirect(reverse("dashboard:dashboard") + f"?region={scope.region.code}")
+
+
+@require_safe
+def workbook(request: HttpRequest) -> HttpResponse:
+    """The figures as an XLSX workbook."""
+    scope = _scope(request)
+    snapshot = _snapshot(scope)
+    content = briefing.workbook(snapshot, selectors.figures_of(snapshot), scope.region.name)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{scope.region.code}.xlsx"'
+    return response
+
+
+@require_safe
+def briefing_pdf(request: HttpRequest) -> HttpResponse:
+    """A printable one-page briefing (PDF) of the figures."""
+    scope = _scope(request)
+    snapshot = _snapshot(scope)
+    content = briefing.briefing_pdf(snapshot, selectors.figures_of(snapshot), scope.region.name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="briefing-{scope.region.code}.pdf"'
+    return response
+
+
+@require_POST
+def export_list(request: HttpRequest) -> HttpResponse:
+    """Start exporting a list with the filters it was shown with; then watch the job."""
+    data = request.POST
+    try:
+        job = exports.start_list_export(
+            actor=request.user,
+            list_name=data.get("list", ""),
+            filters={key: data.get(key, "") for key in data},
+            file_format=data.get("format", "xlsx"),
+            encoding=data.get("encoding", "utf-8-sig"),
+        )
+    except ValidationError as error:
+        return render(
+            request,
+            "dashboard/export_error.html",
+            {"errors": error.messages, "formats": FORMATS, "encodings": ENCODINGS},
+            status=UNPROCESSABLE,
+        )
+    return redirect("jobs:job_detail", public_id=job.public_id)
