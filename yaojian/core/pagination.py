@@ -18,10 +18,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -270,7 +270,7 @@ class StrictPageSizeMixin:
             size = 0
         if size < 1:
             raise ValidationError(
-                {self.page_size_query_param: [_("Enter a whole number of at least 1.")]}
+                {str(self.page_size_query_param): [_("Enter a whole number of at least 1.")]}
             )
         return min(size, self.max_page_size) if self.max_page_size else size
 

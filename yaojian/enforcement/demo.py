@@ -175,7 +175,7 @@ def seed_demo_cases(
         return 0
     # The insurance bureau covering the department's own region, most local first (where the
     # demo ``insurance`` account works), else any of the province.
-    from yaojian.enforcement.handlers import covering
+    from yaojian.territory.selectors import most_local_departments as covering
 
     local = covering(staff.department.region_id, (DepartmentKind.MEDICAL_INSURANCE,))
     partner = (

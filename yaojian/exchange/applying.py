@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.accounts.models import Department
 from yaojian.audit.services import record
 from yaojian.core import bulkwrite as bulk
+from yaojian.exchange import overwrites
 from yaojian.exchange.choices import RowOutcome, SourceKind
 from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord, current_fields
 from yaojian.exchange.rows import CleanRow
@@ -284,6 +285,14 @@ class Applier:
         self._write_records(plans)
         self._step("records", _("writing provenance"))
         self._write_provenance(plans)
+        overwrites.flag(
+            getattr(self, "overwritten", {}),
+            getattr(self, "changed_entities", {}),
+            actor=self.actor,
+            department=self.department,
+            batch=self.batch,
+            now=self.now,
+        )
         self._step("provenance", _("auditing"))
         self._audit(plans)
         self._step("audit", "")
@@ -302,6 +311,19 @@ class Applier:
         )
         self._step("entities", _("writing licences"))
         self.created_ids = result.created_ids
+        # Facts another department registered that this batch changes (history and alerts).
+        self.changed_entities = result.changed_entities
+        self.overwritten: dict[int, dict[str, list[Any]]] = {}
+        for pk, changes in result.entity_changes.items():
+            for name_, (before, after) in changes.items():
+                overwrites.note(
+                    self.overwritten,
+                    result.changed_entities[pk],
+                    name_,
+                    before,
+                    after,
+                    self.department.pk,
+                )
         accepted: list[_Plan] = []
         for plan, applied in zip(plans, result.rows, strict=True):
             if applied.refusal is not None:

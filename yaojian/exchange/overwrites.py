@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from yaojian.audit.services import record
-from yaojian.exchange import bulk
+from yaojian.core import bulkwrite as bulk
 from yaojian.exchange.models import FieldProvenance, current_fields
 
 # Fields whose disagreement between departments is a data-quality alert (alerts._findings).

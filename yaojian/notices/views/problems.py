@@ -94,11 +94,15 @@ def problem_create(request: HttpRequest) -> HttpResponse:
                     for field, errors in exc.message_dict.items()
                     if field.startswith("personal_data")
                 }
-                rest = {
-                    field: errors
-                    for field, errors in exc.error_dict.items()
-                    if not field.startswith("personal_data")
-                } if hasattr(exc, "error_dict") else None
+                rest = (
+                    {
+                        field: errors
+                        for field, errors in exc.error_dict.items()
+                        if not field.startswith("personal_data")
+                    }
+                    if hasattr(exc, "error_dict")
+                    else None
+                )
                 add_service_errors(form, ValidationError(rest) if rest is not None else exc)
             else:
                 url = f"/notices/problems/{problem.public_id}/"

@@ -140,6 +140,9 @@ class BulkResult:
     updated_ids: frozenset[int] = frozenset()
     licences_added: int = 0
     licences_changed: int = 0
+    # Fields changed on stored entities ({pk: {field: [before, after]}}) and those entities.
+    entity_changes: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
+    changed_entities: dict[int, Any] = field(default_factory=dict)
 
 
 def _refusal(field_key: str, code: str, message: Any) -> dict[str, str]:
@@ -250,6 +253,8 @@ class _BulkApplier:
             updated_ids=frozenset(self.changed_entities),
             licences_added=added,
             licences_changed=changed,
+            entity_changes={pk: self.entity_diffs.get(pk, {}) for pk in self.changed_entities},
+            changed_entities=dict(self.changed_entities),
         )
 
     def _licences(self, work: list[_Work]) -> dict[tuple[str, str], Licence]:
