@@ -60,6 +60,14 @@ def _click_county(page: Any, code: str) -> None:
         """async (code) => {
             const el = document.getElementById('dashboard-map');
             el.scrollIntoView({block: 'center'});
+            // After a change of viewport the chart resizes asynchronously: wait until its
+            // size is the element's, so pixels are computed on the final layout.
+            for (let i = 0; i < 60; i++) {
+                const c = echarts.getInstanceByDom(el);
+                if (c && c.getWidth() === el.clientWidth && c.getHeight() === el.clientHeight) break;
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            await new Promise((r) => setTimeout(r, 300));
             const data = JSON.parse(document.getElementById('dashboard-data').textContent);
             const geo = await (await fetch(data.geo)).json();
             const feature = geo.features.find((f) => String(f.id) === code);

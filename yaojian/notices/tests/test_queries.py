@@ -72,13 +72,14 @@ CASES = [
     ("officer", "/notices/?state=unread", {"HTTP_HX_REQUEST": "true"}, 8),
     # the head's inbox adds the escalated panel: notices, their events, the originals' events,
     # and the departments the head oversees (accounts.scoping.overseen_department_ids)
-    ("head", "/notices/", {}, 14),
-    ("head", "/notices/?escalated=1", {}, 14),
+    ("head", "/notices/", {}, 15),
+    ("head", "/notices/?escalated=1", {}, 15),
     # sent: rows, attachments
     ("inspector", "/notices/sent/", {}, 8),
     ("inspector", "/notices/sent/?state=answered", {"HTTP_HX_REQUEST": "true"}, 6),
-    # the badge: unread, the latest unread (when there are), escalated (heads only)
-    ("head", "/notices/badge/", {}, 7),
+    # the badge: unread, the latest unread (when there are), escalated (heads only; with the
+    # departments the head oversees)
+    ("head", "/notices/badge/", {}, 8),
     ("officer", "/notices/badge/", {}, 6),
 ]
 
