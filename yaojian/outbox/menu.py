@@ -20,4 +20,5 @@ pagehelp.register(
     _(
         "Every hand-off between departments and apps, written with the change that caused it and delivered by the worker: pending, running, failed (retried with backoff), dead (replay it after fixing the cause) and delivered."
     ),
+    anchor="部门交接",
 )
