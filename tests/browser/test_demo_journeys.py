@@ -130,7 +130,9 @@ def test_problems_and_notices_between_departments(
     # insurance: the push is in the inbox; opened, acknowledged and answered.
     insurance = as_user("insurance")
     insurance.goto(reverse("notices:inbox"))
-    expect(insurance.get_by_test_id("inbox-table").locator(f"a[href*='{notice.public_id}']").first).to_be_visible()
+    expect(
+        insurance.get_by_test_id("inbox-table").locator(f"a[href*='{notice.public_id}']").first
+    ).to_be_visible()
     shots(insurance, "insurance-inbox")
     insurance.get_by_test_id("inbox-table").locator(f"a[href*='{notice.public_id}']").first.click()
     insurance.wait_for_load_state()
@@ -144,7 +146,9 @@ def test_problems_and_notices_between_departments(
     insurance.reload()
     notice.refresh_from_db()
     assert notice.state == "answered"
-    assert notice.events.filter(kind="viewed", actor__username="insurance").count() == 1  # seen once, not per page load
+    assert (
+        notice.events.filter(kind="viewed", actor__username="insurance").count() == 1
+    )  # seen once, not per page load
 
     # health and culture: their inboxes hold the pushes their routing rules send.
     health = as_user("health")
