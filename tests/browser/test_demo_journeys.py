@@ -163,7 +163,8 @@ def test_problems_and_notices_between_departments(
     # inspector2, another county: the pharmacy does not exist for them.
     other = as_user("inspector2")
     response = other.goto(reverse("registry:entity_detail", args=[pharmacy.public_id]))
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
 
     # auditor: the audit trail of the department renders (its sign-ins at least).
     auditor = as_user("auditor")

@@ -20,8 +20,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
 from yaojian.core.workbench import Figure, FigureScope, dashboard_figures

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from yaojian.accounts.choices import DepartmentKind, Role
+from yaojian.accounts.choices import Role
 from yaojian.accounts.tests.factories import UserFactory
 from yaojian.audit.models import AuditEvent
 from yaojian.clocks import services as clock_services

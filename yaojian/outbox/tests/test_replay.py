@@ -222,6 +222,7 @@ def test_the_list_names_events_and_steps_in_words(admin_client, department):
 
     page = admin_client.get(reverse("outbox:message_list")).content.decode()
 
-    assert "通知公安机关" in page and "案件移送公安机关" in page
+    assert "通知公安机关" in page
+    assert "案件移送公安机关" in page
     assert ">referrals.handlers.notify_police<" not in page
     assert ">ReferralMade<" not in page
