@@ -263,7 +263,8 @@ LINKAGE_REVIEW_THRESHOLD = float(os.environ.get("LINKAGE_REVIEW_THRESHOLD", "0.5
 ENFORCEMENT_CLOCKS: dict[str, object] = {}
 # Amounts and rules each province sets (DOMAIN.md §5.4), keyed by two-digit province code,
 # "" for the default row: hearing thresholds, the low-fine publication threshold, the display
-# start day. Keys and defaults: docs/domain/enforcement.md and docs/domain/portal.md.
+# start day, the licence adjustment digits and inspection intervals (yaojian/core/provinces.py).
+# Keys and defaults: docs/domain/enforcement.md ("Configuration") and docs/domain/portal.md.
 PROVINCIAL_RULES: dict[str, dict[str, object]] = {}
 # Criminal referrals: overrides of referrals/clocks.py (DOMAIN.md §2.7; the [M] police periods).
 REFERRAL_CLOCKS: dict[str, object] = {}

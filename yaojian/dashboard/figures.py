@@ -20,6 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
@@ -304,16 +305,17 @@ def problems_by_category(scope: FigureScope) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    english = (get_language() or "").startswith("en")  # as ProblemCategory.__str__
     data = [
         {
             "key": code,
-            "label": name,
+            "label": name_en if english else name_zh,
             "value": counts[pk],
             "url": _url("notices:problem_list", category=code, region=_region_param(scope)),
         }
-        for pk, code, name in ProblemCategory.objects.filter(pk__in=list(counts))
+        for pk, code, name_zh, name_en in ProblemCategory.objects.filter(pk__in=list(counts))
         .order_by("order", "code")
-        .values_list("pk", "code", "name_zh")
+        .values_list("pk", "code", "name_zh", "name_en")
     ]
     return {"rows": data, "total": sum(counts.values())}
 

@@ -201,6 +201,9 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
         else 0
     )
     say(f"cases: {cases}")
+    # The hand-offs of those cases (publications queued, joint-case notices) are delivered now,
+    # as the worker would: without it nothing is queued for publication yet (issue 9 item 2).
+    _deliver_handoffs()
     published = _publish_demo_decisions()
     say(f"penalty information published: {published}")
     problems = seed_demo_notices(rng, province=province)
@@ -208,6 +211,7 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
     from yaojian.referrals.demo import seed_demo_referrals
 
     referrals = seed_demo_referrals()
+    _deliver_handoffs()  # the police's notices of the referrals
     say(f"referrals waiting for the police: {referrals}")
     return {
         "cases": cases,
@@ -215,6 +219,13 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
         "problems": problems,
         "referrals": referrals,
     }
+
+
+def _deliver_handoffs() -> int:
+    """Deliver the hand-offs the demo activity stored (the worker's sweep, run here)."""
+    from yaojian.outbox.delivery import deliver_due
+
+    return deliver_due(budget_seconds=600.0)
 
 
 def _publish_demo_decisions() -> int:

@@ -142,6 +142,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "more_tasks": more_tasks,
         "requests": requests_,
         "more_requests": more_requests,
+        # Links the user could not follow (403/404) are not offered (issue 9 item 2).
+        "can_record": access.departments_with(request.user, permissions.ADD) != frozenset(),
+        "can_list": access.departments_with(request.user, permissions.VIEW) != frozenset(),
     }
     return render(request, template_for(request, "enforcement/my_work.html", "work"), context)
 

@@ -60,6 +60,7 @@ def notice_inbox(request: HttpRequest) -> HttpResponse:
         "department": department,
         "states": [(value, label, counts[value]) for value, label in NoticeState.choices],
         "counts": counts,
+        "can_record": selectors.can_record_problem(request.user),
     }
     return render(request, template_for(request, "notices/inbox.html", "inbox-table"), context)
 

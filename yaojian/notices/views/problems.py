@@ -114,6 +114,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
         "person_rows": _person_rows(request.POST, person_errors),
         "person_errors": person_errors.get("personal_data", []),
         "person_roles": PERSON_ROLE_CHOICES,
+        "can_record": True,  # checked above
     }
     return render(
         request,

@@ -54,6 +54,7 @@ from yaojian.registry.events import (
 )
 from yaojian.registry.identifiers import uscc, validate_unified_social_credit_code
 from yaojian.registry.models import Entity, Licence, LicenceStatusChange
+from yaojian.registry.services.bulk_persons import sync_legal_representatives
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
 
@@ -245,6 +246,14 @@ class _BulkApplier:
         created = self._write_entities(accepted)
         added, changed = self._write_licences(accepted)
         self._audit()
+        sync_legal_representatives(  # the persons table follows (bulk_persons.py)
+            self.entity_diffs,
+            self.changed_entities,
+            actor=self.actor,
+            department=self.department,
+            today=timezone.localdate(),
+            reason=self.reason,
+        )
         for event in self.events:
             publish(event)
         return BulkResult(
