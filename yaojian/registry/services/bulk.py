@@ -165,6 +165,7 @@ class _Work:
     result: RowResult
     licence: Licence | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    search_key: str | None = None  # of values["name"], once computed
 
 
 @transaction.atomic
@@ -309,7 +310,8 @@ class _BulkApplier:
         }
         item.values = values
         if entity is None or authoritative_rewrite(self.authoritative, row.linked):
-            if not names.search_key(values["name"]):
+            item.search_key = names.search_key(values["name"])
+            if not item.search_key:
                 return _refusal(
                     "entity_name",
                     "invalid_name",
@@ -456,7 +458,9 @@ class _BulkApplier:
     def _entity_for(self, item: _Work) -> Entity:
         values, entity = item.values, item.row.entity
         if entity is None:
-            search_key = names.search_key(values["name"])
+            search_key = (
+                item.search_key if item.search_key is not None else names.search_key(values["name"])
+            )
             key = values["unified_social_credit_code"] or f"{search_key}@{values['region']}"
             entity = self.new_entities.get(key)
             if entity is None:
