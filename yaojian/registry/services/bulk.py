@@ -432,10 +432,10 @@ class _BulkApplier:
         if self.changed_entities:
             for entity in self.changed_entities.values():
                 entity.updated_at = self.now
-            Entity.objects.bulk_update(
+            bulkwrite.update_objects(
+                Entity,
                 list(self.changed_entities.values()),
                 [*ENTITY_FIELDS, "search_key", "updated_at"],
-                batch_size=500,
             )
         for entity in created:
             self.entity_diffs[entity.pk] = self.new_diffs.pop(id(entity), {})
@@ -570,8 +570,8 @@ class _BulkApplier:
             licence.entity = licence.entity  # refresh entity_id after the entities' insert
         bulkwrite.insert_objects(Licence, new)
         if changed:
-            Licence.objects.bulk_update(
-                changed, ["valid_from", "valid_until", "status", "updated_at"], batch_size=500
+            bulkwrite.update_objects(
+                Licence, changed, ["valid_from", "valid_until", "status", "updated_at"]
             )
         bulkwrite.insert_objects(LicenceStatusChange, history)
         # The first history entry of each new licence, as plain rows (one per licence).
