@@ -45,6 +45,8 @@ _DEVICE = re.compile(
 )
 _FREE_FORM = re.compile(rf"[0-9A-Z(){_CJK}-]{{2,64}}")
 _SUBSTANCE = re.compile(rf"[0-9A-Z{_CJK}]")
+# Looked up for every imported row (``TextChoices.values`` builds a list each time).
+_KINDS = frozenset(LicenceKind.values)
 _DEVICE_KIND = {LicenceKind.DEVICE_DISTRIBUTION.value: "许", LicenceKind.DEVICE_FILING.value: "备"}
 EXAMPLES = {
     LicenceKind.DRUG_MANUFACTURING.value: "京20200001",
@@ -123,7 +125,7 @@ def validate_licence_number(kind: str, value: str) -> str:
     Raises ``ValidationError(code="invalid_licence_number")``, or ``code="invalid_licence_kind"``
     when ``kind`` is not a ``LicenceKind`` value.
     """
-    if kind not in LicenceKind.values:
+    if kind not in _KINDS:
         raise ValidationError(
             _("“%(kind)s” is not a kind of licence."),
             code="invalid_licence_kind",

@@ -166,6 +166,7 @@ class _Work:
     result: RowResult
     licence: Licence | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    search_key: str | None = None  # of values["name"], once computed
 
 
 @transaction.atomic
@@ -318,7 +319,8 @@ class _BulkApplier:
         }
         item.values = values
         if entity is None or authoritative_rewrite(self.authoritative, row.linked):
-            if not names.search_key(values["name"]):
+            item.search_key = names.search_key(values["name"])
+            if not item.search_key:
                 return _refusal(
                     "entity_name",
                     "invalid_name",
@@ -439,10 +441,10 @@ class _BulkApplier:
         if self.changed_entities:
             for entity in self.changed_entities.values():
                 entity.updated_at = self.now
-            Entity.objects.bulk_update(
+            bulkwrite.update_objects(
+                Entity,
                 list(self.changed_entities.values()),
                 [*ENTITY_FIELDS, "search_key", "updated_at"],
-                batch_size=500,
             )
         for entity in created:
             self.entity_diffs[entity.pk] = self.new_diffs.pop(id(entity), {})
@@ -465,7 +467,9 @@ class _BulkApplier:
     def _entity_for(self, item: _Work) -> Entity:
         values, entity = item.values, item.row.entity
         if entity is None:
-            search_key = names.search_key(values["name"])
+            search_key = (
+                item.search_key if item.search_key is not None else names.search_key(values["name"])
+            )
             key = values["unified_social_credit_code"] or f"{search_key}@{values['region']}"
             entity = self.new_entities.get(key)
             if entity is None:
@@ -575,8 +579,8 @@ class _BulkApplier:
             licence.entity = licence.entity  # refresh entity_id after the entities' insert
         bulkwrite.insert_objects(Licence, new)
         if changed:
-            Licence.objects.bulk_update(
-                changed, ["valid_from", "valid_until", "status", "updated_at"], batch_size=500
+            bulkwrite.update_objects(
+                Licence, changed, ["valid_from", "valid_until", "status", "updated_at"]
             )
         bulkwrite.insert_objects(LicenceStatusChange, history)
         # The first history entry of each new licence, as plain rows (one per licence).
