@@ -153,18 +153,29 @@ def _code_map(con: duckdb.DuckDBPyConnection) -> None:
     for (raw,) in rows:
         parsed = parse_trace_code(raw)
         mapped.append((raw, parsed.key or None, parsed.reason or None))
-    con.execute("CREATE OR REPLACE TEMP TABLE codemap (raw VARCHAR, key VARCHAR, reason VARCHAR)")
-    if mapped:
-        con.executemany("INSERT INTO codemap VALUES (?, ?, ?)", mapped)
+    _table(con, "codemap", ("raw", "key", "reason"), mapped)
+
+
+def _table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """A temp table from Python rows (through Arrow: executemany is row by row)."""
+    import pyarrow as pa
+
+    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    types = {c: pa.bool_() if c == "ok" else pa.string() for c in columns}
+    arrow = pa.table({c: pa.array(v, type=types[c]) for c, v in data.items()})
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
+    con.register(f"{name}_arrow", arrow)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608
+    con.unregister(f"{name}_arrow")
 
 
 def _lookup_table(
     con: duckdb.DuckDBPyConnection, name: str, sql: str, ok: Callable[[str], bool]
 ) -> None:
     values = [row[0] for row in con.execute(sql).fetchall()]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (value VARCHAR, ok BOOLEAN)")
-    if values:
-        con.executemany(f"INSERT INTO {name} VALUES (?, ?)", [(v, ok(v)) for v in values])  # noqa: S608
+    _table(con, name, ("value", "ok"), [(v, ok(v)) for v in values])
 
 
 def load_folder(
@@ -215,6 +226,8 @@ def load_folder(
             + ", ".join(f"NULL::VARCHAR AS {c}" for c in COLUMNS)
             + ", NULL::BIGINT AS ts_typed LIMIT 0"
         )
+    _table(con, "files", ("file_no", "name"), [(str(n), p.name) for n, p in enumerate(files, 1)])
+    con.execute("CREATE OR REPLACE TEMP TABLE files AS SELECT CAST(file_no AS INTEGER) AS file_no, name FROM files")
     _code_map(con)
     uscc_check = "TRUE"
     region_check = "regexp_full_match(party_region, '\\d{6}')"
