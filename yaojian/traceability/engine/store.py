@@ -65,6 +65,7 @@ class IngestResult:
     flags_after: int = 0
     new_flags: list[dict[str, Any]] = field(default_factory=list)
     rejected_file: str = ""
+    party_regions: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -202,6 +203,12 @@ class TraceStore:
                 self._commit(con, batch_key, after)
                 result.new_flags = [f for f in after if _identity(f) not in {_identity(b) for b in before}]
                 result.flags_after = len(after)
+                result.party_regions = {
+                    party: region
+                    for party, region in con.execute(
+                        "SELECT party, max(region) FROM ev WHERE region IS NOT NULL GROUP BY party"
+                    ).fetchall()
+                }
             else:
                 result.flags_after = len(before)
             if on_progress:
