@@ -41,7 +41,9 @@ PREFECTURES = ("5401", "5402", "5403", "5404", "5405", "5421", "5101", "5105")
 
 
 def uscc(n: int, region: str, prefix: str = "91") -> str:
-    body = f"{prefix}{region}" + _base31(n, 9)
+    org = f"{n:08d}"
+    check = 11 - sum(int(c) * w for c, w in zip(org, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    body = f"{prefix}{region}{org}" + {10: "X", 11: "0"}.get(check, str(check))
     total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
     return body + USCC_CHARS[(31 - total % 31) % 31]
 

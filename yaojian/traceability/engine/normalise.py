@@ -301,7 +301,7 @@ def load_folder(
                CASE WHEN r.trace_code IS NULL THEN 'code_empty' ELSE m.reason END AS code_reason,
                r.trace_code AS code_raw,
                lower(r.event_type) AS event_type,
-               {ts_expr} AS ts, r.occurred_at,
+               {ts_expr} AS ts, r.occurred_at, r.ts_typed,
                upper(r.party_uscc) AS party, r.party_region AS region,
                upper(r.counterparty_uscc) AS counterparty, r.product_code AS product,
                r.pack_units AS pack_units_raw, r.units AS units_raw,
