@@ -23,11 +23,15 @@ menu.register(
 
 pagehelp.register(
     "traceability:alert_list",
-    _("Flags of the trace-event rules grouped per institution and rule, with their handling state."),
+    _(
+        "Flags of the trace-event rules grouped per institution and rule, with their handling state."
+    ),
     anchor="药品追溯分析",
 )
 pagehelp.register(
     "traceability:alert_detail",
-    _("The flags of one alert, each pack's chain of custody, and the actions: investigate, escalate, close with a reason, hand over as a clue."),
+    _(
+        "The flags of one alert, each pack's chain of custody, and the actions: investigate, escalate, close with a reason, hand over as a clue."
+    ),
     anchor="药品追溯分析",
 )

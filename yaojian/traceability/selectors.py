@@ -41,7 +41,8 @@ def hubs(user: Any, limit: int = 20) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for alert in alerts_for_user(user).only("party_uscc", "rule", "flag_count", "flags"):
         row = rows.setdefault(
-            alert.party_uscc, {"party": alert.party_uscc, "flags": 0, "rules": set(), "persons": set()}
+            alert.party_uscc,
+            {"party": alert.party_uscc, "flags": 0, "rules": set(), "persons": set()},
         )
         row["flags"] += alert.flag_count
         row["rules"].add(alert.rule)

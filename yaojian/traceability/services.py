@@ -55,8 +55,42 @@ def _region_ok(value: str) -> bool:
 
 
 _PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 "
-    "65 71 81 82".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
 )
 
 
@@ -66,9 +100,7 @@ def folder_key(folder: Path) -> str:
     for path in sorted(Path(folder).rglob("*")):
         if path.is_file():
             digest.update(path.name.encode())
-            with path.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                    digest.update(block)
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:40]
 
 
@@ -105,7 +137,9 @@ def ingest_folder(
             on_progress=on_progress,
         )
     except Exception as exc:
-        IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=str(exc)[:2000])
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=str(exc)[:2000]
+        )
         raise
     with transaction.atomic():
         _finish_batch(batch, result)
@@ -189,7 +223,9 @@ def raise_alerts(
                 flag_count=len(evidence),
             )
             AlertEvent.objects.create(alert=alert, to_status=AlertStatus.NEW, actor=None)
-            record(actor=actor, action="traceability.alert_raised", obj=alert, changes={"rule": rule})
+            record(
+                actor=actor, action="traceability.alert_raised", obj=alert, changes={"rule": rule}
+            )
             route_alert(alert)
         else:
             known = {(f["code"], f["insured"]) for f in alert.flags}
@@ -244,16 +280,20 @@ def route_alert(alert: Alert) -> int:
         "party": alert.party_uscc,
     }
     body = "\n".join(f["detail"] for f in alert.flags[:20])
-    notices = send_notice(
-        actor=None,
-        sender_department=sender,
-        recipient_departments=[d for d in recipients if d.pk != sender.pk] or recipients,
-        subject=subject,
-        body=body or subject,
-        source_app="traceability",
-        source_ref=str(alert.public_id),
-        url=f"/trace/alerts/{alert.public_id}/",
-    ) if any(d.pk != sender.pk for d in recipients) else []
+    notices = (
+        send_notice(
+            actor=None,
+            sender_department=sender,
+            recipient_departments=[d for d in recipients if d.pk != sender.pk] or recipients,
+            subject=subject,
+            body=body or subject,
+            source_app="traceability",
+            source_ref=str(alert.public_id),
+            url=f"/trace/alerts/{alert.public_id}/",
+        )
+        if any(d.pk != sender.pk for d in recipients)
+        else []
+    )
     return len(notices)
 
 
@@ -264,7 +304,9 @@ def _check_handler(actor: Any, alert: Alert) -> None:
     for member in scope.members:
         if member.department_kind in HANDLERS and alert.region.code.startswith(member.prefix):
             return
-    raise PermissionDenied(_("Only the insurance bureau or the drug regulator of the region may handle this alert."))
+    raise PermissionDenied(
+        _("Only the insurance bureau or the drug regulator of the region may handle this alert.")
+    )
 
 
 @transaction.atomic
@@ -276,7 +318,12 @@ def transition_alert(
     alert = Alert.objects.select_for_update(no_key=True).get(pk=alert.pk)
     if to_status not in ALERT_TRANSITIONS.get(alert.status, frozenset()):
         raise ValidationError(
-            {"to_status": [_("This alert cannot move from %(from)s to %(to)s.") % {"from": alert.status, "to": to_status}]}
+            {
+                "to_status": [
+                    _("This alert cannot move from %(from)s to %(to)s.")
+                    % {"from": alert.status, "to": to_status}
+                ]
+            }
         )
     if to_status == AlertStatus.CLOSED:
         if reason not in CloseReason.values:
@@ -311,7 +358,8 @@ def alert_to_clue(*, actor: Any, alert: Alert, department: Department | None = N
     case = record_clue(
         actor=actor,
         source=ClueSource.TRACEABILITY,
-        title=_("Traceability anomaly %(rule)s at %(party)s") % {
+        title=_("Traceability anomaly %(rule)s at %(party)s")
+        % {
             "rule": alert.get_rule_display(),
             "party": alert.party_uscc,
         },
@@ -328,9 +376,17 @@ def alert_to_clue(*, actor: Any, alert: Alert, department: Department | None = N
         previous = alert.status
         alert.status = AlertStatus.ESCALATED
         AlertEvent.objects.create(
-            alert=alert, from_status=previous, to_status=AlertStatus.ESCALATED,
-            note=_("Handed over as an enforcement clue."), actor=actor,
+            alert=alert,
+            from_status=previous,
+            to_status=AlertStatus.ESCALATED,
+            note=_("Handed over as an enforcement clue."),
+            actor=actor,
         )
     alert.save(update_fields=["case_public_id", "status", "updated_at"])
-    record(actor=actor, action="traceability.alert_to_clue", obj=alert, changes={"case": str(case.public_id)})
+    record(
+        actor=actor,
+        action="traceability.alert_to_clue",
+        obj=alert,
+        changes={"case": str(case.public_id)},
+    )
     return case

@@ -139,8 +139,7 @@ def hub_list(request: HttpRequest) -> HttpResponse:
 def batch_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_superuser and not any(
-            m.department_kind in services.HANDLERS
-            for m in services.scope_for(request.user).members
+            m.department_kind in services.HANDLERS for m in services.scope_for(request.user).members
         ):
             raise PermissionDenied
         files = request.FILES.getlist("files")
@@ -150,13 +149,15 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         folder = Path(settings.VAR_DIR) / "trace-uploads" / uuid.uuid4().hex
         folder.mkdir(parents=True)
         for upload in files:
-            name = Path(upload.name).name
+            name = Path(upload.name or "upload").name
             if Path(name).suffix.lower() not in (".parquet", ".csv"):
                 continue
             with (folder / name).open("wb") as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)
-        job = jobs.start_job(actor=request.user, kind="traceability.ingest", title=_("Trace-event ingest"))
+        job = jobs.start_job(
+            actor=request.user, kind="traceability.ingest", title=_("Trace-event ingest")
+        )
 
         def body(job: Any) -> tuple[dict[str, Any], str]:
             def progress(stage: str, done: int, total: int) -> None:
@@ -168,7 +169,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             return {"batch": str(batch.public_id), "stored": batch.accepted}, ""
 
         jobs.run_job(job.pk, body)
-        return redirect("jobs:job_list") if _has_url("jobs:job_list") else redirect("traceability:batch_list")
+        return (
+            redirect("jobs:job_list")
+            if _has_url("jobs:job_list")
+            else redirect("traceability:batch_list")
+        )
     return render(
         request, "traceability/batch_list.html", {"batches": IngestBatch.objects.all()[:100]}
     )

@@ -32,8 +32,15 @@ class CodeStateView(APIView):
             )
         state = services.store().code_state(parsed.key)
         if state is None:
-            return Response({"code": parsed.key, "valid": True, "known": False, "settled": False,
-                             "settlements": 0})
+            return Response(
+                {
+                    "code": parsed.key,
+                    "valid": True,
+                    "known": False,
+                    "settled": False,
+                    "settlements": 0,
+                }
+            )
         return Response(
             {
                 "code": parsed.key,

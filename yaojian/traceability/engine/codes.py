@@ -56,9 +56,7 @@ def parse_trace_code(raw: str | None) -> ParsedCode:
     if GS in value or value.startswith("(") or GS1_START.match(value):
         return _parse_gs1(value)
     if EAN13.fullmatch(value):
-        return _refuse(
-            R_EAN13, "An EAN-13 product code (商品码) identifies a product, not a pack."
-        )
+        return _refuse(R_EAN13, "An EAN-13 product code (商品码) identifies a product, not a pack.")
     return _refuse(R_UNKNOWN, "The code is neither a 20-digit trace code nor a GS1 string.")
 
 

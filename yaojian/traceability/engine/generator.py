@@ -78,7 +78,7 @@ class Generated:
 
 class Generator:
     def __init__(self, seed: int = 7, *, anomaly_rate: float = 0.01, trap_rate: float = 0.05):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
         self.anomaly_rate = anomaly_rate
         self.trap_rate = trap_rate
         self.event_no = 0
@@ -168,7 +168,9 @@ class Generator:
                 "product_code": product[0],
                 "pack_units": product[1],
                 "units": product[1] if units is None else units,
-                "unit_price_yuan": round(self.rng.uniform(0.5, 40), 2) if kind == "dispense" else None,
+                "unit_price_yuan": round(self.rng.uniform(0.5, 40), 2)
+                if kind == "dispense"
+                else None,
                 "insured_id": insured,
                 "settlement_id": settlement,
                 "reverses_event_id": reverses,
@@ -176,14 +178,27 @@ class Generator:
         )
         return event_id
 
-    def _dispense(self, out, spellings, t, inst, product, *, units=None, insured=None) -> tuple[str, str]:
+    def _dispense(
+        self, out, spellings, t, inst, product, *, units=None, insured=None
+    ) -> tuple[str, str]:
         sid = self._sid()
         person = insured or self._person()
-        eid = self._event(out, spellings, "dispense", t, inst, product, units=units,
-                          insured=person, settlement=sid)
+        eid = self._event(
+            out,
+            spellings,
+            "dispense",
+            t,
+            inst,
+            product,
+            units=units,
+            insured=person,
+            settlement=sid,
+        )
         return eid, person
 
-    def _supply(self, out, spellings, t0, product, pref, inst=None) -> tuple[Party, Party, dt.datetime]:
+    def _supply(
+        self, out, spellings, t0, product, pref, inst=None
+    ) -> tuple[Party, Party, dt.datetime]:
         """produce → ship to a distributor → receive → ship to an institution → receive."""
         rng = self.rng
         maker = rng.choice(self.makers)
@@ -235,16 +250,29 @@ class Generator:
         elif kind == 1:  # dispensed, reversed, dispensed again (another buyer)
             eid, person = self._dispense(out, spellings, t, inst, product)
             t += dt.timedelta(minutes=rng.randint(5, 600))
-            self._event(out, spellings, "reverse", t, inst, product, insured=person,
-                        settlement=out[-1]["settlement_id"], reverses=eid)
+            self._event(
+                out,
+                spellings,
+                "reverse",
+                t,
+                inst,
+                product,
+                insured=person,
+                settlement=out[-1]["settlement_id"],
+                reverses=eid,
+            )
             t += dt.timedelta(days=rng.randint(1, 9))
             self._dispense(out, spellings, t, inst, product)
         elif kind == 2:  # a failed settlement scanned again under the same settlement id
             sid = self._sid()
             person = self._person()
-            self._event(out, spellings, "dispense", t, inst, product, insured=person, settlement=sid)
+            self._event(
+                out, spellings, "dispense", t, inst, product, insured=person, settlement=sid
+            )
             t += dt.timedelta(minutes=rng.randint(1, 30))
-            self._event(out, spellings, "dispense", t, inst, product, insured=person, settlement=sid)
+            self._event(
+                out, spellings, "dispense", t, inst, product, insured=person, settlement=sid
+            )
         elif kind == 3:  # returned up the chain, sold elsewhere after it arrived there
             t += dt.timedelta(days=1)
             self._event(out, spellings, "ship", t, inst, product, counterparty=dist)
@@ -262,7 +290,9 @@ class Generator:
             last = out.pop()  # the institution's receive
             self.event_no += 0
             receive_at = t
-            self._dispense(out, spellings, receive_at - dt.timedelta(minutes=rng.randint(1, 9)), inst, product)
+            self._dispense(
+                out, spellings, receive_at - dt.timedelta(minutes=rng.randint(1, 9)), inst, product
+            )
             last["occurred_at"] = self._when(receive_at)
             out.append(last)
 
@@ -279,7 +309,15 @@ class Generator:
             self._dispense(out, spellings, t + dt.timedelta(days=1), inst, product)
             other = rng.choice([i for i in self.institutions[pref] if i is not inst])
             t2 = t + dt.timedelta(days=rng.randint(3, 90))
-            self._event(out, spellings, "receive", t2, other, product, counterparty=rng.choice(self.distributors[pref]))
+            self._event(
+                out,
+                spellings,
+                "receive",
+                t2,
+                other,
+                product,
+                counterparty=rng.choice(self.distributors[pref]),
+            )
             for _ in range(rng.randint(1, 6)):  # up to eight sales of one box
                 t2 += dt.timedelta(days=rng.randint(1, 20))
                 self._dispense(out, spellings, t2, other, product)
@@ -290,7 +328,13 @@ class Generator:
             receive = out.pop()
             ship_at = t - dt.timedelta(hours=rng_hours + 2)
             out[-1]["occurred_at"] = self._when(ship_at)
-            self._dispense(out, spellings, t - dt.timedelta(hours=rng_hours, minutes=rng.randint(0, 50)), inst, product)
+            self._dispense(
+                out,
+                spellings,
+                t - dt.timedelta(hours=rng_hours, minutes=rng.randint(0, 50)),
+                inst,
+                product,
+            )
             out.append(receive)
             self.labels.add(("R2", key, inst.uscc))
         elif kind == 3:  # R3: sold where it was never delivered (same prefecture as the stock)
@@ -302,14 +346,18 @@ class Generator:
             self._event(out, spellings, "ship", t, maker, product, counterparty=dist)
             t += dt.timedelta(hours=20)
             self._event(out, spellings, "receive", t, dist, product, counterparty=maker)
-            inst = rng.choice([i for i in self.institutions[pref] if i.region[:4] == dist.region[:4]])
+            inst = rng.choice(
+                [i for i in self.institutions[pref] if i.region[:4] == dist.region[:4]]
+            )
             self._dispense(out, spellings, t + dt.timedelta(days=rng.randint(1, 30)), inst, product)
             self.labels.add(("R3", key, inst.uscc))
         elif kind == 4:  # R3 + R4: diverted to another prefecture, no paper trail at all
             dist, inst, t = self._supply(out, spellings, t0, product, pref)
             far = rng.choice([p for p in PREFECTURES if p != pref])
             other = rng.choice(self.institutions[far])
-            self._dispense(out, spellings, t + dt.timedelta(days=rng.randint(1, 30)), other, product)
+            self._dispense(
+                out, spellings, t + dt.timedelta(days=rng.randint(1, 30)), other, product
+            )
             self.labels.add(("R3", key, other.uscc))
             self.labels.add(("R4", key, other.uscc))
         else:  # R6: one person buys more than ten packs of one drug within thirty days
@@ -318,8 +366,10 @@ class Generator:
             t = t0
             crossing = None
             for n in range(packs):
-                k2, sp2 = (key, spellings) if n == 0 else self._code()
-                dist, inst, t_stock = self._supply(out, sp2, t - dt.timedelta(days=20), product, pref)
+                _k2, sp2 = (key, spellings) if n == 0 else self._code()
+                dist, inst, _t_stock = self._supply(
+                    out, sp2, t - dt.timedelta(days=20), product, pref
+                )
                 self._dispense(out, sp2, t, inst, product, insured=person)
                 if n == 10:
                     crossing = inst
@@ -339,15 +389,24 @@ class Generator:
         step = dt.timedelta(days=2) if variant != 1 else dt.timedelta(days=8)
         last_ids = []
         for _ in range(count):
-            key, spellings = self._code()
-            dist, inst, _ = self._supply(out, spellings, t - dt.timedelta(days=20), product, pref)
+            _key, spellings = self._code()
+            _dist, inst, _ = self._supply(out, spellings, t - dt.timedelta(days=20), product, pref)
             eid, _ = self._dispense(out, spellings, t, inst, product, insured=person)
             last_ids.append((eid, spellings, inst, out[-1]["settlement_id"]))
             t += step
         if variant == 2:
             for eid, spellings, inst, sid in last_ids[-2:]:
-                self._event(out, spellings, "reverse", t, inst, product, insured=person,
-                            settlement=sid, reverses=eid)
+                self._event(
+                    out,
+                    spellings,
+                    "reverse",
+                    t,
+                    inst,
+                    product,
+                    insured=person,
+                    settlement=sid,
+                    reverses=eid,
+                )
 
     def stream(self, events: int) -> Iterator[list[dict[str, Any]]]:
         """Chunks of whole pack stories until about ``events`` events are produced."""
@@ -364,12 +423,30 @@ class Generator:
 
 
 SCHEMA = pa.schema(
-    [(c, pa.int64() if c in ("pack_units", "units") else pa.float64() if c == "unit_price_yuan" else pa.string()) for c in COLUMNS]
+    [
+        (
+            c,
+            pa.int64()
+            if c in ("pack_units", "units")
+            else pa.float64()
+            if c == "unit_price_yuan"
+            else pa.string(),
+        )
+        for c in COLUMNS
+    ]
 )
 
 
-def write(folder: Path, events: int, *, seed: int = 7, fmt: str = "parquet", files: int = 0,
-          anomaly_rate: float = 0.01, trap_rate: float = 0.05) -> Generated:
+def write(
+    folder: Path,
+    events: int,
+    *,
+    seed: int = 7,
+    fmt: str = "parquet",
+    files: int = 0,
+    anomaly_rate: float = 0.01,
+    trap_rate: float = 0.05,
+) -> Generated:
     """Write about ``events`` events to ``folder`` (Parquet or CSV), shuffled within each file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from yaojian.traceability.engine.codes import TWENTY_DIGITS, parse_trace_code
+from yaojian.traceability.engine.codes import parse_trace_code
 
 COLUMNS = (
     "event_id",
@@ -111,7 +111,7 @@ def _raw_select(con: duckdb.DuckDBPyConnection, path: Path, file_no: int) -> str
             "escape='\"', strict_mode=true, null_padding=false)"
         )
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
         raise FormatError(f"{path.name}: the file cannot be read ({exc}).") from exc
     types = {row[0].strip().lower(): (row[0], str(row[1]).upper()) for row in described}
@@ -125,20 +125,21 @@ def _raw_select(con: duckdb.DuckDBPyConnection, path: Path, file_no: int) -> str
             continue
         original, kind = types[column]
         ref = _quote(original)
-        if column == "occurred_at":
-            if kind.startswith("TIMESTAMP"):
-                # Parquet timestamps: with time zone (UTC-adjusted) or naive (taken as UTC).
-                expr = f"CAST(epoch_us({ref}::TIMESTAMPTZ) AS BIGINT)" if "TIME ZONE" in kind else (
-                    f"CAST(epoch_us(timezone('UTC', {ref})) AS BIGINT)"
-                )
-                parts.append(f"CAST({ref} AS VARCHAR) AS occurred_at")
-                parts.append(f"{expr} AS ts_typed")
-                continue
+        if column == "occurred_at" and kind.startswith("TIMESTAMP"):
+            # Parquet timestamps: with time zone (UTC-adjusted) or naive (taken as UTC).
+            expr = (
+                f"CAST(epoch_us({ref}::TIMESTAMPTZ) AS BIGINT)"
+                if "TIME ZONE" in kind
+                else (f"CAST(epoch_us(timezone('UTC', {ref})) AS BIGINT)")
+            )
+            parts.append(f"CAST({ref} AS VARCHAR) AS occurred_at")
+            parts.append(f"{expr} AS ts_typed")
+            continue
         parts.append(f"nullif(trim(CAST({ref} AS VARCHAR)), '') AS {column}")
     if "ts_typed" not in " ".join(parts):
         parts.append("CAST(NULL AS BIGINT) AS ts_typed")
     return (
-        f"SELECT {file_no} AS file_no, row_number() OVER () AS line_no, {', '.join(parts)} "  # noqa: S608
+        f"SELECT {file_no} AS file_no, row_number() OVER () AS line_no, {', '.join(parts)} "
         f"FROM {source}"
     )
 
@@ -167,7 +168,7 @@ def _table(
     arrow = pa.table({c: pa.array(v, type=types[c]) for c, v in data.items()})
     con.execute("SELECT 1").fetchall()  # finish any pending result before register()
     con.register(f"{name}_arrow", arrow)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
     con.unregister(f"{name}_arrow")
 
 
@@ -227,7 +228,9 @@ def load_folder(
             + ", NULL::BIGINT AS ts_typed LIMIT 0"
         )
     _table(con, "files", ("file_no", "name"), [(str(n), p.name) for n, p in enumerate(files, 1)])
-    con.execute("CREATE OR REPLACE TEMP TABLE files AS SELECT CAST(file_no AS INTEGER) AS file_no, name FROM files")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE files AS SELECT CAST(file_no AS INTEGER) AS file_no, name FROM files"
+    )
     _code_map(con)
     uscc_check = "TRUE"
     region_check = "regexp_full_match(party_region, '\\d{6}')"
@@ -247,10 +250,10 @@ def load_folder(
             "SELECT DISTINCT party_region FROM raw WHERE party_region IS NOT NULL",
             region_ok,
         )
-    ts_expr = (
-        "coalesce(ts_typed, CAST(epoch_us(try_cast(occurred_at AS TIMESTAMPTZ)) AS BIGINT))"
+    ts_expr = "coalesce(ts_typed, CAST(epoch_us(try_cast(occurred_at AS TIMESTAMPTZ)) AS BIGINT))"
+    offset_ok = (
+        "(ts_typed IS NOT NULL OR regexp_matches(occurred_at, '(Z|z|[+-]\\d\\d(:?\\d\\d)?)$'))"
     )
-    offset_ok = "(ts_typed IS NOT NULL OR regexp_matches(occurred_at, '(Z|z|[+-]\\d\\d(:?\\d\\d)?)$'))"
     checks = [
         ("event_id IS NULL", "event_id_missing"),
         ("code IS NULL", "coalesce(code_reason, 'code_empty')"),
@@ -266,7 +269,10 @@ def load_folder(
                 "counterparty IS NOT NULL AND NOT coalesce(counter_uscc_ok, FALSE)",
                 "'counterparty_uscc_invalid'",
             ),
-            ("counterparty IS NULL AND event_type IN ('ship', 'receive')", "'counterparty_missing'"),
+            (
+                "counterparty IS NULL AND event_type IN ('ship', 'receive')",
+                "'counterparty_missing'",
+            ),
             ("region IS NULL OR NOT coalesce(region_valid, FALSE)", "'party_region_invalid'"),
             (
                 "pack_units_raw IS NOT NULL AND (pack_units IS NULL OR pack_units <= 0)",

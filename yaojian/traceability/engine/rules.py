@@ -228,9 +228,7 @@ r6 AS (
 _PARTS = {"R1": _R1, "R2": _R2, "R3": _R3, "R4": _R4, "R6": _R6}
 
 
-def rules_sql(
-    rules: tuple[str, ...] = RULES, thresholds: Thresholds = DEFAULT_THRESHOLDS
-) -> str:
+def rules_sql(rules: tuple[str, ...] = RULES, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """The one query that computes the flags of ``rules`` over the view ``ev``."""
     unknown = set(rules) - set(RULES)
     if unknown:

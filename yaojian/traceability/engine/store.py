@@ -123,7 +123,7 @@ class TraceStore:
             return []
         con = con or normalise.connect()
         rows = con.execute(
-            f"SELECT {', '.join(FLAG_COLUMNS)} FROM read_parquet('{self.flags_path}') "  # noqa: S608
+            f"SELECT {', '.join(FLAG_COLUMNS)} FROM read_parquet('{self.flags_path}') "
             "ORDER BY rule, coalesce(code, ''), coalesce(insured, ''), coalesce(party, '')"
         ).fetchall()
         return [dict(zip(FLAG_COLUMNS, row, strict=True)) for row in rows]
@@ -139,10 +139,18 @@ class TraceStore:
             ).fetchone()
         if row is None:
             return None
-        keys = (
-            "code settlements units pack_units institutions last_party last_region last_at "
-            "last_event last_event_at"
-        ).split()
+        keys = [
+            "code",
+            "settlements",
+            "units",
+            "pack_units",
+            "institutions",
+            "last_party",
+            "last_region",
+            "last_at",
+            "last_event",
+            "last_event_at",
+        ]
         return dict(zip(keys, row, strict=True))
 
     def events_of(self, key: str) -> list[dict[str, Any]]:
@@ -151,7 +159,7 @@ class TraceStore:
             return []
         con = normalise.connect()
         cursor = con.execute(
-            f"SELECT event_id, event_type, ts, party, region, counterparty, product, pack_units, "  # noqa: S608
+            f"SELECT event_id, event_type, ts, party, region, counterparty, product, pack_units, "
             f"units, insured, settlement, reverses FROM {self.history_source()} "
             "WHERE code = ? ORDER BY ts, event_id",
             [key],
@@ -187,7 +195,7 @@ class TraceStore:
             con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
             if self.has_events():
                 con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE seen AS SELECT b.event_id FROM batch b "  # noqa: S608
+                    f"CREATE OR REPLACE TEMP TABLE seen AS SELECT b.event_id FROM batch b "
                     f"SEMI JOIN (SELECT event_id FROM {self.history_source()}) h "
                     "ON h.event_id = b.event_id"
                 )
@@ -201,14 +209,15 @@ class TraceStore:
             if result.new_events:
                 after = self._incremental(con, before)
                 self._commit(con, batch_key, after)
-                result.new_flags = [f for f in after if _identity(f) not in {_identity(b) for b in before}]
+                result.new_flags = [
+                    f for f in after if _identity(f) not in {_identity(b) for b in before}
+                ]
                 result.flags_after = len(after)
-                result.party_regions = {
-                    party: region
-                    for party, region in con.execute(
+                result.party_regions = dict(
+                    con.execute(
                         "SELECT party, max(region) FROM ev WHERE region IS NOT NULL GROUP BY party"
                     ).fetchall()
-                }
+                )
             else:
                 result.flags_after = len(before)
             if on_progress:
@@ -223,7 +232,7 @@ class TraceStore:
         con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
         if self.has_events():
             con.execute(
-                f"DELETE FROM batch WHERE event_id IN (SELECT event_id FROM {self.history_source()})"  # noqa: S608
+                f"DELETE FROM batch WHERE event_id IN (SELECT event_id FROM {self.history_source()})"
             )
         return self._incremental(con, self.flags(con))
 
@@ -239,20 +248,20 @@ class TraceStore:
         )
         if history:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM {history} h "  # noqa: S608
+                f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM {history} h "
                 "WHERE h.code IN (SELECT code FROM batch) "
                 "OR (h.event_type = 'dispense' AND h.insured IN (SELECT insured FROM t_insured))"
             )
             # Codes of those persons' packs: all their events are needed (reversals, pack size).
             con.execute(
-                f"INSERT INTO hist SELECT {cols} FROM {history} h "  # noqa: S608
+                f"INSERT INTO hist SELECT {cols} FROM {history} h "
                 "WHERE h.code IN (SELECT DISTINCT code FROM hist) "
                 "AND h.event_id NOT IN (SELECT event_id FROM hist)"
             )
         else:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM batch LIMIT 0")  # noqa: S608
+            con.execute(f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM batch LIMIT 0")
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE ev AS SELECT {cols} FROM hist "  # noqa: S608
+            f"CREATE OR REPLACE TEMP TABLE ev AS SELECT {cols} FROM hist "
             f"UNION ALL SELECT {cols} FROM batch"
         )
         fresh = duck.run_rules(con, thresholds=self.thresholds)
@@ -266,9 +275,7 @@ class TraceStore:
                 or (f["rule"] == "R6" and f["insured"] in persons)
             )
         ]
-        recomputed = [
-            f for f in fresh if f["rule"] != "R6" or f["insured"] in persons
-        ]
+        recomputed = [f for f in fresh if f["rule"] != "R6" or f["insured"] in persons]
         return sorted(kept + recomputed, key=duck.sort_key)
 
     def _write_rejected(self, con: duckdb.DuckDBPyConnection, batch_key: str) -> str:
@@ -285,8 +292,16 @@ class TraceStore:
         with target.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(
-                ["file", "line", "event_id", "trace_code", "event_type", "occurred_at",
-                 "party_uscc", "reasons"]
+                [
+                    "file",
+                    "line",
+                    "event_id",
+                    "trace_code",
+                    "event_type",
+                    "occurred_at",
+                    "party_uscc",
+                    "reasons",
+                ]
             )
             writer.writerows(rows)
         return str(target)
@@ -334,7 +349,10 @@ class TraceStore:
             **{c: pa.int64() for c in ("n_settle", "units", "pack_units", "n_inst", "ts1", "ts2")},
         }
         table = pa.table(
-            {c: pa.array([f[c] for f in flags], type=types.get(c, pa.string())) for c in FLAG_COLUMNS}
+            {
+                c: pa.array([f[c] for f in flags], type=types.get(c, pa.string()))
+                for c in FLAG_COLUMNS
+            }
         )
         pq.write_table(table, target)
 

@@ -15,8 +15,14 @@ DIST_FAR = uscc(3, "510104")
 CLINIC = uscc(4, "540102", "52")
 PHARMACY = uscc(5, "540103", "52")  # same prefecture as CLINIC
 FAR = uscc(6, "510104", "52")  # another province
-REGION = {MAKER: "540102", DIST: "540102", DIST_FAR: "510104", CLINIC: "540102",
-          PHARMACY: "540103", FAR: "510104"}
+REGION = {
+    MAKER: "540102",
+    DIST: "540102",
+    DIST_FAR: "510104",
+    CLINIC: "540102",
+    PHARMACY: "540103",
+    FAR: "510104",
+}
 CODE = "81234567890123456789"
 PRODUCT = "国药准字H20051234"
 
@@ -28,19 +34,41 @@ class Events:
         self.pack_units = pack_units
         self.n = 0
 
-    def add(self, kind: str, at: str, party: str, *, counterparty: str = "", units: int | None = None,
-            insured: str = "", settlement: str = "", reverses: str = "", code: str | None = None,
-            event_id: str | None = None, product: str = PRODUCT) -> str:
+    def add(
+        self,
+        kind: str,
+        at: str,
+        party: str,
+        *,
+        counterparty: str = "",
+        units: int | None = None,
+        insured: str = "",
+        settlement: str = "",
+        reverses: str = "",
+        code: str | None = None,
+        event_id: str | None = None,
+        product: str = PRODUCT,
+    ) -> str:
         self.n += 1
         event_id = event_id or f"{(code or self.code)[-6:]}-{self.n:03d}"
-        self.rows.append({
-            "event_id": event_id, "trace_code": code or self.code, "event_type": kind,
-            "occurred_at": at, "party_uscc": party, "party_region": REGION[party],
-            "counterparty_uscc": counterparty, "product_code": product,
-            "pack_units": self.pack_units, "units": self.pack_units if units is None else units,
-            "unit_price_yuan": "2.5" if kind == "dispense" else "", "insured_id": insured,
-            "settlement_id": settlement, "reverses_event_id": reverses,
-        })
+        self.rows.append(
+            {
+                "event_id": event_id,
+                "trace_code": code or self.code,
+                "event_type": kind,
+                "occurred_at": at,
+                "party_uscc": party,
+                "party_region": REGION[party],
+                "counterparty_uscc": counterparty,
+                "product_code": product,
+                "pack_units": self.pack_units,
+                "units": self.pack_units if units is None else units,
+                "unit_price_yuan": "2.5" if kind == "dispense" else "",
+                "insured_id": insured,
+                "settlement_id": settlement,
+                "reverses_event_id": reverses,
+            }
+        )
         return event_id
 
     def supply(self, inst: str = CLINIC, day: str = "2026-03-01", dist: str = DIST) -> None:

@@ -52,8 +52,14 @@ def test_split_pack_within_the_pack_is_not_flagged(tmp_path: Path) -> None:
     e = Events()
     e.supply()
     for n, units in enumerate((3, 3, 4)):
-        e.add("dispense", f"2026-03-0{2 + n}T09:00:00+08:00", CLINIC, units=units,
-              insured=f"p{n}", settlement=f"s{n}")
+        e.add(
+            "dispense",
+            f"2026-03-0{2 + n}T09:00:00+08:00",
+            CLINIC,
+            units=units,
+            insured=f"p{n}",
+            settlement=f"s{n}",
+        )
     assert flags_of(e, tmp_path) == set()
 
 
@@ -61,8 +67,14 @@ def test_split_pack_beyond_the_pack_is_r1(tmp_path: Path) -> None:
     e = Events()
     e.supply()
     for n, units in enumerate((4, 4, 4)):
-        e.add("dispense", f"2026-03-0{2 + n}T09:00:00+08:00", CLINIC, units=units,
-              insured=f"p{n}", settlement=f"s{n}")
+        e.add(
+            "dispense",
+            f"2026-03-0{2 + n}T09:00:00+08:00",
+            CLINIC,
+            units=units,
+            insured=f"p{n}",
+            settlement=f"s{n}",
+        )
     assert flags_of(e, tmp_path) == {("R1", CODE, CLINIC)}
 
 
@@ -70,7 +82,14 @@ def test_reversed_then_dispensed_again_is_not_flagged(tmp_path: Path) -> None:
     e = Events()
     e.supply()
     first = e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
-    e.add("reverse", "2026-03-02T10:00:00+08:00", CLINIC, insured="p1", settlement="s1", reverses=first)
+    e.add(
+        "reverse",
+        "2026-03-02T10:00:00+08:00",
+        CLINIC,
+        insured="p1",
+        settlement="s1",
+        reverses=first,
+    )
     e.add("dispense", "2026-03-04T09:00:00+08:00", CLINIC, insured="p2", settlement="s2")
     assert flags_of(e, tmp_path) == set()
 
@@ -160,10 +179,22 @@ def _buy(e: Events, count: int, *, every_days: int, person: str = "P1") -> list[
     for n in range(count):
         code = f"8{n:019d}"
         e.supply(day="2026-02-01")
-        e.rows[-5:] = [{**r, "trace_code": code, "event_id": f"{code}-{i}"} for i, r in enumerate(e.rows[-5:])]
+        e.rows[-5:] = [
+            {**r, "trace_code": code, "event_id": f"{code}-{i}"} for i, r in enumerate(e.rows[-5:])
+        ]
         day = 2 + n * every_days
-        ids.append(e.add("dispense", f"2026-03-01T09:00:00+08:00".replace("03-01", f"{3 + (day - 1) // 28:02d}-{(day - 1) % 28 + 1:02d}"),
-                         CLINIC, insured=person, settlement=f"s{n}", code=code))
+        ids.append(
+            e.add(
+                "dispense",
+                "2026-03-01T09:00:00+08:00".replace(
+                    "03-01", f"{3 + (day - 1) // 28:02d}-{(day - 1) % 28 + 1:02d}"
+                ),
+                CLINIC,
+                insured=person,
+                settlement=f"s{n}",
+                code=code,
+            )
+        )
     return ids
 
 
@@ -183,20 +214,43 @@ def test_r6_not_for_ten_packs_or_a_slower_pace(tmp_path: Path, count: int, every
 def test_r6_counts_net_settlements(tmp_path: Path) -> None:
     e = Events()
     ids = _buy(e, 11, every_days=2)
-    e.add("reverse", "2026-03-25T09:00:00+08:00", CLINIC, insured="P1", reverses=ids[-1],
-          code="8" + "10".rjust(19, "0"))
+    e.add(
+        "reverse",
+        "2026-03-25T09:00:00+08:00",
+        CLINIC,
+        insured="P1",
+        reverses=ids[-1],
+        code="8" + "10".rjust(19, "0"),
+    )
     assert flags_of(e, tmp_path) == set()
 
 
 def test_gs1_spellings_of_one_pack_are_one_pack(tmp_path: Path) -> None:
     gtin, serial = "06901234567892", "SN0001"
-    spellings = [f"01{gtin}21{serial}\x1d17271231", f"]d201{gtin}17271231\x1d21{serial}",
-                 f"(01){gtin}(17)271231(21){serial}"]
+    spellings = [
+        f"01{gtin}21{serial}\x1d17271231",
+        f"]d201{gtin}17271231\x1d21{serial}",
+        f"(01){gtin}(17)271231(21){serial}",
+    ]
     e = Events(code=spellings[0])
     e.supply()
     e.rows[-1]["trace_code"] = spellings[1]
-    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1", code=spellings[2])
-    e.add("dispense", "2026-03-03T09:00:00+08:00", CLINIC, insured="p2", settlement="s2", code=spellings[1])
+    e.add(
+        "dispense",
+        "2026-03-02T09:00:00+08:00",
+        CLINIC,
+        insured="p1",
+        settlement="s1",
+        code=spellings[2],
+    )
+    e.add(
+        "dispense",
+        "2026-03-03T09:00:00+08:00",
+        CLINIC,
+        insured="p2",
+        settlement="s2",
+        code=spellings[1],
+    )
     assert flags_of(e, tmp_path) == {("R1", f"(01){gtin}(21){serial}", CLINIC)}
 
 

@@ -19,8 +19,10 @@ def test_ingest_stores_partitioned_parquet_and_the_code_state(tmp_path: Path) ->
     store = TraceStore(tmp_path / "store")
     result = store.ingest(e.write(tmp_path / "in"), batch_key="b1")
     assert result.new_events == 6
-    parts = sorted(p.relative_to(store.events_dir).parent.as_posix()
-                   for p in store.events_dir.rglob("*.parquet"))
+    parts = sorted(
+        p.relative_to(store.events_dir).parent.as_posix()
+        for p in store.events_dir.rglob("*.parquet")
+    )
     assert parts == ["month=2026-03/province=54"]
     state = store.code_state(CODE)
     assert state is not None
@@ -30,21 +32,35 @@ def test_ingest_stores_partitioned_parquet_and_the_code_state(tmp_path: Path) ->
 def test_bad_rows_are_rejected_with_reasons_and_ean13_is_not_a_trace_code(tmp_path: Path) -> None:
     e = Events()
     e.supply()
-    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1",
-          code="6901234567892")
+    e.add(
+        "dispense",
+        "2026-03-02T09:00:00+08:00",
+        CLINIC,
+        insured="p1",
+        settlement="s1",
+        code="6901234567892",
+    )
     e.add("dispense", "not a time", CLINIC, insured="p1", settlement="s2")
     e.add("dispense", "2026-03-02T09:00:00", CLINIC, insured="p1", settlement="s3")
     e.rows[0]["party_uscc"] = "91540102MA6T00000X"
     store = TraceStore(tmp_path / "store")
-    result = store.ingest(e.write(tmp_path / "in"), batch_key="b1",
-                          uscc_ok=lambda v: not v.endswith("X"))
+    result = store.ingest(
+        e.write(tmp_path / "in"), batch_key="b1", uscc_ok=lambda v: not v.endswith("X")
+    )
     assert (result.report.rejected, result.new_events) == (4, 4)
     text = Path(result.rejected_file).read_text(encoding="utf-8")
-    for reason in ("party_uscc_invalid", "code_ean13", "occurred_at_invalid", "occurred_at_without_offset"):
+    for reason in (
+        "party_uscc_invalid",
+        "code_ean13",
+        "occurred_at_invalid",
+        "occurred_at_without_offset",
+    ):
         assert reason in text
 
 
-def test_duplicates_across_batches_are_ignored_and_a_resent_batch_changes_nothing(tmp_path: Path) -> None:
+def test_duplicates_across_batches_are_ignored_and_a_resent_batch_changes_nothing(
+    tmp_path: Path,
+) -> None:
     e = Events()
     e.supply()
     store = TraceStore(tmp_path / "store")
@@ -89,8 +105,12 @@ def test_incremental_day_equals_a_full_rescan(tmp_path: Path) -> None:
     history.mkdir()
     day.mkdir()
     # The last week is the "new day": everything at or after the cut goes to the batch.
-    con.execute(f"COPY (SELECT * FROM {src} WHERE occurred_at < '2026-05-25') TO '{history}/h.parquet'")
-    con.execute(f"COPY (SELECT * FROM {src} WHERE occurred_at >= '2026-05-25') TO '{day}/d.parquet'")
+    con.execute(
+        f"COPY (SELECT * FROM {src} WHERE occurred_at < '2026-05-25') TO '{history}/h.parquet'"
+    )
+    con.execute(
+        f"COPY (SELECT * FROM {src} WHERE occurred_at >= '2026-05-25') TO '{day}/d.parquet'"
+    )
     store = TraceStore(tmp_path / "store")
     store.ingest(history, batch_key="history", strict=False)
     store.ingest(day, batch_key="day", strict=False)
