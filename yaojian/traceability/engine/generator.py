@@ -77,7 +77,14 @@ class Generated:
 
 
 class Generator:
-    def __init__(self, seed: int = 7, *, anomaly_rate: float = 0.01, trap_rate: float = 0.05):
+    def __init__(
+        self,
+        seed: int = 7,
+        *,
+        anomaly_rate: float = 0.01,
+        trap_rate: float = 0.05,
+        geography: dict[str, list[str]] | None = None,
+    ):
         self.rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
         self.anomaly_rate = anomaly_rate
         self.trap_rate = trap_rate
@@ -90,8 +97,12 @@ class Generator:
         self.makers: list[Party] = []
         self.distributors: dict[str, list[Party]] = {}
         self.institutions: dict[str, list[Party]] = {}
-        for pref in PREFECTURES:
-            county = pref + "02"
+        # geography: prefecture (4 digits) → its county codes (6 digits); default: PREFECTURES.
+        geography = geography or {p: [p + f"{2 + i:02d}" for i in range(5)] for p in PREFECTURES}
+        self.prefectures = tuple(sorted(geography))
+        for pref in self.prefectures:
+            counties = geography[pref]
+            county = counties[0]
             n += 1
             self.makers.append(Party(uscc(n, county), county))
             self.distributors[pref] = []
@@ -101,7 +112,7 @@ class Generator:
             self.institutions[pref] = []
             for i in range(40):
                 n += 1
-                region = pref + f"{2 + i % 5:02d}"
+                region = counties[i % len(counties)]
                 self.institutions[pref].append(Party(uscc(n, region, "52"), region))
         self.persons = 0
 
@@ -220,7 +231,7 @@ class Generator:
     def pack(self, out: list[dict[str, Any]]) -> None:
         rng = self.rng
         product = rng.choice(PRODUCTS)
-        pref = rng.choice(PREFECTURES)
+        pref = rng.choice(self.prefectures)
         key, spellings = self._code()
         t0 = self.start + dt.timedelta(minutes=rng.randrange(60 * 24 * 150))
         roll = rng.random()
@@ -278,7 +289,7 @@ class Generator:
             self._event(out, spellings, "ship", t, inst, product, counterparty=dist)
             t += dt.timedelta(hours=6)
             self._event(out, spellings, "receive", t, dist, product, counterparty=inst)
-            other_pref = rng.choice(PREFECTURES)
+            other_pref = rng.choice(self.prefectures)
             other = rng.choice(self.institutions[other_pref])
             t += dt.timedelta(days=2)
             self._event(out, spellings, "ship", t, dist, product, counterparty=other)
@@ -353,7 +364,7 @@ class Generator:
             self.labels.add(("R3", key, inst.uscc))
         elif kind == 4:  # R3 + R4: diverted to another prefecture, no paper trail at all
             dist, inst, t = self._supply(out, spellings, t0, product, pref)
-            far = rng.choice([p for p in PREFECTURES if p != pref])
+            far = rng.choice([p for p in self.prefectures if p != pref])
             other = rng.choice(self.institutions[far])
             self._dispense(
                 out, spellings, t + dt.timedelta(days=rng.randint(1, 30)), other, product
@@ -381,7 +392,7 @@ class Generator:
         """Ten packs in thirty days, or twelve spread over ninety, or twelve with two reversed."""
         rng = self.rng
         product = rng.choice(PRODUCTS)
-        pref = rng.choice(PREFECTURES)
+        pref = rng.choice(self.prefectures)
         person = self._person()
         t = self.start + dt.timedelta(days=rng.randrange(100))
         variant = rng.randrange(3)
@@ -443,14 +454,14 @@ def write(
     *,
     seed: int = 7,
     fmt: str = "parquet",
-    files: int = 0,
     anomaly_rate: float = 0.01,
     trap_rate: float = 0.05,
+    geography: dict[str, list[str]] | None = None,
 ) -> Generated:
     """Write about ``events`` events to ``folder`` (Parquet or CSV), shuffled within each file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    gen = Generator(seed, anomaly_rate=anomaly_rate, trap_rate=trap_rate)
+    gen = Generator(seed, anomaly_rate=anomaly_rate, trap_rate=trap_rate, geography=geography)
     result = Generated()
     for number, chunk in enumerate(gen.stream(events)):
         gen.rng.shuffle(chunk)
