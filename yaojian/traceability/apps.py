@@ -9,4 +9,6 @@ class TraceabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from yaojian.traceability import menu  # noqa: F401
+        from yaojian.traceability import figures, menu  # noqa: F401
+
+        figures.register()

@@ -21,6 +21,15 @@ menu.register(
     order=20,
 )
 
+menu.register(
+    "traceability.hubs",
+    group="risk",
+    label=_("Traceability hubs"),
+    url_name="traceability:hub_list",
+    icon="topology-star-3",
+    order=15,
+)
+
 pagehelp.register(
     "traceability:alert_list",
     _(

@@ -49,3 +49,25 @@ def hubs(user: Any, limit: int = 20) -> list[dict[str, Any]]:
         row["persons"].update(f["insured"] for f in alert.flags if f.get("insured"))
     ranked = sorted(rows.values(), key=lambda r: (-r["flags"], r["party"]))[:limit]
     return [{**r, "rules": sorted(r["rules"]), "persons": len(r["persons"])} for r in ranked]
+
+
+def hub_network(user: Any, hubs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Nodes and links around the top hubs: institution ↔ insured persons and packs' flags.
+
+    A person links two institutions when both have flags naming that person; ECharts draws it.
+    """
+    parties = {h["party"] for h in hubs}
+    nodes: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, str]] = []
+    for alert in alerts_for_user(user).filter(party_uscc__in=sorted(parties)):
+        nodes.setdefault(alert.party_uscc, {"name": alert.party_uscc, "category": 0, "value": 0})
+        nodes[alert.party_uscc]["value"] += alert.flag_count
+        for flag in alert.flags[:50]:
+            other = flag.get("insured") or flag.get("code")
+            if not other:
+                continue
+            category = 1 if flag.get("insured") else 2
+            nodes.setdefault(other, {"name": other, "category": category, "value": 0})
+            nodes[other]["value"] += 1
+            links.append({"source": alert.party_uscc, "target": other})
+    return {"nodes": list(nodes.values())[:300], "links": links[:600]}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from yaojian.jobs import services as jobs
 from yaojian.traceability import selectors, services
-from yaojian.traceability.choices import AlertStatus, CloseReason
+from yaojian.traceability.choices import AlertStatus, CloseReason, Rule
 from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.explain import when
 from yaojian.traceability.models import Alert, IngestBatch
@@ -36,6 +36,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in AlertStatus.values:
         alerts = alerts.filter(status=status)
+    rule = request.GET.get("rule", "")
+    if rule in Rule.values:
+        alerts = alerts.filter(rule=rule)
     return render(
         request,
         "traceability/alert_list.html",
@@ -132,7 +135,37 @@ def pack_detail(request: HttpRequest) -> HttpResponse:
 
 
 def hub_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "traceability/hubs.html", {"hubs": selectors.hubs(request.user)})
+    hubs = selectors.hubs(request.user)
+    return render(
+        request,
+        "traceability/hubs.html",
+        {"hubs": hubs, "network": selectors.hub_network(request.user, hubs[:5])},
+    )
+
+
+def institution_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    """One institution: its flagged packs and its buyers, ranked by flags."""
+    alerts = list(selectors.alerts_for_user(request.user).filter(party_uscc=uscc))
+    if not alerts:
+        raise Http404
+    packs: dict[str, int] = {}
+    buyers: dict[str, int] = {}
+    for alert in alerts:
+        for flag in alert.flags:
+            if flag.get("code"):
+                packs[flag["code"]] = packs.get(flag["code"], 0) + 1
+            if flag.get("insured"):
+                buyers[flag["insured"]] = buyers.get(flag["insured"], 0) + 1
+    return render(
+        request,
+        "traceability/institution.html",
+        {
+            "uscc": uscc,
+            "alerts": alerts,
+            "packs": sorted(packs.items(), key=lambda kv: (-kv[1], kv[0]))[:100],
+            "buyers": sorted(buyers.items(), key=lambda kv: (-kv[1], kv[0]))[:100],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
