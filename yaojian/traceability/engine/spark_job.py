@@ -46,9 +46,12 @@ EV_COLUMNS = (
 )
 
 
-def session(master: str = "local[*]", app_name: str = "yaojian-trace") -> Any:
+def session(master: str | None = None, app_name: str = "yaojian-trace") -> Any:
+    import os
+
     from pyspark.sql import SparkSession
 
+    master = master or os.environ.get("TRACE_SPARK_MASTER", "local[*]")
     return (
         SparkSession.builder.master(master)
         .appName(app_name)
