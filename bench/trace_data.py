@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from yaojian.traceability.engine.generator import write  # noqa: E402
+from yaojian.traceability.engine.generator import write
 
 
 def main() -> None:
@@ -41,9 +41,7 @@ def main() -> None:
     copies = max(1, math.ceil(args.events / generated.events))
     out.mkdir(parents=True)
     con = duckdb.connect()
-    con.execute(
-        f"CREATE TABLE base AS SELECT * FROM read_parquet('{base_dir}/*.parquet')"
-    )
+    con.execute(f"CREATE TABLE base AS SELECT * FROM read_parquet('{base_dir}/*.parquet')")
     for k in range(copies):
         tag = f"{k:03d}"
         con.execute(

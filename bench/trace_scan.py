@@ -116,8 +116,18 @@ def main() -> None:
                 target.symlink_to(path)
         for engine in ("duckdb", "spark"):
             results[f"sample_{engine}"] = timed(
-                [uv, "run", "python", "manage.py", "trace_scan", str(sample), "--engine", engine,
-                 "--out", str(folder.parent / f"sample-{engine}.csv")],
+                [
+                    uv,
+                    "run",
+                    "python",
+                    "manage.py",
+                    "trace_scan",
+                    str(sample),
+                    "--engine",
+                    engine,
+                    "--out",
+                    str(folder.parent / f"sample-{engine}.csv"),
+                ],
                 {**env, "TRACE_SPARK_MASTER": "local[2]"},
             )
         same = (folder.parent / "sample-duckdb.csv").read_bytes() == (

@@ -40,9 +40,7 @@ def open_alerts_by_rule(scope: FigureScope) -> dict[str, Any]:
 
 
 def alerts_by_status(scope: FigureScope) -> dict[str, Any]:
-    counts = dict(
-        _alerts(scope).values_list("status").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(_alerts(scope).values_list("status").annotate(n=Count("id")).order_by())
     rows = [
         {"key": s, "label": str(label), "value": counts.get(s, 0), "url": _url(status=s)}
         for s, label in AlertStatus.choices
