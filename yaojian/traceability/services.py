@@ -7,6 +7,7 @@ under ``var/trace``); only the batch's counts and the alerts (small) are rows he
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,11 @@ MAX_FLAGS_PER_ALERT = 500
 
 
 def store() -> TraceStore:
-    root = getattr(settings, "TRACE_STORE_DIR", None) or Path(settings.VAR_DIR) / "trace"
+    root = (
+        getattr(settings, "TRACE_STORE_DIR", None)
+        or os.environ.get("YAOJIAN_TRACE_DIR")
+        or Path(settings.VAR_DIR) / "trace"
+    )
     return TraceStore(root)
 
 
