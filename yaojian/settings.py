@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "yaojian.enforcement",
     "yaojian.referrals",
     "yaojian.portal",
+    "yaojian.traceability",
     "yaojian.dashboard",
     "yaojian.demo",
     "yaojian.api",

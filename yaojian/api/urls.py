@@ -21,6 +21,7 @@ from yaojian.registry.api.views import (
     PersonViewSet,
     ProductViewSet,
 )
+from yaojian.traceability.api import routes as traceability_routes
 from yaojian.territory.api.views import GridCellViewSet, RegionViewSet
 from yaojian.webhooks.api import routes as webhooks_routes
 
@@ -47,6 +48,7 @@ APP_ROUTES = (
     enforcement_routes,
     referrals_routes,
     portal_routes,
+    traceability_routes,
 )
 for routes in APP_ROUTES:
     routes.register(router)

@@ -213,7 +213,12 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
     referrals = seed_demo_referrals()
     _deliver_handoffs()  # the police's notices of the referrals
     say(f"referrals waiting for the police: {referrals}")
+    from yaojian.traceability.demo import seed_demo_trace
+
+    trace_events = seed_demo_trace(province=province)
+    say(f"trace events ingested (with planted anomalies): {trace_events}")
     return {
+        "trace_events": trace_events,
         "cases": cases,
         "publications": published,
         "problems": problems,
