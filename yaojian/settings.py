@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yaojian.exchange",
     "yaojian.enforcement",
     "yaojian.referrals",
+    "yaojian.complaints",
     "yaojian.portal",
     "yaojian.dashboard",
     "yaojian.demo",
