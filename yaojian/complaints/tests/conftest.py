@@ -128,3 +128,49 @@ def receive(
         client_address=address,
         received_at=when,
     )
+
+
+def decide_with_fine(world: Any, case: Any, amount: str = "200000") -> Any:
+    """Take a filed case of the county office to a decision with a fine, served and closed."""
+    from decimal import Decimal
+
+    from yaojian.enforcement import services as enforcement
+    from yaojian.enforcement.choices import DefenceKind, PenaltyKind, ReviewConclusion
+    from yaojian.enforcement.services import ItemInput
+
+    enforcement.add_evidence(
+        actor=world.officer, case=case, kind="record", description="现场检查笔录（2页）"
+    )
+    enforcement.propose_penalty(
+        actor=world.officer,
+        case=case,
+        violation="当事人回收并销售医保药品",
+        legal_basis="《中华人民共和国药品管理法》第一百二十九条",
+        items=[ItemInput(kind=PenaltyKind.FINE, amount=Decimal(amount))],
+    )
+    enforcement.submit_for_review(actor=world.officer, case=case)
+    enforcement.review_case(
+        actor=world.reviewer, case=case, opinion="同意", conclusion=ReviewConclusion.APPROVE
+    )
+    enforcement.issue_notice(actor=world.officer, case=case)
+    enforcement.record_defence(actor=world.officer, case=case, kind=DefenceKind.WAIVER)
+    decision = enforcement.decide_case(actor=world.head, case=case)
+    enforcement.serve_decision(actor=world.officer, case=case)
+    enforcement.record_payment(actor=world.officer, decision=decision, amount=Decimal(amount))
+    return enforcement.close_case(actor=world.head, case=case, note="执行完毕")
+
+
+def report_to_closed_case(world: Any, amount: str = "200000") -> tuple[Any, str]:
+    """A real-name report taken all the way: clue, case filed, decided with a fine, closed;
+    the events delivered at once. Returns the complaint and its query code."""
+    from yaojian.enforcement import services as enforcement
+
+    receipt = receive(entity_public_id=str(world.entity.public_id))
+    complaint = services.make_clue(actor=world.officer, complaint=receipt.complaint)
+    case = complaint.case
+    enforcement.begin_verification(
+        actor=world.officer, case=case, officers=[world.officer, world.officer2]
+    )
+    enforcement.file_case(actor=world.head, case=case)
+    decide_with_fine(world, case, amount)
+    return complaint, receipt.query_code
