@@ -12,7 +12,7 @@ class ComplaintsConfig(AppConfig):
 
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.clocks.schedule import register_periodic
-        from yaojian.complaints import handlers, workbench
+        from yaojian.complaints import handlers, imports, workbench
         from yaojian.complaints.events import (
             ComplaintOverdue,
             ComplaintReceived,
@@ -37,3 +37,4 @@ class ComplaintsConfig(AppConfig):
         )
         register_periodic("complaints.sweep", complaints_sweep_task, timedelta(hours=1))
         workbench.register_all()
+        imports.register()
