@@ -209,11 +209,16 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
 
     referrals = seed_demo_referrals()
     say(f"referrals waiting for the police: {referrals}")
+    from yaojian.demo.complaints import seed_demo_complaints
+
+    complaints = seed_demo_complaints()
+    say(f"complaints and reports: {complaints}")
     return {
         "cases": cases,
         "publications": published,
         "problems": problems,
         "referrals": referrals,
+        "complaints": complaints,
     }
 
 
