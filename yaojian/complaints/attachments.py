@@ -49,9 +49,7 @@ def clean_files(files: list[Any]) -> list[CleanFile]:
     limit = conf.days("max_attachments")
     max_bytes = int(conf.value("max_attachment_bytes"))
     if len(files) > limit:
-        raise ValidationError(
-            {"attachments": [_("Attach at most %(n)d files.") % {"n": limit}]}
-        )
+        raise ValidationError({"attachments": [_("Attach at most %(n)d files.") % {"n": limit}]})
     out: list[CleanFile] = []
     for upload in files:
         size = int(getattr(upload, "size", 0) or 0)

@@ -35,8 +35,6 @@ def new_challenge() -> Challenge:
     return Challenge(question=_("What is %(a)d plus %(b)d?") % {"a": a, "b": b}, token=token)
 
 
-
-
 def check(token: str, answer: str) -> str | None:
     """The nonce when ``answer`` solves ``token`` (unexpired), else None."""
     try:

@@ -100,13 +100,15 @@ class RefusalGround(models.TextChoices):
     """Grounds for not accepting a complaint (总局令第20号 第15条)."""
 
     OUTSIDE_REMIT = "outside_remit", _("Outside the remit of this office")
-    HANDLED_ELSEWHERE = "handled_elsewhere", _(
-        "Already handled by a court, an arbitrator or another body"
+    HANDLED_ELSEWHERE = (
+        "handled_elsewhere",
+        _("Already handled by a court, an arbitrator or another body"),
     )
     NOT_CONSUMPTION = "not_consumption", _("Not for daily consumption (e.g. professional claims)")
     TOO_LATE = "too_late", _("More than three years since the complainant knew of it")
-    MISSING_MATERIALS = "missing_materials", _(
-        "Missing materials: name, contact, respondent, claim or facts"
+    MISSING_MATERIALS = (
+        "missing_materials",
+        _("Missing materials: name, contact, respondent, claim or facts"),
     )
     OTHER = "other", _("Other ground stated in the reasons")
 

@@ -85,8 +85,12 @@ def clocks_of(complaint: Any) -> list[Clock]:
         )
     if c.kind == Kind.COMPLAINT:
         out.append(
-            Clock("accept", c.received_on, add_wd(c.received_on, conf.days("accept_days")),
-                  c.decided_on)
+            Clock(
+                "accept",
+                c.received_on,
+                add_wd(c.received_on, conf.days("accept_days")),
+                c.decided_on,
+            )
         )
         if c.mediation_started_on is not None:
             due = add_wd(c.mediation_started_on, conf.days("mediation_days") + c.testing_days)

@@ -15,8 +15,9 @@ TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 class FilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *Kind.choices],
-                             required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All")), *Kind.choices], required=False
+    )
     state = forms.ChoiceField(
         label=_("State"),
         choices=[("", _("All")), ("open", _("Open")), *State.choices],
@@ -42,12 +43,14 @@ class StaffIntakeForm(forms.Form):
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     subject_name = forms.CharField(label=_("Respondent"), max_length=200)
-    subject_address = forms.CharField(label=_("Respondent's address"), max_length=200,
-                                      required=False)
+    subject_address = forms.CharField(
+        label=_("Respondent's address"), max_length=200, required=False
+    )
     region_code = forms.ChoiceField(label=_("County"), choices=())
     summary = forms.CharField(label=_("What happened"), widget=TEXTAREA, max_length=4000)
-    occurred_on = forms.DateField(label=_("When it happened"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("When it happened"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     products = forms.CharField(label=_("Products"), max_length=500, required=False)
     is_anonymous = forms.BooleanField(label=_("Anonymous (reports only)"), required=False)
     name = forms.CharField(label=_("Name"), max_length=64, required=False)
@@ -66,8 +69,9 @@ class NoteForm(forms.Form):
 
 class RefuseForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=RefusalGround.choices)
-    reasons = forms.CharField(label=_("Reasons told to the complainant"), widget=TEXTAREA,
-                              max_length=4000)
+    reasons = forms.CharField(
+        label=_("Reasons told to the complainant"), widget=TEXTAREA, max_length=4000
+    )
 
 
 class TestingForm(forms.Form):
@@ -80,8 +84,9 @@ class EndMediationForm(forms.Form):
         choices=[("1", _("Agreement reached")), ("0", _("No agreement: mediation ends"))],
         coerce=lambda v: v == "1",
     )
-    reasons = forms.CharField(label=_("What was agreed, or why it failed"), widget=TEXTAREA,
-                              max_length=4000)
+    reasons = forms.CharField(
+        label=_("What was agreed, or why it failed"), widget=TEXTAREA, max_length=4000
+    )
 
 
 class EmptyForm(forms.Form):
@@ -89,8 +94,9 @@ class EmptyForm(forms.Form):
 
 
 class ReasonsForm(forms.Form):
-    reasons = forms.CharField(label=_("Reasons told to the reporter"), widget=TEXTAREA,
-                              max_length=4000)
+    reasons = forms.CharField(
+        label=_("Reasons told to the reporter"), widget=TEXTAREA, max_length=4000
+    )
 
 
 class TransferForm(forms.Form):
@@ -112,8 +118,9 @@ class DisputeForm(forms.Form):
 
 
 class ResolveDisputeForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Office that handles it"),
-                                        queryset=Department.objects.none())
+    department = forms.ModelChoiceField(
+        label=_("Office that handles it"), queryset=Department.objects.none()
+    )
 
     def __init__(self, *args: Any, complaint: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,8 +155,9 @@ class RewardDecideForm(forms.Form):
         choices=[("1", _("Approve")), ("0", _("Reject"))],
         coerce=lambda v: v == "1",
     )
-    finance_reference = forms.CharField(label=_("Finance department's approval"),
-                                        max_length=100, required=False)
+    finance_reference = forms.CharField(
+        label=_("Finance department's approval"), max_length=100, required=False
+    )
     note = forms.CharField(label=_("Note"), widget=TEXTAREA, required=False, max_length=2000)
 
 

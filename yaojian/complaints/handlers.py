@@ -30,7 +30,10 @@ def _sent_before(sender: Department, recipient: Department, ref: str, subject: s
     from yaojian.notices.models import Notice
 
     return Notice.objects.filter(
-        source_app="complaints", source_ref=ref, sender=sender, recipient=recipient,
+        source_app="complaints",
+        source_ref=ref,
+        sender=sender,
+        recipient=recipient,
         subject=subject,
     ).exists()
 
@@ -62,9 +65,9 @@ def notify_transfer(event: ComplaintTransferred) -> None:
             "summary": event.summary,
         }
         subject = _("Complaint %(number)s passed to you: %(topic)s") % params
-        body = _(
-            "This matter lies in your remit (%(topic)s). What was reported: %(summary)s"
-        ) % params
+        body = (
+            _("This matter lies in your remit (%(topic)s). What was reported: %(summary)s") % params
+        )
     _notice(sender, recipient, str(event.complaint_public_id), subject[:200], body)
 
 
@@ -78,10 +81,13 @@ def notify_also(event: ComplaintReceived) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         params = {"number": event.number, "subject": complaint.subject_name}
         subject = _("Report %(number)s concerns insured drugs: %(subject)s") % params
-        body = _(
-            "%(subject)s is reported for reselling insured drugs bought back from patients. "
-            "The drug regulator handles the report; please check the settlement records."
-        ) % params
+        body = (
+            _(
+                "%(subject)s is reported for reselling insured drugs bought back from patients. "
+                "The drug regulator handles the report; please check the settlement records."
+            )
+            % params
+        )
     _notice(sender, recipient, str(event.complaint_public_id), subject[:200], body)
 
 
@@ -171,7 +177,9 @@ def on_case_closed(event: Any) -> None:
     from yaojian.enforcement.models import Case
 
     for complaint in _linked(event.case_id):
-        closed_on = Case.objects.filter(pk=event.case_id).values_list("closed_on", flat=True).first()
+        closed_on = (
+            Case.objects.filter(pk=event.case_id).values_list("closed_on", flat=True).first()
+        )
         services.case_closed(complaint=complaint, closed_on=closed_on)
 
 

@@ -108,7 +108,9 @@ def apply_rows(*, batch: Any, rows: list[Any], actor: Any) -> list[Outcome]:
             outcomes.append(Outcome(row.line, RowOutcome.UNCHANGED, row.record_key))
             continue
         received = dt.datetime.combine(
-            dt.date.fromisoformat(p["received_on"]), dt.time(9), tzinfo=timezone.get_current_timezone()
+            dt.date.fromisoformat(p["received_on"]),
+            dt.time(9),
+            tzinfo=timezone.get_current_timezone(),
         )
         sub = Submission(
             kind=p["kind"],
@@ -133,12 +135,14 @@ def apply_rows(*, batch: Any, rows: list[Any], actor: Any) -> list[Outcome]:
                 staff=True,
             )
         except ValidationError as exc:
-            outcomes.append(Outcome(row.line, RowOutcome.REJECTED, row.record_key,
-                                    reasons=_errors(exc)))
+            outcomes.append(
+                Outcome(row.line, RowOutcome.REJECTED, row.record_key, reasons=_errors(exc))
+            )
             continue
         outcomes.append(
-            Outcome(row.line, RowOutcome.ACCEPTED, row.record_key,
-                    entity_id=receipt.complaint.entity_id)
+            Outcome(
+                row.line, RowOutcome.ACCEPTED, row.record_key, entity_id=receipt.complaint.entity_id
+            )
         )
     return outcomes
 

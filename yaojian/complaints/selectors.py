@@ -116,9 +116,7 @@ class RegionFigures:
 
 
 def _decided_on_time(complaint: Complaint) -> bool | None:
-    first = next(
-        (c for c in clocks.clocks_of(complaint) if c.key in ("accept", "verify")), None
-    )
+    first = next((c for c in clocks.clocks_of(complaint) if c.key in ("accept", "verify")), None)
     if first is None or first.done_on is None:
         return None
     return first.done_on <= first.due_on
@@ -152,8 +150,14 @@ def public_figures(prefix: str = "", since: dt.date | None = None) -> list[Regio
     ):
         entry = data.setdefault(
             complaint.region_id,
-            {"name": complaint.region.name, "received": 0, "accepted": 0, "decided": 0,
-             "on_time": 0, "outcomes": {}},
+            {
+                "name": complaint.region.name,
+                "received": 0,
+                "accepted": 0,
+                "decided": 0,
+                "on_time": 0,
+                "outcomes": {},
+            },
         )
         entry["received"] += 1
         if complaint.state in (State.ACCEPTED, State.MEDIATED, State.MEDIATION_ENDED) or (
@@ -170,8 +174,9 @@ def public_figures(prefix: str = "", since: dt.date | None = None) -> list[Regio
                 entry["outcomes"].get(complaint.outcome_kind, 0) + 1
             )
     return [
-        RegionFigures(code, v["name"], v["received"], v["accepted"], v["decided"], v["on_time"],
-                      v["outcomes"])
+        RegionFigures(
+            code, v["name"], v["received"], v["accepted"], v["decided"], v["on_time"], v["outcomes"]
+        )
         for code, v in sorted(data.items())
     ]
 
@@ -196,9 +201,7 @@ def published_outcomes(limit: int = 50) -> QuerySet[Complaint]:
 
 
 def counts_by_state(user: Any) -> dict[str, int]:
-    return dict(
-        complaints_visible_to(user).values_list("state").annotate(n=Count("id")).order_by()
-    )
+    return dict(complaints_visible_to(user).values_list("state").annotate(n=Count("id")).order_by())
 
 
 def rewards_waiting(user: Any) -> QuerySet[Reward]:
@@ -226,9 +229,7 @@ def county_choices() -> list[tuple[str, str]]:
     q = Q(pk__in=[])
     for province in provinces:
         q |= Q(code__startswith=province)
-    rows = Region.objects.filter(q, level="county", valid_to__isnull=True).select_related(
-        "parent"
-    )
+    rows = Region.objects.filter(q, level="county", valid_to__isnull=True).select_related("parent")
     return [
         (r.code, f"{r.parent.name} · {r.name}" if r.parent else r.name)
         for r in rows.order_by("code")

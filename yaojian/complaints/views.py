@@ -20,6 +20,7 @@ from yaojian.complaints import clocks, forms, selectors, services
 from yaojian.complaints.choices import TRANSITIONS, Action, Kind, RewardState, State
 from yaojian.complaints.models import Attachment, Complaint
 from yaojian.complaints.permissions import ADD, VIEW
+from yaojian.complaints.services.common import acts_in
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.enforcement.selectors import get_case_for_user
@@ -50,7 +51,9 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     items = []
     for complaint in page.object_list:
         clock = clocks.next_due(complaint)
-        items.append({"c": complaint, "clock": clock, "status": clock.status(today) if clock else ""})
+        items.append(
+            {"c": complaint, "clock": clock, "status": clock.status(today) if clock else ""}
+        )
     context = {
         "form": form,
         "page_obj": page,
@@ -71,14 +74,32 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(
-        [str(_("Tracking number")), str(_("Kind")), str(_("Topic")), str(_("Respondent")),
-         str(_("Department")), str(_("State")), str(_("Received on")), str(_("Outcome"))]
+        [
+            str(_("Tracking number")),
+            str(_("Kind")),
+            str(_("Topic")),
+            str(_("Respondent")),
+            str(_("Department")),
+            str(_("State")),
+            str(_("Received on")),
+            str(_("Outcome")),
+        ]
     )
     for c in selectors.complaint_list(request.user)[:5000]:
         writer.writerow(
-            [_cell(v) for v in (c.number, c.get_kind_display(), c.get_topic_display(),
-                                c.subject_name, c.department.name, c.get_state_display(),
-                                c.received_on.isoformat(), c.outcome)]
+            [
+                _cell(v)
+                for v in (
+                    c.number,
+                    c.get_kind_display(),
+                    c.get_topic_display(),
+                    c.subject_name,
+                    c.department.name,
+                    c.get_state_display(),
+                    c.received_on.isoformat(),
+                    c.outcome,
+                )
+            ]
         )
     return response
 
@@ -92,42 +113,99 @@ def _cell(value: Any) -> str:
 # action -> (form, who may act: "handle" / "approve" / "dispute", call)
 Call = Callable[[Any, Complaint, dict[str, Any]], Any]
 STEPS: dict[str, tuple[type, str, Call]] = {
-    Action.ACCEPT: (forms.NoteForm, "handle", lambda u, c, d: services.accept_complaint(
-        actor=u, complaint=c, note=d["note"])),
-    Action.REFUSE: (forms.RefuseForm, "handle", lambda u, c, d: services.refuse_complaint(
-        actor=u, complaint=c, ground=d["ground"], reasons=d["reasons"])),
-    Action.TRANSFER: (forms.TransferForm, "handle", lambda u, c, d: services.transfer_complaint(
-        actor=u, complaint=c, to_department=d["to_department"], reasons=d["reasons"])),
-    "testing": (forms.TestingForm, "handle", lambda u, c, d: services.record_testing(
-        actor=u, complaint=c, days=d["days"])),
-    Action.END_MEDIATION: (forms.EndMediationForm, "handle", lambda u, c, d:
-                           services.end_mediation(actor=u, complaint=c, agreed=d["agreed"],
-                                                  reasons=d["reasons"])),
-    "parties_notified": (forms.EmptyForm, "handle", lambda u, c, d:
-                         services.record_parties_notified(actor=u, complaint=c)),
-    Action.MAKE_CLUE: (forms.EmptyForm, "handle", lambda u, c, d: services.make_clue(
-        actor=u, complaint=c)),
-    Action.NOT_OPENED: (forms.ReasonsForm, "handle", lambda u, c, d:
-                        services.close_without_case(actor=u, complaint=c, reasons=d["reasons"])),
-    "reporter_told": (forms.ToldForm, "handle", lambda u, c, d: services.record_reporter_told(
-        actor=u, complaint=c, how=d["how"])),
-    "dispute": (forms.DisputeForm, "handle", lambda u, c, d: services.raise_dispute(
-        actor=u, complaint=c, department=d["department"], reason=d["reason"])),
-    "resolve_dispute": (forms.ResolveDisputeForm, "dispute", lambda u, c, d:
-                        services.resolve_dispute(actor=u, complaint=c,
-                                                 department=d["department"])),
-    "publish": (forms.PublishForm, "approve", lambda u, c, d: services.publish_outcome(
-        actor=u, complaint=c, summary=d["summary"])),
-    "reward_propose": (forms.RewardProposeForm, "handle", lambda u, c, d:
-                       services.propose_reward(actor=u, complaint=c, tier=d["tier"],
-                                               insider=d["insider"], note=d["note"])),
-    "reward_decide": (forms.RewardDecideForm, "approve", lambda u, c, d:
-                      services.decide_reward(actor=u, reward=c.reward, approve=d["approve"],
-                                             finance_reference=d["finance_reference"],
-                                             note=d["note"])),
-    "reward_pay": (forms.RewardPaymentForm, "handle", lambda u, c, d:
-                   services.record_reward_payment(actor=u, reward=c.reward,
-                                                  reference=d["reference"])),
+    Action.ACCEPT: (
+        forms.NoteForm,
+        "handle",
+        lambda u, c, d: services.accept_complaint(actor=u, complaint=c, note=d["note"]),
+    ),
+    Action.REFUSE: (
+        forms.RefuseForm,
+        "handle",
+        lambda u, c, d: services.refuse_complaint(
+            actor=u, complaint=c, ground=d["ground"], reasons=d["reasons"]
+        ),
+    ),
+    Action.TRANSFER: (
+        forms.TransferForm,
+        "handle",
+        lambda u, c, d: services.transfer_complaint(
+            actor=u, complaint=c, to_department=d["to_department"], reasons=d["reasons"]
+        ),
+    ),
+    "testing": (
+        forms.TestingForm,
+        "handle",
+        lambda u, c, d: services.record_testing(actor=u, complaint=c, days=d["days"]),
+    ),
+    Action.END_MEDIATION: (
+        forms.EndMediationForm,
+        "handle",
+        lambda u, c, d: services.end_mediation(
+            actor=u, complaint=c, agreed=d["agreed"], reasons=d["reasons"]
+        ),
+    ),
+    "parties_notified": (
+        forms.EmptyForm,
+        "handle",
+        lambda u, c, d: services.record_parties_notified(actor=u, complaint=c),
+    ),
+    Action.MAKE_CLUE: (
+        forms.EmptyForm,
+        "handle",
+        lambda u, c, d: services.make_clue(actor=u, complaint=c),
+    ),
+    Action.NOT_OPENED: (
+        forms.ReasonsForm,
+        "handle",
+        lambda u, c, d: services.close_without_case(actor=u, complaint=c, reasons=d["reasons"]),
+    ),
+    "reporter_told": (
+        forms.ToldForm,
+        "handle",
+        lambda u, c, d: services.record_reporter_told(actor=u, complaint=c, how=d["how"]),
+    ),
+    "dispute": (
+        forms.DisputeForm,
+        "handle",
+        lambda u, c, d: services.raise_dispute(
+            actor=u, complaint=c, department=d["department"], reason=d["reason"]
+        ),
+    ),
+    "resolve_dispute": (
+        forms.ResolveDisputeForm,
+        "dispute",
+        lambda u, c, d: services.resolve_dispute(actor=u, complaint=c, department=d["department"]),
+    ),
+    "publish": (
+        forms.PublishForm,
+        "approve",
+        lambda u, c, d: services.publish_outcome(actor=u, complaint=c, summary=d["summary"]),
+    ),
+    "reward_propose": (
+        forms.RewardProposeForm,
+        "handle",
+        lambda u, c, d: services.propose_reward(
+            actor=u, complaint=c, tier=d["tier"], insider=d["insider"], note=d["note"]
+        ),
+    ),
+    "reward_decide": (
+        forms.RewardDecideForm,
+        "approve",
+        lambda u, c, d: services.decide_reward(
+            actor=u,
+            reward=c.reward,
+            approve=d["approve"],
+            finance_reference=d["finance_reference"],
+            note=d["note"],
+        ),
+    ),
+    "reward_pay": (
+        forms.RewardPaymentForm,
+        "handle",
+        lambda u, c, d: services.record_reward_payment(
+            actor=u, reward=c.reward, reference=d["reference"]
+        ),
+    ),
 }
 
 LABELS = {
@@ -161,8 +239,11 @@ def _available(request: HttpRequest, c: Complaint) -> list[str]:
     for action in STEPS:
         if action in TRANSITIONS:
             kinds, states, _to = TRANSITIONS[action]
-            if handle and c.kind in kinds and c.state in states and action not in (
-                Action.CASE_OPENED, Action.CONCLUDED, Action.CLOSE
+            if (
+                handle
+                and c.kind in kinds
+                and c.state in states
+                and action not in (Action.CASE_OPENED, Action.CONCLUDED, Action.CLOSE)
             ):
                 out.append(action)
     if handle and c.state == State.ACCEPTED:
@@ -171,18 +252,25 @@ def _available(request: HttpRequest, c: Complaint) -> list[str]:
         out.append("parties_notified")
     if handle and c.opening_decided_on and not c.reporter_told_on and not c.is_anonymous:
         out.append("reporter_told")
-    if handle and c.state == State.RECEIVED and not (
-        c.dispute_raised_on and not c.dispute_resolved_on
+    if (
+        handle
+        and c.state == State.RECEIVED
+        and not (c.dispute_raised_on and not c.dispute_resolved_on)
     ):
         out.append("dispute")
     if c.dispute_raised_on and not c.dispute_resolved_on and services.can_resolve_dispute(user, c):
         out.append("resolve_dispute")
-    if selectors.can(user, c, "approve") and c.state not in (
-        State.RECEIVED, State.ACCEPTED, State.CLUE, State.DUPLICATE
-    ) and not c.publish_outcome:
+    if (
+        selectors.can(user, c, "approve")
+        and c.state not in (State.RECEIVED, State.ACCEPTED, State.CLUE, State.DUPLICATE)
+        and not c.publish_outcome
+    ):
         out.append("publish")
-    if handle and c.kind == Kind.REPORT and c.state in (State.CONCLUDED, State.CLOSED) and (
-        reward is None and c.penalty_amount is not None
+    if (
+        handle
+        and c.kind == Kind.REPORT
+        and c.state in (State.CONCLUDED, State.CLOSED)
+        and (reward is None and c.penalty_amount is not None)
     ):
         out.append("reward_propose")
     if reward and reward.state == RewardState.PROPOSED and selectors.can(user, c, "approve"):
@@ -254,9 +342,7 @@ def reporter(request: HttpRequest, public_id: str) -> HttpResponse:
     identity = selectors.reveal_reporter(request.user, complaint)
     if identity is None and not selectors.can_see_reporter(request.user, complaint):
         raise PermissionDenied
-    response = render(
-        request, "complaints/reporter.html", {"c": complaint, "identity": identity}
-    )
+    response = render(request, "complaints/reporter.html", {"c": complaint, "identity": identity})
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -278,11 +364,9 @@ def attachment(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
 
 def complaint_create(request: HttpRequest) -> HttpResponse:
     """Record a complaint taken by phone or letter, or received from another department."""
-    memberships = [
-        m for m in request.user.memberships.filter(is_active=True).select_related("department")  # type: ignore[union-attr]
-    ]
-    from yaojian.complaints.services.common import acts_in
-
+    memberships = list(
+        request.user.memberships.filter(is_active=True).select_related("department")  # type: ignore[union-attr]
+    )
     departments = [m.department for m in memberships if acts_in(request.user, ADD, m.department_id)]
     if not departments:
         raise PermissionDenied
@@ -292,23 +376,37 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             sub = services.Submission(
-                kind=d["kind"], topic=d["topic"], summary=d["summary"],
-                subject_name=d["subject_name"], subject_address=d["subject_address"],
-                region_code=d["region_code"], occurred_on=d["occurred_on"],
-                products=d["products"], is_anonymous=d["is_anonymous"], name=d["name"],
-                phone=d["phone"], email=d["email"], address=d["address"],
+                kind=d["kind"],
+                topic=d["topic"],
+                summary=d["summary"],
+                subject_name=d["subject_name"],
+                subject_address=d["subject_address"],
+                region_code=d["region_code"],
+                occurred_on=d["occurred_on"],
+                products=d["products"],
+                is_anonymous=d["is_anonymous"],
+                name=d["name"],
+                phone=d["phone"],
+                email=d["email"],
+                address=d["address"],
             )
             try:
                 receipt = services.receive_by_staff(
-                    sub, actor=request.user, channel=d["channel"], department=departments[0],
+                    sub,
+                    actor=request.user,
+                    channel=d["channel"],
+                    department=departments[0],
                     source_department=d["source_department"],
                     external_reference=d["external_reference"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                return render(request, "complaints/complaint_created.html",
-                              {"receipt": receipt, "c": receipt.complaint})
+                return render(
+                    request,
+                    "complaints/complaint_created.html",
+                    {"receipt": receipt, "c": receipt.complaint},
+                )
         status = UNPROCESSABLE
     return render(request, "complaints/complaint_form.html", {"form": form}, status=status)
 

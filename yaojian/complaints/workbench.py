@@ -93,7 +93,10 @@ def complaints_by_state(scope: FigureScope) -> dict[str, Any]:
 
 def complaints_by_outcome(scope: FigureScope) -> dict[str, Any]:
     counts = dict(
-        _rows(scope).exclude(outcome_kind="").values_list("outcome_kind").annotate(n=Count("id"))
+        _rows(scope)
+        .exclude(outcome_kind="")
+        .values_list("outcome_kind")
+        .annotate(n=Count("id"))
         .order_by()
     )
     data = [
@@ -130,11 +133,26 @@ def complaints_open_overdue(scope: FigureScope) -> dict[str, Any]:
 def register_all() -> None:
     work_sections.register("complaints", complaint_clocks)
     for figure in (
-        Figure("complaints_by_state", _("Complaints and reports by state"), complaints_by_state,
-               "bar", 110),
-        Figure("complaints_by_outcome", _("Complaints and reports by outcome"),
-               complaints_by_outcome, "pie", 111),
-        Figure("complaints_open", _("Open complaints and reports"), complaints_open_overdue,
-               "table", 112),
+        Figure(
+            "complaints_by_state",
+            _("Complaints and reports by state"),
+            complaints_by_state,
+            "bar",
+            110,
+        ),
+        Figure(
+            "complaints_by_outcome",
+            _("Complaints and reports by outcome"),
+            complaints_by_outcome,
+            "pie",
+            111,
+        ),
+        Figure(
+            "complaints_open",
+            _("Open complaints and reports"),
+            complaints_open_overdue,
+            "table",
+            112,
+        ),
     ):
         dashboard_figures.register(figure)

@@ -77,6 +77,7 @@ def seed_demo_complaints() -> int:
     report = receive(_sub(entities[0]), 40, number=DEMO_NUMBER, query_code=DEMO_CODE)
     report = services.make_clue(actor=officer, complaint=report)
     case = report.case
+    assert case is not None  # noqa: S101 (make_clue links the case)
     enforcement.begin_verification(actor=officer, case=case, officers=[officer, staff.officer2])
     enforcement.file_case(actor=head, case=case, opinion="同意立案")
     enforcement.add_evidence(
@@ -91,7 +92,9 @@ def seed_demo_complaints() -> int:
     )
     enforcement.submit_for_review(actor=officer, case=case)
     enforcement.review_case(
-        actor=staff.reviewer, case=case, opinion="事实清楚，证据确凿。",
+        actor=staff.reviewer,
+        case=case,
+        opinion="事实清楚，证据确凿。",
         conclusion=ReviewConclusion.APPROVE,
     )
     enforcement.issue_notice(actor=officer, case=case)
@@ -110,6 +113,7 @@ def seed_demo_complaints() -> int:
         summary="群众举报某药店回收医保药品再销售，经查属实，依法处以罚款20万元，并对举报人给予奖励。",
     )
     made = 1
+
     # 2. Complaints in each state.
     def c(entity: Entity, **over: Any) -> services.Submission:
         data: dict[str, Any] = {
@@ -125,42 +129,93 @@ def seed_demo_complaints() -> int:
     accepted = receive(c(entities[3], phone="13800000003"), 6)
     services.accept_complaint(actor=officer, complaint=accepted)
     refused = receive(
-        _sub(entities[4], kind=Kind.COMPLAINT, topic=Topic.PRICE_SERVICE, phone="13800000004",
-             summary="药店药品价格比别家贵，要求退差价。"), 5
+        _sub(
+            entities[4],
+            kind=Kind.COMPLAINT,
+            topic=Topic.PRICE_SERVICE,
+            phone="13800000004",
+            summary="药店药品价格比别家贵，要求退差价。",
+        ),
+        5,
     )
     refused = services.refuse_complaint(
-        actor=officer, complaint=refused, ground=RefusalGround.OUTSIDE_REMIT,
+        actor=officer,
+        complaint=refused,
+        ground=RefusalGround.OUTSIDE_REMIT,
         reasons="价格争议不属于药品监督管理部门职责，请向发展改革部门反映。",
     )
-    services.publish_outcome(actor=head, complaint=refused,
-                             summary="消费者反映药品价格问题，不属于本部门职责，已告知向价格主管部门反映。")
+    services.publish_outcome(
+        actor=head,
+        complaint=refused,
+        summary="消费者反映药品价格问题，不属于本部门职责，已告知向价格主管部门反映。",
+    )
     mediated = receive(c(entities[5], phone="13800000005"), 30)
     services.accept_complaint(actor=officer, complaint=mediated)
-    mediated = services.end_mediation(actor=officer, complaint=mediated, agreed=True,
-                                      reasons="经调解，商家同意退货并赔偿。")
-    services.publish_outcome(actor=head, complaint=mediated,
-                             summary="消费者购买过期药品投诉，经调解商家退货并赔偿。")
+    mediated = services.end_mediation(
+        actor=officer, complaint=mediated, agreed=True, reasons="经调解，商家同意退货并赔偿。"
+    )
+    services.publish_outcome(
+        actor=head, complaint=mediated, summary="消费者购买过期药品投诉，经调解商家退货并赔偿。"
+    )
     failed = receive(c(entities[1], phone="13800000006", summary="药品服用后不适，要求赔偿。"), 25)
     services.accept_complaint(actor=officer, complaint=failed)
-    services.end_mediation(actor=officer, complaint=failed, agreed=False,
-                           reasons="双方对赔偿金额分歧较大，调解不成，告知可依法提起诉讼。")
+    services.end_mediation(
+        actor=officer,
+        complaint=failed,
+        agreed=False,
+        reasons="双方对赔偿金额分歧较大，调解不成，告知可依法提起诉讼。",
+    )
     made += 6
     # 3. Reports in each state.
-    receive(_sub(entities[2], is_anonymous=True, topic=Topic.PRESCRIPTION,
-                 summary="该店不凭处方销售处方药。"), 3)
-    clue = receive(_sub(entities[3], topic=Topic.UNLICENSED, phone="13800000007",
-                        summary="该店超范围经营，销售二类精神药品。"), 8)
+    receive(
+        _sub(
+            entities[2],
+            is_anonymous=True,
+            topic=Topic.PRESCRIPTION,
+            summary="该店不凭处方销售处方药。",
+        ),
+        3,
+    )
+    clue = receive(
+        _sub(
+            entities[3],
+            topic=Topic.UNLICENSED,
+            phone="13800000007",
+            summary="该店超范围经营，销售二类精神药品。",
+        ),
+        8,
+    )
     services.make_clue(actor=officer, complaint=clue)
-    not_opened = receive(_sub(entities[4], topic=Topic.ADVERTISING, phone="13800000008",
-                              summary="店门口广告宣称药品包治百病。"), 14)
-    not_opened = services.close_without_case(actor=officer, complaint=not_opened,
-                                             reasons="经现场核查，未发现所述广告，不予立案。")
-    services.publish_outcome(actor=head, complaint=not_opened,
-                             summary="群众举报药店虚假广告，经现场核查未发现所述情况。")
-    receive(_sub(entities[5], topic=Topic.INSURANCE_FRAUD, phone="13800000009",
-                 summary="该店为参保人刷医保卡购买日用品。"), 4)  # transferred to the bureau
-    receive(_sub(entities[0], phone="13800000010", summary="药店收购医保药品再卖出，有回收登记。"), 20)
-    receive(_sub(entities[0], phone="13800000010", summary="药店收购医保药品再卖出，有回收登记！"), 19)
+    not_opened = receive(
+        _sub(
+            entities[4],
+            topic=Topic.ADVERTISING,
+            phone="13800000008",
+            summary="店门口广告宣称药品包治百病。",
+        ),
+        14,
+    )
+    not_opened = services.close_without_case(
+        actor=officer, complaint=not_opened, reasons="经现场核查，未发现所述广告，不予立案。"
+    )
+    services.publish_outcome(
+        actor=head, complaint=not_opened, summary="群众举报药店虚假广告，经现场核查未发现所述情况。"
+    )
+    receive(
+        _sub(
+            entities[5],
+            topic=Topic.INSURANCE_FRAUD,
+            phone="13800000009",
+            summary="该店为参保人刷医保卡购买日用品。",
+        ),
+        4,
+    )  # transferred to the bureau
+    receive(
+        _sub(entities[0], phone="13800000010", summary="药店收购医保药品再卖出，有回收登记。"), 20
+    )
+    receive(
+        _sub(entities[0], phone="13800000010", summary="药店收购医保药品再卖出，有回收登记！"), 19
+    )
     made += 6
     deliver_due()
     return made

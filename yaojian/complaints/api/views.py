@@ -19,6 +19,4 @@ class ComplaintViewSet(
     lookup_field = "public_id"
 
     def get_queryset(self) -> QuerySet[Complaint]:
-        return selectors.complaints_visible_to(self.request.user).select_related(
-            "case", "entity"
-        )
+        return selectors.complaints_visible_to(self.request.user).select_related("case", "entity")

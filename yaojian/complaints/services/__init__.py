@@ -24,7 +24,7 @@ from yaojian.complaints.services.handling import (
 from yaojian.complaints.services.intake import (
     Receipt,
     Submission,
-    Throttled,
+    ThrottledError,
     find_for_tracking,
     receive,
     receive_by_staff,
@@ -40,7 +40,7 @@ from yaojian.complaints.services.rewards import (
 __all__ = [
     "Receipt",
     "Submission",
-    "Throttled",
+    "ThrottledError",
     "accept_complaint",
     "can_resolve_dispute",
     "case_closed",

@@ -36,9 +36,7 @@ def text(
     if not cleaned and message:
         errors.setdefault(field, []).append(message)
     elif len(cleaned) > limit:
-        errors.setdefault(field, []).append(
-            _("Write at most %(n)d characters.") % {"n": limit}
-        )
+        errors.setdefault(field, []).append(_("Write at most %(n)d characters.") % {"n": limit})
     return cleaned
 
 

@@ -455,4 +455,3 @@ def case_not_filed(*, complaint: Complaint, reason: str) -> Complaint:
 def overdue_clock(complaint: Complaint, today: dt.date) -> clocks.Clock | None:
     clock = clocks.next_due(complaint)
     return clock if clock is not None and clock.due_on < today else None
-

@@ -39,7 +39,7 @@ PHONE = re.compile(r"^\+?[0-9]{7,20}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
 
-class Throttled(Exception):
+class ThrottledError(Exception):
     """Too many submissions from one address or contact (the message says when to retry)."""
 
 
@@ -177,8 +177,10 @@ def _find_duplicate(
         return None
     since = timezone.now() - dt.timedelta(days=conf.days("duplicate_days"))
     rows = Complaint.objects.filter(received_at__gte=since, duplicate_of__isnull=True)
-    rows = rows.filter(contact_hash=reporter_key) if by_contact else rows.filter(
-        address_hash=reporter_key, contact_hash=""
+    rows = (
+        rows.filter(contact_hash=reporter_key)
+        if by_contact
+        else rows.filter(address_hash=reporter_key, contact_hash="")
     )
     rows = rows.filter(entity=entity) if entity is not None else rows.filter(subject_name=subject)
     threshold = float(conf.value("duplicate_similarity"))
@@ -279,9 +281,10 @@ def receive(
                 complaint.save()
             break
         except IntegrityError as exc:
-            if challenge_nonce and Complaint.objects.filter(
-                challenge_nonce=challenge_nonce
-            ).exists():
+            if (
+                challenge_nonce
+                and Complaint.objects.filter(challenge_nonce=challenge_nonce).exists()
+            ):
                 raise ValidationError(
                     {"challenge_answer": [_("This form was sent already; answer a new question.")]}
                 ) from exc
@@ -390,12 +393,12 @@ def _transfer_at_intake(complaint: Complaint, to: Department, actor: Any) -> Non
 
 
 def check_limits(*, client_address: str, contact: str) -> None:
-    """Raise :class:`Throttled` when the address or the contact sent too many already."""
+    """Raise :class:`ThrottledError` when the address or the contact sent too many already."""
     address_hash = throttle.fingerprint("address", client_address)
     if throttle.count("submit_addr", address_hash, dt.timedelta(hours=1)) >= conf.days(
         "per_address_per_hour"
     ):
-        raise Throttled(
+        raise ThrottledError(
             _(
                 "Too many submissions from your network in the last hour. Nothing you sent "
                 "before was lost; please try again in an hour or call 12315."
@@ -405,7 +408,7 @@ def check_limits(*, client_address: str, contact: str) -> None:
     if throttle.count("submit_contact", contact_hash, dt.timedelta(days=1)) >= conf.days(
         "per_contact_per_day"
     ):
-        raise Throttled(
+        raise ThrottledError(
             _(
                 "Too many submissions with this telephone number or e-mail today. Nothing you "
                 "sent before was lost; please try again tomorrow or call 12315."
@@ -418,7 +421,7 @@ def submit_public(
 ) -> Receipt:
     """A submission from the public site: the challenge, the rate limits, then :func:`receive`.
 
-    Raises ``ValidationError`` (the form shows it) or :class:`Throttled` (HTTP 429).
+    Raises ``ValidationError`` (the form shows it) or :class:`ThrottledError` (HTTP 429).
     """
     nonce = challenge.check(challenge_token, challenge_answer)
     if nonce is None:
@@ -478,7 +481,7 @@ def find_for_tracking(number: str, code: str, *, client_address: str) -> Complai
     if throttle.count("track_fail", address_hash, dt.timedelta(hours=1)) >= conf.days(
         "track_failures_per_hour"
     ):
-        raise Throttled(
+        raise ThrottledError(
             _("Too many wrong tracking numbers or query codes. Please try again in an hour.")
         )
     number = (number or "").strip().upper()[:24]

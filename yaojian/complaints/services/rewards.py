@@ -52,9 +52,7 @@ def propose_reward(
     *, actor: Any, complaint: Complaint, tier: str, insider: bool = False, note: str = ""
 ) -> Reward:
     """Propose the reward of a report confirmed by a penalty decision."""
-    complaint = Complaint.objects.select_for_update(no_key=True, of=("self",)).get(
-        pk=complaint.pk
-    )
+    complaint = Complaint.objects.select_for_update(no_key=True, of=("self",)).get(pk=complaint.pk)
     require(actor, HANDLE, complaint.department_id)
     errors: dict[str, list[str]] = {}
     if not complaint.is_report or complaint.state not in (State.CONCLUDED, State.CLOSED):

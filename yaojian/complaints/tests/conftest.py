@@ -60,13 +60,21 @@ def world(db: Any, regions: None) -> SimpleNamespace:
     other = dept("MSA-540121", "林周县市场监督管理局", "540121", market, DepartmentLevel.COUNTY)
     city = dept("MSA-540100", "拉萨市市场监督管理局", "540100", market, DepartmentLevel.CITY)
     remote = dept("MSA-540202", "桑珠孜区市场监督管理局", "540202", market, DepartmentLevel.COUNTY)
-    province = dept("MPA-540000", "西藏自治区药品监督管理局", "540000", drug, DepartmentLevel.PROVINCE)
+    province = dept(
+        "MPA-540000", "西藏自治区药品监督管理局", "540000", drug, DepartmentLevel.PROVINCE
+    )
     insurance = dept(
-        "YB-540100", "拉萨市医疗保障局", "540100", DepartmentKind.MEDICAL_INSURANCE,
+        "YB-540100",
+        "拉萨市医疗保障局",
+        "540100",
+        DepartmentKind.MEDICAL_INSURANCE,
         DepartmentLevel.CITY,
     )
     health = dept(
-        "WJ-540100", "拉萨市卫生健康委员会", "540100", DepartmentKind.HEALTH_COMMISSION,
+        "WJ-540100",
+        "拉萨市卫生健康委员会",
+        "540100",
+        DepartmentKind.HEALTH_COMMISSION,
         DepartmentLevel.CITY,
     )
     officer = member(county, Role.CASE_OFFICER, username="c_officer", full_name="办案员甲")

@@ -52,7 +52,9 @@ def test_both_parties_told_within_seven_working_days_of_the_end(world: Any) -> N
     c = receive(kind=Kind.COMPLAINT, topic=Topic.DRUG_QUALITY, when=RECEIVED).complaint
     with time_machine.travel(RECEIVED, tick=False):
         c = services.accept_complaint(actor=world.officer, complaint=c)
-        c = services.end_mediation(actor=world.officer, complaint=c, agreed=False, reasons="双方分歧大")
+        c = services.end_mediation(
+            actor=world.officer, complaint=c, agreed=False, reasons="双方分歧大"
+        )
     assert c.state == State.MEDIATION_ENDED
     assert _clock(c, "notify_parties").due_on == dt.date(2026, 10, 10)
     assert c.clock_kind == "notify_parties"

@@ -15,16 +15,39 @@ from yaojian.exchange.choices import BatchStatus
 from yaojian.exchange.models import RejectedRow
 from yaojian.exchange.tests.factories import xlsx_bytes
 
-HEADERS = ["工单编号", "来源", "类别", "事项类别", "被投诉举报对象", "对象地址", "行政区划代码",
-           "诉求内容", "发生日期", "涉及产品", "是否匿名", "姓名", "联系电话", "登记日期"]
+HEADERS = [
+    "工单编号",
+    "来源",
+    "类别",
+    "事项类别",
+    "被投诉举报对象",
+    "对象地址",
+    "行政区划代码",
+    "诉求内容",
+    "发生日期",
+    "涉及产品",
+    "是否匿名",
+    "姓名",
+    "联系电话",
+    "登记日期",
+]
 
 
 def _row(ticket: str, **over: str) -> list[str]:
     data = {
-        "工单编号": ticket, "来源": "12315", "类别": "举报", "事项类别": "回流药",
-        "被投诉举报对象": "康宁药店", "对象地址": "", "行政区划代码": "540102",
-        "诉求内容": f"工单{ticket}：回收医保药品再销售", "发生日期": "2026-11-20", "涉及产品": "",
-        "是否匿名": "否", "姓名": "张三", "联系电话": f"1380000{ticket[-4:]}",
+        "工单编号": ticket,
+        "来源": "12315",
+        "类别": "举报",
+        "事项类别": "回流药",
+        "被投诉举报对象": "康宁药店",
+        "对象地址": "",
+        "行政区划代码": "540102",
+        "诉求内容": f"工单{ticket}：回收医保药品再销售",
+        "发生日期": "2026-11-20",
+        "涉及产品": "",
+        "是否匿名": "否",
+        "姓名": "张三",
+        "联系电话": f"1380000{ticket[-4:]}",
         "登记日期": "2026-11-21",
     }
     data.update(over)
@@ -34,7 +57,9 @@ def _row(ticket: str, **over: str) -> list[str]:
 def _import(actor: Any, rows: list[list[str]]) -> Any:
     with TestCase.captureOnCommitCallbacks(execute=True):
         batch = exchange.start_import(
-            actor=actor, kind="complaints_12315", data=xlsx_bytes(HEADERS, rows),
+            actor=actor,
+            kind="complaints_12315",
+            data=xlsx_bytes(HEADERS, rows),
             file_name="12315.xlsx",
         )
     batch.refresh_from_db()
@@ -55,7 +80,9 @@ def test_hand_off_file_is_received_routed_and_rejects_kept(world: Any) -> None:
     assert (batch.accepted_count, batch.rejected_count) == (2, 3)
     first = Complaint.objects.get(external_reference="T-0001")
     assert (first.channel, first.state, first.department) == (
-        Channel.HOTLINE_12315, State.RECEIVED, world.county
+        Channel.HOTLINE_12315,
+        State.RECEIVED,
+        world.county,
     )
     assert str(first.received_on) == "2026-11-21"
     assert Complaint.objects.get(external_reference="T-0002").channel == Channel.HOTLINE_12345

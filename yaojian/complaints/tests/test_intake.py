@@ -20,11 +20,13 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
 
 
-
 def _solved() -> tuple[str, str]:
     q = challenge.new_challenge()
-    digits = [int("".join(ch for ch in w if ch.isdigit())) for w in q.question.split()
-              if any(ch.isdigit() for ch in w)]
+    digits = [
+        int("".join(ch for ch in w if ch.isdigit()))
+        for w in q.question.split()
+        if any(ch.isdigit() for ch in w)
+    ]
     return q.token, str(sum(digits))
 
 
@@ -42,7 +44,8 @@ def test_public_submission_is_recorded_with_a_tracking_number_and_code(world: An
     receipt = _public()
     c = receipt.complaint
     assert c.channel == Channel.WEB
-    assert c.number.startswith("J") and len(c.number) == 15
+    assert c.number.startswith("J")
+    assert len(c.number) == 15
     assert len(receipt.query_code) == 10
     assert receipt.query_code not in c.query_code_hash
     assert c.department == world.county
@@ -54,7 +57,9 @@ def test_public_submission_is_recorded_with_a_tracking_number_and_code(world: An
 
 def test_audit_event_of_a_public_submission_holds_no_address_or_identity(world: Any) -> None:
     c = _public(address="203.0.113.77").complaint
-    event = AuditEvent.objects.get(action="complaints.complaint_received", object_id=str(c.public_id))
+    event = AuditEvent.objects.get(
+        action="complaints.complaint_received", object_id=str(c.public_id)
+    )
     assert event.ip_address is None
     assert SECRET_PHONE not in str(event.changes)
 
@@ -63,8 +68,9 @@ def test_wrong_answer_is_refused_and_nothing_written(world: Any) -> None:
     q = challenge.new_challenge()
     before = (Complaint.objects.count(), AuditEvent.objects.count(), OutboxMessage.objects.count())
     with pytest.raises(ValidationError) as info:
-        services.submit_public(submission(), client_address="1.1.1.1", challenge_token=q.token,
-                               challenge_answer="-1")
+        services.submit_public(
+            submission(), client_address="1.1.1.1", challenge_token=q.token, challenge_answer="-1"
+        )
     assert "challenge_answer" in info.value.message_dict
     after = (Complaint.objects.count(), AuditEvent.objects.count(), OutboxMessage.objects.count())
     assert after == before
@@ -72,12 +78,16 @@ def test_wrong_answer_is_refused_and_nothing_written(world: Any) -> None:
 
 def test_a_solved_challenge_submits_only_once(world: Any) -> None:
     token, answer = _solved()
-    services.submit_public(submission(), client_address="1.1.1.2", challenge_token=token,
-                           challenge_answer=answer)
+    services.submit_public(
+        submission(), client_address="1.1.1.2", challenge_token=token, challenge_answer=answer
+    )
     with pytest.raises(ValidationError) as info:
-        services.submit_public(submission(summary="另一件事情完全不同的内容描述"),
-                               client_address="1.1.1.2", challenge_token=token,
-                               challenge_answer=answer)
+        services.submit_public(
+            submission(summary="另一件事情完全不同的内容描述"),
+            client_address="1.1.1.2",
+            challenge_token=token,
+            challenge_answer=answer,
+        )
     assert "challenge_answer" in info.value.message_dict
     assert Complaint.objects.count() == 1
 
@@ -85,7 +95,7 @@ def test_a_solved_challenge_submits_only_once(world: Any) -> None:
 def test_flood_from_one_address_is_throttled_with_a_clear_message(world: Any) -> None:
     for n in range(5):
         _public(address="198.51.100.1", phone=f"1390000000{n}", summary=f"第{n}件不同的事情" * 3)
-    with pytest.raises(services.Throttled) as info:
+    with pytest.raises(services.ThrottledError) as info:
         _public(address="198.51.100.1", phone="13911110000", summary="又一件")
     assert "1小时" in str(info.value) or "一小时" in str(info.value) or "hour" in str(info.value)
     assert Complaint.objects.count() == 5
@@ -96,7 +106,7 @@ def test_flood_from_one_address_is_throttled_with_a_clear_message(world: Any) ->
 def test_flood_from_one_contact_is_throttled(world: Any) -> None:
     for n in range(5):
         _public(address=f"192.0.2.{n}", summary=f"内容{n}" * 5, subject_name=f"药店{n}")
-    with pytest.raises(services.Throttled):
+    with pytest.raises(services.ThrottledError):
         _public(address="192.0.2.99", summary="再来一次", subject_name="别的药店")
 
 
@@ -203,8 +213,10 @@ def test_wrong_code_answers_like_an_unknown_number(world: Any) -> None:
     receipt = receive()
     number = receipt.complaint.number
     assert services.find_for_tracking(number, "WRONGCODE1", client_address="a") is None
-    assert services.find_for_tracking("J20990101000000", receipt.query_code,
-                                      client_address="a") is None
+    assert (
+        services.find_for_tracking("J20990101000000", receipt.query_code, client_address="a")
+        is None
+    )
 
 
 def test_tracking_failures_are_throttled(world: Any, settings: Any) -> None:
@@ -212,9 +224,10 @@ def test_tracking_failures_are_throttled(world: Any, settings: Any) -> None:
     receipt = receive()
     for _n in range(2):
         services.find_for_tracking("X", "Y", client_address="9.9.9.9")
-    with pytest.raises(services.Throttled):
-        services.find_for_tracking(receipt.complaint.number, receipt.query_code,
-                                   client_address="9.9.9.9")
+    with pytest.raises(services.ThrottledError):
+        services.find_for_tracking(
+            receipt.complaint.number, receipt.query_code, client_address="9.9.9.9"
+        )
 
 
 def test_staff_intake_by_phone_and_from_another_department(world: Any) -> None:
@@ -246,5 +259,3 @@ def test_staff_intake_needs_the_permission(world: Any) -> None:
             submission(), actor=world.leader, channel=Channel.PHONE, department=world.city
         )
     assert Complaint.objects.count() == 0
-
-

@@ -41,9 +41,7 @@ def _client(user: Any) -> Client:
 
 
 @pytest.fixture
-def closed_report(
-    world: Any, with_documents: None, django_capture_on_commit_callbacks: Any
-) -> Any:
+def closed_report(world: Any, with_documents: None, django_capture_on_commit_callbacks: Any) -> Any:
     EndpointFactory(department=world.county)
     EndpointFactory(department=world.insurance)
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,7 +51,7 @@ def closed_report(
 
 
 def test_identity_is_in_no_other_table(closed_report: Any) -> None:
-    complaint, _code = closed_report
+    _complaint, _code = closed_report
     assert Delivery.objects.filter(event_type="complaint.received").exists()
     for model in apps.get_models():
         if model in SKIP_TABLES or model._meta.app_label in ("sessions",):
@@ -63,7 +61,7 @@ def test_identity_is_in_no_other_table(closed_report: Any) -> None:
 
 
 def test_identity_is_in_no_pdf(closed_report: Any) -> None:
-    complaint, _code = closed_report
+    _complaint, _code = closed_report
     documents = Document.objects.all()
     assert documents.count() >= 2
     for document in documents:
@@ -87,16 +85,24 @@ def test_identity_is_on_no_page_export_or_api_answer(world: Any, closed_report: 
         f"/api/v1/cases/{case.public_id}/",
         reverse("notices:inbox"),
     ]
-    for user in (world.officer, world.head, world.inspector, world.city_head, world.leader,
-                 world.auditor, world.insurance_officer):
+    for user in (
+        world.officer,
+        world.head,
+        world.inspector,
+        world.city_head,
+        world.leader,
+        world.auditor,
+        world.insurance_officer,
+    ):
         client = _client(user)
         for url in urls:
             response = client.get(url)
             assert response.status_code in (200, 403, 404), (url, response.status_code)
             body = response.content.decode("utf-8", "replace")
             assert _leaks(body) == [], (user.username, url)
-    public = Client().post(reverse("portal:complaint_track"),
-                           {"number": complaint.number, "code": code})
+    public = Client().post(
+        reverse("portal:complaint_track"), {"number": complaint.number, "code": code}
+    )
     assert public.status_code == 200
     assert complaint.number in public.content.decode()
     assert _leaks(public.content.decode()) == []
@@ -110,8 +116,15 @@ def test_only_handling_officers_see_the_identity_and_every_view_is_audited(
     complaint, _code = closed_report
     url = reverse("complaints:reporter", args=[complaint.public_id])
     views = AuditEvent.objects.filter(action="complaints.reporter_viewed")
-    for user in (world.inspector, world.city_head, world.leader, world.auditor,
-                 world.other_officer, world.insurance_officer, world.reviewer):
+    for user in (
+        world.inspector,
+        world.city_head,
+        world.leader,
+        world.auditor,
+        world.other_officer,
+        world.insurance_officer,
+        world.reviewer,
+    ):
         response = _client(user).get(url)
         assert response.status_code in (403, 404), user.username
         assert _leaks(response.content.decode()) == []

@@ -57,5 +57,5 @@ def test_tiers_are_configuration(settings: pytest.FixtureRequest) -> None:
     }
     assert compute_reward(basis=Decimal("200000"), tier="1").amount == Decimal("12000.00")
     assert compute_reward(basis=Decimal("20000000"), tier="1").amount == Decimal("500000.00")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown reward tier"):
         compute_reward(basis=Decimal("1"), tier="2")

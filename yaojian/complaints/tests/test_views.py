@@ -27,7 +27,8 @@ def _client(user: Any = None) -> Client:
 def _solve(html: str) -> dict[str, str]:
     token = re.search(r'name="challenge_token" value="([^"]+)"', html)
     question = re.search(r'data-testid="challenge-question">([^<]+)<', html)
-    assert token and question
+    assert token
+    assert question
     numbers = [int(n) for n in re.findall(r"\d+", question.group(1))]
     return {"challenge_token": token.group(1), "challenge_answer": str(sum(numbers))}
 
@@ -59,20 +60,24 @@ def test_public_report_form_submits_without_login(world: Any) -> None:
     assert complaint.number in body
     code = re.search(r'data-testid="receipt-code">([A-Z0-9]+)<', body)
     assert code
-    track = client.post(reverse("portal:complaint_track"),
-                        {"number": complaint.number, "code": code.group(1)})
+    track = client.post(
+        reverse("portal:complaint_track"), {"number": complaint.number, "code": code.group(1)}
+    )
     assert 'data-testid="track-result"' in track.content.decode()
 
 
 def test_public_form_errors_answer_422_with_a_new_question(world: Any) -> None:
     client = _client()
     html = client.get(reverse("portal:complaint_new", args=["complaint"])).content.decode()
-    response = client.post(reverse("portal:complaint_new", args=["complaint"]),
-                           {**_form(summary=""), **_solve(html)})
+    response = client.post(
+        reverse("portal:complaint_new", args=["complaint"]), {**_form(summary=""), **_solve(html)}
+    )
     assert response.status_code == 422
     assert Complaint.objects.count() == 0
-    wrong = client.post(reverse("portal:complaint_new", args=["complaint"]),
-                        {**_form(), "challenge_token": "x", "challenge_answer": "1"})
+    wrong = client.post(
+        reverse("portal:complaint_new", args=["complaint"]),
+        {**_form(), "challenge_token": "x", "challenge_answer": "1"},
+    )
     assert wrong.status_code == 422
     assert Complaint.objects.count() == 0
 
@@ -115,17 +120,19 @@ def test_markup_is_escaped_on_every_page(world: Any) -> None:
     ]
     for client, url in pages:
         body = client.get(url).content.decode()
-        assert "<script>alert" not in body and "<img src=x" not in body, url
+        assert "<script>alert" not in body, url
+        assert "<img src=x" not in body, url
         assert "&lt;script&gt;" in body, url
-    track = _client().post(reverse("portal:complaint_track"),
-                           {"number": complaint.number, "code": receipt.query_code})
+    track = _client().post(
+        reverse("portal:complaint_track"), {"number": complaint.number, "code": receipt.query_code}
+    )
     assert "<script>alert" not in track.content.decode()
     csv = _client(world.officer).get(reverse("complaints:export")).content.decode()
     assert "<script>alert" in csv  # CSV is data, not markup; formulas are defused separately
 
 
 def test_csv_cells_never_start_a_formula(world: Any) -> None:
-    receive(subject_name="=HYPERLINK(\"http://x\")")
+    receive(subject_name='=HYPERLINK("http://x")')
     csv = _client(world.officer).get(reverse("complaints:export")).content.decode()
     assert "'=HYPERLINK" in csv
 
@@ -136,7 +143,8 @@ def test_list_full_page_and_partial(world: Any) -> None:
     full = client.get(reverse("complaints:list"))
     partial = client.get(reverse("complaints:list"), headers={"HX-Request": "true"})
     assert full.status_code == partial.status_code == 200
-    assert "<html" in full.content.decode() and "<html" not in partial.content.decode()
+    assert "<html" in full.content.decode()
+    assert "<html" not in partial.content.decode()
     assert 'data-testid="complaint-row"' in partial.content.decode()
 
 
@@ -150,10 +158,18 @@ def test_other_county_gets_not_found(world: Any) -> None:
 
 # action, kind, who may, who may not
 MATRIX = [
-    ("accept", Kind.COMPLAINT, ["officer", "head"],
-     ["inspector", "leader", "auditor", "city_head", "other_officer"]),
-    ("make_clue", Kind.REPORT, ["officer"],
-     ["inspector", "leader", "auditor", "city_head", "other_officer"]),
+    (
+        "accept",
+        Kind.COMPLAINT,
+        ["officer", "head"],
+        ["inspector", "leader", "auditor", "city_head", "other_officer"],
+    ),
+    (
+        "make_clue",
+        Kind.REPORT,
+        ["officer"],
+        ["inspector", "leader", "auditor", "city_head", "other_officer"],
+    ),
     ("not_opened", Kind.REPORT, ["head"], ["inspector", "leader", "city_head"]),
 ]
 
@@ -194,9 +210,15 @@ def test_staff_intake_page_records_and_shows_the_code_once(world: Any) -> None:
     assert client.get(reverse("complaints:create")).status_code == 200
     response = client.post(
         reverse("complaints:create"),
-        {"kind": "complaint", "channel": "phone", "topic": "price_service",
-         "subject_name": "某药店", "region_code": "540102", "summary": "电话投诉价格",
-         "name": "李四"},
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "topic": "price_service",
+            "subject_name": "某药店",
+            "region_code": "540102",
+            "summary": "电话投诉价格",
+            "name": "李四",
+        },
     )
     assert response.status_code == 200, response.content.decode()[:500]
     assert 'data-testid="receipt-code"' in response.content.decode()

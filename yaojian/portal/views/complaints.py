@@ -30,17 +30,24 @@ def _client(request: HttpRequest) -> str:
     return request_context.current().ip_address or request.META.get("REMOTE_ADDR", "")
 
 
-def _form_page(request: HttpRequest, kind: str, form: PublicComplaintForm, status: int = 200,
-               message: str = "") -> HttpResponse:
+def _form_page(
+    request: HttpRequest, kind: str, form: PublicComplaintForm, status: int = 200, message: str = ""
+) -> HttpResponse:
     question = challenge.new_challenge()
-    form.data = form.data.copy() if form.is_bound else form.data
     if form.is_bound:
-        form.data["challenge_token"] = question.token  # type: ignore[index]
-        form.data["challenge_answer"] = ""  # type: ignore[index]
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["challenge_token"] = question.token
+        data["challenge_answer"] = ""
+        form.data = data
     else:
         form.initial["challenge_token"] = question.token
-    context = {"form": form, "kind": kind, "question": question.question, "message": message,
-               "entities": []}
+    context = {
+        "form": form,
+        "kind": kind,
+        "question": question.question,
+        "message": message,
+        "entities": [],
+    }
     return _no_store(render(request, "portal/complaint_form.html", context, status=status))
 
 
@@ -86,14 +93,15 @@ def complaint_new(request: HttpRequest, kind: str) -> HttpResponse:
             challenge_token=d["challenge_token"],
             challenge_answer=d["challenge_answer"],
         )
-    except services.Throttled as exc:
+    except services.ThrottledError as exc:
         return _form_page(request, kind, form, TOO_MANY, message=str(exc))
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _form_page(request, kind, form, UNPROCESSABLE)
     return _no_store(
-        render(request, "portal/complaint_receipt.html", {"receipt": receipt,
-                                                          "c": receipt.complaint})
+        render(
+            request, "portal/complaint_receipt.html", {"receipt": receipt, "c": receipt.complaint}
+        )
     )
 
 
@@ -124,13 +132,15 @@ def track(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             complaint = services.find_for_tracking(
-                form.cleaned_data["number"], form.cleaned_data["code"],
+                form.cleaned_data["number"],
+                form.cleaned_data["code"],
                 client_address=_client(request),
             )
-        except services.Throttled as exc:
+        except services.ThrottledError as exc:
             context["message"] = str(exc)
-            return _no_store(render(request, "portal/complaint_track.html", context,
-                                    status=TOO_MANY))
+            return _no_store(
+                render(request, "portal/complaint_track.html", context, status=TOO_MANY)
+            )
         if complaint is None:
             context["not_found"] = True
         else:
@@ -153,18 +163,18 @@ def claim(request: HttpRequest) -> HttpResponse:
         return _no_store(render(request, "portal/complaint_track.html", context, status=422))
     try:
         complaint = services.find_for_tracking(
-            form.cleaned_data["number"], form.cleaned_data["code"],
+            form.cleaned_data["number"],
+            form.cleaned_data["code"],
             client_address=_client(request),
         )
-    except services.Throttled as exc:
+    except services.ThrottledError as exc:
         context["message"] = str(exc)
         return _no_store(render(request, "portal/complaint_track.html", context, status=TOO_MANY))
     if complaint is None:
         context["not_found"] = True
         return _no_store(render(request, "portal/complaint_track.html", context))
     try:
-        services.claim_reward(complaint=complaint,
-                              payee_account=form.cleaned_data["payee_account"])
+        services.claim_reward(complaint=complaint, payee_account=form.cleaned_data["payee_account"])
     except ValidationError as exc:
         add_service_errors(form, exc)
         status = UNPROCESSABLE
