@@ -82,6 +82,7 @@ def test_anonymous_report_to_case_outcome_and_reward_on_a_phone(
     page.fill("#id_entity_q", "康宁")
     page.get_by_test_id("entity-search-button").click()
     page.get_by_test_id("entity-option").first.locator("input").check()
+    expect(page.get_by_test_id("entity-option").first.locator("input")).to_be_checked()
     page.fill("#id_summary", "该药店回收患者用医保购买的药品后再次销售，店内有回收登记本。")
     page.fill("#id_products", "阿托伐他汀钙片")
     page.check("#id_is_anonymous")
