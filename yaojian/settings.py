@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yaojian.exchange",
     "yaojian.enforcement",
     "yaojian.referrals",
+    "yaojian.complaints",
     "yaojian.portal",
     "yaojian.traceability",
     "yaojian.dashboard",
@@ -305,3 +306,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Complaints and reports (yaojian/complaints/conf.py): periods, limits and reward rates; the
+# 2019 values are the defaults. A JSON object in YAOJIAN_COMPLAINTS overrides any key, e.g.
+# YAOJIAN_COMPLAINTS='{"accept_days": 7, "per_address_per_hour": 5}'.
+COMPLAINTS: dict[str, object] = __import__("json").loads(
+    os.environ.get("YAOJIAN_COMPLAINTS", "") or "{}"
+)

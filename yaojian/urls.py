@@ -29,6 +29,7 @@ urlpatterns = [
     path("enforcement/", include("yaojian.enforcement.urls")),
     path("referrals/", include("yaojian.referrals.urls")),
     path("trace/", include("yaojian.traceability.urls")),
+    path("complaints/", include("yaojian.complaints.urls")),
     path("public/", include("yaojian.portal.urls")),
     path("dashboard/", include("yaojian.dashboard.urls")),
     path("api/", include("yaojian.api.urls")),

@@ -217,12 +217,17 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
 
     trace_events = seed_demo_trace(province=province)
     say(f"trace events ingested (with planted anomalies): {trace_events}")
+    from yaojian.demo.complaints import seed_demo_complaints
+
+    complaints = seed_demo_complaints()
+    say(f"complaints and reports: {complaints}")
     return {
         "trace_events": trace_events,
         "cases": cases,
         "publications": published,
         "problems": problems,
         "referrals": referrals,
+        "complaints": complaints,
     }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from yaojian.portal.views import manage, public
+from yaojian.portal.views import complaints, manage, public
 
 app_name = "portal"
 
@@ -13,6 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("penalties/<uuid:public_id>/", public.penalty_detail, name="penalty_detail"),
     path("typical-cases/", public.typical_case_list, name="typical_case_list"),
     path("typical-cases/<uuid:public_id>/", public.typical_case_detail, name="typical_case_detail"),
+    # Complaints and reports from the public (no login).
+    path("complaints/new/<str:kind>/", complaints.complaint_new, name="complaint_new"),
+    path("complaints/entities/", complaints.entity_search, name="complaint_entities"),
+    path("complaints/track/", complaints.track, name="complaint_track"),
+    path("complaints/claim/", complaints.claim, name="complaint_claim"),
+    path("complaints/outcomes/", complaints.outcomes, name="complaint_outcomes"),
     # Staff (login).
     path("manage/", manage.manage, name="manage"),
     path(

@@ -1,0 +1,187 @@
+"""Reactions: the enforcement case's outcome flows back to the report; transfers and
+escalations become notices to the departments concerned. The reporter's identity never goes
+into a notice."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from yaojian.accounts.models import Department
+from yaojian.complaints import routing, services
+from yaojian.complaints.choices import Kind, Topic
+from yaojian.complaints.events import (
+    ComplaintOverdue,
+    ComplaintReceived,
+    ComplaintSubstantiated,
+    ComplaintTransferred,
+)
+from yaojian.complaints.models import Complaint
+from yaojian.core.events import publish
+from yaojian.territory.selectors import departments_covering
+
+
+def _sent_before(sender: Department, recipient: Department, ref: str, subject: str) -> bool:
+    from yaojian.notices.models import Notice
+
+    return Notice.objects.filter(
+        source_app="complaints",
+        source_ref=ref,
+        sender=sender,
+        recipient=recipient,
+        subject=subject,
+    ).exists()
+
+
+def _notice(sender: Department, recipient: Department, ref: str, subject: str, body: str) -> None:
+    from yaojian.notices.services import send_notice
+
+    if _sent_before(sender, recipient, ref, subject):
+        return
+    send_notice(
+        actor=None,
+        sender_department=sender,
+        recipient_departments=[recipient],
+        subject=subject,
+        body=body,
+        source_app="complaints",
+        source_ref=ref,
+    )
+
+
+def notify_transfer(event: ComplaintTransferred) -> None:
+    """A notice to the competent department with the matter (not the reporter)."""
+    sender = Department.objects.get(pk=event.department_id)
+    recipient = Department.objects.get(pk=event.to_department_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "number": event.number,
+            "topic": str(Topic(event.topic).label) if event.topic in Topic.values else "",
+            "summary": event.summary,
+        }
+        subject = _("Complaint %(number)s passed to you: %(topic)s") % params
+        body = (
+            _("This matter lies in your remit (%(topic)s). What was reported: %(summary)s") % params
+        )
+    _notice(sender, recipient, str(event.complaint_public_id), subject[:200], body)
+
+
+def notify_also(event: ComplaintReceived) -> None:
+    """A matter handled here that another department must hear of (回流药 → insurance)."""
+    if event.also_tell_department_id is None:
+        return
+    sender = Department.objects.get(pk=event.department_id)
+    recipient = Department.objects.get(pk=event.also_tell_department_id)
+    complaint = Complaint.objects.get(pk=event.complaint_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"number": event.number, "subject": complaint.subject_name}
+        subject = _("Report %(number)s concerns insured drugs: %(subject)s") % params
+        body = (
+            _(
+                "%(subject)s is reported for reselling insured drugs bought back from patients. "
+                "The drug regulator handles the report; please check the settlement records."
+            )
+            % params
+        )
+    _notice(sender, recipient, str(event.complaint_public_id), subject[:200], body)
+
+
+def webhook_received(event: ComplaintReceived) -> None:
+    """Outbound webhook to the handling department's systems: no personal data."""
+    from yaojian.core.events import delivery_key
+    from yaojian.webhooks.services import emit
+
+    emit(
+        event_type="complaint.received",
+        department_ids=[event.department_id],
+        payload={
+            "complaint": str(event.complaint_public_id),
+            "number": event.number,
+            "kind": event.kind,
+            "topic": event.topic,
+            "region": event.region_code,
+        },
+        idempotency_key=delivery_key() or f"complaint.received:{event.complaint_public_id}",
+    )
+
+
+def escalate(event: ComplaintOverdue) -> None:
+    """A notice to the office above the handling one (the superior sees the overdue clock)."""
+    department = Department.objects.get(pk=event.department_id)
+    above = [
+        d
+        for d in departments_covering(department.region_id, kinds=routing.REGULATORS)
+        if d.pk != department.pk and d.region_id != department.region_id
+    ]
+    if not above:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"number": event.number, "department": department.name, "due": event.due_on}
+        subject = _("Overdue: complaint %(number)s at %(department)s") % params
+        body = _("The deadline of complaint %(number)s passed on %(due)s without the step.") % (
+            params
+        )
+    _notice(department, above[0], f"overdue:{event.number}:{event.clock}", subject[:200], body)
+
+
+def _linked(case_id: int) -> list[Complaint]:
+    return list(Complaint.objects.filter(case_id=case_id, kind=Kind.REPORT))
+
+
+def on_case_filed(event: Any) -> None:
+    from yaojian.enforcement.models import Case
+
+    for complaint in _linked(event.case_id):
+        filed_on = Case.objects.filter(pk=event.case_id).values_list("filed_on", flat=True).first()
+        services.case_opened(complaint=complaint, filed_on=filed_on)
+
+
+def on_case_decided(event: Any) -> None:
+    publication = getattr(event, "publication", None)
+    for complaint in _linked(event.case_id):
+        amount = None
+        summary = ""
+        decided_on = None
+        if publication is not None:
+            amount = (publication.fine_amount or Decimal(0)) + (
+                publication.confiscated_amount or Decimal(0)
+            )
+            summary = publication.penalty_summary
+            decided_on = publication.decided_on
+        complaint = services.case_decided(
+            complaint=complaint,
+            summary=summary or _("a penalty decision was made"),
+            amount=amount,
+            decided_on=decided_on,
+        )
+        publish(
+            ComplaintSubstantiated(
+                complaint_id=complaint.pk,
+                complaint_public_id=complaint.public_id,
+                number=complaint.number,
+                department_id=complaint.department_id,
+                region_code=complaint.region_id,
+                entity_id=complaint.entity_id,
+                case_public_id=event.case_public_id,
+                topic=complaint.topic,
+            )
+        )
+
+
+def on_case_closed(event: Any) -> None:
+    from yaojian.enforcement.models import Case
+
+    for complaint in _linked(event.case_id):
+        closed_on = (
+            Case.objects.filter(pk=event.case_id).values_list("closed_on", flat=True).first()
+        )
+        services.case_closed(complaint=complaint, closed_on=closed_on)
+
+
+def complaint_url(complaint: Complaint) -> str:
+    return reverse("complaints:detail", args=[complaint.public_id])

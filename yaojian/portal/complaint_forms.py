@@ -1,0 +1,101 @@
+"""The public complaint and report forms (the complaints app validates and records)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.complaints import selectors as complaint_selectors
+from yaojian.complaints.choices import Topic
+
+TEXTAREA = forms.Textarea(attrs={"rows": 6, "maxlength": 4000})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class PublicComplaintForm(forms.Form):
+    """One form for both kinds; ``kind`` decides whether anonymity is offered."""
+
+    topic = forms.ChoiceField(label=_("What is it about?"), choices=Topic.choices)
+    entity_q = forms.CharField(
+        label=_("Search the business by name"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-testid": "entity-search"}),
+    )
+    entity = forms.CharField(required=False, max_length=40)
+    subject_name = forms.CharField(
+        label=_("Business or person"),
+        required=False,
+        max_length=200,
+        help_text=_("If the search does not find it, type its name."),
+    )
+    subject_address = forms.CharField(label=_("Its address"), required=False, max_length=200)
+    region_code = forms.ChoiceField(label=_("County where it is"), choices=(), required=False)
+    is_ecommerce = forms.BooleanField(label=_("Bought online"), required=False)
+    platform_name = forms.CharField(label=_("Platform"), required=False, max_length=200)
+    platform_region_code = forms.ChoiceField(
+        label=_("Platform's domicile"), choices=(), required=False
+    )
+    against_platform = forms.BooleanField(
+        label=_("The complaint is against the platform itself"), required=False
+    )
+    summary = forms.CharField(label=_("What happened"), widget=TEXTAREA, max_length=4000)
+    occurred_on = forms.DateField(
+        label=_("When"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    products = forms.CharField(label=_("Products concerned"), required=False, max_length=500)
+    attachments = MultipleFileField(
+        label=_("Photos, receipts or PDFs"),
+        required=False,
+        help_text=_("At most 3 files of 5 MB each: JPEG, PNG, WebP or PDF."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Report anonymously"),
+        required=False,
+        help_text=_("You can still follow it and claim a reward with the query code."),
+    )
+    name = forms.CharField(label=_("Your name"), required=False, max_length=64)
+    phone = forms.CharField(label=_("Telephone"), required=False, max_length=32)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
+    address = forms.CharField(label=_("Postal address"), required=False, max_length=200)
+    website = forms.CharField(required=False, label=_("Leave this empty"), max_length=100)
+    challenge_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    challenge_answer = forms.CharField(label=_("Answer"), max_length=10)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        counties = [("", "—"), *complaint_selectors.county_choices()]
+        self.fields["region_code"].choices = counties  # type: ignore[attr-defined]
+        self.fields["platform_region_code"].choices = counties  # type: ignore[attr-defined]
+        if kind != "report":
+            del self.fields["is_anonymous"]
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("Tracking number"), max_length=24)
+    code = forms.CharField(label=_("Query code"), max_length=20)
+
+
+class ClaimForm(TrackForm):
+    payee_account = forms.CharField(label=_("Bank account for the reward"), max_length=64)
