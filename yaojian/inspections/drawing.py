@@ -176,6 +176,6 @@ def _pick(
                 return uid
     eligible = [uid for uid in candidates if uid not in excluded and uid not in team]
     if not eligible:
-        available = len([uid for uid in candidates if uid not in excluded]) + len(team)
+        available = len({uid for uid in candidates if uid not in excluded} | set(team))
         raise PoolTooSmall(entity_id, team_size, available)
     return eligible[rng.randrange(len(eligible))]

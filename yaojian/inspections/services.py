@@ -57,7 +57,7 @@ from yaojian.inspections.models import (
 from yaojian.registry.choices import EntityStatus, EthnicMedicine
 from yaojian.registry.models import Entity, EntityProduct
 from yaojian.registry.services.validation import FieldErrors, clean_text
-from yaojian.territory.codes import subtree_prefix
+from yaojian.territory.codes import subtree_prefix, subtree_q
 from yaojian.territory.models import GridCell
 from yaojian.territory.selectors import most_local_departments
 
@@ -320,7 +320,7 @@ def rate_all(*, prefix: str = "", batch: int = 20000, today: dt.date | None = No
     """Rate every active entity (under a region prefix), in batches by id."""
     entities = Entity.objects.filter(status=EntityStatus.ACTIVE)
     if prefix:
-        entities = entities.filter(region_id__startswith=prefix)
+        entities = entities.filter(subtree_q("region", prefix))
     total = 0
     last = 0
     while True:
@@ -432,11 +432,10 @@ def pool_entities(plan: Plan) -> Any:
     jurisdiction, narrowed by the plan's scope (kinds, region, product classes, due only)."""
     scope = plan.scope or {}
     entities = Entity.objects.filter(
-        status=EntityStatus.ACTIVE,
-        region_id__startswith=subtree_prefix(plan.department.region_id),
+        subtree_q("region", plan.department.region_id), status=EntityStatus.ACTIVE
     )
     if scope.get("region"):
-        entities = entities.filter(region_id__startswith=subtree_prefix(scope["region"]))
+        entities = entities.filter(subtree_q("region", str(scope["region"])))
     if scope.get("kinds"):
         entities = entities.filter(kind__in=list(scope["kinds"]))
     if scope.get("risk_classes"):
