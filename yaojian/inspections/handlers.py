@@ -18,9 +18,7 @@ def place_new_entity(event: EntityCreated) -> None:
 
 
 def register_lab_results_source() -> None:
-    """The ``lab_results`` exchange source, once the plug-in interface exists."""
-    try:
-        from yaojian.inspections import labresults
-    except ImportError:  # pragma: no cover - before the exchange plug-ins landed
-        return
+    """The ``lab_results`` exchange source (ADR 0025)."""
+    from yaojian.inspections import labresults
+
     labresults.register()
