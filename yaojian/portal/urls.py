@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("penalties/<uuid:public_id>/", public.penalty_detail, name="penalty_detail"),
     path("typical-cases/", public.typical_case_list, name="typical_case_list"),
     path("typical-cases/<uuid:public_id>/", public.typical_case_detail, name="typical_case_detail"),
+    path("inspections/", public.inspection_results, name="inspection_results"),
     # Staff (login).
     path("manage/", manage.manage, name="manage"),
     path(
