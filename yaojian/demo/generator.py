@@ -209,7 +209,12 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
 
     referrals = seed_demo_referrals()
     say(f"referrals waiting for the police: {referrals}")
+    from yaojian.inspections.demo import seed_demo_inspections
+
+    inspections = seed_demo_inspections(rng, province=province)
+    say(f"inspections: {inspections}")
     return {
+        **{f"inspections_{key}": value for key, value in inspections.items()},
         "cases": cases,
         "publications": published,
         "problems": problems,

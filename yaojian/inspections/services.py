@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yaojian.accounts.choices import Role
@@ -995,11 +995,15 @@ def _trigger(actor: Any, inspection: Inspection, finding: Finding) -> None:
         clue_actor = actor
         if not _may_record_clue(actor, inspection.department_id):
             clue_actor = system_user()
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Critical finding at %(entity)s: %(clause)s") % {
+                "entity": entity.name,
+                "clause": finding.clause,
+            }
         case = record_clue(
             actor=clue_actor,
             source=ClueSource.INSPECTION,
-            title=_("Critical finding at %(entity)s: %(clause)s")
-            % {"entity": entity.name, "clause": finding.clause},
+            title=title[:200],
             entity=entity,
             facts=finding.description,
             source_reference=str(inspection.public_id),
@@ -1041,14 +1045,19 @@ def _notify_remit(inspection: Inspection, finding: Finding) -> None:
     if not recipients:
         return
     params = {"entity": inspection.entity.name, "department": inspection.department.name}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (_("Inspection finding in your remit: %(entity)s") % params)[:200]
+        body = (
+            _("%(department)s found during an on-site inspection of %(entity)s:") % params
+            + "\n"
+            + f"{finding.clause}：{finding.description}"
+        )
     send_notice(
         actor=None,
         sender_department=inspection.department,
         recipient_departments=recipients,
-        subject=(_("Inspection finding in your remit: %(entity)s") % params)[:200],
-        body=_("%(department)s found during an on-site inspection of %(entity)s:") % params
-        + "\n"
-        + f"{finding.clause}：{finding.description}",
+        subject=subject,
+        body=body,
         entity=inspection.entity,
         source_app="inspections",
         source_ref=str(inspection.public_id),
@@ -1157,11 +1166,15 @@ def record_lab_result(
         clue_actor = actor
         if not _may_record_clue(actor, locked.department_id):
             clue_actor = system_user()
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Failed sampling test: %(product)s at %(entity)s") % {
+                "product": locked.product_name,
+                "entity": locked.entity.name,
+            }
         locked.case = record_clue(
             actor=clue_actor,
             source=ClueSource.SAMPLING,
-            title=_("Failed sampling test: %(product)s at %(entity)s")
-            % {"product": locked.product_name, "entity": locked.entity.name},
+            title=title[:200],
             entity=locked.entity,
             facts=locked.failed_items,
             source_reference=locked.number,
@@ -1173,13 +1186,15 @@ def record_lab_result(
             if d.pk != locked.department_id
         ]
         if recipients:
-            params = {"product": locked.product_name, "entity": locked.entity.name}
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = title[:200]
+                body = _("Failed items:") + " " + (locked.failed_items or "—")
             send_notice(
                 actor=None,
                 sender_department=locked.department,
                 recipient_departments=recipients,
-                subject=(_("Failed sampling test: %(product)s at %(entity)s") % params)[:200],
-                body=_("Failed items:") + " " + (locked.failed_items or "—"),
+                subject=subject,
+                body=body,
                 entity=locked.entity,
                 source_app="inspections",
                 source_ref=locked.number,
