@@ -203,10 +203,34 @@ def configure_province(*, actor: Any, province_code: str, overrides: dict[str, A
     return config
 
 
-def _classes_by_entity(ids: list[int]) -> dict[int, set[str]]:
+RATING_FIELDS = (
+    "entity_id",
+    "region_id",
+    "intrinsic",
+    "compliance",
+    "rating",
+    "interval_months",
+    "floor_months",
+    "floor_rule",
+    "credit_grade",
+    "factors",
+    "last_inspected_on",
+    "due_on",
+    "computed_at",
+)
+
+
+def _ids_q(field: str, ids: list[int], id_range: tuple[int, int] | None) -> Q:
+    """``field`` in ``ids``, or in a closed id range (cheaper for whole batches)."""
+    if id_range is not None:
+        return Q(**{f"{field}__gte": id_range[0], f"{field}__lte": id_range[1]})
+    return Q(**{f"{field}__in": ids})
+
+
+def _classes_by_entity(ids: list[int], id_range: tuple[int, int] | None) -> dict[int, set[str]]:
     classes: dict[int, set[str]] = {}
     for entity_id, risk_class, ethnic in EntityProduct.objects.filter(
-        entity_id__in=ids
+        _ids_q("entity_id", ids, id_range)
     ).values_list("entity_id", "product__risk_class", "product__ethnic_medicine"):
         bucket = classes.setdefault(entity_id, set())
         if risk_class:
@@ -216,9 +240,16 @@ def _classes_by_entity(ids: list[int]) -> dict[int, set[str]]:
     return classes
 
 
-def rate_entities(entity_ids: Sequence[int], *, today: dt.date | None = None) -> int:
+def rate_entities(
+    entity_ids: Sequence[int],
+    *,
+    today: dt.date | None = None,
+    id_range: tuple[int, int] | None = None,
+    entities: list[tuple[int, str, str, Any]] | None = None,
+) -> int:
     """Compute and store the worksheets of ``entity_ids`` (no actor: derived data, redone
-    from the records at any time). Returns how many were stored."""
+    from the records at any time). Returns how many were stored. ``id_range`` (the batch's
+    first and last id) lets the related reads use a range instead of a list."""
     from yaojian.enforcement.models import Case
 
     today = today or _today()
@@ -226,12 +257,15 @@ def rate_entities(entity_ids: Sequence[int], *, today: dt.date | None = None) ->
     ids = list(entity_ids)
     if not ids:
         return 0
-    entities = list(Entity.objects.filter(pk__in=ids).values_list("pk", "kind", "region_id", "created_at"))
-    classes = _classes_by_entity(ids)
+    if entities is None:
+        entities = list(
+            Entity.objects.filter(pk__in=ids).values_list("pk", "kind", "region_id", "created_at")
+        )
+    classes = _classes_by_entity(ids, id_range)
     findings: dict[tuple[int, str], int] = {}
     for entity_id, severity, count in (
         Finding.objects.filter(
-            inspection__entity_id__in=ids,
+            _ids_q("inspection__entity_id", ids, id_range),
             inspection__inspected_on__gte=since,
             severity__in=[Severity.CRITICAL, Severity.MAJOR],
         )
@@ -240,80 +274,103 @@ def rate_entities(entity_ids: Sequence[int], *, today: dt.date | None = None) ->
     ):
         findings[(entity_id, severity)] = count
     cases = dict(
-        Case.objects.filter(entity_id__in=ids, clue_received_on__gte=since)
+        Case.objects.filter(_ids_q("entity_id", ids, id_range), clue_received_on__gte=since)
         .values_list("entity_id")
         .annotate(n=Count("pk"))
         .values_list("entity_id", "n")
     )
     last = dict(
-        Inspection.objects.filter(entity_id__in=ids, inspected_on__isnull=False)
+        Inspection.objects.filter(_ids_q("entity_id", ids, id_range), inspected_on__isnull=False)
         .values_list("entity_id")
         .annotate(last=Max("inspected_on"))
         .values_list("entity_id", "last")
     )
     grades = rating.credit_grades(ids)
     configs: dict[str, dict[str, Any]] = {}
+    sheets: dict[tuple[Any, ...], tuple[rating.Worksheet, dict[str, Any]]] = {}
     now = timezone.now()
-    rows = []
+    tz = timezone.get_current_timezone()
+    rows: list[tuple[Any, ...]] = []
     for pk, kind, region_id, created_at in entities:
         province = region_id[:2] + "0000"
         if province not in configs:
             configs[province] = province_config(province)
-        sheet = rating.rate(
-            rating.Inputs(
-                kind=kind,
-                classes=frozenset(classes.get(pk, ())),
-                critical=findings.get((pk, Severity.CRITICAL), 0),
-                major=findings.get((pk, Severity.MAJOR), 0),
-                cases=cases.get(pk, 0),
-                credit=grades.get(pk, ""),
-            ),
-            configs[province],
+        key = (
+            province,
+            kind,
+            frozenset(classes.get(pk, ())),
+            findings.get((pk, Severity.CRITICAL), 0),
+            findings.get((pk, Severity.MAJOR), 0),
+            cases.get(pk, 0),
+            grades.get(pk, ""),
         )
-        registered = timezone.localtime(created_at).date() if created_at else today
+        cached = sheets.get(key)
+        if cached is None:
+            sheet = rating.rate(rating.Inputs(*key[1:]), configs[province])
+            factors = {
+                **sheet.factors,
+                "intrinsic_points": sheet.intrinsic_points,
+                "compliance_points": sheet.compliance_points,
+                "rating_months": sheet.rating_months,
+            }
+            cached = sheets[key] = (sheet, factors)
+        sheet, factors = cached
+        registered = created_at.astimezone(tz).date() if created_at else today
         rows.append(
-            EntityRating(
-                entity_id=pk,
-                region_id=region_id,
-                intrinsic=sheet.intrinsic,
-                compliance=sheet.compliance,
-                rating=sheet.rating,
-                interval_months=sheet.interval_months,
-                floor_months=sheet.floor_months,
-                floor_rule=sheet.floor_rule,
-                credit_grade=grades.get(pk, ""),
-                factors={
-                    **sheet.factors,
-                    "intrinsic_points": sheet.intrinsic_points,
-                    "compliance_points": sheet.compliance_points,
-                    "rating_months": sheet.rating_months,
-                },
-                last_inspected_on=last.get(pk),
-                due_on=rating.due_on(last.get(pk), registered, sheet.interval_months),
-                computed_at=now,
+            (
+                pk,
+                region_id,
+                sheet.intrinsic,
+                sheet.compliance,
+                sheet.rating,
+                sheet.interval_months,
+                sheet.floor_months,
+                sheet.floor_rule,
+                key[6],
+                factors,
+                last.get(pk),
+                rating.due_on(last.get(pk), registered, sheet.interval_months),
+                now,
             )
         )
-    EntityRating.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["entity"],
-        update_fields=[
-            "region",
-            "intrinsic",
-            "compliance",
-            "rating",
-            "interval_months",
-            "floor_months",
-            "floor_rule",
-            "credit_grade",
-            "factors",
-            "last_inspected_on",
-            "due_on",
-            "computed_at",
-        ],
-    )
+    _store_ratings(rows)
     return len(rows)
+
+
+def _store_ratings(rows: list[tuple[Any, ...]]) -> None:
+    """Upsert rating rows: ``COPY`` into a temporary table and one ``INSERT … ON CONFLICT`` on
+    PostgreSQL; ``bulk_create(update_conflicts=True)`` elsewhere."""
+    from django.db import connection
+
+    updated = [f for f in RATING_FIELDS if f != "entity_id"]
+    if connection.vendor != "postgresql":
+        EntityRating.objects.bulk_create(
+            [EntityRating(**dict(zip(RATING_FIELDS, row, strict=True))) for row in rows],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["entity"],
+            update_fields=[f.removesuffix("_id") for f in updated],
+        )
+        return
+    import json
+
+    table = EntityRating._meta.db_table
+    columns = ", ".join(RATING_FIELDS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS rating_load (LIKE {table} INCLUDING DEFAULTS) "
+            "ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE rating_load")
+        raw = cursor.cursor  # the psycopg cursor
+        with raw.copy(f"COPY rating_load ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row[:9], json.dumps(row[9], ensure_ascii=False), *row[10:]))
+        assignments = ", ".join(f"{f} = EXCLUDED.{f}" for f in updated)
+        cursor.execute(  # noqa: S608 (fixed identifiers)
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM rating_load "
+            f"ON CONFLICT (entity_id) DO UPDATE SET {assignments}"
+        )
 
 
 def rate_all(*, prefix: str = "", batch: int = 20000, today: dt.date | None = None) -> int:
@@ -324,11 +381,16 @@ def rate_all(*, prefix: str = "", batch: int = 20000, today: dt.date | None = No
     total = 0
     last = 0
     while True:
-        ids = list(entities.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
+        rows = list(
+            entities.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "kind", "region_id", "created_at")[:batch]
+        )
+        if not rows:
             return total
+        ids = [row[0] for row in rows]
         with transaction.atomic():
-            total += rate_entities(ids, today=today)
+            total += rate_entities(ids, today=today, id_range=(ids[0], ids[-1]), entities=rows)
         last = ids[-1]
 
 
