@@ -22,9 +22,18 @@ from yaojian.territory.codes import covering_codes, subtree_q
 from yaojian.territory.models import GridCell, GridOfficerTerm
 
 FINDINGS = (
-    {"severity": "critical", "clause": "药品管理法 第98条", "description": "货架陈列销售过期药品3个品种"},
+    {
+        "severity": "critical",
+        "clause": "药品管理法 第98条",
+        "description": "货架陈列销售过期药品3个品种",
+    },
     {"severity": "major", "clause": "GSP 第143条", "description": "阴凉区温湿度记录缺失7天"},
-    {"severity": "other", "clause": "医保服务协议", "description": "医保结算品种与实际销售不一致", "remit": "medical_insurance"},
+    {
+        "severity": "other",
+        "clause": "医保服务协议",
+        "description": "医保结算品种与实际销售不一致",
+        "remit": "medical_insurance",
+    },
 )
 
 
@@ -36,13 +45,18 @@ def _fill_grid(province: str, today: dt.date) -> int:
     for cell in cells:
         first_cell.setdefault(cell.region_id, cell.pk)
     placed = 0
-    for region_id in Entity.objects.filter(
-        subtree_q("region", prefix), grid_cell__isnull=True
-    ).values_list("region_id", flat=True).distinct():
+    for region_id in (
+        Entity.objects.filter(subtree_q("region", prefix), grid_cell__isnull=True)
+        .values_list("region_id", flat=True)
+        .distinct()
+    ):
         cell_id = first_cell.get(region_id)
         if cell_id is None:
             cell = GridCell.objects.create(
-                code=f"{region_id}-G00", name=f"{region_id} 全域网格", region_id=region_id, level="county"
+                code=f"{region_id}-G00",
+                name=f"{region_id} 全域网格",
+                region_id=region_id,
+                level="county",
             )
             cells.append(cell)
             cell_id = first_cell[region_id] = cell.pk
@@ -62,14 +76,25 @@ def _fill_grid(province: str, today: dt.date) -> int:
             continue
         for code in covering_codes(cell.region_id):
             if inspectors.get(code):
-                links.append(through(gridcell_id=cell.pk, user_id=inspectors[code][cell.pk % len(inspectors[code])]))
+                links.append(
+                    through(
+                        gridcell_id=cell.pk,
+                        user_id=inspectors[code][cell.pk % len(inspectors[code])],
+                    )
+                )
                 break
     through.objects.bulk_create(links, ignore_conflicts=True)
-    open_terms = set(GridOfficerTerm.objects.filter(ended_on__isnull=True).values_list("cell_id", "officer_id"))
+    open_terms = set(
+        GridOfficerTerm.objects.filter(ended_on__isnull=True).values_list("cell_id", "officer_id")
+    )
     GridOfficerTerm.objects.bulk_create(
         [
-            GridOfficerTerm(cell_id=c, officer_id=u, started_on=today - dt.timedelta(days=400 + (c % 200)))
-            for c, u in through.objects.filter(gridcell__in=cells).values_list("gridcell_id", "user_id")
+            GridOfficerTerm(
+                cell_id=c, officer_id=u, started_on=today - dt.timedelta(days=400 + (c % 200))
+            )
+            for c, u in through.objects.filter(gridcell__in=cells).values_list(
+                "gridcell_id", "user_id"
+            )
             if (c, u) not in open_terms
         ],
         batch_size=1000,
@@ -86,7 +111,9 @@ def seed_demo_inspections(rng: random.Random, *, province: str) -> dict[str, int
         _fill_grid(province, today)
     rated = services.rate_all(prefix=province[:2])
     head = User.objects.filter(username="head").first()
-    membership = Membership.objects.filter(user=head, is_active=True).select_related("department").first()
+    membership = (
+        Membership.objects.filter(user=head, is_active=True).select_related("department").first()
+    )
     if head is None or membership is None:
         return {"ratings": rated}
     department = membership.department
@@ -122,7 +149,13 @@ def seed_demo_inspections(rng: random.Random, *, province: str) -> dict[str, int
         services.record_inspection(
             actor=member,
             inspection=inspection,
-            answers={"P01": "yes", "P02": "yes", "P03": "yes", "P04": "yes", "P05": "no" if n == 0 else "yes"},
+            answers={
+                "P01": "yes",
+                "P02": "yes",
+                "P03": "yes",
+                "P04": "yes",
+                "P05": "no" if n == 0 else "yes",
+            },
             findings=findings,
             conclusion="failed" if n == 0 else ("findings" if findings else "passed"),
             summary="现场检查" + ("发现问题，已责令整改" if findings else "未发现问题"),
@@ -139,7 +172,9 @@ def seed_demo_inspections(rng: random.Random, *, province: str) -> dict[str, int
     samples = 0
     if inspector is not None:
         entities = list(
-            Entity.objects.filter(region_id=department.region_id, kind="single_pharmacy").order_by("pk")[:3]
+            Entity.objects.filter(region_id=department.region_id, kind="single_pharmacy").order_by(
+                "pk"
+            )[:3]
         )
         for n, entity in enumerate(entities, start=1):
             sample = services.record_sample(

@@ -65,7 +65,7 @@ def _ints(values: Sequence[int]) -> bytes:
 def pack_pool(pool: Pool) -> tuple[bytes, str]:
     """The compressed snapshot and the SHA-256 of its uncompressed bytes."""
     raw = _ints([len(pool.entity_ids)]) + _ints(pool.entity_ids) + _ints(pool.cell_ids)
-    return zlib.compress(raw, 6), hashlib.sha256(raw).hexdigest()
+    return zlib.compress(raw, 1), hashlib.sha256(raw).hexdigest()
 
 
 def unpack_pool(blob: bytes) -> tuple[Pool, str]:

@@ -56,16 +56,19 @@ def results(scope: FigureScope) -> dict[str, Any]:
     inspections = Inspection.objects.filter(
         subtree_q("entity__region", scope.prefix), department_id__in=scope.department_ids
     )
-    recorded = inspections.filter(
-        state__in=[InspectionState.RECORDED, InspectionState.PUBLISHED]
-    )
+    recorded = inspections.filter(state__in=[InspectionState.RECORDED, InspectionState.PUBLISHED])
     findings = Finding.objects.filter(inspection__in=recorded.values("pk"))
     samples = Sample.objects.filter(
         subtree_q("entity__region", scope.prefix), department_id__in=scope.department_ids
     )
     link = reverse("inspections:inspection_list") if scope.links else ""
     rows = [
-        {"key": "recorded", "label": str(_("Inspections recorded")), "value": recorded.count(), "url": link},
+        {
+            "key": "recorded",
+            "label": str(_("Inspections recorded")),
+            "value": recorded.count(),
+            "url": link,
+        },
         {
             "key": "published",
             "label": str(_("Results published")),

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
 from yaojian.inspections import checklists
-from yaojian.inspections.choices import Answer, Conclusion, InspectionKind, PlanKind, Remit, Severity
+from yaojian.inspections.choices import (
+    Answer,
+    Conclusion,
+    InspectionKind,
+    PlanKind,
+    Remit,
+    Severity,
+)
 from yaojian.registry.choices import EntityKind, RiskClass
 
 
@@ -32,7 +39,9 @@ class PlanForm(forms.Form):
         label=_("Inspectors per entity"), min_value=2, max_value=6, initial=2
     )
     exclude_cell_officers = forms.BooleanField(
-        label=_("Exclude the officers responsible for the entity's cell"), required=False, initial=True
+        label=_("Exclude the officers responsible for the entity's cell"),
+        required=False,
+        initial=True,
     )
     kinds = forms.MultipleChoiceField(
         label=_("Entity kinds (empty: all)"), choices=EntityKind.choices, required=False
@@ -54,20 +63,24 @@ class PlanForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    seed = forms.CharField(
-        label=_("Seed (empty: a random one)"), max_length=64, required=False
-    )
+    seed = forms.CharField(label=_("Seed (empty: a random one)"), max_length=64, required=False)
 
 
 class RecordForm(forms.Form):
     """The on-site record: one radio group per checklist item, up to three findings."""
 
-    inspected_on = forms.DateField(label=_("Inspected on"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(
+        label=_("Inspected on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     signed_by = forms.CharField(label=_("Signed for the entity by"), max_length=64, required=False)
     refused = forms.BooleanField(label=_("The entity refused to sign"), required=False)
-    refusal_note = forms.CharField(label=_("How the refusal happened"), max_length=255, required=False)
+    refusal_note = forms.CharField(
+        label=_("How the refusal happened"), max_length=255, required=False
+    )
     FINDINGS = 3
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
@@ -99,7 +112,9 @@ class RecordForm(forms.Form):
             )
 
     def answers(self) -> dict[str, str]:
-        return {item.code: self.cleaned_data.get(f"answer_{item.code}") or "" for item in self.items}
+        return {
+            item.code: self.cleaned_data.get(f"answer_{item.code}") or "" for item in self.items
+        }
 
     def findings(self) -> list[dict[str, str]]:
         return [
@@ -117,7 +132,10 @@ class CellForm(forms.Form):
 
     def __init__(self, *args: Any, cells: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [("", _("No cell")), *[(str(c.public_id), str(c)) for c in cells]]
+        self.fields["cell"].choices = [
+            ("", _("No cell")),
+            *[(str(c.public_id), str(c)) for c in cells],
+        ]
 
 
 class SampleForm(forms.Form):
@@ -126,7 +144,9 @@ class SampleForm(forms.Form):
     product_name = forms.CharField(label=_("Product"), max_length=200)
     risk_class = forms.ChoiceField(label=_("Product risk class"), choices=RiskClass.choices)
     batch_number = forms.CharField(label=_("Batch number"), max_length=64, required=False)
-    sampled_on = forms.DateField(label=_("Sampled on"), widget=forms.DateInput(attrs={"type": "date"}))
+    sampled_on = forms.DateField(
+        label=_("Sampled on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ResultForm(forms.Form):
@@ -135,12 +155,20 @@ class ResultForm(forms.Form):
         choices=[("1", _("Passed")), ("0", _("Failed"))],
         coerce=lambda v: v == "1",
     )
-    result_on = forms.DateField(label=_("Result on"), widget=forms.DateInput(attrs={"type": "date"}))
-    report_number = forms.CharField(label=_("Laboratory report number"), max_length=64, required=False)
+    result_on = forms.DateField(
+        label=_("Result on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    report_number = forms.CharField(
+        label=_("Laboratory report number"), max_length=64, required=False
+    )
     failed_items = forms.CharField(label=_("Failed items"), max_length=255, required=False)
 
 
 class CapacityForm(forms.Form):
     inspectors = forms.IntegerField(label=_("Inspectors"), min_value=1, max_value=100000)
-    year_hours = forms.IntegerField(label=_("On-site hours per inspector and year"), min_value=100, max_value=2000, initial=1000)
-    proportions = forms.CharField(label=_("Draw proportions (%), separated by commas"), initial="3,5,10")
+    year_hours = forms.IntegerField(
+        label=_("On-site hours per inspector and year"), min_value=100, max_value=2000, initial=1000
+    )
+    proportions = forms.CharField(
+        label=_("Draw proportions (%), separated by commas"), initial="3,5,10"
+    )

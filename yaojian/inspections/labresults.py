@@ -19,15 +19,32 @@ KIND = "lab_results"
 RESULTS = {"pass": "pass", "合格": "pass", "fail": "fail", "不合格": "fail"}
 
 COLUMNS = (
-    Column("sample_number", "抽样编号", True, _("The sample number given when it was taken."), "CJ2026-0001"),
-    Column("lab_result", "检验结论", True, _("合格 (pass) or 不合格 (fail)."), "不合格", choices="lab_result"),
+    Column(
+        "sample_number",
+        "抽样编号",
+        True,
+        _("The sample number given when it was taken."),
+        "CJ2026-0001",
+    ),
+    Column(
+        "lab_result",
+        "检验结论",
+        True,
+        _("合格 (pass) or 不合格 (fail)."),
+        "不合格",
+        choices="lab_result",
+    ),
     Column("result_on", "报告日期", True, DATE_RULE, "2026-11-01"),
-    Column("report_number", "检验报告编号", False, _("The laboratory's report number."), "LAB-2026-118"),
+    Column(
+        "report_number", "检验报告编号", False, _("The laboratory's report number."), "LAB-2026-118"
+    ),
     Column("failed_items", "不合格项目", False, _("What failed, for a failed result."), "含量测定"),
 )
 
 
-def clean_row(v: Any, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]) -> None:
+def clean_row(
+    v: Any, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]
+) -> None:
     out["sample_number"] = v._text(raw, "sample_number", reasons, limit=32)
     verdict = v._text(raw, "lab_result", reasons, limit=10)
     out["lab_result"] = RESULTS.get(verdict.lower(), "")
@@ -61,7 +78,13 @@ def apply_rows(*, batch: Any, rows: list[Any], actor: Any) -> list[Outcome]:
                     row.line,
                     RowOutcome.REJECTED,
                     row.record_key,
-                    reasons=[reason("sample_number", "unknown_sample", _("No sample of your department has this number."))],
+                    reasons=[
+                        reason(
+                            "sample_number",
+                            "unknown_sample",
+                            _("No sample of your department has this number."),
+                        )
+                    ],
                 )
             )
             continue
@@ -72,7 +95,11 @@ def apply_rows(*, batch: Any, rows: list[Any], actor: Any) -> list[Outcome]:
                     RowOutcome.REJECTED,
                     row.record_key,
                     entity_id=sample.entity_id,
-                    reasons=[reason("sample_number", "has_result", _("This sample has a result already."))],
+                    reasons=[
+                        reason(
+                            "sample_number", "has_result", _("This sample has a result already.")
+                        )
+                    ],
                 )
             )
             continue
@@ -84,7 +111,9 @@ def apply_rows(*, batch: Any, rows: list[Any], actor: Any) -> list[Outcome]:
             report_number=payload["report_number"],
             failed_items=payload["failed_items"],
         )
-        outcomes.append(Outcome(row.line, RowOutcome.ACCEPTED, row.record_key, entity_id=sample.entity_id))
+        outcomes.append(
+            Outcome(row.line, RowOutcome.ACCEPTED, row.record_key, entity_id=sample.entity_id)
+        )
     return outcomes
 
 

@@ -223,6 +223,9 @@ class DrawnEntity(models.Model):
             models.UniqueConstraint(fields=["draw", "position"], name="insp_drawn_position")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.draw_id}#{self.position}"
+
 
 class Assignment(models.Model):
     """An inspector drawn for a drawn entity (the team is the entity's assignments)."""
@@ -232,10 +235,15 @@ class Assignment(models.Model):
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspection_assignments"
     )
-    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["drawn_id", "slot"]
+
+    def __str__(self) -> str:
+        return f"{self.drawn_id}/{self.slot}"
 
 
 class InspectionQuerySet(models.QuerySet["Inspection"]):
@@ -343,9 +351,7 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(TimeStampedModel):
     """A photo or a file taken during an inspection, with its SHA-256."""
 
-    inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, related_name="attachments"
-    )
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=200)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)

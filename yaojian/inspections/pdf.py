@@ -58,7 +58,11 @@ def render_record(inspection: Inspection) -> bytes:
         answer = ANSWERS.get(inspection.answers.get(item.code, ""), "")
         mark = "＊" if item.mandatory else ""
         pdf.multi_cell(
-            0, 6, f"{item.code}{mark} {item.text}（{item.clause}）：{answer}", new_x="LMARGIN", new_y="NEXT"
+            0,
+            6,
+            f"{item.code}{mark} {item.text}（{item.clause}）：{answer}",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     pdf.ln(2)
     pdf.set_font("cjk", size=12)
@@ -82,7 +86,8 @@ def render_record(inspection: Inspection) -> bytes:
     pdf.multi_cell(
         0,
         6,
-        CONCLUSION.get(inspection.conclusion, "") + (f"。{inspection.summary}" if inspection.summary else ""),
+        CONCLUSION.get(inspection.conclusion, "")
+        + (f"。{inspection.summary}" if inspection.summary else ""),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -91,7 +96,9 @@ def render_record(inspection: Inspection) -> bytes:
         pdf.ln(2)
         pdf.multi_cell(0, 6, "附件（SHA-256）：", new_x="LMARGIN", new_y="NEXT")
         for attachment in files:
-            pdf.multi_cell(0, 5, f"{attachment.name}  {attachment.sha256}", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 5, f"{attachment.name}  {attachment.sha256}", new_x="LMARGIN", new_y="NEXT"
+            )
     pdf.ln(6)
     if inspection.refused:
         signature = f"被检查单位拒绝签字（{inspection.refusal_note}），由检查人员注明。"

@@ -76,13 +76,17 @@ def due_list(
         department = Department.objects.filter(pk=department_id).first()
         if department is not None:
             rows = rows.filter(subtree_q("region", department.region_id))
-    return rows.select_related("entity", "entity__grid_cell", "region").order_by("due_on", "entity_id")
+    return rows.select_related("entity", "entity__grid_cell", "region").order_by(
+        "due_on", "entity_id"
+    )
 
 
 def rating_of(user: Any, entity_public_id: Any) -> EntityRating:
     """The worksheet of one visible entity (``DoesNotExist`` otherwise)."""
-    return EntityRating.objects.visible_to(user).select_related("entity", "region").get(
-        entity__public_id=entity_public_id
+    return (
+        EntityRating.objects.visible_to(user)
+        .select_related("entity", "region")
+        .get(entity__public_id=entity_public_id)
     )
 
 
@@ -96,7 +100,9 @@ def plans_visible_to(user: Any) -> QuerySet[Plan]:
 
 
 def get_plan_for_user(user: Any, public_id: Any, action: str = "view") -> Plan:
-    return Plan.objects.visible_to(user, action).select_related("department").get(public_id=public_id)
+    return (
+        Plan.objects.visible_to(user, action).select_related("department").get(public_id=public_id)
+    )
 
 
 def can_draw(user: Any, plan: Plan) -> bool:

@@ -3,6 +3,7 @@ records, samples, the capacity what-if, and the entity-profile panel."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,7 +59,8 @@ def place(request: HttpRequest) -> HttpResponse:
 
     messages.success(
         request,
-        _("%(placed)s entities placed; %(left)s wait for review.") % {"placed": placed, "left": left},
+        _("%(placed)s entities placed; %(left)s wait for review.")
+        % {"placed": placed, "left": left},
     )
     return redirect("inspections:coverage")
 
@@ -93,7 +95,11 @@ def entity_cell(request: HttpRequest, public_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            cell = cells.filter(public_id=form.cleaned_data["cell"]).first() if form.cleaned_data["cell"] else None
+            cell = (
+                cells.filter(public_id=form.cleaned_data["cell"]).first()
+                if form.cleaned_data["cell"]
+                else None
+            )
             try:
                 services.assign_entity_to_cell(
                     actor=request.user, entity=entity, cell=cell, reason=form.cleaned_data["reason"]
@@ -192,7 +198,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/plan_form.html", {"form": form}, status=status)
 
 
-def plan_detail(request: HttpRequest, public_id: str, draw_form: Any = None, status: int = 200) -> HttpResponse:
+def plan_detail(
+    request: HttpRequest, public_id: str, draw_form: Any = None, status: int = 200
+) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, public_id)
     return render(
         request,
@@ -359,10 +367,8 @@ def inspection_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def inspection_publish(request: HttpRequest, public_id: str) -> HttpResponse:
     inspection = selectors.get_inspection_for_user(request.user, public_id, "publish")
-    try:
+    with contextlib.suppress(ValidationError):
         services.publish_inspection(actor=request.user, inspection=inspection)
-    except ValidationError:
-        pass
     return redirect("inspections:inspection_detail", inspection.public_id)
 
 
@@ -382,7 +388,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 entity = registry_selectors.get_entity_for_user(request.user, data["entity"])
-            except Exception:  # noqa: BLE001 (DoesNotExist of another app's model)
+            except Exception:
                 form.add_error("entity", ValidationError(_lazy_missing()))
             else:
                 try:
@@ -427,7 +433,7 @@ def sample_result(request: HttpRequest, public_id: str) -> HttpResponse:
     form = forms.ResultForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with contextlib.suppress(ValidationError):
             services.record_lab_result(
                 actor=request.user,
                 sample=sample,
@@ -436,8 +442,6 @@ def sample_result(request: HttpRequest, public_id: str) -> HttpResponse:
                 report_number=data["report_number"],
                 failed_items=data["failed_items"],
             )
-        except ValidationError:
-            pass
     return redirect("inspections:sample_list")
 
 

@@ -35,11 +35,30 @@ def county(db: Any, regions: None) -> County:
         MembershipFactory(user=user, department=department, role=Role.INSPECTOR)
         inspectors.append(user)
     cells = [
-        GridCell.objects.create(code="540102-T1", name="八廓街道网格", region_id="540102", level="township", place_names="八廓"),
-        GridCell.objects.create(code="540102-T2", name="吉日街道网格", region_id="540102", level="township", place_names="吉日"),
+        GridCell.objects.create(
+            code="540102-T1",
+            name="八廓街道网格",
+            region_id="540102",
+            level="township",
+            place_names="八廓",
+        ),
+        GridCell.objects.create(
+            code="540102-T2",
+            name="吉日街道网格",
+            region_id="540102",
+            level="township",
+            place_names="吉日",
+        ),
     ]
     cells.append(
-        GridCell.objects.create(code="540102-V1", name="冲赛康社区网格", region_id="540102", level="village", parent=cells[0], place_names="冲赛康")
+        GridCell.objects.create(
+            code="540102-V1",
+            name="冲赛康社区网格",
+            region_id="540102",
+            level="village",
+            parent=cells[0],
+            place_names="冲赛康",
+        )
     )
     entities = [
         EntityFactory(address=f"城关区八廓街{n}号", registered_by=department) for n in range(20)

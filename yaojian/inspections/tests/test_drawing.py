@@ -10,7 +10,9 @@ import pytest
 from yaojian.inspections import drawing
 
 
-def make(n: int = 1000, inspectors: int = 20, departments: list[int] | None = None, **extra: object):
+def make(
+    n: int = 1000, inspectors: int = 20, departments: list[int] | None = None, **extra: object
+):
     pool = drawing.Pool(list(range(1, n + 1)), [(i % 10) + 1 for i in range(n)])
     people = [(100 + i, 1 if i % 2 == 0 else 2) for i in range(inspectors)]
     insp = drawing.Inspectors(
@@ -27,8 +29,13 @@ def make(n: int = 1000, inspectors: int = 20, departments: list[int] | None = No
 def run(seed: str = "s1", proportion: str = "3", team: int = 2, **kw: object):
     pool, insp, ph, ih = make(**kw)  # type: ignore[arg-type]
     return drawing.run(
-        pool=pool, inspectors=insp, proportion=Decimal(proportion), team_size=team,
-        seed=seed, pool_hash=ph, inspector_hash=ih,
+        pool=pool,
+        inspectors=insp,
+        proportion=Decimal(proportion),
+        team_size=team,
+        seed=seed,
+        pool_hash=ph,
+        inspector_hash=ih,
     )
 
 
@@ -37,7 +44,10 @@ def test_same_seed_same_result_other_seed_other_result() -> None:
     assert run("abc") != run("abd")
 
 
-@pytest.mark.parametrize(("n", "proportion", "expected"), [(1000, "3", 30), (1001, "3", 31), (100, "2.5", 3), (7, "100", 7), (1000, "0.01", 1)])
+@pytest.mark.parametrize(
+    ("n", "proportion", "expected"),
+    [(1000, "3", 30), (1001, "3", 31), (100, "2.5", 3), (7, "100", 7), (1000, "0.01", 1)],
+)
 def test_proportion_is_exact(n: int, proportion: str, expected: int) -> None:
     result = run(proportion=proportion, n=n)
     assert len(result) == expected
@@ -81,10 +91,14 @@ def test_load_spreads_over_the_pool() -> None:
 
 
 def test_snapshots_round_trip_with_their_hash() -> None:
-    pool, insp, ph, ih = make(conflicts=[(1, 100)], cell_officers={2: [101]})
+    pool, insp, _ph, ih = make(conflicts=[(1, 100)], cell_officers={2: [101]})
     blob, h = drawing.pack_pool(pool)
     back, h2 = drawing.unpack_pool(blob)
-    assert (list(back.entity_ids), list(back.cell_ids), h2) == (list(pool.entity_ids), list(pool.cell_ids), h)
+    assert (list(back.entity_ids), list(back.cell_ids), h2) == (
+        list(pool.entity_ids),
+        list(pool.cell_ids),
+        h,
+    )
     blob, h = drawing.pack_inspectors(insp)
     back_i, h3 = drawing.unpack_inspectors(blob)
     assert h3 == h == ih

@@ -24,8 +24,12 @@ def test_lab_results_file_applies_known_samples_and_keeps_unknown_ones(county: A
     MembershipFactory(user=steward, department=county.department, role=Role.DATA_STEWARD)
     for n, entity in enumerate(county.entities[:2], start=1):
         services.record_sample(
-            actor=county.inspectors[0], department=county.department, entity=entity,
-            number=f"CJ-{n}", product_name="阿莫西林胶囊", sampled_on=dt.date(2026, 10, 1),
+            actor=county.inspectors[0],
+            department=county.department,
+            entity=entity,
+            number=f"CJ-{n}",
+            product_name="阿莫西林胶囊",
+            sampled_on=dt.date(2026, 10, 1),
         )
     rows = [
         ["CJ-1", "合格", "2026-11-01", "LAB-1", ""],

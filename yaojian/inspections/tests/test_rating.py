@@ -38,7 +38,9 @@ def sheet(kind: str, *classes: str, **compliance: object) -> rating.Worksheet:
         ("cosmetics_business", (), "other", 36),
     ],
 )
-def test_statutory_floor_per_kind_and_class(kind: str, classes: tuple[str, ...], rule: str, floor: int) -> None:
+def test_statutory_floor_per_kind_and_class(
+    kind: str, classes: tuple[str, ...], rule: str, floor: int
+) -> None:
     result = sheet(kind, *classes)
     assert (result.floor_rule, result.floor_months) == (rule, floor)
     assert result.interval_months <= floor
@@ -67,7 +69,9 @@ def test_statutory_floor_per_kind_and_class(kind: str, classes: tuple[str, ...],
         ("hospital", (), {"credit": "A"}, ("low", 1, 1, 36, 36)),
     ],
 )
-def test_rating_and_interval_are_exact(kind: str, classes: tuple[str, ...], compliance: dict, expected: tuple) -> None:
+def test_rating_and_interval_are_exact(
+    kind: str, classes: tuple[str, ...], compliance: dict, expected: tuple
+) -> None:
     result = sheet(kind, *classes, **compliance)
     rating_value, intrinsic, compliance_level, rating_months, interval = expected
     assert result.rating == rating_value
@@ -86,7 +90,10 @@ def test_province_may_shorten_a_floor_but_never_lengthen_it() -> None:
     shorter = rating.merge({"floors": {"distributor_other": 24}})
     longer = rating.merge({"floors": {"manufacturer_controlled": 12}})
     assert rating.rate(rating.Inputs("chain_store"), shorter).interval_months == 24
-    assert rating.rate(rating.Inputs("manufacturer", frozenset({"narcotic"})), longer).interval_months == 3
+    assert (
+        rating.rate(rating.Inputs("manufacturer", frozenset({"narcotic"})), longer).interval_months
+        == 3
+    )
 
 
 def test_province_overrides_intervals() -> None:

@@ -22,6 +22,7 @@ from yaojian.outbox.models import Message
 from yaojian.registry.models import Entity
 from yaojian.registry.tests.factories import EntityFactory
 
+
 @pytest.fixture
 def seen() -> Any:
     """Subscribe to the inspection events, so that publishing writes outbox rows."""
@@ -69,7 +70,9 @@ def test_entities_are_placed_by_address_most_specific_cell_first(county: Any) ->
 
 def test_reassignment_by_hand_is_audited_with_its_reason(county: Any) -> None:
     entity = county.entities[0]
-    services.assign_entity_to_cell(actor=county.head, entity=entity, cell=county.cells[1], reason="实地核实")
+    services.assign_entity_to_cell(
+        actor=county.head, entity=entity, cell=county.cells[1], reason="实地核实"
+    )
     event = AuditEvent.objects.filter(action="inspections.entity_cell_assigned").get()
     assert event.changes == {"grid_cell": ["", "540102-T2"]}
     assert event.reason == "实地核实"
@@ -96,7 +99,12 @@ def test_officer_terms_follow_assignments(county: Any) -> None:
 def test_ratings_are_stored_with_due_dates(county: Any) -> None:
     assert services.rate_entities([e.pk for e in county.entities]) == 20
     row = EntityRating.objects.get(entity=county.entities[0])
-    assert (row.rating, row.interval_months, row.floor_months, row.floor_rule) == ("low", 36, 36, "distributor_other")
+    assert (row.rating, row.interval_months, row.floor_months, row.floor_rule) == (
+        "low",
+        36,
+        36,
+        "distributor_other",
+    )
 
 
 def test_draw_is_stored_reproducible_and_verifies_after_the_pool_changed(county: Any) -> None:
@@ -128,10 +136,13 @@ def test_draw_refuses_a_too_small_inspector_pool_with_numbers(county: Any) -> No
     plan = plan_for(county, inspectors_per_entity=2)
     for entity in county.entities:
         for inspector in county.inspectors[:5]:
-            services.declare_conflict(actor=county.head, inspector=inspector, entity=entity, reason="亲属")
+            services.declare_conflict(
+                actor=county.head, inspector=inspector, entity=entity, reason="亲属"
+            )
     with pytest.raises(ValidationError) as info:
         services.make_draw(actor=county.head, plan=plan, seed="x")
-    assert "2" in str(info.value) and "1" in str(info.value)
+    assert "2" in str(info.value)
+    assert "1" in str(info.value)
     assert not Draw.objects.exists()
 
 
@@ -141,7 +152,9 @@ def test_cell_officers_are_excluded_when_the_plan_says_so(county: Any) -> None:
     services.place_entities(actor=county.head, county_code="540102")
     assign_officers(actor=county.head, cell=county.cells[0], officers=county.inspectors[:4])
     draw = services.make_draw(actor=county.head, plan=plan_for(county, proportion="100"), seed="a")
-    drawn_inspectors = set(Assignment.objects.filter(drawn__draw=draw).values_list("inspector_id", flat=True))
+    drawn_inspectors = set(
+        Assignment.objects.filter(drawn__draw=draw).values_list("inspector_id", flat=True)
+    )
     assert drawn_inspectors == {county.inspectors[4].pk, county.inspectors[5].pk}
 
 
@@ -150,11 +163,15 @@ def test_joint_plan_teams_have_members_of_both_departments(county: Any) -> None:
     from yaojian.accounts.tests.factories import MembershipFactory, UserFactory
 
     for n in range(3):
-        MembershipFactory(user=UserFactory(username=f"market{n}"), department=county.market, role=Role.INSPECTOR)
+        MembershipFactory(
+            user=UserFactory(username=f"market{n}"), department=county.market, role=Role.INSPECTOR
+        )
     plan = plan_for(county, joint_departments=[county.market], proportion="50")
     draw = services.make_draw(actor=county.head, plan=plan, seed="joint")
     for drawn in draw.entities.prefetch_related("team"):
-        assert sorted(a.department_id for a in drawn.team.all()) == sorted([county.department.pk, county.market.pk])
+        assert sorted(a.department_id for a in drawn.team.all()) == sorted(
+            [county.department.pk, county.market.pk]
+        )
 
 
 def test_plan_outside_the_jurisdiction_is_refused(county: Any) -> None:
@@ -182,22 +199,27 @@ def scheduled(county: Any, entity: Any = None) -> Inspection:
     )
 
 
-ALL_YES = {code: "yes" for code in ("P01", "P02", "P03", "P04", "P05")}
+ALL_YES = dict.fromkeys(("P01", "P02", "P03", "P04", "P05"), "yes")
 
 
 def test_unanswered_mandatory_items_are_refused_and_nothing_is_written(county: Any) -> None:
     inspection = scheduled(county)
     with pytest.raises(ValidationError) as info:
         services.record_inspection(
-            actor=county.inspectors[0], inspection=inspection, answers={"P01": "yes"},
-            conclusion="passed", signed_by="张三",
+            actor=county.inspectors[0],
+            inspection=inspection,
+            answers={"P01": "yes"},
+            conclusion="passed",
+            signed_by="张三",
         )
     assert "answers" in info.value.message_dict
     inspection.refresh_from_db()
     assert inspection.state == "planned"
 
 
-def test_a_critical_finding_opens_a_clue_and_a_major_schedules_a_follow_up(county: Any, seen: Any) -> None:
+def test_a_critical_finding_opens_a_clue_and_a_major_schedules_a_follow_up(
+    county: Any, seen: Any
+) -> None:
     inspection = scheduled(county)
     recorded = services.record_inspection(
         actor=county.inspectors[0],
@@ -206,7 +228,12 @@ def test_a_critical_finding_opens_a_clue_and_a_major_schedules_a_follow_up(count
         findings=[
             {"severity": "critical", "clause": "药品管理法 第98条", "description": "销售过期药品"},
             {"severity": "major", "clause": "GSP 第143条", "description": "温湿度记录缺失"},
-            {"severity": "other", "clause": "GSP 第160条", "description": "拆零记录不全", "remit": "medical_insurance"},
+            {
+                "severity": "other",
+                "clause": "GSP 第160条",
+                "description": "拆零记录不全",
+                "remit": "medical_insurance",
+            },
         ],
         conclusion="failed",
         refused=True,
@@ -215,7 +242,11 @@ def test_a_critical_finding_opens_a_clue_and_a_major_schedules_a_follow_up(count
         attachments=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
     )
     case = Case.objects.get()
-    assert (case.source, case.entity_id, case.department_id) == ("inspection", county.entities[0].pk, county.department.pk)
+    assert (case.source, case.entity_id, case.department_id) == (
+        "inspection",
+        county.entities[0].pk,
+        county.department.pk,
+    )
     assert Finding.objects.get(severity="critical").case == case
     follow = Inspection.objects.get(follow_up_of=recorded)
     assert follow.scheduled_on == dt.date(2026, 12, 2)
@@ -234,7 +265,14 @@ def test_a_finding_in_another_remit_sends_a_notice(county: Any) -> None:
         actor=county.inspectors[0],
         inspection=scheduled(county),
         answers=ALL_YES,
-        findings=[{"severity": "other", "clause": "医保协议", "description": "串换药品", "remit": "medical_insurance"}],
+        findings=[
+            {
+                "severity": "other",
+                "clause": "医保协议",
+                "description": "串换药品",
+                "remit": "medical_insurance",
+            }
+        ],
         conclusion="findings",
         signed_by="李四",
     )
@@ -245,8 +283,12 @@ def test_photos_that_are_not_images_are_refused(county: Any) -> None:
     inspection = scheduled(county)
     with pytest.raises(ValidationError) as info:
         services.record_inspection(
-            actor=county.inspectors[0], inspection=inspection, answers=ALL_YES, conclusion="passed",
-            signed_by="张三", attachments=[SimpleUploadedFile("x.png", b"MZ not an image", content_type="image/png")],
+            actor=county.inspectors[0],
+            inspection=inspection,
+            answers=ALL_YES,
+            conclusion="passed",
+            signed_by="张三",
+            attachments=[SimpleUploadedFile("x.png", b"MZ not an image", content_type="image/png")],
         )
     assert "attachments" in info.value.message_dict
     assert not inspection.attachments.exists()
@@ -261,8 +303,11 @@ def test_oversized_files_are_refused(county: Any) -> None:
 def test_only_the_team_records(county: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.record_inspection(
-            actor=county.inspectors[3], inspection=scheduled(county), answers=ALL_YES,
-            conclusion="passed", signed_by="张三",
+            actor=county.inspectors[3],
+            inspection=scheduled(county),
+            answers=ALL_YES,
+            conclusion="passed",
+            signed_by="张三",
         )
 
 
@@ -270,8 +315,12 @@ def test_publication_clock_is_twenty_working_days(county: Any) -> None:
     from yaojian.clocks.calendar import add_working_days
 
     recorded = services.record_inspection(
-        actor=county.inspectors[0], inspection=scheduled(county), answers=ALL_YES,
-        conclusion="passed", signed_by="张三", inspected_on=dt.date(2026, 9, 28),
+        actor=county.inspectors[0],
+        inspection=scheduled(county),
+        answers=ALL_YES,
+        conclusion="passed",
+        signed_by="张三",
+        inspected_on=dt.date(2026, 9, 28),
     )
     # 2026-10-01..07 is the National Day holiday: 20 working days run past it.
     assert recorded.publish_due_on == add_working_days(dt.date(2026, 9, 28), 20)
@@ -285,12 +334,21 @@ def test_publication_clock_is_twenty_working_days(county: Any) -> None:
 
 def test_a_failed_sample_opens_a_clue_notifies_and_signals(county: Any, seen: Any) -> None:
     sample = services.record_sample(
-        actor=county.inspectors[0], department=county.department, entity=county.entities[0],
-        number="CJ2026-0001", product_name="阿莫西林胶囊", sampled_on=dt.date(2026, 10, 9), risk_class="ordinary",
+        actor=county.inspectors[0],
+        department=county.department,
+        entity=county.entities[0],
+        number="CJ2026-0001",
+        product_name="阿莫西林胶囊",
+        sampled_on=dt.date(2026, 10, 9),
+        risk_class="ordinary",
     )
     result = services.record_lab_result(
-        actor=county.inspectors[0], sample=sample, passed=False, result_on=dt.date(2026, 11, 1),
-        report_number="LAB-1", failed_items="含量测定",
+        actor=county.inspectors[0],
+        sample=sample,
+        passed=False,
+        result_on=dt.date(2026, 11, 1),
+        report_number="LAB-1",
+        failed_items="含量测定",
     )
     assert result.state == "failed"
     assert result.case.source == "sampling"

@@ -23,7 +23,9 @@ def stranger(user_in_department: Any) -> Any:
     return user_in_department(role=Role.DEPARTMENT_HEAD, region="540121")
 
 
-def test_another_county_gets_404_for_plans_draws_inspections_and_worksheets(client: Any, county: Any, stranger: Any) -> None:
+def test_another_county_gets_404_for_plans_draws_inspections_and_worksheets(
+    client: Any, county: Any, stranger: Any
+) -> None:
     plan = plan_for(county)
     draw = services.make_draw(actor=county.head, plan=plan, seed="s")
     inspection = scheduled(county)
@@ -38,16 +40,25 @@ def test_another_county_gets_404_for_plans_draws_inspections_and_worksheets(clie
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("inspections:draw_make", args=[plan.public_id])).status_code == 404
-    assert client.post(reverse("inspections:inspection_publish", args=[inspection.public_id])).status_code == 404
+    assert (
+        client.post(
+            reverse("inspections:inspection_publish", args=[inspection.public_id])
+        ).status_code
+        == 404
+    )
     assert Draw.objects.count() == 1
 
 
-def test_an_inspector_sees_the_department_plans_and_own_assignments_but_cannot_draw(client: Any, county: Any) -> None:
+def test_an_inspector_sees_the_department_plans_and_own_assignments_but_cannot_draw(
+    client: Any, county: Any
+) -> None:
     plan = plan_for(county)
     draw = services.make_draw(actor=county.head, plan=plan, seed="s")
     drawn = draw.entities.prefetch_related("team").first()
     member = drawn.team.first().inspector
-    outsider = next(u for u in county.inspectors if u.pk not in {a.inspector_id for a in drawn.team.all()})
+    outsider = next(
+        u for u in county.inspectors if u.pk not in {a.inspector_id for a in drawn.team.all()}
+    )
     client.force_login(member)
     assert client.get(reverse("inspections:plan_detail", args=[plan.public_id])).status_code == 200
     assert client.post(reverse("inspections:draw_make", args=[plan.public_id])).status_code == 404
@@ -58,16 +69,27 @@ def test_an_inspector_sees_the_department_plans_and_own_assignments_but_cannot_d
     inspection = Inspection.objects.get(drawn=drawn)
     client.force_login(outsider)
     assert client.get(reverse("inspections:assignment_start", args=[drawn.pk])).status_code == 404
-    assert client.get(reverse("inspections:inspection_record", args=[inspection.public_id])).status_code == 404
+    assert (
+        client.get(
+            reverse("inspections:inspection_record", args=[inspection.public_id])
+        ).status_code
+        == 404
+    )
 
 
-def test_a_head_draws_from_the_page_and_sees_the_seed_and_verification(client: Any, county: Any) -> None:
+def test_a_head_draws_from_the_page_and_sees_the_seed_and_verification(
+    client: Any, county: Any
+) -> None:
     plan = plan_for(county)
     client.force_login(county.head)
-    response = client.post(reverse("inspections:draw_make", args=[plan.public_id]), {"seed": "page-seed"})
+    response = client.post(
+        reverse("inspections:draw_make", args=[plan.public_id]), {"seed": "page-seed"}
+    )
     draw = Draw.objects.get()
     assert response.status_code == 302
-    page = client.get(reverse("inspections:draw_detail", args=[draw.public_id]) + "?verify=1").content.decode()
+    page = client.get(
+        reverse("inspections:draw_detail", args=[draw.public_id]) + "?verify=1"
+    ).content.decode()
     assert "page-seed" in page
     assert 'data-testid="verified"' in page
 
@@ -83,7 +105,9 @@ def test_a_draw_refused_for_a_small_pool_answers_422(client: Any, county: Any) -
     assert Draw.objects.count() == 0
 
 
-def test_recording_on_the_page_with_a_critical_finding_and_a_photo(client: Any, county: Any) -> None:
+def test_recording_on_the_page_with_a_critical_finding_and_a_photo(
+    client: Any, county: Any
+) -> None:
     inspection = scheduled(county)
     client.force_login(county.inspectors[0])
     data = {f"answer_{k}": v for k, v in ALL_YES.items()}
@@ -96,7 +120,9 @@ def test_recording_on_the_page_with_a_critical_finding_and_a_photo(client: Any, 
         finding1_description="销售过期药品",
         attachments=SimpleUploadedFile("p.png", PNG, content_type="image/png"),
     )
-    response = client.post(reverse("inspections:inspection_record", args=[inspection.public_id]), data)
+    response = client.post(
+        reverse("inspections:inspection_record", args=[inspection.public_id]), data
+    )
     assert response.status_code == 302
     inspection.refresh_from_db()
     assert inspection.state == "recorded"
@@ -111,7 +137,12 @@ def test_recording_with_a_missing_mandatory_item_answers_422(client: Any, county
     client.force_login(county.inspectors[0])
     response = client.post(
         reverse("inspections:inspection_record", args=[inspection.public_id]),
-        {"inspected_on": "2026-11-02", "conclusion": "passed", "signed_by": "张三", "answer_P01": "yes"},
+        {
+            "inspected_on": "2026-11-02",
+            "conclusion": "passed",
+            "signed_by": "张三",
+            "answer_P01": "yes",
+        },
     )
     assert response.status_code == 422
     assert "P02" in response.content.decode()
@@ -119,8 +150,12 @@ def test_recording_with_a_missing_mandatory_item_answers_422(client: Any, county
 
 def test_published_results_appear_on_the_public_site(client: Any, county: Any) -> None:
     recorded = services.record_inspection(
-        actor=county.inspectors[0], inspection=scheduled(county), answers=ALL_YES,
-        conclusion="passed", signed_by="张三", inspected_on=dt.date(2026, 11, 2),
+        actor=county.inspectors[0],
+        inspection=scheduled(county),
+        answers=ALL_YES,
+        conclusion="passed",
+        signed_by="张三",
+        inspected_on=dt.date(2026, 11, 2),
     )
     url = reverse("portal:inspection_results")
     assert county.entities[0].name not in client.get(url).content.decode()
@@ -130,7 +165,16 @@ def test_published_results_appear_on_the_public_site(client: Any, county: Any) -
 
 @pytest.mark.parametrize(
     "name",
-    ["coverage", "due_list", "plan_list", "plan_create", "inspection_list", "sample_list", "capacity", "my_assignments"],
+    [
+        "coverage",
+        "due_list",
+        "plan_list",
+        "plan_create",
+        "inspection_list",
+        "sample_list",
+        "capacity",
+        "my_assignments",
+    ],
 )
 def test_pages_render_for_the_head(client: Any, county: Any, name: str) -> None:
     services.rate_entities([e.pk for e in county.entities])
@@ -145,6 +189,8 @@ def test_entity_panel_shows_cell_and_officers_with_dates(client: Any, county: An
     services.place_entities(actor=county.head, county_code="540102")
     assign_officers(actor=county.head, cell=county.cells[0], officers=[county.inspectors[0]])
     client.force_login(county.head)
-    page = client.get(reverse("inspections:entity_panel", args=[county.entities[0].public_id])).content.decode()
+    page = client.get(
+        reverse("inspections:entity_panel", args=[county.entities[0].public_id])
+    ).content.decode()
     assert "八廓街道网格" in page
     assert county.inspectors[0].username in page or county.inspectors[0].full_name in page
