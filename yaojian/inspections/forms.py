@@ -57,8 +57,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, departments: Any, joint: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
-        self.fields["joint_departments"].queryset = joint
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["joint_departments"].queryset = joint  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -132,7 +132,7 @@ class CellForm(forms.Form):
 
     def __init__(self, *args: Any, cells: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [
+        self.fields["cell"].choices = [  # type: ignore[attr-defined]
             ("", _("No cell")),
             *[(str(c.public_id), str(c)) for c in cells],
         ]

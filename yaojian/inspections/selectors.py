@@ -37,8 +37,10 @@ def coverage(user: Any, region_code: str = "") -> dict[str, Any]:
     load = (
         cells.filter(officers__isnull=False)
         .values("officers__id", "officers__username", "officers__full_name")
-        .annotate(cells=Count("id", distinct=True), entities=Count("entities", distinct=True))
-        .order_by("-entities", "officers__username")
+        .annotate(
+            cell_count=Count("id", distinct=True), entity_count=Count("entities", distinct=True)
+        )
+        .order_by("-entity_count", "officers__username")
     )
     return {
         "entity_count": entities.count(),

@@ -89,11 +89,10 @@ def match_cell(address: str, cells: Sequence[tuple[int, str, str]]) -> int | Non
             continue
         if any(name and name in address for name in names.split(",")):
             best.setdefault(rank.get(level, 1), set()).add(cell_id)
-    for level in sorted(best):
-        if len(best[level]) == 1:
-            return next(iter(best[level]))
-        if len(best[level]) > 1:
-            return None
+    for rank_value in sorted(best):
+        if len(best[rank_value]) == 1:
+            return next(iter(best[rank_value]))
+        return None
     return None
 
 
@@ -122,9 +121,9 @@ def place_entities(
     for pk, region_id, address in rows:
         if actor is not None and not has_permission_in_region(actor, CHANGE_GRIDCELL, region_id):
             continue
-        cell_id = match_cell(address or "", cells_by_county.get(region_id, []))
-        if cell_id is not None:
-            by_cell.setdefault(cell_id, []).append(pk)
+        match = match_cell(address or "", cells_by_county.get(region_id, []))
+        if match is not None:
+            by_cell.setdefault(match, []).append(pk)
     placed = 0
     for cell_id, pks in by_cell.items():
         placed += Entity.objects.filter(pk__in=pks, grid_cell__isnull=True).update(
@@ -156,7 +155,7 @@ def assign_entity_to_cell(
         errors.add("reason", _("Give the reason for the reassignment."), "required")
     errors.raise_if_any()
     locked = Entity.objects.select_for_update(no_key=True).get(pk=entity.pk)
-    before = locked.grid_cell.code if locked.grid_cell_id else ""
+    before = locked.grid_cell.code if locked.grid_cell is not None else ""
     after = cell.code if cell is not None else ""
     if before == after:
         return locked
@@ -684,9 +683,7 @@ def _store_result(draw: Draw, result: list[tuple[int, list[int]]], dept: dict[in
                 for pk, (position, (entity_id, _team)) in zip(ids, enumerate(result), strict=True):
                     copy.write_row((pk, draw.pk, position, entity_id))
             columns = "drawn_id, slot, inspector_id, department_id"
-            with raw.copy(
-                f"COPY {Assignment._meta.db_table} ({columns}) FROM STDIN"
-            ) as copy:
+            with raw.copy(f"COPY {Assignment._meta.db_table} ({columns}) FROM STDIN") as copy:
                 for pk, (_entity_id, team) in zip(ids, result, strict=True):
                     for slot, uid in enumerate(team):
                         copy.write_row((pk, slot, uid, dept[uid]))
@@ -717,8 +714,8 @@ def verify_draw(draw: Draw) -> tuple[bool, str]:
     hash to their stored hashes and the result is the stored one, else ``(False, why)``."""
     if draw.algorithm != drawing.ALGORITHM:
         return False, _("Unknown algorithm %(name)s.") % {"name": draw.algorithm}
-    pool, pool_hash = drawing.unpack_pool(draw.pool_blob)
-    inspectors, inspector_hash = drawing.unpack_inspectors(draw.inspector_blob)
+    pool, pool_hash = drawing.unpack_pool(bytes(draw.pool_blob))
+    inspectors, inspector_hash = drawing.unpack_inspectors(bytes(draw.inspector_blob))
     if pool_hash != draw.pool_hash:
         return False, _("The pool snapshot does not match its hash.")
     if inspector_hash != draw.inspector_hash:

@@ -256,7 +256,7 @@ def assignment_start(request: HttpRequest, drawn_id: int) -> HttpResponse:
     """Open (making it on first use) the inspection of a drawn entity I am on the team of."""
     drawn = (
         DrawnEntity.objects.select_related("draw__plan__department", "entity")
-        .filter(pk=drawn_id, team__inspector=request.user)
+        .filter(pk=drawn_id, team__inspector_id=request.user.pk)
         .first()
     )
     if drawn is None:

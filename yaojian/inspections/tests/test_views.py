@@ -110,7 +110,7 @@ def test_recording_on_the_page_with_a_critical_finding_and_a_photo(
 ) -> None:
     inspection = scheduled(county)
     client.force_login(county.inspectors[0])
-    data = {f"answer_{k}": v for k, v in ALL_YES.items()}
+    data: dict[str, Any] = {f"answer_{k}": v for k, v in ALL_YES.items()}
     data.update(
         inspected_on="2026-11-02",
         conclusion="failed",
