@@ -21,8 +21,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
 
-KINDS = [("single_pharmacy", 45), ("chain_store", 25), ("clinic", 15), ("hospital", 5), ("wholesaler", 4), ("tibetan_medicine", 3), ("manufacturer", 1), ("device_business", 2)]
-CLASSES = [("", 80), ("cold_chain", 8), ("psychotropic", 3), ("vaccine", 3), ("toxic", 2), ("tibetan_preparation", 4)]
+KINDS = [
+    ("single_pharmacy", 45),
+    ("chain_store", 25),
+    ("clinic", 15),
+    ("hospital", 5),
+    ("wholesaler", 4),
+    ("tibetan_medicine", 3),
+    ("manufacturer", 1),
+    ("device_business", 2),
+]
+CLASSES = [
+    ("", 80),
+    ("cold_chain", 8),
+    ("psychotropic", 3),
+    ("vaccine", 3),
+    ("toxic", 2),
+    ("tibetan_preparation", 4),
+]
 
 
 def main() -> None:
@@ -47,12 +63,29 @@ def main() -> None:
     units = []
     for kind, cls in zip(kinds, classes, strict=True):
         sheet = rating.rate(
-            rating.Inputs(kind=kind, classes=frozenset({cls} - {""}), major=rng.random() < 0.1, critical=rng.random() < 0.02),
+            rating.Inputs(
+                kind=kind,
+                classes=frozenset({cls} - {""}),
+                major=rng.random() < 0.1,
+                critical=rng.random() < 0.02,
+            ),
             config,
         )
-        units.append(capacity.Unit(sheet.rating, sheet.interval_months, sheet.floor_months, default_kind_for(kind), sheet.intrinsic * sheet.compliance))
+        units.append(
+            capacity.Unit(
+                sheet.rating,
+                sheet.interval_months,
+                sheet.floor_months,
+                default_kind_for(kind),
+                sheet.intrinsic * sheet.compliance,
+            )
+        )
     rated = time.monotonic() - started
-    scenarios = [capacity.Scenario(t, Decimal(p)) for t in ("high", "medium", "low") for p in ("3", "5", "10")]
+    scenarios = [
+        capacity.Scenario(t, Decimal(p))
+        for t in ("high", "medium", "low")
+        for p in ("3", "5", "10")
+    ]
     started = time.monotonic()
     outcomes = capacity.simulate(units, scenarios, inspectors=args.inspectors)
     simulated = time.monotonic() - started
@@ -64,7 +97,14 @@ def main() -> None:
         "simulation_seconds": round(simulated, 2),
         "total_seconds": round(rated + simulated, 2),
         "outcomes": [
-            {"threshold": o.scenario.threshold, "proportion": str(o.scenario.proportion), "hours_needed": o.hours_needed, "hours_available": o.hours_available, "reached": o.entities_reached, "floors_missed": o.floors_missed}
+            {
+                "threshold": o.scenario.threshold,
+                "proportion": str(o.scenario.proportion),
+                "hours_needed": o.hours_needed,
+                "hours_available": o.hours_available,
+                "reached": o.entities_reached,
+                "floors_missed": o.floors_missed,
+            }
             for o in outcomes
         ],
         "load_before": load,

@@ -29,21 +29,28 @@ def main() -> None:
     args = parser.parse_args()
     url = inspections_common.ensure_database(args.name)
     inspections_common.setup_django(url)
+
     from yaojian.inspections import services
     from yaojian.inspections.models import EntityRating
     from yaojian.registry.models import Entity
 
     entities = Entity.objects.count()
     load = harness.load_average()
-    started = time.monotonic()
+    started, started_cpu = time.monotonic(), time.process_time()
     rated = services.rate_all(batch=args.batch)
     seconds = time.monotonic() - started
-    by_rating = dict(EntityRating.objects.values_list("rating").annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk")))
+    cpu = time.process_time() - started_cpu
+    by_rating = dict(
+        EntityRating.objects.values_list("rating").annotate(
+            n=__import__("django.db.models", fromlist=["Count"]).Count("pk")
+        )
+    )
     result = {
         "entities": entities,
         "rated": rated,
         "seconds": round(seconds, 1),
         "per_second": round(rated / seconds),
+        "client_cpu_seconds": round(cpu, 1),
         "by_rating": by_rating,
         "load_before": load,
         "load_after": harness.load_average(),
