@@ -148,18 +148,35 @@ def create_grid_cell(
 
 
 @transaction.atomic
-def update_grid_cell(*, actor: Any, cell: GridCell, name: str, description: str = "") -> GridCell:
-    """Rename a grid cell or change its description (audited with the differences)."""
+def update_grid_cell(
+    *,
+    actor: Any,
+    cell: GridCell,
+    name: str,
+    description: str = "",
+    place_names: str | None = None,
+) -> GridCell:
+    """Rename a grid cell, change its description or place names (audited with the
+    differences)."""
     _require_change_permission(actor, cell.region)
     locked = GridCell.objects.select_for_update(no_key=True).get(pk=cell.pk)
-    before = {"name": locked.name, "description": locked.description}
+    before = {
+        "name": locked.name,
+        "description": locked.description,
+        "place_names": locked.place_names,
+    }
     cell.name = name.strip()
     cell.description = description.strip()
+    if place_names is not None:
+        cell.place_names = clean_place_names(place_names)
     cell.full_clean()
-    changes = diff(before, {"name": cell.name, "description": cell.description})
+    changes = diff(
+        before,
+        {"name": cell.name, "description": cell.description, "place_names": cell.place_names},
+    )
     if not changes:
         return cell
-    cell.save(update_fields=["name", "description", "updated_at"])
+    cell.save(update_fields=["name", "description", "place_names", "updated_at"])
     record(actor=actor, action="territory.gridcell_changed", obj=cell, changes=changes)
     return cell
 
