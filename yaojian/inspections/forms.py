@@ -70,7 +70,7 @@ class RecordForm(forms.Form):
     """The on-site record: one radio group per checklist item, up to three findings."""
 
     inspected_on = forms.DateField(
-        label=_("Inspected on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Inspected on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
     summary = forms.CharField(
@@ -145,7 +145,7 @@ class SampleForm(forms.Form):
     risk_class = forms.ChoiceField(label=_("Product risk class"), choices=RiskClass.choices)
     batch_number = forms.CharField(label=_("Batch number"), max_length=64, required=False)
     sampled_on = forms.DateField(
-        label=_("Sampled on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sampled on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
 
@@ -156,7 +156,7 @@ class ResultForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     result_on = forms.DateField(
-        label=_("Result on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Result on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     report_number = forms.CharField(
         label=_("Laboratory report number"), max_length=64, required=False

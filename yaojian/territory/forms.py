@@ -20,7 +20,10 @@ class GridCellCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=128)
     region = forms.ModelChoiceField(label=_("County"), queryset=Region.objects.none())
     level = forms.ChoiceField(
-        label=_("Grid level"), choices=GridLevel.choices, initial=GridLevel.TOWNSHIP
+        label=_("Grid level"),
+        choices=GridLevel.choices,
+        initial=GridLevel.TOWNSHIP,
+        required=False,
     )
     parent = forms.ModelChoiceField(
         label=_("Parent cell"), queryset=GridCell.objects.none(), required=False

@@ -132,7 +132,7 @@ def create_grid_cell(
         name=name.strip(),
         region=region,
         description=description.strip(),
-        level=level,
+        level=level or GridLevel.TOWNSHIP,
         parent=parent,
         place_names=clean_place_names(place_names),
     )
