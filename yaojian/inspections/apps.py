@@ -13,14 +13,14 @@ class InspectionsConfig(AppConfig):
         from yaojian.core.workbench import work_sections
         from yaojian.inspections import figures, handlers, work
         from yaojian.inspections.permissions import ROLE_PERMISSIONS
-        from yaojian.registry.events import EntityCreated
+        from yaojian.exchange.events import BatchApplied
         from yaojian.registry.panels import register_panel
 
         grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
         register_panel(
             "inspections-grid", _("Grid and inspections"), "inspections:entity_panel", order=15
         )
-        subscribe(EntityCreated, handlers.place_new_entity)
+        subscribe(BatchApplied, handlers.place_imported_entities)
         work_sections.register("inspections.assignments", work.my_assignments)
         work_sections.register("inspections.due", work.due_inspections)
         figures.register()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from yaojian.registry.events import EntityCreated
+from yaojian.exchange.events import BatchApplied
 
 logger = logging.getLogger(__name__)
 
 
-def place_new_entity(event: EntityCreated) -> None:
-    """A new entity (registered by hand or imported) goes into the cell its address names;
-    what cannot be placed waits in the coverage page's review list."""
+def place_imported_entities(event: BatchApplied) -> None:
+    """The entities an import touched go into the cell their address names (one hand-off per
+    batch, not per entity); what cannot be placed waits in the coverage page's review list.
+    Entities registered by hand are placed from the coverage page (or by the same service)."""
     from yaojian.inspections.services import place_entities
 
-    place_entities(actor=None, entity_ids=[event.entity_id])
+    if event.entity_ids:
+        place_entities(actor=None, entity_ids=list(event.entity_ids))
 
 
 def register_lab_results_source() -> None:

@@ -362,3 +362,25 @@ def test_proportion_must_be_sane(county: Any) -> None:
     with pytest.raises(ValidationError):
         plan_for(county, proportion="abc")
     assert plan_for(county, proportion="3").proportion == Decimal("3.00")
+
+
+def test_imported_entities_are_placed_by_the_batch_hand_off(county: Any) -> None:
+    from yaojian.exchange.events import BatchApplied
+    from yaojian.inspections.handlers import place_imported_entities
+
+    fresh = EntityFactory(address="城关区吉日巷2号")
+    place_imported_entities(
+        BatchApplied(
+            batch_id=1,
+            public_id="x",
+            department_id=county.department.pk,
+            source_kind="entity_register",
+            entity_ids=(fresh.pk,),
+            accepted=1,
+            rejected=0,
+            unchanged=0,
+            held=0,
+        )
+    )
+    fresh.refresh_from_db()
+    assert fresh.grid_cell == county.cells[1]
