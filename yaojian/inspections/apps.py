@@ -11,9 +11,9 @@ class InspectionsConfig(AppConfig):
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.core.events import subscribe
         from yaojian.core.workbench import work_sections
+        from yaojian.exchange.events import BatchApplied
         from yaojian.inspections import figures, handlers, work
         from yaojian.inspections.permissions import ROLE_PERMISSIONS
-        from yaojian.exchange.events import BatchApplied
         from yaojian.registry.panels import register_panel
 
         grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
