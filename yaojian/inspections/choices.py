@@ -43,7 +43,7 @@ class InspectionState(models.TextChoices):
     """Where an inspection is."""
 
     PLANNED = "planned", _("Planned")
-    RECORDED = "recorded", _("Recorded")
+    RECORDED = "recorded", _("Recorded, to publish")
     PUBLISHED = "published", _("Published")
 
 

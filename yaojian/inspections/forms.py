@@ -72,7 +72,7 @@ class RecordForm(forms.Form):
     inspected_on = forms.DateField(
         label=_("Inspected on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
+    conclusion = forms.ChoiceField(label=_("Inspection conclusion"), choices=Conclusion.choices)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

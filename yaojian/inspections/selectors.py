@@ -153,8 +153,11 @@ def can(user: Any, inspection: Inspection, action: str) -> bool:
 
 
 def checklist_rows(inspection: Inspection) -> list[dict[str, Any]]:
+    from yaojian.inspections.choices import Answer
+
+    labels = dict(Answer.choices)
     return [
-        {"item": item, "answer": inspection.answers.get(item.code, "")}
+        {"item": item, "answer": labels.get(inspection.answers.get(item.code, ""), "")}
         for item in checklists.checklist(inspection.kind)
     ]
 
