@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "yaojian.enforcement",
     "yaojian.referrals",
     "yaojian.complaints",
+    "yaojian.inspections",
     "yaojian.portal",
     "yaojian.traceability",
     "yaojian.dashboard",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("referrals/", include("yaojian.referrals.urls")),
     path("trace/", include("yaojian.traceability.urls")),
     path("complaints/", include("yaojian.complaints.urls")),
+    path("inspections/", include("yaojian.inspections.urls")),
     path("public/", include("yaojian.portal.urls")),
     path("dashboard/", include("yaojian.dashboard.urls")),
     path("api/", include("yaojian.api.urls")),

@@ -221,7 +221,12 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
 
     complaints = seed_demo_complaints()
     say(f"complaints and reports: {complaints}")
+    from yaojian.inspections.demo import seed_demo_inspections
+
+    inspections = seed_demo_inspections(rng, province=province)
+    say(f"inspections: {inspections}")
     return {
+        **{f"inspections_{key}": value for key, value in inspections.items()},
         "trace_events": trace_events,
         "cases": cases,
         "publications": published,

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("complaints/track/", complaints.track, name="complaint_track"),
     path("complaints/claim/", complaints.claim, name="complaint_claim"),
     path("complaints/outcomes/", complaints.outcomes, name="complaint_outcomes"),
+    path("inspections/", public.inspection_results, name="inspection_results"),
     # Staff (login).
     path("manage/", manage.manage, name="manage"),
     path(

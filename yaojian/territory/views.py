@@ -98,7 +98,7 @@ def _form_page(
 def gridcell_update(request: HttpRequest, public_id: str) -> HttpResponse:
     """Rename a grid cell or change its description."""
     cell = _changeable_cell(request, public_id)
-    initial = {"name": cell.name, "description": cell.description}
+    initial = {"name": cell.name, "description": cell.description, "place_names": cell.place_names}
     form = GridCellUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
