@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yaojian.exchange",
     "yaojian.enforcement",
     "yaojian.referrals",
+    "yaojian.credit",
     "yaojian.portal",
     "yaojian.dashboard",
     "yaojian.demo",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("exchange/", include("yaojian.exchange.urls")),
     path("enforcement/", include("yaojian.enforcement.urls")),
     path("referrals/", include("yaojian.referrals.urls")),
+    path("credit/", include("yaojian.credit.urls")),
     path("public/", include("yaojian.portal.urls")),
     path("dashboard/", include("yaojian.dashboard.urls")),
     path("api/", include("yaojian.api.urls")),

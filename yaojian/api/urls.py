@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from yaojian.accounts.api.views import DepartmentViewSet, MeView
 from yaojian.api.views import EntityBulkViewSet, NotFoundView, RedocView
 from yaojian.clocks.api import routes as clocks_routes
+from yaojian.credit.api import routes as credit_routes
 from yaojian.documents.api import routes as documents_routes
 from yaojian.enforcement.api import routes as enforcement_routes
 from yaojian.exchange.api import routes as exchange_routes
@@ -47,6 +48,7 @@ APP_ROUTES = (
     enforcement_routes,
     referrals_routes,
     portal_routes,
+    credit_routes,
 )
 for routes in APP_ROUTES:
     routes.register(router)
