@@ -168,3 +168,9 @@ class RestrictionCheckForm(forms.Form):
         from yaojian.credit.choices import Action
 
         self.fields["action"].choices = Action.choices  # type: ignore[attr-defined]
+
+
+class OverrideForm(RestrictionCheckForm):
+    """A head's override of a restriction on one decision (the reason is audited)."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -386,6 +386,16 @@ class Override(TimeStampedModel):
         related_name="+",
         verbose_name=_("overridden by"),
     )
+    valid_until = models.DateField(_("valid until"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("used by"),
+    )
 
     class Meta:
         verbose_name = _("restriction override")

@@ -524,6 +524,82 @@ def _listed_representative(person_ids: list[int], day: dt.date) -> list[Restrict
     ]
 
 
+OVERRIDE_VALID_DAYS = 30
+
+
+def _subject_person_ids(subject: DecisionSubject) -> list[int]:
+    ids = [subject.person_id] if subject.person_id else []
+    if subject.id_number:
+        ids += list(
+            Person.objects.filter(id_number=subject.id_number.strip().upper()).values_list(
+                "pk", flat=True
+            )
+        )
+    return ids
+
+
+@transaction.atomic
+def record_override(
+    *,
+    actor: Any,
+    action: str,
+    reason: str,
+    credit_code: str = "",
+    id_number: str = "",
+) -> Override:
+    """A department head records an override of the restrictions on one decision, with the
+    reason (audited); the deciding officer's next such decision in that department uses it
+    (valid :data:`OVERRIDE_VALID_DAYS` days)."""
+    errors = FieldErrors()
+    action = clean_choice(errors, "action", action, Action)
+    reason = clean_text(errors, "reason", reason, multiline=True)
+    if not reason and not errors.has("reason"):
+        errors.add("reason", _("Give the reason for overriding the restriction."), "required")
+    entity = None
+    person = None
+    if id_number:
+        person = Person.objects.filter(id_number=id_number.strip().upper()).first()
+        if person is None:
+            errors.add("id_number", _("No person with this identity card number."), "unknown")
+    elif credit_code:
+        entity = resolve_entity(errors, "credit_code", actor, credit_code)
+    else:
+        errors.add("credit_code", _("Name the entity or the person."), "required")
+    errors.raise_if_any()
+    subject = DecisionSubject(
+        entity_id=entity.pk if entity else None, person_id=person.pk if person else None
+    )
+    found = check_restrictions(subject, action)
+    if not found:
+        errors.add("action", _("No restriction applies to this decision."), "not_restricted")
+        errors.raise_if_any()
+    members = [m for m in scope_for(actor).members if perms.OVERRIDE in m.permissions]
+    if not members and not scope_for(actor).is_superuser:
+        raise PermissionDenied(_("Only a department head may override a restriction."))
+    department = Department.objects.get(pk=members[0].department_id) if members else (
+        Department.objects.order_by("pk").first()
+    )
+    override = Override.objects.create(
+        action=action,
+        entity=entity,
+        person=person,
+        reasons_shown=[r.__dict__ for r in found],
+        reason=reason,
+        department=department,
+        overridden_by=actor,
+        valid_until=today() + dt.timedelta(days=OVERRIDE_VALID_DAYS),
+    )
+    record(
+        actor=actor,
+        action="credit.restriction_overridden",
+        obj=override,
+        changes={"action": action, "measures": [r.measure for r in found]},
+        reason=reason,
+        department=department,
+    )
+    return override
+
+
 class CreditChecker:
     """The registry's decision hook (registered from ``CreditConfig.ready``)."""
 
@@ -531,6 +607,29 @@ class CreditChecker:
 
     def check(self, subject: DecisionSubject, action: str) -> list[Restriction]:
         return check_restrictions(subject, action)
+
+    def consume_override(
+        self, *, actor: Any, subject: DecisionSubject, action: str, department_id: int | None
+    ) -> bool:
+        """Use a head's override recorded for this decision in one of the actor's departments."""
+        departments = sorted(scope_for(actor).department_ids)
+        if department_id is not None:
+            departments = [d for d in departments if d == department_id]
+        person_ids = _subject_person_ids(subject)
+        match = Q(person_id__in=person_ids) if person_ids else Q(entity_id=subject.entity_id)
+        override = (
+            Override.objects.select_for_update()
+            .filter(match, action=action, used_at__isnull=True, valid_until__gte=today())
+            .filter(department_id__in=departments)
+            .order_by("created_at")
+            .first()
+        )
+        if override is None:
+            return False
+        override.used_at = timezone.now()
+        override.used_by = actor
+        override.save(update_fields=["used_at", "used_by", "updated_at"])
+        return True
 
     def record_override(
         self,
@@ -551,21 +650,18 @@ class CreditChecker:
         )
         if department is None:
             raise PermissionDenied(_("Only a department head may override a restriction."))
-        person_id = subject.person_id
-        if person_id is None and subject.id_number:
-            person_id = (
-                Person.objects.filter(id_number=subject.id_number.strip().upper())
-                .values_list("pk", flat=True)
-                .first()
-            )
+        person_ids = _subject_person_ids(subject)
         override = Override.objects.create(
             action=action,
             entity_id=subject.entity_id,
-            person_id=person_id,
+            person_id=person_ids[0] if person_ids else None,
             reasons_shown=[r.__dict__ for r in restrictions],
             reason=reason,
             department=department,
             overridden_by=actor,
+            valid_until=today(),
+            used_at=timezone.now(),
+            used_by=actor,
         )
         record(
             actor=actor,

@@ -469,3 +469,33 @@ def restriction_check(request: HttpRequest) -> HttpResponse:
     )
 
 
+
+
+def override_create(request: HttpRequest) -> HttpResponse:
+    """A department head records an override of a restriction, with the reason (audited)."""
+    _require(request, perms.OVERRIDE)
+    form = forms.OverrideForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_override(
+                    actor=request.user,
+                    action=data["action"],
+                    reason=data["reason"],
+                    credit_code=data["credit_code"],
+                    id_number=data["id_number"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                from django.contrib import messages
+                from django.utils.translation import gettext
+
+                messages.success(
+                    request,
+                    gettext("The override was recorded; the decision may now be taken once."),
+                )
+                return redirect("credit:override_create")
+        return render(request, "credit/override_form.html", {"form": form}, status=UNPROCESSABLE)
+    return render(request, "credit/override_form.html", {"form": form})

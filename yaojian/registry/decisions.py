@@ -49,6 +49,10 @@ class Checker(Protocol):
 
     def check(self, subject: DecisionSubject, action: str) -> list[Restriction]: ...
 
+    def consume_override(
+        self, *, actor: Any, subject: DecisionSubject, action: str, department_id: int | None
+    ) -> bool: ...
+
     def record_override(
         self,
         *,
@@ -101,10 +105,12 @@ def require_clear(
     department_id: int | None = None,
     obj: Any = None,
 ) -> list[Restriction]:
-    """Refuse a restricted decision unless a head overrides it with a reason.
+    """Refuse a restricted decision unless a head overrode it with a reason.
 
-    Returns the restrictions overridden (empty when none applied). ``ValidationError`` on
-    ``override_reason`` lists each restriction, and says who may override.
+    A head records the override beforehand (credit's page; the decision consumes it), or,
+    holding the override permission, gives the reason with the decision. Returns the
+    restrictions overridden (empty when none applied). ``ValidationError`` on
+    ``override_reason`` lists each restriction and says who may override.
     """
     found = restrictions_for(subject, action)
     if not found:
@@ -113,6 +119,20 @@ def require_clear(
     listed = "；".join(describe(r) for r in restrictions)
     reason = (override_reason or "").strip()
     from yaojian.accounts.scoping import scope_for
+
+    checkers = list({id(c): c for c, _r in found}.values())
+    if all(
+        c.consume_override(actor=actor, subject=subject, action=action, department_id=department_id)
+        for c in checkers
+    ):
+        record(
+            actor=actor,
+            action="registry.restriction_overridden",
+            obj=obj,
+            changes={"action": action, "restrictions": [r.measure for r in restrictions]},
+            reason=str(_("Override recorded by a department head.")),
+        )
+        return restrictions
 
     scope = scope_for(actor)
     permissions = {c.override_permission for c, _r in found}
@@ -124,8 +144,8 @@ def require_clear(
     if not reason or not allowed:
         if not allowed:
             message = _(
-                "This decision is restricted by credit: %(list)s. Only a department head may "
-                "override it, with a reason."
+                "This decision is restricted by credit: %(list)s. You cannot proceed until a "
+                "department head records an override with a reason."
             )
         else:
             message = _(
@@ -135,7 +155,7 @@ def require_clear(
         raise ValidationError(
             {"override_reason": ValidationError(message % {"list": listed}, code="restricted")}
         )
-    for checker in {id(c): c for c, _r in found}.values():
+    for checker in checkers:
         checker.record_override(
             actor=actor,
             subject=subject,

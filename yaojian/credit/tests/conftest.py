@@ -27,11 +27,13 @@ def world(user_in_department: Any) -> SimpleNamespace:
     officer = user_in_department(role=Role.CASE_OFFICER, region="540102", full_name="王一")
     department = officer.memberships.get().department
     head = user_in_department(role=Role.DEPARTMENT_HEAD, department=department)
+    steward = user_in_department(role=Role.DATA_STEWARD, department=department)
     city_head = user_in_department(role=Role.DEPARTMENT_HEAD, region="540100")
     province_head = user_in_department(role=Role.DEPARTMENT_HEAD, region="540000")
     other_officer = user_in_department(role=Role.CASE_OFFICER, region="540103")
     other_department = other_officer.memberships.get().department
     other_head = user_in_department(role=Role.DEPARTMENT_HEAD, department=other_department)
+    other_steward = user_in_department(role=Role.DATA_STEWARD, department=other_department)
     insurance = user_in_department(
         role=Role.CASE_OFFICER, region="540102", kind=DepartmentKind.MEDICAL_INSURANCE
     )
@@ -44,6 +46,8 @@ def world(user_in_department: Any) -> SimpleNamespace:
     return SimpleNamespace(
         officer=officer,
         head=head,
+        steward=steward,
+        other_steward=other_steward,
         department=department,
         city_head=city_head,
         province_head=province_head,
