@@ -24,7 +24,7 @@ from yaojian.accounts.choices import DepartmentLevel
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
-from yaojian.clocks.calendar import add_working_days
+from yaojian.clocks.calendar import CalendarNotCoveredError, add_working_days
 from yaojian.core.events import publish
 from yaojian.credit import grades, permissions as perms
 from yaojian.credit.choices import (
@@ -71,6 +71,15 @@ NEVER_REPAIRED_EARLY = frozenset(
 )
 LISTING_BASIS = "《市场监督管理严重违法失信名单管理办法》第15条"
 LEDGER_WORKING_DAYS = 10
+
+
+def _working_days_or_none(start: dt.date, days: int) -> dt.date | None:
+    """``days`` working days after ``start``; None when the holiday calendar does not cover it
+    yet (an administrator enters each year; the work list then shows no deadline)."""
+    try:
+        return add_working_days(start, days)
+    except CalendarNotCoveredError:
+        return None
 
 
 def today() -> dt.date:
@@ -979,7 +988,7 @@ def _remove(actor: Any, listing: Listing, on: dt.date, kind: str, reasons: str) 
     listing.removed_on = on
     listing.removal_kind = kind
     listing.removal_reasons = reasons
-    listing.stop_publication_due_on = add_working_days(on, 3)
+    listing.stop_publication_due_on = _working_days_or_none(on, 3)
     listing.save()
     CreditRecord.objects.filter(
         origin_ref=str(listing.public_id), kind=RecordKind.SERIOUS_DISHONESTY
