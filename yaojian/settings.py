@@ -250,7 +250,7 @@ SPECTACULAR_SETTINGS = {
         "CalendarYearStatusEnum": "yaojian.clocks.models.YearStatus",
         "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
         "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
-        "DataSourceKindEnum": "yaojian.exchange.choices.SourceKind",
+        "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
     },
 }
 

@@ -30,6 +30,7 @@ from yaojian.core import bulkwrite as bulk
 from yaojian.exchange import overwrites
 from yaojian.exchange.choices import RowOutcome, SourceKind
 from yaojian.exchange.models import FieldProvenance, ImportBatch, SourceRecord, current_fields
+from yaojian.exchange.plugins import plugin_source
 from yaojian.exchange.rows import CleanRow
 from yaojian.registry.models import Entity, Licence
 from yaojian.registry.services.bulk import EntityRow, LicenceValues, apply_entity_rows
@@ -114,7 +115,16 @@ class Applier:
     def apply(
         self, rows: list[CleanRow], progress: Callable[[int], None] | None = None
     ) -> list[Outcome]:
-        """Apply ``rows``; one :class:`Outcome` per row (accepted, unchanged, rejected, held)."""
+        """Apply ``rows``; one :class:`Outcome` per row (accepted, unchanged, rejected, held).
+
+        A kind contributed by another app (``exchange.plugins``) is applied by that app."""
+        contributed = plugin_source(self.kind)
+        if contributed is not None:
+            outcomes = list(contributed.apply(batch=self.batch, rows=rows, actor=self.actor))
+            self._step("apply", "")
+            if progress:
+                progress(len(rows))
+            return sorted(outcomes, key=lambda o: o.line)
         records = self._existing_records([r.record_key for r in rows])
         todo: list[_Plan] = []
         for row in rows:

@@ -27,6 +27,34 @@ UPLOADERS: dict[str, frozenset[str] | None] = {
 }
 
 
+def source_kind_choices() -> list[tuple[str, str]]:
+    """Every kind of data source: the built-ins, then those other apps contributed
+    (``exchange.plugins``). Callable, so model fields and forms see the contributed kinds."""
+    from yaojian.exchange.plugins import plugin_sources
+
+    return [*SourceKind.choices, *((s.kind, s.label) for s in plugin_sources())]
+
+
+def source_kind_values() -> list[str]:
+    """The codes of every kind of data source."""
+    return [value for value, _label in source_kind_choices()]
+
+
+def source_kind_label(kind: str) -> str:
+    """A kind of data source in words (the code itself when unknown)."""
+    return str(dict(source_kind_choices()).get(kind, kind))
+
+
+def uploaders_for(kind: str) -> frozenset[str] | None:
+    """The kinds of department that may upload ``kind`` (``None``: any; ``KeyError``: unknown)."""
+    from yaojian.exchange.plugins import plugin_source
+
+    source = plugin_source(kind)
+    if source is not None:
+        return source.uploaders
+    return UPLOADERS[kind]
+
+
 class BatchStatus(models.TextChoices):
     """Where an import batch stands."""
 

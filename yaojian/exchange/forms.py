@@ -7,13 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yaojian.exchange.choices import AlertStatus, SourceKind
+from yaojian.exchange.choices import AlertStatus, source_kind_choices
 
 
 class UploadForm(forms.Form):
     """Upload a file for one of my department's data sources."""
 
-    kind = forms.ChoiceField(label=_("Data source"), choices=SourceKind.choices)
+    kind = forms.ChoiceField(label=_("Data source"), choices=source_kind_choices)
     department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(  # type: ignore[misc]
         label=_("Department"), queryset=None, required=False
     )

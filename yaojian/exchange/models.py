@@ -20,7 +20,7 @@ from yaojian.exchange.choices import (
     BatchOrigin,
     BatchStatus,
     RowOutcome,
-    SourceKind,
+    source_kind_choices,
 )
 from yaojian.exchange.permissions import VIEW_ALERTS, VIEW_BATCHES
 
@@ -37,7 +37,7 @@ class DepartmentDataQuerySet(ScopedQuerySet[Any]):
 class DataSource(PublicIdModel, TimeStampedModel, OwnedByDepartment):
     """One department's source of one kind (created on first upload or by an administrator)."""
 
-    kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=source_kind_choices)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = DepartmentDataQuerySet.as_manager()
@@ -62,7 +62,7 @@ class ImportBatch(PublicIdModel, TimeStampedModel, OwnedByDepartment):
     source = models.ForeignKey(
         DataSource, on_delete=models.PROTECT, related_name="batches", verbose_name=_("source")
     )
-    source_kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
+    source_kind = models.CharField(_("kind"), max_length=32, choices=source_kind_choices)
     origin = models.CharField(
         _("origin"), max_length=16, choices=BatchOrigin.choices, default=BatchOrigin.UPLOAD
     )
@@ -143,7 +143,7 @@ class SourceRecord(TimeStampedModel, OwnedByDepartment):
     ``received_at`` is its freshness; ``content_hash`` makes a re-import of the same data a no-op.
     """
 
-    source_kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
+    source_kind = models.CharField(_("kind"), max_length=32, choices=source_kind_choices)
     record_key = models.CharField(_("record key"), max_length=128)
     entity = models.ForeignKey(
         "registry.Entity",
@@ -242,7 +242,7 @@ class ApiReceipt(models.Model):
         related_name="+",
         verbose_name=_("department"),
     )
-    source_kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
+    source_kind = models.CharField(_("kind"), max_length=32, choices=source_kind_choices)
     idempotency_key = models.CharField(_("idempotency key"), max_length=128)
     outcome = models.CharField(_("outcome"), max_length=16, choices=RowOutcome.choices)
     reasons = models.JSONField(_("reasons"), default=list)

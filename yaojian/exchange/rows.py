@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.exchange.choices import SourceKind
+from yaojian.exchange.plugins import plugin_source
 from yaojian.exchange.sources import columns_for
 from yaojian.registry import names
 from yaojian.registry.choices import EntityKind, LicenceKind, LicenceStatus
@@ -148,7 +149,14 @@ class RowValidator:
         self.jurisdiction_prefix = jurisdiction_prefix
         self.columns = {c.key: c for c in columns_for(kind)}
         self.required = [(key, c) for key, c in self.columns.items() if c.required]
-        self._clean = getattr(self, f"_clean_{kind}")
+        contributed = plugin_source(kind)
+        if contributed is not None:
+            source_clean = contributed.clean
+            self._clean = lambda raw, out, reasons: source_clean(self, raw, out, reasons)
+            self._plugin_key: Any = contributed.record_key
+        else:
+            self._clean = getattr(self, f"_clean_{kind}")
+            self._plugin_key = None
         self.regions: dict[str, tuple[str, str | None]] = {
             code: (name, None if valid_to is None else (successor or ""))
             for code, name, valid_to, successor in Region.objects.values_list(
@@ -465,6 +473,8 @@ class RowValidator:
             reasons.append(_reason(key, "invalid_licence_number", _message(exc)))
 
     def _record_key(self, payload: dict[str, Any]) -> str:
+        if self._plugin_key is not None:
+            return str(self._plugin_key(payload))[:128]
         if self.kind == SourceKind.SUPERVISION_PROBLEMS:
             basis = json.dumps(
                 [
@@ -510,5 +520,9 @@ def _message(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 
 
-def _reason(field_key: str, code: str, message: Any) -> dict[str, str]:
+def reason(field_key: str, code: str, message: Any) -> dict[str, str]:
+    """One reason why a row is refused: the column's key, a stable code and a message."""
     return {"field": field_key, "code": code, "message": str(message)}
+
+
+_reason = reason

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
-from yaojian.exchange.choices import AlertStatus, SourceKind
+from yaojian.exchange.choices import AlertStatus
 from yaojian.exchange.models import (
     DataQualityAlert,
     DataSource,
@@ -175,10 +175,11 @@ def entity_holdings(user: Any, entity: Entity) -> EntityHoldings:
 
 def source_kinds_for(department: Department) -> list[tuple[str, Any]]:
     """The source kinds ``department`` may upload."""
-    from yaojian.exchange.choices import UPLOADERS
+    from yaojian.exchange.choices import source_kind_choices, uploaders_for
 
-    return [
-        (value, label)
-        for value, label in SourceKind.choices
-        if UPLOADERS[value] is None or department.kind in UPLOADERS[value]  # type: ignore[operator]
-    ]
+    kinds = []
+    for value, label in source_kind_choices():
+        uploaders = uploaders_for(value)
+        if uploaders is None or department.kind in uploaders:
+            kinds.append((value, label))
+    return kinds

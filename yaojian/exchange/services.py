@@ -30,12 +30,14 @@ from yaojian.exchange.alerts import recompute_alerts
 from yaojian.exchange.applying import Applier, Outcome
 from yaojian.exchange.choices import (
     ALERT_TRANSITIONS,
-    UPLOADERS,
     AlertStatus,
     BatchOrigin,
     BatchStatus,
     RowOutcome,
     SourceKind,
+    source_kind_label,
+    source_kind_values,
+    uploaders_for,
 )
 from yaojian.exchange.events import BatchApplied
 from yaojian.exchange.models import (
@@ -80,11 +82,11 @@ def importing_department(actor: Any, department: Department | None = None) -> De
 
 def check_source_kind(kind: str, department: Department) -> None:
     """Refuse unknown kinds and files for the wrong kind of department."""
-    if kind not in SourceKind.values:
+    if kind not in source_kind_values():
         raise ValidationError(
             {"kind": ValidationError(_("Choose one of the data sources."), code="invalid_choice")}
         )
-    uploaders = UPLOADERS[kind]
+    uploaders = uploaders_for(kind)
     if uploaders is not None and department.kind not in uploaders:
         raise ValidationError(
             {
@@ -94,7 +96,7 @@ def check_source_kind(kind: str, department: Department) -> None:
                         "belongs to another kind of department."
                     ),
                     code="wrong_department",
-                    params={"source": SourceKind(kind).label, "department": department.name},
+                    params={"source": source_kind_label(kind), "department": department.name},
                 )
             }
         )

@@ -163,8 +163,12 @@ def allowed_values(name: str) -> list[tuple[str, str]]:
     """(code, Chinese label) of every value a coded column accepts, in the platform's order."""
     from django.utils import translation
 
+    from yaojian.exchange.plugins import plugin_sources
     from yaojian.registry.choices import EntityKind, LicenceKind, LicenceStatus
 
+    for source in plugin_sources():
+        if name in source.choice_lists:
+            return list(source.choice_lists[name]())
     if name == "agreement_status":
         return [("active", "有效"), ("suspended", "中止"), ("terminated", "解除")]
     choices = {
@@ -182,6 +186,11 @@ def allowed_values(name: str) -> list[tuple[str, str]]:
 
 def columns_for(kind: str) -> tuple[Column, ...]:
     """The columns of a source kind (``KeyError`` for an unknown kind)."""
+    from yaojian.exchange.plugins import plugin_source
+
+    source = plugin_source(kind)
+    if source is not None:
+        return source.columns
     return COLUMNS[kind]
 
 

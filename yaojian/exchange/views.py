@@ -15,7 +15,7 @@ from yaojian.accounts.scoping import has_permission
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.exchange import reports, selectors, services
-from yaojian.exchange.choices import AlertStatus, SourceKind
+from yaojian.exchange.choices import AlertStatus, source_kind_choices, source_kind_values
 from yaojian.exchange.forms import AlertTransitionForm, UploadForm
 from yaojian.exchange.models import ImportBatch
 from yaojian.exchange.permissions import CHANGE_ALERTS, IMPORT, VIEW_BATCHES
@@ -34,7 +34,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "sources": selectors.sources_visible_to(request.user),
         "page_obj": page,
         "batches": page.object_list,
-        "kinds": SourceKind.choices,
+        "kinds": source_kind_choices(),
         "can_import": has_permission(request.user, IMPORT),
     }
     return render(request, template_for(request, "exchange/overview.html", "batch-table"), context)
@@ -42,7 +42,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     """The published XLSX template of a source kind."""
-    if kind not in SourceKind.values:
+    if kind not in source_kind_values():
         raise ImportBatch.DoesNotExist
     response = HttpResponse(
         reports.template_xlsx(kind),

@@ -13,11 +13,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from yaojian.core.htmx import is_partial, template_for
+from yaojian.core.htmx import render_after_action, template_for
 from yaojian.outbox import selectors, services
 from yaojian.outbox.choices import REPLAYABLE_STATUSES
 from yaojian.outbox.forms import MessageFilterForm
@@ -80,20 +81,16 @@ def message_replay(request: HttpRequest, public_id: str) -> HttpResponse:
         services.replay_message(actor=request.user, message=message)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        status = UNPROCESSABLE
+        succeeded = False
     else:
         messages.success(request, _("The hand-off was queued again."))
-        status = 200
+        succeeded = True
     message = selectors.get_message_for_user(request.user, public_id)
-    if is_partial(request):
-        return render(
-            request,
-            "outbox/message_detail.html#handoff-panel",
-            _detail_context(request, message),
-            status=status,
-        )
-    if status == 200:
-        return redirect("outbox:message_detail", public_id=message.public_id)
-    return render(
-        request, "outbox/message_detail.html", _detail_context(request, message), status=status
+    return render_after_action(
+        request,
+        template="outbox/message_detail.html",
+        partial="handoff-panel",
+        context=_detail_context(request, message),
+        succeeded=succeeded,
+        redirect_to=reverse("outbox:message_detail", args=[message.public_id]),
     )

@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
-from yaojian.core.htmx import is_partial, template_for
+from yaojian.core.htmx import is_partial, render_after_action, template_for
 from yaojian.webhooks import selectors, services
 from yaojian.webhooks.choices import REPLAYABLE_STATUSES
 from yaojian.webhooks.forms import DeliveryFilterForm, EndpointForm
@@ -180,23 +181,16 @@ def delivery_replay(request: HttpRequest, public_id: str) -> HttpResponse:
         services.replay_delivery(actor=request.user, delivery=delivery)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        status = UNPROCESSABLE
+        succeeded = False
     else:
         messages.success(request, _("The delivery was queued again."))
-        status = 200
+        succeeded = True
     delivery = selectors.get_delivery_for_user(request.user, public_id)
-    if is_partial(request):
-        return render(
-            request,
-            "webhooks/delivery_detail.html#delivery-panel",
-            _delivery_context(request, delivery),
-            status=status,
-        )
-    if status == 200:
-        return redirect("webhooks:delivery_detail", public_id=delivery.public_id)
-    return render(
+    return render_after_action(
         request,
-        "webhooks/delivery_detail.html",
-        _delivery_context(request, delivery),
-        status=status,
+        template="webhooks/delivery_detail.html",
+        partial="delivery-panel",
+        context=_delivery_context(request, delivery),
+        succeeded=succeeded,
+        redirect_to=reverse("webhooks:delivery_detail", args=[delivery.public_id]),
     )

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from yaojian.exchange.choices import SourceKind
+from yaojian.exchange.choices import source_kind_choices
 from yaojian.exchange.models import ImportBatch, RejectedRow
 
 
 class ImportUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    kind = serializers.ChoiceField(choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The built-in kinds and those other apps contributed (exchange.plugins).
+        self.fields["kind"].choices = source_kind_choices()  # type: ignore[attr-defined]
+
     file = serializers.FileField()
     department = serializers.CharField(
         required=False, allow_blank=True, help_text="Department code."

@@ -24,7 +24,7 @@ from yaojian.exchange.api.serializers import (
     RecordOutcomeSerializer,
     RejectedRowSerializer,
 )
-from yaojian.exchange.choices import BatchOrigin, SourceKind
+from yaojian.exchange.choices import BatchOrigin, source_kind_values
 
 MAX_RECORDS = 1000
 
@@ -81,7 +81,7 @@ class RecordUploadView(APIView):
         responses=RecordOutcomeSerializer(many=True),
     )
     def post(self, request: Request, kind: str) -> Response:
-        if kind not in SourceKind.values:
+        if kind not in source_kind_values():
             raise NotFound
         records = request.data
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -111,7 +111,7 @@ class TemplateView(APIView):
         }
     )
     def get(self, request: Request, kind: str) -> HttpResponse:
-        if kind not in SourceKind.values:
+        if kind not in source_kind_values():
             raise NotFound
         response = HttpResponse(
             reports.template_xlsx(kind),

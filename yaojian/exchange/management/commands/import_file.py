@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from yaojian.accounts.models import Department, User
-from yaojian.exchange.choices import BatchOrigin, BatchStatus, SourceKind
+from yaojian.exchange.choices import BatchOrigin, BatchStatus, source_kind_values
 from yaojian.exchange.services import run_import, start_import
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Import a department's XLSX or CSV file (the same path as the upload page)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=SourceKind.values)
+        parser.add_argument("kind", choices=source_kind_values())
         parser.add_argument("path")
         parser.add_argument("--department", required=True, help="The department's code.")
         parser.add_argument(
