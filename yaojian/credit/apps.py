@@ -28,10 +28,6 @@ class CreditConfig(AppConfig):
         register_panel("credit", _("Credit"), "credit:entity_panel", order=15)
         register_periodic("credit.nightly", nightly_credit_task, timedelta(hours=24))
         work.register()
-        try:
-            from yaojian.exchange import plugins  # noqa: F401
-        except ImportError:  # pragma: no cover - until the exchange plug-in lands on main
-            return
         from yaojian.credit import imports
 
         imports.register()
