@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from yaojian.portal.views import manage, public
+from yaojian.portal.views import credit, manage, public
 
 app_name = "portal"
 
@@ -13,6 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("penalties/<uuid:public_id>/", public.penalty_detail, name="penalty_detail"),
     path("typical-cases/", public.typical_case_list, name="typical_case_list"),
     path("typical-cases/<uuid:public_id>/", public.typical_case_detail, name="typical_case_detail"),
+    path("credit/", credit.credit_search, name="credit_search"),
+    path("credit/<uuid:public_id>/", credit.credit_entity, name="credit_entity"),
+    path("dishonesty-list/", credit.dishonesty_list, name="dishonesty_list"),
     # Staff (login).
     path("manage/", manage.manage, name="manage"),
     path(

@@ -254,3 +254,23 @@ def test_entity_panel_explains_the_grade(world: Any, client: Any) -> None:
     text = response.content.decode()
     assert response.status_code == 200
     assert 'data-grade="C"' in text and "-30" in text
+
+
+def test_public_credit_page_and_list_with_exports(world: Any, client: Any, frozen: Any) -> None:
+    listing = services.propose_listing(actor=world.officer, item=_penalty(world), reasons="x")
+    services.approve_listing(actor=world.city_head, listing=listing)
+    response = client.get(reverse("portal:dishonesty_list"))
+    assert world.entity.name not in response.content.decode()  # approved, not yet published
+    services.publish_listing(actor=world.officer, listing=listing)
+    response = client.get(reverse("portal:dishonesty_list"))
+    assert world.entity.name in response.content.decode()
+    csv_text = client.get(reverse("portal:dishonesty_list") + "?format=csv").content.decode()
+    assert world.entity.unified_social_credit_code in csv_text
+    xlsx = client.get(reverse("portal:dishonesty_list") + "?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    page = client.get(reverse("portal:credit_entity", args=[world.entity.public_id]))
+    text = page.content.decode()
+    assert 'data-testid="public-listing"' in text
+    assert "扎西" not in text and "扎某某" in text
+    search = client.get(reverse("portal:credit_search"), {"q": world.entity.unified_social_credit_code})
+    assert world.entity.name in search.content.decode()
