@@ -39,13 +39,13 @@ class RecordForm(forms.Form):
 class RecordFilterForm(forms.Form):
     q = forms.CharField(label=_("Entity name or credit code"), required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All"))] + RecordKind.choices
+        label=_("Kind"), required=False, choices=[("", _("All")), *RecordKind.choices]
     )
 
 
 class GradeFilterForm(forms.Form):
     grade = forms.ChoiceField(
-        label=_("Grade"), required=False, choices=[("", _("All"))] + Grade.choices
+        label=_("Grade"), required=False, choices=[("", _("All")), *Grade.choices]
     )
     q = forms.CharField(label=_("Entity name or credit code"), required=False)
 
@@ -67,7 +67,7 @@ class ListingProposalForm(forms.Form):
 
 class ListingFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + ListingState.choices
+        label=_("State"), required=False, choices=[("", _("All")), *ListingState.choices]
     )
 
 
@@ -127,7 +127,10 @@ class RepairDecisionForm(forms.Form):
 class LedgerForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[(LedgerState.APPLIED, LedgerState.APPLIED.label), (LedgerState.NOT_APPLICABLE, LedgerState.NOT_APPLICABLE.label)],
+        choices=[
+            (LedgerState.APPLIED, LedgerState.APPLIED.label),
+            (LedgerState.NOT_APPLICABLE, LedgerState.NOT_APPLICABLE.label),
+        ],
     )
     evidence = forms.CharField(
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -141,14 +144,15 @@ class LedgerForm(forms.Form):
 
 class LedgerFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + LedgerState.choices
+        label=_("State"), required=False, choices=[("", _("All")), *LedgerState.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
 class RuleSetForm(forms.Form):
     text = forms.CharField(
-        label=_("Rules (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"})
+        label=_("Rules (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
     )
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)

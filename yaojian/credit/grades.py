@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -64,7 +65,7 @@ def _score_sql(rules: Rules, where: str) -> str:
          AND (r.expires_on IS NULL OR r.expires_on > %(today)s)
         WHERE {where}
         GROUP BY e.id
-    """
+    """  # noqa: S608
 
 
 def _grade_sql(rules: Rules, scores: str) -> str:
@@ -76,7 +77,7 @@ def _grade_sql(rules: Rules, scores: str) -> str:
                     WHEN s.cap_rank >= 2 OR s.score < {int(g["A"])} THEN 'B'
                     ELSE 'A' END AS grade
         FROM ({scores}) s
-    """
+    """  # noqa: S608
 
 
 def _lock(province_code: str) -> None:
@@ -95,10 +96,11 @@ def recompute_province(
     today = today or timezone.localdate()
     _lock(province_code)
     rule_set, rules = rules_for(province_code)
-    params: dict[str, object] = {
+    now = timezone.now()
+    params: dict[str, Any] = {
         "today": today,
         "prefix": province_code[:2] + "%",
-        "now": timezone.now(),
+        "now": now,
         "rule_set": rule_set.pk if rule_set else None,
     }
     where = "e.region_id LIKE %(prefix)s"
@@ -117,7 +119,7 @@ def recompute_province(
             FROM ({computed}) c
             LEFT JOIN credit_creditgrade g ON g.entity_id = c.entity_id
             WHERE g.grade IS NULL OR g.grade <> c.grade
-            """,
+            """,  # noqa: S608
             params,
         )
         changed = cursor.rowcount
@@ -129,13 +131,13 @@ def recompute_province(
             ON CONFLICT (entity_id) DO UPDATE SET
                 grade = excluded.grade, score = excluded.score,
                 rule_set_id = excluded.rule_set_id, computed_at = excluded.computed_at
-            """,
+            """,  # noqa: S608
             params,
         )
     if changed and named_handlers_for(GradeChanged):
         from yaojian.credit.models import GradeChange
 
-        for row in GradeChange.objects.filter(changed_at=params["now"]).values(
+        for row in GradeChange.objects.filter(changed_at=now).values(
             "entity_id", "from_grade", "to_grade", "score"
         ):
             publish(GradeChanged(**row))
@@ -153,6 +155,4 @@ def recompute(*, entity_ids: list[int] | None = None, today: dt.date | None = No
         provinces = sorted(
             Region.objects.filter(code__endswith="0000").values_list("code", flat=True)
         )
-    return sum(
-        recompute_province(code, entity_ids=entity_ids, today=today) for code in provinces
-    )
+    return sum(recompute_province(code, entity_ids=entity_ids, today=today) for code in provinces)

@@ -28,7 +28,9 @@ def _lookup() -> dict[str, str]:
     return table
 
 
-def clean_row(v: Any, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]) -> None:
+def clean_row(
+    v: Any, raw: dict[str, Any], out: dict[str, Any], reasons: list[dict[str, str]]
+) -> None:
     from yaojian.exchange.rows import reason
 
     out["record_id"] = v._text(raw, "record_id", reasons, limit=64)
@@ -133,7 +135,13 @@ def register() -> None:
             kind=KIND,
             label=_("Credit records"),
             columns=(
-                Column("record_id", "记录编号", True, _("Your own number of the record."), "YB-2026-001"),
+                Column(
+                    "record_id",
+                    "记录编号",
+                    True,
+                    _("Your own number of the record."),
+                    "YB-2026-001",
+                ),
                 Column(
                     "unified_social_credit_code",
                     "统一社会信用代码",
@@ -156,10 +164,22 @@ def register() -> None:
                     "医保处理措施",
                     choices="credit_record_kind",
                 ),
-                Column("legal_basis", "法律依据", True, _("The articles applied."), "《医疗保障基金使用监督管理条例》第三十八条"),
+                Column(
+                    "legal_basis",
+                    "法律依据",
+                    True,
+                    _("The articles applied."),
+                    "《医疗保障基金使用监督管理条例》第三十八条",
+                ),
                 Column("occurred_on", "日期", True, DATE_RULE, "2026-03-01"),
                 Column("expires_on", "到期日", False, DATE_RULE, ""),
-                Column("summary", "摘要", False, _("What happened, in a sentence."), "暂停医保结算3个月"),
+                Column(
+                    "summary",
+                    "摘要",
+                    False,
+                    _("What happened, in a sentence."),
+                    "暂停医保结算3个月",
+                ),
             ),
             uploaders=None,
             clean=clean_row,

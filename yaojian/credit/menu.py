@@ -13,6 +13,7 @@ def _can_view(user: object) -> bool:
 def _can_change_rules(user: object) -> bool:
     return has_permission(user, "credit.add_ruleset")
 
+
 menu.register(
     "credit.records",
     group="credit",
@@ -75,11 +76,15 @@ pagehelp.register(
 )
 pagehelp.register(
     "credit:listing_list",
-    _("Listings proposed with a heavier penalty, approved by the upper level, published within 20 working days and removed after three years."),
+    _(
+        "Listings proposed with a heavier penalty, approved by the upper level, published within 20 working days and removed after three years."
+    ),
     anchor="严重违法失信名单",
 )
 pagehelp.register(
     "credit:ledger_list",
-    _("Each department concerned records whether it applied the joint measure; overdue confirmations escalate like notices."),
+    _(
+        "Each department concerned records whether it applied the joint measure; overdue confirmations escalate like notices."
+    ),
     anchor="联合惩戒执行台账",
 )

@@ -378,7 +378,10 @@ class Override(TimeStampedModel):
     reasons_shown = models.JSONField(_("restrictions shown"), default=list)
     reason = models.TextField(_("reason"))
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
     )
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -152,7 +152,9 @@ def parse_rules(text: str) -> Rules:
             code="invalid_rules",
         ) from exc
     if not isinstance(data, dict):
-        raise ValidationError(_("Line 1: the rule set must be a JSON object."), code="invalid_rules")
+        raise ValidationError(
+            _("Line 1: the rule set must be a JSON object."), code="invalid_rules"
+        )
     known = set(DEFAULT_RULES)
     for key in data:
         if key not in known:
@@ -175,10 +177,14 @@ def parse_rules(text: str) -> Rules:
     cut = mapping("grades")
     for letter in ("A", "B", "C"):
         if letter not in cut:
-            raise _fail(text, "grades", _("The grades need the lowest score of %(key)s."), key=letter)
+            raise _fail(
+                text, "grades", _("The grades need the lowest score of %(key)s."), key=letter
+            )
     for letter in cut:
         if letter not in ("A", "B", "C"):
-            raise _fail(text, letter, _("“%(key)s” is not a grade with a lowest score."), key=letter)
+            raise _fail(
+                text, letter, _("“%(key)s” is not a grade with a lowest score."), key=letter
+            )
     cut = {k: _int(text, k, v) for k, v in cut.items()}
     if not cut["A"] > cut["B"] > cut["C"]:
         raise _fail(text, "grades", _("The lowest scores must fall from A to C."))

@@ -25,7 +25,7 @@ from yaojian.credit.models import (
     Listing,
     RepairApplication,
 )
-from yaojian.credit.services import check_restrictions  # noqa: F401 (the selector other apps use)
+from yaojian.credit.services import check_restrictions
 
 __all__ = ["check_restrictions", "grades_for"]
 
@@ -40,9 +40,7 @@ def _key(model: Any, value: Any) -> uuid.UUID:
 def grades_for(entity_ids: list[int] | set[int] | tuple[int, ...]) -> dict[int, str]:
     """The current grade of each entity (entities never graded are absent)."""
     return dict(
-        CreditGrade.objects.filter(entity_id__in=list(entity_ids)).values_list(
-            "entity_id", "grade"
-        )
+        CreditGrade.objects.filter(entity_id__in=list(entity_ids)).values_list("entity_id", "grade")
     )
 
 
@@ -151,7 +149,9 @@ def explain_grade(entity: Any, *, day: dt.date | None = None) -> Explanation:
             )
         if cap and cap >= grade:
             changes.append(
-                _("While a record capping the grade at %(cap)s is active, the grade stays %(cap)s or worse.")
+                _(
+                    "While a record capping the grade at %(cap)s is active, the grade stays %(cap)s or worse."
+                )
                 % {"cap": cap}
             )
     for c in sorted(contributions, key=lambda c: c.record.expires_on or dt.date.max):
@@ -220,12 +220,12 @@ def open_clocks(user: Any) -> list[ClockItem]:
     ).exclude(removal_kind=""):
         items.append(ClockItem("stop", listing, None, listing.stop_publication_due_on))
     # Approvals wait at the upper level.
-    approvable = [
-        m for m in scope.members if "credit.approve_listing" in m.permissions
-    ]
-    for listing in listings_for_user(user).filter(
-        state=ListingState.PROPOSED, needs_approval=True
-    ).select_related("department__region"):
+    approvable = [m for m in scope.members if "credit.approve_listing" in m.permissions]
+    for listing in (
+        listings_for_user(user)
+        .filter(state=ListingState.PROPOSED, needs_approval=True)
+        .select_related("department__region")
+    ):
         if scope.is_superuser or any(
             listing.department.region_id.startswith(m.prefix)
             and len(m.prefix) < len(listing.department.region.prefix)
@@ -246,9 +246,7 @@ def open_clocks(user: Any) -> list[ClockItem]:
 def public_listings() -> QuerySet[Listing]:
     """The serious-dishonesty list as published (portal and API)."""
     return (
-        Listing.objects.filter(
-            state__in=[ListingState.PUBLISHED, ListingState.REMOVAL_APPLIED]
-        )
+        Listing.objects.filter(state__in=[ListingState.PUBLISHED, ListingState.REMOVAL_APPLIED])
         .select_related("entity", "department")
         .order_by("-approved_on", "-id")
     )
@@ -260,6 +258,8 @@ def public_records(entity: Any, *, day: dt.date | None = None) -> QuerySet[Credi
     return (
         CreditRecord.objects.filter(entity=entity, status=RecordStatus.ACTIVE)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
-        .filter(kind__in=["penalty", "heavy_penalty", "serious_dishonesty", "insurance_termination"])
+        .filter(
+            kind__in=["penalty", "heavy_penalty", "serious_dishonesty", "insurance_termination"]
+        )
         .select_related("source_department")
     )

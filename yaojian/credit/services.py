@@ -26,7 +26,8 @@ from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
 from yaojian.clocks.calendar import CalendarNotCoveredError, add_working_days
 from yaojian.core.events import publish
-from yaojian.credit import grades, permissions as perms
+from yaojian.credit import grades
+from yaojian.credit import permissions as perms
 from yaojian.credit.choices import (
     LISTED_STATES,
     LISTING_TRANSITIONS,
@@ -361,9 +362,7 @@ def record_decision(event: Any) -> list[CreditRecord]:
     department = Department.objects.get(pk=event.department_id)
     ref = str(publication.decision_public_id)
     day = publication.decided_on
-    items = list(
-        PenaltyItem.objects.filter(decision_id=event.decision_id).select_related("person")
-    )
+    items = list(PenaltyItem.objects.filter(decision_id=event.decision_id).select_related("person"))
     kinds = set(publication.penalty_kinds)
     conduct = next((i.conduct for i in items if i.conduct), "")
     created: list[CreditRecord] = []
@@ -445,7 +444,9 @@ def _active(queryset: Any, day: dt.date) -> Any:
     )
 
 
-def check_restrictions(subject: Any, action: str, *, day: dt.date | None = None) -> list[Restriction]:
+def check_restrictions(
+    subject: Any, action: str, *, day: dt.date | None = None
+) -> list[Restriction]:
     """Whether ``action`` on ``subject`` is restricted, with the reasons and legal basis.
 
     ``subject`` is an :class:`Entity`, a :class:`Person`, a credit code (str) or a
@@ -585,9 +586,13 @@ def record_override(
     members = [m for m in scope_for(actor).members if perms.OVERRIDE in m.permissions]
     if not members and not scope_for(actor).is_superuser:
         raise PermissionDenied(_("Only a department head may override a restriction."))
-    department = Department.objects.get(pk=members[0].department_id) if members else (
-        Department.objects.order_by("pk").first()
+    department = (
+        Department.objects.get(pk=members[0].department_id)
+        if members
+        else (Department.objects.order_by("pk").first())
     )
+    if department is None:
+        raise PermissionDenied(_("Only a department head may override a restriction."))
     override = Override.objects.create(
         action=action,
         entity=entity,
@@ -685,7 +690,9 @@ class CreditChecker:
 # --- the serious-dishonesty list (DOMAIN.md §2.5) -----------------------------------------------
 
 
-def listing_triggers(item: CreditRecord, *, refused_to_comply: bool, other_serious: bool) -> list[str]:
+def listing_triggers(
+    item: CreditRecord, *, refused_to_comply: bool, other_serious: bool
+) -> list[str]:
     """The articles of 总局令第44号 that the penalty meets (shown with the proposal)."""
     found = []
     if item.conduct in ARTICLE_6_CONDUCTS or other_serious:
@@ -782,6 +789,7 @@ def propose_listing(
         errors.add("record", _("This entity is already listed or proposed."), "already_listed")
     errors.raise_if_any()
     needs_approval = department.level in (DepartmentLevel.COUNTY, DepartmentLevel.CITY)
+    assert item.entity is not None  # noqa: S101 (refused above otherwise)
     listing = Listing.objects.create(
         entity=item.entity,
         department=department,
@@ -805,7 +813,9 @@ def propose_listing(
 
 
 @transaction.atomic
-def approve_listing(*, actor: Any, listing: Listing, approve: bool = True, reasons: str = "") -> Listing:
+def approve_listing(
+    *, actor: Any, listing: Listing, approve: bool = True, reasons: str = ""
+) -> Listing:
     """The upper-level office approves (or refuses) a county's or city's listing (第22条)."""
     locked = _lock_listing(actor, listing)
     allowed = scope_for(actor).is_superuser or any(
@@ -992,7 +1002,7 @@ def _remove(actor: Any, listing: Listing, on: dt.date, kind: str, reasons: str) 
     listing.save()
     CreditRecord.objects.filter(
         origin_ref=str(listing.public_id), kind=RecordKind.SERIOUS_DISHONESTY
-    ).update(expires_on=on if on > listing.approved_on else None, status=RecordStatus.REPAIRED)
+    ).update(expires_on=on)
     record(
         actor=actor,
         action="credit.listing_removed",
@@ -1089,7 +1099,9 @@ def _open_ledger(listing: Listing) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             measure = str(MEASURES.get(department.kind, _("Joint punishment measure")))
             params = {"name": listing.entity.name, "measure": measure}
-            subject = gettext("Joint punishment: %(name)s is on the serious-dishonesty list") % params
+            subject = (
+                gettext("Joint punishment: %(name)s is on the serious-dishonesty list") % params
+            )
             body = (
                 gettext(
                     "%(name)s was put on the serious-dishonesty list. Apply this measure and "
@@ -1188,14 +1200,16 @@ def _answer_notice(actor: Any, entry: LedgerEntry) -> None:
         notice = view_notice(actor=actor, notice=notice)
     if notice.state == NoticeState.READ:
         notice = acknowledge_notice(actor=actor, notice=notice)
-    answer = "%s: %s" % (entry.get_state_display(), entry.evidence or entry.reason)
+    answer = f"{entry.get_state_display()}: {entry.evidence or entry.reason}"
     answer_notice(actor=actor, notice=notice, answer=answer)
 
 
 # --- credit repair (DOMAIN.md §2.4 第14条) -----------------------------------------------------
 
 
-def repair_failures(item: CreditRecord, *, on: dt.date, penalty_complied: bool, harm_remedied: bool) -> list[str]:
+def repair_failures(
+    item: CreditRecord, *, on: dt.date, penalty_complied: bool, harm_remedied: bool
+) -> list[str]:
     """Each condition of 第14条 that fails, in words (empty: repair possible)."""
     failed: list[str] = []
     if item.kind in NEVER_REPAIRED_EARLY:
@@ -1220,7 +1234,7 @@ def repair_failures(item: CreditRecord, *, on: dt.date, penalty_complied: bool, 
     if not harm_remedied:
         failed.append(str(_("The harm has not been remedied.")))
     same = CreditRecord.objects.filter(
-        entity_id=item.entity_id,
+        entity_id=item.entity_id or 0,
         kind__in=sorted(PENALTY_KINDS),
         occurred_on__gt=item.occurred_on,
         status=RecordStatus.ACTIVE,
@@ -1229,9 +1243,12 @@ def repair_failures(item: CreditRecord, *, on: dt.date, penalty_complied: bool, 
         same = same.filter(conduct=item.conduct)
     if item.entity_id and same.exists():
         failed.append(str(_("A further penalty for the same type of violation was imposed.")))
-    if item.entity_id and Listing.objects.filter(
-        entity_id=item.entity_id, state__in=sorted(LISTED_STATES)
-    ).exists():
+    if (
+        item.entity_id
+        and Listing.objects.filter(
+            entity_id=item.entity_id, state__in=sorted(LISTED_STATES)
+        ).exists()
+    ):
         failed.append(str(_("The entity is on the serious-dishonesty list.")))
     return failed
 
@@ -1250,7 +1267,10 @@ def apply_for_repair(
     the API; refused at once, each failed condition named, when a condition fails."""
     item = CreditRecord.objects.visible_to(actor).get(pk=item.pk)
     department = _acting(
-        actor, perms.ADD_REPAIR, item.region_id, _("You are not allowed to enter repair applications.")
+        actor,
+        perms.ADD_REPAIR,
+        item.region_id,
+        _("You are not allowed to enter repair applications."),
     )
     errors = FieldErrors()
     on = clean_date(errors, "applied_on", applied_on, required=False) or today()

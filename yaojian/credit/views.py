@@ -53,9 +53,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["kind"]:
             records = records.filter(kind=form.cleaned_data["kind"])
     page = _page(request, records)
-    rows = [
-        {"record": r, "person": _person_label(request.user, r)} for r in page.object_list
-    ]
+    rows = [{"record": r, "person": _person_label(request.user, r)} for r in page.object_list]
     return render(
         request,
         template_for(request, "credit/record_list.html", "record-table"),
@@ -82,7 +80,9 @@ def record_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             errors = FieldErrors()
-            entity = services.resolve_entity(errors, "credit_code", request.user, data["credit_code"])
+            entity = services.resolve_entity(
+                errors, "credit_code", request.user, data["credit_code"]
+            )
             person = services.resolve_person(errors, "id_number", request.user, data["id_number"])
             try:
                 errors.raise_if_any()
@@ -217,37 +217,41 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 LISTING_STEPS: dict[str, tuple[Any, Callable[..., Any]]] = {
     "approve": (
         forms.ApproveForm,
-        lambda u, l, d: services.approve_listing(
-            actor=u, listing=l, approve=d["approve"], reasons=d["reasons"]
+        lambda u, listing, d: services.approve_listing(
+            actor=u, listing=listing, approve=d["approve"], reasons=d["reasons"]
         ),
     ),
     "publish": (
         forms.DateForm,
-        lambda u, l, d: services.publish_listing(actor=u, listing=l, published_on=d["on"]),
+        lambda u, listing, d: services.publish_listing(
+            actor=u, listing=listing, published_on=d["on"]
+        ),
     ),
     "apply_removal": (
         forms.RemovalApplicationForm,
-        lambda u, l, d: services.apply_for_removal(
-            actor=u, listing=l, statement=d["statement"], applied_on=d["on"]
+        lambda u, listing, d: services.apply_for_removal(
+            actor=u, listing=listing, statement=d["statement"], applied_on=d["on"]
         ),
     ),
     "accept_removal": (
         forms.DateForm,
-        lambda u, l, d: services.accept_removal_application(
-            actor=u, listing=l, accepted_on=d["on"]
+        lambda u, listing, d: services.accept_removal_application(
+            actor=u, listing=listing, accepted_on=d["on"]
         ),
     ),
     "decide_removal": (
         forms.RemovalDecisionForm,
-        lambda u, l, d: services.decide_removal(actor=u, listing=l, **d),
+        lambda u, listing, d: services.decide_removal(actor=u, listing=listing, **d),
     ),
     "stop_publication": (
         forms.DateForm,
-        lambda u, l, d: services.stop_publication(actor=u, listing=l, stopped_on=d["on"]),
+        lambda u, listing, d: services.stop_publication(
+            actor=u, listing=listing, stopped_on=d["on"]
+        ),
     ),
     "relist": (
         forms.ReasonsForm,
-        lambda u, l, d: services.relist(actor=u, listing=l, reasons=d["reasons"]),
+        lambda u, listing, d: services.relist(actor=u, listing=listing, reasons=d["reasons"]),
     ),
 }
 
@@ -321,7 +325,9 @@ def repair_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def repair_detail(request: HttpRequest, public_id: str, *, bound: Any = None, status: int = 200) -> HttpResponse:
+def repair_detail(
+    request: HttpRequest, public_id: str, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
     application = selectors.get_repair_for_user(request.user, public_id)
     return render(
         request,
@@ -369,7 +375,9 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ledger_detail(request: HttpRequest, public_id: str, *, bound: Any = None, status: int = 200) -> HttpResponse:
+def ledger_detail(
+    request: HttpRequest, public_id: str, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
     entry = selectors.get_ledger_entry_for_user(request.user, public_id)
     from yaojian.accounts.scoping import scope_for
 
@@ -464,11 +472,7 @@ def restriction_check(request: HttpRequest) -> HttpResponse:
             else data["credit_code"].strip().upper()
         )
         result = services.check_restrictions(subject, data["action"])
-    return render(
-        request, "credit/restriction_check.html", {"form": form, "result": result}
-    )
-
-
+    return render(request, "credit/restriction_check.html", {"form": form, "result": result})
 
 
 def override_create(request: HttpRequest) -> HttpResponse:

@@ -150,9 +150,7 @@ def register() -> None:
     work_sections.register("credit", credit_clocks)
     for figure in (
         Figure("credit_grades", _("Credit grades of entities"), grades_by_grade, "pie", 110),
-        Figure(
-            "credit_listings", _("Serious-dishonesty listings"), listings_by_state, "bar", 120
-        ),
+        Figure("credit_listings", _("Serious-dishonesty listings"), listings_by_state, "bar", 120),
         Figure(
             "credit_ledger",
             _("Joint-punishment measures applied"),

@@ -79,7 +79,7 @@ def unregister_checker(key: str) -> None:
 
 def restrictions_for(subject: DecisionSubject, action: str) -> list[tuple[Checker, Restriction]]:
     """Every restriction every checker finds for ``action`` on ``subject``."""
-    found = []
+    found: list[tuple[Checker, Restriction]] = []
     for key in sorted(_checkers):
         checker = _checkers[key]
         found.extend((checker, r) for r in checker.check(subject, action))

@@ -69,7 +69,9 @@ class RestrictionView(APIView):
         subject = (query.validated_data.get("subject") or "").strip().upper()
         if not subject:
             raise ValidationError({"subject": ["Give the unified social credit code."]})
-        return Response(_answer(services.check_restrictions(subject, query.validated_data["action"])))
+        return Response(
+            _answer(services.check_restrictions(subject, query.validated_data["action"]))
+        )
 
     @extend_schema(
         request=RestrictionQuerySerializer,

@@ -51,8 +51,12 @@ def _grade(entity: Any, today: dt.date = dt.date(2026, 9, 24)) -> tuple[str, int
         ([RecordKind.PENALTY, RecordKind.PENALTY, RecordKind.PERSONNEL_POINTS], 75, "C"),
         ([RecordKind.INSURANCE_MEASURE, RecordKind.INSURANCE_MEASURE, RecordKind.PENALTY], 60, "C"),
         (
-            [RecordKind.INSURANCE_MEASURE, RecordKind.INSURANCE_MEASURE, RecordKind.PENALTY,
-             RecordKind.PERSONNEL_POINTS],
+            [
+                RecordKind.INSURANCE_MEASURE,
+                RecordKind.INSURANCE_MEASURE,
+                RecordKind.PENALTY,
+                RecordKind.PERSONNEL_POINTS,
+            ],
             55,
             "D",
         ),
@@ -63,7 +67,9 @@ def _grade(entity: Any, today: dt.date = dt.date(2026, 9, 24)) -> tuple[str, int
         ([RecordKind.COMMITMENT_BREACH], 80, "B"),
     ],
 )
-def test_grade_points_exactly_per_rule(world: Any, kinds: list[str], score: int, grade: str) -> None:
+def test_grade_points_exactly_per_rule(
+    world: Any, kinds: list[str], score: int, grade: str
+) -> None:
     for kind in kinds:
         _record(world.entity, kind, world.department)
     assert _grade(world.entity) == (grade, score)
@@ -96,7 +102,9 @@ def test_expired_withdrawn_and_future_records_do_not_count(world: Any) -> None:
     assert _grade(world.entity, dt.date(2026, 9, 23)) == ("B", 90)
 
 
-def test_recompute_is_set_based_and_keeps_history(world: Any, django_assert_max_num_queries: Any) -> None:
+def test_recompute_is_set_based_and_keeps_history(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
     many = EntityFactory.create_batch(30, region_id="540102", registered_by=world.department)
     for entity in many[:10]:
         _record(entity, RecordKind.PENALTY, world.department)

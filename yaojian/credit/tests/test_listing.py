@@ -18,7 +18,12 @@ from yaojian.notices.models import Notice
 pytestmark = pytest.mark.django_db
 
 
-def _penalty(world: Any, kind: str = RecordKind.HEAVY_PENALTY, conduct: str = "counterfeit", on: dt.date = dt.date(2026, 9, 1)) -> CreditRecord:
+def _penalty(
+    world: Any,
+    kind: str = RecordKind.HEAVY_PENALTY,
+    conduct: str = "counterfeit",
+    on: dt.date = dt.date(2026, 9, 1),
+) -> CreditRecord:
     return CreditRecord.objects.create(
         entity=world.entity,
         region_id="540102",
@@ -33,7 +38,9 @@ def _penalty(world: Any, kind: str = RecordKind.HEAVY_PENALTY, conduct: str = "c
 
 
 def _travel(day: dt.date) -> Any:
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=dt.UTC), tick=False)
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=dt.UTC), tick=False
+    )
 
 
 def test_listing_without_a_qualifying_penalty_is_refused(world: Any, frozen: Any) -> None:
@@ -83,9 +90,7 @@ def test_county_listing_needs_the_city_and_opens_the_ledger(world: Any, frozen: 
     with pytest.raises(ValidationError):
         services.record_execution(actor=world.insurance, entry=entry, state="applied")
     with pytest.raises(LedgerEntry.DoesNotExist):  # another department's measure
-        services.record_execution(
-            actor=world.officer, entry=entry, state="applied", evidence="x"
-        )
+        services.record_execution(actor=world.officer, entry=entry, state="applied", evidence="x")
     services.record_execution(
         actor=world.insurance, entry=entry, state="applied", evidence="解除医保定点协议通知书"
     )
@@ -136,7 +141,9 @@ def test_removal_clocks_with_holidays(world: Any) -> None:
             services.apply_for_removal(actor=world.officer, listing=listing, statement="已整改")
         assert exc.value.error_dict["applied_on"][0].code == "too_early"
     with _travel(dt.date(2026, 9, 24)):
-        listing = services.apply_for_removal(actor=world.officer, listing=listing, statement="已整改")
+        listing = services.apply_for_removal(
+            actor=world.officer, listing=listing, statement="已整改"
+        )
         assert listing.removal_accept_due_on == dt.date(2026, 9, 29)
     with _travel(dt.date(2026, 9, 29)):
         listing = services.accept_removal_application(actor=world.officer, listing=listing)
@@ -150,7 +157,10 @@ def test_removal_clocks_with_holidays(world: Any) -> None:
             reasons="核查",
         )
         assert refused.state == ListingState.PUBLISHED
-        assert "the harm is not remedied" in refused.removal_reasons or "危害" in refused.removal_reasons
+        assert (
+            "the harm is not remedied" in refused.removal_reasons
+            or "危害" in refused.removal_reasons
+        )
         services.apply_for_removal(actor=world.officer, listing=listing, statement="再次申请")
         services.accept_removal_application(actor=world.officer, listing=listing)
         listing = services.decide_removal(
@@ -164,7 +174,10 @@ def test_removal_clocks_with_holidays(world: Any) -> None:
         assert listing.stop_publication_due_on == dt.date(2026, 10, 10)  # a make-up Saturday
         assert CreditGrade.objects.get(entity=world.entity).grade == "C"
         relisted = services.relist(actor=world.head, listing=listing, reasons="以欺骗手段移出")
-        assert (relisted.state, relisted.listed_until) == (ListingState.APPROVED, dt.date(2029, 9, 30))
+        assert (relisted.state, relisted.listed_until) == (
+            ListingState.APPROVED,
+            dt.date(2029, 9, 30),
+        )
 
 
 def test_listing_is_removed_automatically_after_three_years(world: Any) -> None:
@@ -209,7 +222,9 @@ def test_repair_conditions_are_each_named(world: Any, frozen: Any) -> None:
             services.decide_repair(
                 actor=world.officer, application=application, grant=True, reasons="x"
             )
-        services.decide_repair(actor=world.head, application=application, grant=True, reasons="符合条件")
+        services.decide_repair(
+            actor=world.head, application=application, grant=True, reasons="符合条件"
+        )
     light.refresh_from_db()
     assert light.status == "repaired"
 
@@ -229,7 +244,8 @@ def test_authorization_matrix_and_masking(world: Any, client: Any) -> None:
     assert client.get(url).status_code == 404
     client.force_login(world.city_head)  # sees the county, not the handling department
     text = client.get(url).content.decode()
-    assert world.person.name not in text and "张*" in text
+    assert world.person.name not in text
+    assert "张*" in text
     client.force_login(world.insurance)
     assert client.get(reverse("credit:rule_set")).status_code == 403
     assert client.get(reverse("credit:override_create")).status_code == 403
@@ -239,7 +255,14 @@ def test_authorization_matrix_and_masking(world: Any, client: Any) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["record_list", "grade_list", "listing_list", "repair_list", "ledger_list", "restriction_check"],
+    [
+        "record_list",
+        "grade_list",
+        "listing_list",
+        "repair_list",
+        "ledger_list",
+        "restriction_check",
+    ],
 )
 def test_pages_render(world: Any, client: Any, name: str) -> None:
     client.force_login(world.officer)
@@ -253,7 +276,8 @@ def test_entity_panel_explains_the_grade(world: Any, client: Any) -> None:
     response = client.get(reverse("credit:entity_panel", args=[world.entity.public_id]))
     text = response.content.decode()
     assert response.status_code == 200
-    assert 'data-grade="C"' in text and "-30" in text
+    assert 'data-grade="C"' in text
+    assert "-30" in text
 
 
 def test_public_credit_page_and_list_with_exports(world: Any, client: Any, frozen: Any) -> None:
@@ -271,6 +295,9 @@ def test_public_credit_page_and_list_with_exports(world: Any, client: Any, froze
     page = client.get(reverse("portal:credit_entity", args=[world.entity.public_id]))
     text = page.content.decode()
     assert 'data-testid="public-listing"' in text
-    assert "扎西" not in text and "扎某某" in text
-    search = client.get(reverse("portal:credit_search"), {"q": world.entity.unified_social_credit_code})
+    assert "扎西" not in text
+    assert "扎某某" in text
+    search = client.get(
+        reverse("portal:credit_search"), {"q": world.entity.unified_social_credit_code}
+    )
     assert world.entity.name in search.content.decode()

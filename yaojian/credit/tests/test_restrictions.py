@@ -81,7 +81,13 @@ def test_case_decided_records_the_penalty_and_the_ban_through_the_outbox(
     assert rows == sorted(
         [
             (RecordKind.HEAVY_PENALTY, world.entity.pk, None, RecordOrigin.EVENT, "counterfeit"),
-            (RecordKind.INSURANCE_TERMINATION, world.entity.pk, None, RecordOrigin.EVENT, "counterfeit"),
+            (
+                RecordKind.INSURANCE_TERMINATION,
+                world.entity.pk,
+                None,
+                RecordOrigin.EVENT,
+                "counterfeit",
+            ),
             (RecordKind.PRACTICE_BAN, None, world.person.pk, RecordOrigin.EVENT, "counterfeit"),
         ]
     )
@@ -113,7 +119,8 @@ def test_licence_issue_is_restricted_for_a_listed_entity_ui(world: Any, client: 
     response = client.post(url, data)
     assert response.status_code == 422
     text = response.content.decode()
-    assert "第15条" in text and "2029-01-05" in text
+    assert "第15条" in text
+    assert "2029-01-05" in text
     # The licence officer cannot override, even with a reason.
     response = client.post(url, {**data, "override_reason": "急需"})
     assert response.status_code == 422
@@ -171,9 +178,7 @@ def test_banned_person_appointed_at_another_company_in_another_county(
     assert text.count(world.person.id_number) == 1  # only in the field the officer typed in
     assert not EntityPerson.objects.filter(entity=world.other_entity).exists()
     # A role that is not an appointment decision is not checked.
-    response = client.post(
-        url, {"name": "李四", "id_number": "", "role": "quality_manager"}
-    )
+    response = client.post(url, {"name": "李四", "id_number": "", "role": "quality_manager"})
     assert response.status_code == 302
 
 
@@ -243,7 +248,9 @@ def test_restriction_api_get_for_an_entity_and_post_for_a_person(
     response = api.get(url, {"id_number": world.person.id_number, "action": "person.appoint"})
     assert response.status_code == 400
     assert world.person.id_number not in response.content.decode()
-    assert api_client_for(None).get(url, {"subject": "x", "action": "licence.issue"}).status_code in (401, 403)
+    assert api_client_for(None).get(
+        url, {"subject": "x", "action": "licence.issue"}
+    ).status_code in (401, 403)
 
 
 def test_dishonesty_list_api(world: Any, api_client_for: Any) -> None:
