@@ -209,6 +209,10 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
 
     referrals = seed_demo_referrals()
     say(f"referrals waiting for the police: {referrals}")
+    from yaojian.credit.demo import seed_demo_credit
+
+    credit = seed_demo_credit()
+    say(f"credit files: {credit}")
     return {
         "cases": cases,
         "publications": published,
