@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
         "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
+        "CreditRecordKindEnum": "yaojian.credit.choices.RecordKind",
     },
 }
 

@@ -98,6 +98,8 @@ class DishonestyListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Listi
     serializer_class = ListedEntitySerializer
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Listing.objects.none()
         if not has_permission(self.request.user, perms.VIEW):
             raise PermissionDenied
         return selectors.public_listings()
