@@ -42,9 +42,9 @@ def seed_demo_credit() -> dict[str, int]:
     if len(users) < 4:
         return {}
     officer, head = users["caseofficer"], users["head"]
-    membership = Membership.objects.filter(user=officer, is_active=True).select_related(
-        "department"
-    ).first()
+    membership = (
+        Membership.objects.filter(user=officer, is_active=True).select_related("department").first()
+    )
     if membership is None:
         return {}
     department = membership.department
@@ -59,9 +59,7 @@ def seed_demo_credit() -> dict[str, int]:
         .first()
     )
     today = timezone.localdate()
-    entities = list(
-        Entity.objects.filter(region_id=department.region_id).order_by("id")[:40]
-    )
+    entities = list(Entity.objects.filter(region_id=department.region_id).order_by("id")[:40])
     if len(entities) < 10 or city_head is None:
         return {}
     kinds = [

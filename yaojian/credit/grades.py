@@ -111,29 +111,38 @@ def recompute_province(
         where += f" AND e.id IN ({ids})"
     computed = _grade_sql(rules, _score_sql(rules, where))
     with connection.cursor() as cursor:
+        # The scores are computed once into a temporary table, then compared and written.
+        cursor.execute("DROP TABLE IF EXISTS credit_scores")
+        cursor.execute(f"CREATE TEMPORARY TABLE credit_scores AS {computed}", params)
         cursor.execute(
-            f"""
+            """
             INSERT INTO credit_gradechange
                 (entity_id, from_grade, to_grade, score, rule_set_id, changed_at)
             SELECT c.entity_id, COALESCE(g.grade, ''), c.grade, c.score, %(rule_set)s, %(now)s
-            FROM ({computed}) c
+            FROM credit_scores c
             LEFT JOIN credit_creditgrade g ON g.entity_id = c.entity_id
             WHERE g.grade IS NULL OR g.grade <> c.grade
-            """,  # noqa: S608
+            """,
             params,
         )
         changed = cursor.rowcount
+        # Rows whose grade, score and rule set are unchanged are not rewritten: computed_at is
+        # when the grade was last computed differently (the history has every change).
         cursor.execute(
-            f"""
+            """
             INSERT INTO credit_creditgrade (entity_id, grade, score, rule_set_id, computed_at)
             SELECT c.entity_id, c.grade, c.score, %(rule_set)s, %(now)s
-            FROM ({computed}) c WHERE 1 = 1
+            FROM credit_scores c WHERE 1 = 1
             ON CONFLICT (entity_id) DO UPDATE SET
                 grade = excluded.grade, score = excluded.score,
                 rule_set_id = excluded.rule_set_id, computed_at = excluded.computed_at
-            """,  # noqa: S608
+            WHERE credit_creditgrade.grade <> excluded.grade
+               OR credit_creditgrade.score <> excluded.score
+               OR credit_creditgrade.rule_set_id IS DISTINCT FROM excluded.rule_set_id
+            """,
             params,
         )
+        cursor.execute("DROP TABLE credit_scores")
     if changed and named_handlers_for(GradeChanged):
         from yaojian.credit.models import GradeChange
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from yaojian.credit import grades, selectors, services
 from yaojian.credit.choices import RecordKind, RecordOrigin
@@ -150,6 +151,7 @@ def test_record_outside_rule_set_validity_is_refused(world: Any) -> None:
     assert not CreditRecord.objects.exists()
 
 
+@translation.override("en")
 def test_rule_set_that_does_not_parse_names_the_line_and_keeps_the_old(world: Any) -> None:
     first = services.save_rule_set(
         actor=world.province_head, province_code="540000", text='{"base": 100}'

@@ -14,8 +14,8 @@ from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import diff, record
 from yaojian.core.events import publish
-from yaojian.registry.decisions import DecisionSubject, require_clear
 from yaojian.registry.choices import LICENCE_TRANSITIONS, LicenceKind, LicenceStatus
+from yaojian.registry.decisions import DecisionSubject, require_clear
 from yaojian.registry.events import LicenceAdded, LicenceStatusChanged
 from yaojian.registry.identifiers import validate_licence_number
 from yaojian.registry.models import Entity, Licence, LicenceStatusChange
