@@ -67,7 +67,7 @@ FROM registry_person p WHERE p.id %% 100 = 0;
 ANALYZE;
 """
 
-TOKEN_CODE = """
+SETUP_CLIENT = """
 from yaojian.accounts.models import Department, Membership, User
 from rest_framework.authtoken.models import Token
 user, _ = User.objects.get_or_create(username="bench-credit")
@@ -98,7 +98,7 @@ def main() -> int:
             conn.execute(statement, {"entities": args.entities, "persons": args.persons})
     seeded = time.monotonic() - started
     harness.log(f"seeded in {seeded:.0f} s")
-    token = harness.shell(url, TOKEN_CODE).splitlines()[-1]
+    token = harness.shell(url, SETUP_CLIENT).splitlines()[-1]
     rng = random.Random(54)
     latencies: dict[str, list[float]] = {"healthz": [], "entity GET": [], "person POST": []}
     errors = dict.fromkeys(latencies, 0)
