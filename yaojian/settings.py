@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "yaojian.referrals",
     "yaojian.complaints",
     "yaojian.inspections",
+    "yaojian.credit",
     "yaojian.portal",
     "yaojian.traceability",
     "yaojian.dashboard",
@@ -253,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
         "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
+        "CreditRecordKindEnum": "yaojian.credit.choices.RecordKind",
     },
 }
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("trace/", include("yaojian.traceability.urls")),
     path("complaints/", include("yaojian.complaints.urls")),
     path("inspections/", include("yaojian.inspections.urls")),
+    path("credit/", include("yaojian.credit.urls")),
     path("public/", include("yaojian.portal.urls")),
     path("dashboard/", include("yaojian.dashboard.urls")),
     path("api/", include("yaojian.api.urls")),

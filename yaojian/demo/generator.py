@@ -213,6 +213,10 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
     referrals = seed_demo_referrals()
     _deliver_handoffs()  # the police's notices of the referrals
     say(f"referrals waiting for the police: {referrals}")
+    from yaojian.credit.demo import seed_demo_credit
+
+    credit = seed_demo_credit()
+    say(f"credit files: {credit}")
     from yaojian.traceability.demo import seed_demo_trace
 
     trace_events = seed_demo_trace(province=province)
