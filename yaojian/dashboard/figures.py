@@ -330,12 +330,20 @@ def publications_by_status(scope: FigureScope) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    # On display: the public register of the region (anyone may open it, leaders included); the
+    # other states only in a department's own queue (portal:manage), linked for those who handle
+    # it (``permission``): a leader's would show only the leader's own department.
     data = [
         {
             "key": status,
             "label": str(label),
             "value": counts.get(status, 0),
-            "url": _url("portal:manage", status=status),
+            "url": _url("portal:penalty_list", region=scope.region_code)
+            if status == PublicationStatus.PUBLISHED
+            else _url("portal:manage", status=status),
+            "permission": None
+            if status == PublicationStatus.PUBLISHED
+            else "portal.publish_publication",
         }
         for status, label in PublicationStatus.choices
         if counts.get(status)

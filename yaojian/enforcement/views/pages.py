@@ -74,7 +74,7 @@ def _rows(cases: list[Any]) -> list[dict[str, Any]]:
 def _badges_html(badges: list[Any], kinds: dict[str, str], warnings: dict[str, str]) -> str:
     """``<span class="badge clock-<level>">kind → due date (warning)</span>`` for each clock."""
     if not badges:
-        return format_html('<span class="muted">—</span>')
+        return format_html('<span class="muted">{}</span>', "—")
     provisional = provisional_warning()
     return format_html_join(
         " ",
