@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yaojian.core import sorting
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.outbox import selectors, services
 from yaojian.outbox.choices import REPLAYABLE_STATUSES
@@ -24,6 +25,15 @@ from yaojian.outbox.forms import MessageFilterForm
 
 UNPROCESSABLE = 422
 PAGE_SIZE = 50
+HANDOFF_SORTS = {
+    "created": "created_at",
+    "event": "event_type",
+    "handler": "handler",
+    "department": "department__name",
+    "status": "status",
+    "attempts": "attempts",
+    "next_attempt": "next_attempt_at",
+}
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -38,7 +48,10 @@ def message_list(request: HttpRequest) -> HttpResponse:
     filters = MessageFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else None
     page = Paginator(
-        selectors.messages_visible_to(request.user, status=status), PAGE_SIZE
+        sorting.sort(
+            request, selectors.messages_visible_to(request.user, status=status), HANDOFF_SORTS
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
