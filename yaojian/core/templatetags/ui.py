@@ -136,7 +136,7 @@ class _CaptureNode(template.Node):
 
     def render(self, context: Any) -> str:
         # The inner output is already rendered and escaped by the template engine.
-        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
         return ""
 
 

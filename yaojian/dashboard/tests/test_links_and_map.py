@@ -66,3 +66,33 @@ def test_the_map_has_every_province_level_division_with_counties() -> None:
         codes = {f["id"] for f in data["features"]}
         assert all(code.startswith(prefix) for code in codes)
         assert len(codes) >= 16
+
+
+def test_answer_times_are_counted_in_the_database_by_the_local_day(province: Any) -> None:
+    import datetime as dt
+
+    from yaojian.dashboard.figures import _answer_times
+    from yaojian.notices.choices import NoticeState
+    from yaojian.notices.models import Notice
+    from yaojian.notices.tests.factories import NoticeFactory
+
+    created = dt.datetime(2026, 2, 20, 0, 0, tzinfo=dt.UTC)
+    answers = (
+        dt.datetime(2026, 2, 23, 0, 0, tzinfo=dt.UTC),  # 3 days, late
+        dt.datetime(2026, 2, 21, 12, 0, tzinfo=dt.UTC),  # 1.5 days, in time
+        dt.datetime(2026, 2, 22, 17, 0, tzinfo=dt.UTC),  # 02-23 01:00 in Beijing: late
+    )
+    ids = [
+        NoticeFactory(
+            sender=province.mpa,
+            recipient=province.samr_b,
+            state=NoticeState.ANSWERED,
+            due_on=dt.date(2026, 2, 22),
+            answered_at=answered,
+        ).pk
+        for answered in answers
+    ]
+    Notice.objects.filter(pk__in=ids).update(created_at=created)
+    on_time, means = _answer_times(Notice.objects.filter(pk__in=ids))
+    assert on_time == {province.samr_b.pk: 1}
+    assert means == {province.samr_b.pk: 2.4}
