@@ -73,7 +73,8 @@ def test_the_converted_pages_at_desktop_and_phone_width(
         page.set_viewport_size({"width": width, "height": 900})
         for name, url_name, sort in PAGES:
             response = page.goto(reverse(url_name))
-            assert response is not None and response.status == 200, name
+            assert response is not None, name
+            assert response.status == 200, name
             expect(page.get_by_test_id("page-header").first).to_be_visible()
             expect(page.get_by_test_id("page-help")).to_be_attached()
             if sort and width == 1280:
