@@ -13,6 +13,7 @@ class InspectionsConfig(AppConfig):
         from yaojian.core.workbench import work_sections
         from yaojian.exchange.events import BatchApplied
         from yaojian.inspections import figures, handlers, work
+        from yaojian.inspections.events import InspectionPassed
         from yaojian.inspections.permissions import ROLE_PERMISSIONS
         from yaojian.registry.panels import register_panel
 
@@ -21,6 +22,7 @@ class InspectionsConfig(AppConfig):
             "inspections-grid", _("Grid and inspections"), "inspections:entity_panel", order=15
         )
         subscribe(BatchApplied, handlers.place_imported_entities)
+        subscribe(InspectionPassed, handlers.record_passed_inspection)
         work_sections.register("inspections.assignments", work.my_assignments)
         work_sections.register("inspections.due", work.due_inspections)
         figures.register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from yaojian.exchange.events import BatchApplied
+from yaojian.inspections.events import InspectionPassed
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +18,39 @@ def place_imported_entities(event: BatchApplied) -> None:
 
     if event.entity_ids:
         place_entities(actor=None, entity_ids=list(event.entity_ids))
+
+
+def record_passed_inspection(event: InspectionPassed) -> None:
+    """A passed inspection is a positive fact on the entity's credit file (issue 11 §1), valid
+    one year. Idempotent: keyed by the inspection (a hand-off delivered twice adds nothing)."""
+    import datetime as dt
+
+    from yaojian.accounts.models import Department
+    from yaojian.credit import services as credit
+    from yaojian.credit.choices import RecordKind, RecordOrigin
+    from yaojian.credit.models import CreditRecord
+    from yaojian.registry.models import Entity
+
+    ref = f"inspection:{event.inspection_public_id}"
+    if CreditRecord.objects.filter(origin_ref=ref, kind=RecordKind.INSPECTION_PASSED).exists():
+        return
+    entity = Entity.objects.filter(pk=event.entity_id).first()
+    if entity is None:
+        return
+    day = dt.date.fromisoformat(event.inspected_on)
+    credit.create_record(
+        actor=None,
+        system=True,
+        source_department=Department.objects.get(pk=event.department_id),
+        origin=RecordOrigin.EVENT,
+        origin_ref=ref,
+        kind=RecordKind.INSPECTION_PASSED,
+        entity=entity,
+        occurred_on=day,
+        expires_on=day + dt.timedelta(days=365),
+        legal_basis="《药品检查管理办法（试行）》",
+        summary=str(event.inspection_public_id),
+    )
 
 
 def register_lab_results_source() -> None:

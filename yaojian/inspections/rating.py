@@ -238,6 +238,8 @@ def due_on(last_inspected: dt.date | None, registered: dt.date, interval_months:
 
 
 def credit_grades(entity_ids: Iterable[int]) -> dict[int, str]:
-    """Credit grades (A–D) by entity id; neutral (no grade) until the credit capability is
-    wired here: ``yaojian.credit.selectors.grades_for(entity_ids)``."""
-    return {}
+    """Credit grades (A–D) by entity id from the credit app; an entity never graded has no
+    grade (the modifier is then neutral)."""
+    from yaojian.credit.selectors import grades_for
+
+    return grades_for(list(entity_ids))

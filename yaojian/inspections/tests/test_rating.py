@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -107,5 +108,34 @@ def test_due_dates() -> None:
     assert rating.due_on(None, dt.date(2026, 3, 15), 3) == dt.date(2026, 6, 15)
 
 
-def test_credit_is_neutral_until_wired() -> None:
-    assert rating.credit_grades([1, 2, 3]) == {}
+@pytest.mark.django_db
+def test_credit_grades_come_from_the_credit_app(county: Any) -> None:
+    from django.utils import timezone
+
+    from yaojian.credit.models import CreditGrade
+
+    graded, ungraded = county.entities[0], county.entities[1]
+    CreditGrade.objects.create(entity=graded, grade="D", score=40, computed_at=timezone.now())
+    assert rating.credit_grades([graded.pk, ungraded.pk]) == {graded.pk: "D"}
+
+
+@pytest.mark.django_db
+def test_a_passed_inspection_becomes_a_positive_credit_record_once(county: Any) -> None:
+    from yaojian.credit.choices import RecordKind
+    from yaojian.credit.models import CreditRecord
+    from yaojian.inspections.events import InspectionPassed
+    from yaojian.inspections.handlers import record_passed_inspection
+
+    entity = county.entities[0]
+    event = InspectionPassed(
+        inspection_public_id="4f7c2b1e-0000-4000-8000-000000000001",
+        entity_id=entity.pk,
+        department_id=county.department.pk,
+        inspected_on="2026-03-02",
+    )
+    record_passed_inspection(event)
+    record_passed_inspection(event)  # delivered twice: one record
+    record = CreditRecord.objects.get(entity=entity)
+    assert record.kind == RecordKind.INSPECTION_PASSED
+    assert (record.occurred_on, record.expires_on) == (dt.date(2026, 3, 2), dt.date(2027, 3, 2))
+    assert record.source_department == county.department
