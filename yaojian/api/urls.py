@@ -21,8 +21,8 @@ from yaojian.registry.api.views import (
     PersonViewSet,
     ProductViewSet,
 )
-from yaojian.traceability.api import routes as traceability_routes
 from yaojian.territory.api.views import GridCellViewSet, RegionViewSet
+from yaojian.traceability.api import routes as traceability_routes
 from yaojian.webhooks.api import routes as webhooks_routes
 
 router = DefaultRouter()
