@@ -39,7 +39,9 @@ def main() -> None:
     con = duckdb.connect()
     con.execute("SET TimeZone='Asia/Shanghai'")
     src = f"read_parquet('{folder}/*.parquet')"
-    con.execute(f"CREATE TABLE t AS SELECT *, CAST(occurred_at AS TIMESTAMPTZ) AS at_ FROM {src}")
+    con.execute(
+        f"CREATE TABLE t AS SELECT *, epoch_us(CAST(occurred_at AS TIMESTAMPTZ)) AS at_ FROM {src}"
+    )
     cut = con.execute(
         f"SELECT at_ FROM t ORDER BY at_ DESC LIMIT 1 OFFSET {args.day_events}"
     ).fetchone()[0]

@@ -46,24 +46,20 @@ def build(path: Path, packs: int) -> float:
         db.execute("PRAGMA synchronous=OFF")
         db.execute(CODES_DDL)
         have = db.execute("SELECT count(*) FROM codes").fetchone()[0]
-        step = 500_000
+        step = 1_000_000
         for start in range(have, packs, step):
-            rows = [
-                (
-                    f"8{n:019d}",
-                    n % 3,
-                    (n % 3) * 10,
-                    10,
-                    min(1, n % 3),
-                    "52540102000000043K",
-                    "540102",
-                    1772416800000000,
-                    "dispense",
-                    1772416800000000,
-                )
-                for n in range(start, min(packs, start + step))
-            ]
-            db.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            # A recursive CTE inserts at C speed (sorted keys: B-tree appends).
+            db.execute(
+                """
+                INSERT INTO codes
+                WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+                SELECT printf('8%019d', i), i % 3, (i % 3) * 10, 10, min(1, i % 3),
+                       '52540102000000043K', '540102', 1772416800000000, 'dispense',
+                       1772416800000000
+                FROM n
+                """,
+                (start, min(packs, start + step)),
+            )
             db.commit()
     return time.perf_counter() - started
 

@@ -187,8 +187,13 @@ def load_folder(
     uscc_ok: Callable[[str], bool] | None = None,
     region_ok: Callable[[str], bool] | None = None,
     on_file: Callable[[int, int], Any] | None = None,
+    stream: bool = False,
 ) -> LoadReport:
     """Load every file of ``folder`` into the temp table ``checked`` (rows with ``reasons``).
+
+    ``stream`` (a scan): the files are read once, through views, straight into ``checked``;
+    a file is refused for its schema only (an ingest reads each file in its own transaction
+    first, so that a file corrupt inside is refused whole).
 
     A file that cannot be read or lacks a required column is refused whole (reported, nothing
     from it loaded). Within the folder, repeated ``event_id`` rows keep the first one and are
@@ -197,12 +202,18 @@ def load_folder(
     report = LoadReport()
     files = event_files(Path(folder))
     con.execute("DROP TABLE IF EXISTS raw")
+    con.execute("DROP VIEW IF EXISTS raw")
     first = True
+    selects: list[str] = []
     for number, path in enumerate(files, start=1):
         outcome = FileOutcome(name=path.name)
         report.files.append(outcome)
         try:
             select = _raw_select(con, path, number)
+            if stream:
+                selects.append(select)
+                first = False
+                continue
             con.execute(f"CREATE TEMP TABLE IF NOT EXISTS raw AS {select} LIMIT 0")
             before = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
             con.execute("BEGIN")
@@ -221,6 +232,10 @@ def load_folder(
             outcome.error = f"{path.name}: the file cannot be read ({exc})."
         if on_file:
             on_file(number, len(files))
+    if stream and selects:
+        con.execute(
+            "CREATE TEMP VIEW raw AS " + " UNION ALL BY NAME ".join(f"({q})" for q in selects)
+        )
     if first:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE raw AS SELECT 0 AS file_no, 0::BIGINT AS line_no, "
@@ -300,7 +315,7 @@ def load_folder(
         joins += " LEFT JOIN region_ok rg ON rg.value = r.party_region"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE staged AS
+        CREATE OR REPLACE TEMP {"VIEW" if stream else "TABLE"} staged AS
         SELECT r.file_no, r.line_no, r.event_id,
                CASE WHEN regexp_full_match(r.trace_code, '\\d{{20}}') THEN r.trace_code
                     ELSE m.key END AS code,

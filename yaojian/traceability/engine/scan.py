@@ -16,8 +16,8 @@ def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
     if duck.is_normalised_store(folder):
         con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {duck.parquet_source(folder)}")
         return None
-    report = normalise.load_folder(con, folder, strict=False)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ev AS {normalise.NORMALISED_SELECT}")
+    report = normalise.load_folder(con, folder, strict=False, stream=True)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.NORMALISED_SELECT}")
     return report
 
 
