@@ -79,12 +79,12 @@ pagehelp.register(
     _(
         "Listings proposed with a heavier penalty, approved by the upper level, published within 20 working days and removed after three years."
     ),
-    anchor="严重违法失信名单",
+    anchor="信用监管",
 )
 pagehelp.register(
     "credit:ledger_list",
     _(
         "Each department concerned records whether it applied the joint measure; overdue confirmations escalate like notices."
     ),
-    anchor="联合惩戒执行台账",
+    anchor="信用监管",
 )

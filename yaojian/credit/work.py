@@ -51,7 +51,9 @@ def credit_clocks(user: Any, today: dt.date) -> WorkSection | None:
     from yaojian.accounts.scoping import has_permission
     from yaojian.credit import selectors
 
-    if not has_permission(user, "credit.view_creditrecord"):
+    # Only those who act on the clocks (listings, approvals, the ledger) get the section.
+    acting = ("credit.change_listing", "credit.approve_listing", "credit.change_ledgerentry")
+    if not any(has_permission(user, permission) for permission in acting):
         return None
     clocks = selectors.open_clocks(user)
     if not clocks:
