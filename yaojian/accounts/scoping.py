@@ -163,9 +163,12 @@ def overseen_department_ids(user: Any, permission: str | None = None) -> frozens
     ]
     if not members:
         return frozenset()
-    cache: dict[str | None, frozenset[int]] = getattr(user, _OVERSIGHT_ATTR, None) or {}
-    if permission in cache:
-        return cache[permission]
+    # Keyed by the memberships that count (not the permission): the permissions a page asks
+    # about usually pick the same memberships, so one query serves them all.
+    key = tuple(sorted(m.department_id for m in members))
+    cache: dict[tuple[int, ...], frozenset[int]] = getattr(user, _OVERSIGHT_ATTR, None) or {}
+    if key in cache:
+        return cache[key]
     q = Q(pk__in=[])
     for member in members:
         kind = member.department_kind
@@ -173,7 +176,7 @@ def overseen_department_ids(user: Any, permission: str | None = None) -> frozens
     result = frozenset(
         Department.objects.filter(q, is_active=True).values_list("pk", flat=True)
     ) | frozenset(m.department_id for m in members)
-    cache[permission] = result
+    cache[key] = result
     setattr(user, _OVERSIGHT_ATTR, cache)
     return result
 

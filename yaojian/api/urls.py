@@ -8,6 +8,7 @@ from yaojian.accounts.api.views import DepartmentViewSet, MeView
 from yaojian.api.views import EntityBulkViewSet, NotFoundView, RedocView
 from yaojian.clocks.api import routes as clocks_routes
 from yaojian.complaints.api import routes as complaints_routes
+from yaojian.credit.api import routes as credit_routes
 from yaojian.documents.api import routes as documents_routes
 from yaojian.enforcement.api import routes as enforcement_routes
 from yaojian.exchange.api import routes as exchange_routes
@@ -23,6 +24,7 @@ from yaojian.registry.api.views import (
     ProductViewSet,
 )
 from yaojian.territory.api.views import GridCellViewSet, RegionViewSet
+from yaojian.traceability.api import routes as traceability_routes
 from yaojian.webhooks.api import routes as webhooks_routes
 
 router = DefaultRouter()
@@ -48,7 +50,9 @@ APP_ROUTES = (
     enforcement_routes,
     referrals_routes,
     portal_routes,
+    traceability_routes,
     complaints_routes,
+    credit_routes,
 )
 for routes in APP_ROUTES:
     routes.register(router)

@@ -12,9 +12,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.audit import selectors
+from yaojian.core import sorting
 from yaojian.core.htmx import template_for
 
 PAGE_SIZE = 50
+EVENT_SORTS = {
+    "occurred_at": "occurred_at",
+    "actor": "actor_label",
+    "department": "department__name",
+    "action": "action",
+    "object": "object_repr",
+}
 
 
 class EventFilterForm(forms.Form):
@@ -54,7 +62,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = visible
     if form.is_bound and form.is_valid():
         events = selectors.filter_events(visible, **form.cleaned_data)
-    page = Paginator(selectors.newest_first(events), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        sorting.sort(request, selectors.newest_first(events), EVENT_SORTS), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "events": page.object_list}
     return render(request, template_for(request, "audit/event_list.html", "event-table"), context)
 

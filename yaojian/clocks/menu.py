@@ -44,3 +44,17 @@ pagehelp.register(
     _("Work out a due date: a start date plus a number of working or calendar days."),
     anchor="节假日日历与-webhook",
 )
+
+pagehelp.register(
+    "clocks:year_detail",
+    _(
+        "The working days of one year: official holidays and adjusted working days. Legal clocks count working days on this calendar; a provisional year is marked."
+    ),
+    anchor="节假日日历与-webhook",
+)
+
+pagehelp.register(
+    "clocks:scheduler",
+    _("Whether the background scheduler runs: its last runs and the clocks it checks."),
+    anchor="节假日日历与-webhook",
+)

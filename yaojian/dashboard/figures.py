@@ -15,11 +15,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.conf import settings
+from django.db.models import Avg, Count, DurationField, F, Q, Sum, Value, When
+from django.db.models import Case as DjangoCase
+from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
@@ -276,23 +279,44 @@ def notices_by_department(scope: FigureScope) -> dict[str, Any]:
 def _answer_times(notices: Any) -> tuple[dict[int, int], dict[int, float]]:
     """Per recipient: answers given by the deadline's day, and the mean days to answer.
 
-    One pass over the answered notices (three columns): the answer's day is a timestamp's date
-    in the project's time zone, which SQL would compute differently on each database.
+    One grouped query (no pass over the rows in Python): the answer's day is the timestamp's
+    date in the project's time zone (``TruncDate`` with that zone, on SQLite and PostgreSQL
+    alike); a time to answer below zero (clock skew) counts as zero.
     """
-    on_time: dict[int, int] = {}
-    totals: dict[int, list[float]] = {}
-    for recipient_id, due_on, created_at, answered_at in (
+    zone = ZoneInfo(settings.TIME_ZONE)
+    waited = DjangoCase(
+        When(answered_at__gte=F("created_at"), then=F("answered_at") - F("created_at")),
+        default=Value(dt.timedelta(0)),
+        output_field=DurationField(),
+    )
+    rows = (
         notices.filter(answered_at__isnull=False)
-        .values_list("recipient_id", "due_on", "created_at", "answered_at")
-        .iterator(chunk_size=10_000)
-    ):
-        if due_on is None or timezone.localtime(answered_at).date() <= due_on:
-            on_time[recipient_id] = on_time.get(recipient_id, 0) + 1
-        entry = totals.setdefault(recipient_id, [0.0, 0.0])
-        entry[0] += max((answered_at - created_at).total_seconds(), 0) / 86400
-        entry[1] += 1
-    means = {key: round(total / n, 1) for key, (total, n) in totals.items() if n}
+        .values_list("recipient_id")
+        .annotate(
+            n_on_time=Count(
+                "id",
+                filter=Q(due_on__isnull=True)
+                | Q(due_on__gte=TruncDate("answered_at", tzinfo=zone)),
+            ),
+            mean_wait=Avg(waited),
+        )
+        .order_by()
+    )
+    on_time: dict[int, int] = {}
+    means: dict[int, float] = {}
+    for recipient_id, n_on_time, mean_wait in rows:
+        if n_on_time:
+            on_time[recipient_id] = n_on_time
+        if mean_wait is not None:
+            means[recipient_id] = round(_seconds(mean_wait) / 86400, 1)
     return on_time, means
+
+
+def _seconds(value: Any) -> float:
+    """An average duration as seconds (a timedelta; microseconds as a number on SQLite)."""
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value) / 1_000_000
 
 
 def problems_by_category(scope: FigureScope) -> dict[str, Any]:
@@ -304,16 +328,17 @@ def problems_by_category(scope: FigureScope) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    english = (get_language() or "").startswith("en")  # as ProblemCategory.__str__
     data = [
         {
             "key": code,
-            "label": name,
+            "label": name_en if english else name_zh,
             "value": counts[pk],
             "url": _url("notices:problem_list", category=code, region=_region_param(scope)),
         }
-        for pk, code, name in ProblemCategory.objects.filter(pk__in=list(counts))
+        for pk, code, name_zh, name_en in ProblemCategory.objects.filter(pk__in=list(counts))
         .order_by("order", "code")
-        .values_list("pk", "code", "name_zh")
+        .values_list("pk", "code", "name_zh", "name_en")
     ]
     return {"rows": data, "total": sum(counts.values())}
 
@@ -330,12 +355,20 @@ def publications_by_status(scope: FigureScope) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by()
     )
+    # On display: the public register of the region (anyone may open it, leaders included); the
+    # other states only in a department's own queue (portal:manage), linked for those who handle
+    # it (``permission``): a leader's would show only the leader's own department.
     data = [
         {
             "key": status,
             "label": str(label),
             "value": counts.get(status, 0),
-            "url": _url("portal:manage", status=status),
+            "url": _url("portal:penalty_list", region=scope.region_code)
+            if status == PublicationStatus.PUBLISHED
+            else _url("portal:manage", status=status),
+            "permission": None
+            if status == PublicationStatus.PUBLISHED
+            else "portal.publish_publication",
         }
         for status, label in PublicationStatus.choices
         if counts.get(status)

@@ -22,3 +22,11 @@ pagehelp.register(
     ),
     anchor="工作台与领导驾驶舱",
 )
+
+pagehelp.register(
+    "home",
+    _(
+        "What waits for you now, across the platform, the most urgent first: overdue and due-soon clocks, unread notices, tasks, requests, approvals and finished jobs. Each row opens the page where you act."
+    ),
+    anchor="工作台与领导驾驶舱",
+)

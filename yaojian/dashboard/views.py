@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
+from yaojian.accounts.scoping import has_permission
 from yaojian.core.workbench import dashboard_figures
 from yaojian.dashboard import briefing, exports, selectors, services
 from yaojian.dashboard.models import Snapshot
@@ -94,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "scope": scope,
         "snapshot": snapshot,
-        "figures_html": _figures_html(snapshot, figures, payload),
+        "figures_html": _figures_html(request.user, snapshot, figures, payload),
         "indicators": indicators,
         "indicator": indicator,
         "trail": _trail(scope),
@@ -104,18 +105,58 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", context)
 
 
-def _figures_html(snapshot: Snapshot, figures: list[dict[str, Any]], payload: Any) -> str:
-    """The figure cards and their data, rendered once per snapshot, language and indicator.
+def _without_closed_links(
+    user: Any, figures: list[dict[str, Any]], payload: Any
+) -> tuple[list[str], list[dict[str, Any]], Any]:
+    """The permissions (named by rows' ``permission``) ``user`` holds, and the figures and
+    payload with the links of the other rows removed: a figure never links to a 403."""
+    needed = {
+        row.get("permission")
+        for entry in figures
+        for row in entry["data"].get("rows", [])
+        if row.get("permission")
+    }
+    held = sorted(p for p in needed if has_permission(user, p))
+    if needed <= set(held):
+        return held, figures, payload
+
+    def strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {**row, "url": ""} if row.get("permission") and row["permission"] not in held else row
+            for row in rows
+        ]
+
+    figures = [
+        {**entry, "data": {**entry["data"], "rows": strip(entry["data"].get("rows", []))}}
+        for entry in figures
+    ]
+    payload = {
+        **payload,
+        "figures": {
+            key: {**value, "rows": strip(value["rows"])}
+            for key, value in payload["figures"].items()
+        },
+    }
+    return held, figures, payload
+
+
+def _figures_html(
+    user: Any, snapshot: Snapshot, figures: list[dict[str, Any]], payload: Any
+) -> str:
+    """The figure cards and their data, rendered once per snapshot, language, indicator and
+    the permissions that open the figures' links.
 
     The figures change only when the snapshot is recomputed, so each server process keeps the
     rendered fragment (Django's cache) under a key naming the snapshot's computation.
     """
-    key = "dashboard:figures:{}:{}:{}:{}:{}".format(
+    held, figures, payload = _without_closed_links(user, figures, payload)
+    key = "dashboard:figures:{}:{}:{}:{}:{}:{}".format(
         snapshot.pk,
         snapshot.key,
         snapshot.computed_at.timestamp(),
         get_language(),
         payload.get("indicator", ""),
+        ",".join(held),
     )
     html = cache.get(key)
     if html is None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import DepartmentKind
-from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import has_permission, scope_for
 from yaojian.clocks import calendar
 from yaojian.core.workbench import (
@@ -169,7 +170,9 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
         state=DecisionState.PROPOSED, case__in=cases.values("pk")
     ).order_by("created_at", "id")
     items: list[WorkItem] = []
+    shown = {"filing": 0, "extension": 0, "decision": 0}
     for row in filings.values("public_id", "number", "title", "next_due_on")[:SHOWN]:
+        shown["filing"] += 1
         items.append(
             WorkItem(
                 label=gettext("File case %(number)s: %(title)s")
@@ -183,6 +186,7 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
     for ext in extensions.values(
         "clock__case__public_id", "clock__case__number", "clock__due_on", "days"
     )[:SHOWN]:
+        shown["extension"] += 1
         items.append(
             WorkItem(
                 label=gettext("Extension of %(days)s days for case %(number)s")
@@ -194,6 +198,7 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
             )
         )
     for dec in decisions.values("case__public_id", "case__number", "case__next_due_on")[:SHOWN]:
+        shown["decision"] += 1
         items.append(
             WorkItem(
                 label=gettext("Decision proposed for case %(number)s")
@@ -205,10 +210,14 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
             )
         )
     items.sort(key=lambda item: item.rank)
+    # A COUNT only where the first rows did not hold them all.
     counts = {
-        "filing": filings.count(),
-        "extension": extensions.count(),
-        "decision": decisions.count(),
+        key: shown[key] if shown[key] < SHOWN else queryset.count()
+        for key, queryset in (
+            ("filing", filings),
+            ("extension", extensions),
+            ("decision", decisions),
+        )
     }
     return WorkSection(
         "approvals",
@@ -279,12 +288,20 @@ def notices_to_answer(user: Any, today: dt.date) -> WorkSection | None:
         )
         for row in rows
     ]
-    overdue = queryset.filter(due_on__lt=today).count() if items else 0
+    # Both numbers in one query, or none when the first rows hold them all.
+    if len(rows) < SHOWN:
+        total = len(rows)
+        overdue = sum(1 for row in rows if row["due_on"] is not None and row["due_on"] < today)
+    else:
+        numbers = queryset.aggregate(
+            total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+        )
+        total, overdue = numbers["total"], numbers["overdue"]
     return WorkSection(
         "notices",
         _("Notices to answer"),
         items,
-        _count(queryset, rows),
+        total,
         reverse("notices:inbox") + ("?overdue=1" if overdue else ""),
         order=15,
         empty_text=_("No notice waits for an answer."),
@@ -328,11 +345,12 @@ def referrals_waiting(user: Any, today: dt.date) -> WorkSection | None:
     scope = scope_for(user)
     if not scope.members:
         return None
-    police = set(
-        Department.objects.filter(
-            pk__in=sorted(scope.department_ids), kind=DepartmentKind.PUBLIC_SECURITY
-        ).values_list("pk", flat=True)
-    )
+    # The kinds of the user's departments come with the memberships (no query).
+    police = {
+        m.department_id
+        for m in scope.members
+        if m.department_kind == DepartmentKind.PUBLIC_SECURITY
+    }
     states: list[str] = []
     if police:
         states += [ReferralState.TRANSFERRED, ReferralState.RECEIVED, ReferralState.RECONSIDERATION]
@@ -426,11 +444,12 @@ def data_alerts(user: Any, today: dt.date) -> WorkSection | None:
 
 def finished_jobs(user: Any, today: dt.date) -> WorkSection | None:
     """My jobs that finished in the last week (exports, imports …)."""
-    since = today - dt.timedelta(days=7)
+    # From local midnight a week ago: a plain range on the column (no per-row date cast).
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=7), dt.time.min))
     queryset = Job.objects.filter(
         owner=user,
         status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED],
-        finished_at__date__gte=since,
+        finished_at__gte=since,
     ).order_by("-finished_at", "-id")
     jobs = list(queryset.only("public_id", "title", "status", "finished_at")[:SHOWN])
     if not jobs:
@@ -462,6 +481,7 @@ def dashboard_link(user: Any, today: dt.date) -> WorkSection | None:
     """
     from yaojian.dashboard.models import Snapshot
     from yaojian.dashboard.scope import dashboard_scope, may_view_dashboard
+    from yaojian.dashboard.services import summarise
     from yaojian.territory.models import Region
 
     if not may_view_dashboard(user):
@@ -470,12 +490,17 @@ def dashboard_link(user: Any, today: dt.date) -> WorkSection | None:
         scope = dashboard_scope(user)
     except Region.DoesNotExist:
         return None
-    figures = Snapshot.objects.filter(key=scope.key).values_list("figures", flat=True).first() or {}
-    rows = (figures.get("notices_by_department") or {}).get("rows", [])
-    overdue = sum(int(row.get("value") or 0) for row in rows)
+    # The snapshot's key numbers (a few bytes), not its figures (hundreds of rows per region).
+    found = Snapshot.objects.filter(key=scope.key).values_list("pk", "summary").first()
+    summary: dict[str, Any] = {}
+    if found is not None:
+        summary = found[1] or summarise(
+            Snapshot.objects.filter(pk=found[0]).values_list("figures", flat=True).first() or {}
+        )
+    overdue = int(summary.get("overdue_notices") or 0)
     label = (
         gettext("%(count)s notices overdue in the departments you oversee") % {"count": overdue}
-        if figures
+        if found is not None
         else gettext("Open the dashboard of %(region)s") % {"region": scope.region.name}
     )
     item = WorkItem(

@@ -201,6 +201,9 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
         else 0
     )
     say(f"cases: {cases}")
+    # The hand-offs of those cases (publications queued, joint-case notices) are delivered now,
+    # as the worker would: without it nothing is queued for publication yet (issue 9 item 2).
+    _deliver_handoffs()
     published = _publish_demo_decisions()
     say(f"penalty information published: {published}")
     problems = seed_demo_notices(rng, province=province)
@@ -208,18 +211,40 @@ def seed_activity(*, province: str, seed: int, say: Progress) -> dict[str, int]:
     from yaojian.referrals.demo import seed_demo_referrals
 
     referrals = seed_demo_referrals()
+    _deliver_handoffs()  # the police's notices of the referrals
     say(f"referrals waiting for the police: {referrals}")
+    from yaojian.credit.demo import seed_demo_credit
+
+    credit = seed_demo_credit()
+    say(f"credit files: {credit}")
+    from yaojian.traceability.demo import seed_demo_trace
+
+    trace_events = seed_demo_trace(province=province)
+    say(f"trace events ingested (with planted anomalies): {trace_events}")
     from yaojian.demo.complaints import seed_demo_complaints
 
     complaints = seed_demo_complaints()
     say(f"complaints and reports: {complaints}")
+    from yaojian.inspections.demo import seed_demo_inspections
+
+    inspections = seed_demo_inspections(rng, province=province)
+    say(f"inspections: {inspections}")
     return {
+        **{f"inspections_{key}": value for key, value in inspections.items()},
+        "trace_events": trace_events,
         "cases": cases,
         "publications": published,
         "problems": problems,
         "referrals": referrals,
         "complaints": complaints,
     }
+
+
+def _deliver_handoffs() -> int:
+    """Deliver the hand-offs the demo activity stored (the worker's sweep, run here)."""
+    from yaojian.outbox.delivery import deliver_due
+
+    return deliver_due(budget_seconds=600.0)
 
 
 def _publish_demo_decisions() -> int:

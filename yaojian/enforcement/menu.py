@@ -67,3 +67,11 @@ pagehelp.register(
     _("Record a clue; verification must start within the legal time limit."),
     anchor="案件办理",
 )
+
+pagehelp.register(
+    "enforcement:request_detail",
+    _(
+        "An assistance request from another department's case: what is asked, by when, and your answer."
+    ),
+    anchor="案件办理",
+)

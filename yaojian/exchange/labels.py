@@ -42,9 +42,14 @@ def field_label(field_name: str) -> str:
 
 
 def value_label(field_name: str, value: str) -> str:
-    """A coded value in words (entity kind, licence status); any other value as it is."""
+    """A coded value in words (entity kind, licence status, region); any other value as it is."""
     if field_name == "kind":
         return str(dict(EntityKind.choices).get(value, value))
     if field_name.startswith("licence:") and field_name.endswith(":status"):
         return str(dict(LicenceStatus.choices).get(value, value))
+    if field_name == "region":
+        from yaojian.territory.models import Region
+
+        name = Region.objects.filter(code=value).values_list("name", flat=True).first()
+        return f"{name}（{value}）" if name else value
     return value

@@ -44,3 +44,19 @@ pagehelp.register(
     ),
     anchor="数据导入数据交换",
 )
+
+pagehelp.register(
+    "exchange:upload",
+    _(
+        "Upload a filled-in template (XLSX); the import runs in the background and rejects each wrong row with its reason."
+    ),
+    anchor="数据导入数据交换",
+)
+
+pagehelp.register(
+    "exchange:batch_detail",
+    _(
+        "One import: its progress, the rows accepted, rejected, unchanged and awaiting review, and the error report to download."
+    ),
+    anchor="数据导入数据交换",
+)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.exchange import reports, selectors, services
@@ -22,6 +23,20 @@ from yaojian.exchange.permissions import CHANGE_ALERTS, IMPORT, VIEW_BATCHES
 from yaojian.registry import selectors as registry_selectors
 
 PAGE_SIZE = 25
+ALERT_SORTS = {
+    "entity": "entity__name",
+    "kind": "kind",
+    "status": "status",
+    "detected": "detected_at",
+}
+BATCH_SORTS = {
+    "file": "file_name",
+    "source": "source_kind",
+    "status": "status",
+    "accepted": "accepted_count",
+    "rejected": "rejected_count",
+    "uploaded": "created_at",
+}
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -29,7 +44,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not (has_permission(request.user, VIEW_BATCHES) or has_permission(request.user, IMPORT)):
         raise PermissionDenied
     batches = selectors.batches_visible_to(request.user)
-    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sorting.sort(request, batches, BATCH_SORTS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "sources": selectors.sources_visible_to(request.user),
         "page_obj": page,
@@ -117,7 +134,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if status not in AlertStatus.values and status != "all":
         status = AlertStatus.OPEN
     alerts = selectors.alerts_visible_to(request.user, status=None if status == "all" else status)
-    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sorting.sort(request, alerts, ALERT_SORTS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page_obj": page,
         "alerts": page.object_list,

@@ -20,3 +20,11 @@ pagehelp.register(
     ),
     anchor="导出",
 )
+
+pagehelp.register(
+    "jobs:job_detail",
+    _(
+        "A background job: its progress updates by itself; when it has succeeded, download the result here (only you can)."
+    ),
+    anchor="导出",
+)

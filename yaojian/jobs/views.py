@@ -9,17 +9,26 @@ from django.shortcuts import render
 from django.utils.text import get_valid_filename
 from django_htmx.http import HttpResponseStopPolling
 
+from yaojian.core import sorting
 from yaojian.core.htmx import is_partial
 from yaojian.jobs import selectors, services
 from yaojian.jobs.models import Job
 
 PAGE_SIZE = 25
+JOB_SORTS = {
+    "title": "title",
+    "status": "status",
+    "started": "started_at",
+    "finished": "finished_at",
+}
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
     """The jobs I started, newest first."""
     jobs = selectors.jobs_visible_to(request.user)
-    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sorting.sort(request, jobs, JOB_SORTS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "jobs/job_list.html", {"page_obj": page, "jobs": page.object_list})
 
 

@@ -33,3 +33,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     ReviewState.CONFIRMED: set(),
     ReviewState.REJECTED: set(),
 }
+
+
+# The apps that queue reviews, in words (``LinkReview.source_app``); an unknown app (an API
+# caller's own name) is shown as it is.
+SOURCE_LABELS = {
+    "exchange": _("Data import"),
+    "api": _("API"),
+    "linkage": _("Reconciled lists"),
+}

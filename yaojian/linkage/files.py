@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -144,17 +144,26 @@ def read_records(
     ]
 
 
+PAIR_COLUMNS = (
+    ("left_key", _("Left key")),
+    ("right_key", _("Right key")),
+    ("band", _("Result")),
+    ("probability", _("Match probability")),
+    ("match_weight", _("Match weight")),
+    ("left_name", _("Left name")),
+    ("right_name", _("Right name")),
+    ("explanation", _("Match weight of each comparison")),
+)
+BAND_LABELS = {
+    "auto": _("Same entity (automatic)"),
+    "review": _("To review"),
+    "new": _("No match"),
+}
+
+
 def pair_header() -> list[str]:
-    return [
-        "left_key",
-        "right_key",
-        "band",
-        "probability",
-        "match_weight",
-        "left_name",
-        "right_name",
-        "explanation",
-    ]
+    """The column headers of PAIRS.csv, in words (the platform's language)."""
+    return [str(label) for _key, label in PAIR_COLUMNS]
 
 
 def write_pairs(
@@ -163,20 +172,28 @@ def write_pairs(
     right: Sequence[LinkRecord],
     handle: Any,
 ) -> None:
-    """PAIRS.csv: one row per pair, cells neutralised against spreadsheet formulas."""
+    """PAIRS.csv: one row per pair, cells neutralised against spreadsheet formulas; headers,
+    results and comparison names in words (the platform's language), never internal codes."""
+    from yaojian.linkage.choices import COMPARISON_LABELS
+
     left_names = {record.key: record.name for record in left}
     right_names = {record.key: record.name for record in right}
     writer = csv.writer(handle)
-    writer.writerow(pair_header())
+    with translation.override(settings.LANGUAGE_CODE):
+        writer.writerow(pair_header())
+        bands = {key: str(label) for key, label in BAND_LABELS.items()}
+        comparisons = {key: str(label) for key, label in COMPARISON_LABELS.items()}
     for pair in pairs:
-        explanation = "; ".join(f"{label}={weight:+.2f}" for label, weight in pair.explanation)
+        explanation = "; ".join(
+            f"{comparisons.get(label, label)} {weight:+.2f}" for label, weight in pair.explanation
+        )
         writer.writerow(
             [
                 neutralise(value)
                 for value in (
                     pair.left_key,
                     pair.right_key,
-                    pair.band,
+                    bands.get(pair.band, pair.band),
                     f"{pair.probability:.4f}",
                     f"{pair.match_weight:.2f}",
                     left_names.get(pair.left_key, ""),

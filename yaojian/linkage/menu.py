@@ -32,3 +32,19 @@ pagehelp.register(
     ),
     anchor="主体关联复核",
 )
+
+pagehelp.register(
+    "linkage:review_detail",
+    _(
+        "A possible match between records of two departments: compare the fields, then confirm or reject the link."
+    ),
+    anchor="主体关联复核",
+)
+
+pagehelp.register(
+    "linkage:link_files",
+    _(
+        "Reconcile two lists of entities (XLSX or CSV): the platform finds the same entity in both by credit code, licence number or name and address."
+    ),
+    anchor="主体关联复核",
+)

@@ -111,6 +111,21 @@ class LinkReview(PublicIdModel, TimeStampedModel, OwnedByDepartment):
         return f"{self.record_name} ({self.get_state_display()})"
 
     @property
+    def source_display(self) -> str:
+        """Where the record came from, in words: “Data import · line 7” for an import row
+        (``<batch>:<line>``), else the app's label and its reference."""
+        from django.utils.translation import gettext
+
+        from yaojian.linkage.choices import SOURCE_LABELS
+
+        app = str(SOURCE_LABELS.get(self.source_app, self.source_app))
+        if self.source_app == "exchange":
+            line = self.source_ref.rpartition(":")[2]
+            if line.isdigit():
+                return gettext("%(source)s · line %(line)s") % {"source": app, "line": line}
+        return f"{app} · {self.source_ref}" if self.source_ref else app
+
+    @property
     def explanation_rows(self) -> list[tuple[str, float]]:
         rows: list[Any] = self.explanation or []
         return [(str(label), float(weight)) for label, weight in rows]

@@ -28,10 +28,10 @@ def train(size: int = 20000, seed: int = 7) -> dict[str, Any]:
     left, right = generate(size, seed=seed)
     connection = duckdb.connect(":memory:")
     db_api = DuckDBAPI(connection)
-    prepared = engine.add_rare_names(
+    prepared = engine.add_block_keys(
         engine.prepare([r.record for r in left], {"truth": [r.truth for r in left]}),
         engine.prepare([r.record for r in right], {"truth": [r.truth for r in right]}),
-    )
+    )[:2]
     tables = [
         db_api.register(table, table_name=name)
         for table, name in zip(prepared, ("linkage_left", "linkage_right"), strict=True)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.linkage import selectors, services
@@ -18,6 +19,13 @@ from yaojian.linkage.forms import LinkFilesForm, RejectForm, ReviewFilterForm
 from yaojian.linkage.permissions import LINK_FILES, VIEW_REVIEWS
 
 PAGE_SIZE = 25
+REVIEW_SORTS = {
+    "record": "record_name",
+    "candidate": "candidate__name",
+    "probability": "probability",
+    "state": "state",
+    "queued": "created_at",
+}
 WEIGHT_SCALE = 10.0  # a weight of ±10 fills half the bar
 
 
@@ -30,7 +38,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
     reviews = selectors.filter_reviews(
         request.user, state=data.get("state", ""), q=data.get("q", "")
     )
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sorting.sort(request, reviews, REVIEW_SORTS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {"form": form, "page_obj": page, "reviews": page.object_list}
     return render(
         request, template_for(request, "linkage/review_list.html", "review-table"), context

@@ -17,6 +17,9 @@ class NoticesConfig(AppConfig):
         from yaojian.registry.panels import register_panel
 
         grant_to_roles(MATRIX)
+        from yaojian.notices import handlers
+
+        handlers.connect()
         register_panel(
             "notices",
             _("Problems and notices"),

@@ -55,8 +55,16 @@ def seed_demo_notices(rng: random.Random, *, province: str = "54", count: int = 
         .values_list("department__region_id", flat=True)
         .first()
     )
+    # Pharmacies: the kinds the insurance and health rules name (a county's first entities by
+    # id are often manufacturers or wholesalers, which no insurance rule routes).
     local = (
-        list(Entity.objects.filter(region_id=home).order_by("id")[:count]) if home else []
+        list(
+            Entity.objects.filter(
+                region_id=home, kind__in=["single_pharmacy", "chain_store"]
+            ).order_by("id")[:count]
+        )
+        if home
+        else []
     ) or entities
     made = 0
     for index in range(count):

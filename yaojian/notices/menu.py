@@ -70,3 +70,31 @@ pagehelp.register(
     ),
     anchor="问题推送与收件箱",
 )
+
+pagehelp.register(
+    "notices:problem_create",
+    _(
+        "Push a problem found on an entity to the departments concerned: choose the category, the entity and the evidence; routing rules pick the recipients."
+    ),
+    anchor="问题推送与收件箱",
+)
+
+pagehelp.register(
+    "notices:problem_detail",
+    _(
+        "A pushed problem: its entity, category and evidence, and each recipient's notice with its state and answer."
+    ),
+    anchor="问题推送与收件箱",
+)
+
+pagehelp.register(
+    "notices:rule_create",
+    _("A routing rule: which department receives problems of a category in a region."),
+    anchor="问题推送与收件箱",
+)
+
+pagehelp.register(
+    "notices:rule_edit",
+    _("Change a routing rule; problems pushed before keep their recipients."),
+    anchor="问题推送与收件箱",
+)

@@ -270,6 +270,15 @@ class Notice(PublicIdModel, TimeStampedModel):
         _("state"), max_length=16, choices=NoticeState.choices, default=NoticeState.UNREAD
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_working_days = models.PositiveSmallIntegerField(
+        _("deadline (working days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The working days from the day it was sent: the due date is recomputed from them "
+            "when a year's holiday schedule is loaded or changed."
+        ),
+    )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
@@ -299,6 +308,13 @@ class Notice(PublicIdModel, TimeStampedModel):
             models.Index(fields=["recipient", "state", "-created_at"], name="notices_inbox"),
             models.Index(fields=["sender", "-created_at"], name="notices_sent"),
             models.Index(fields=["state", "due_on"], name="notices_open_due"),
+            # A department's open notices by deadline (the first page, the overdue count):
+            # an index walk of the few open rows instead of a heap read of all of them.
+            models.Index(
+                fields=["recipient", "due_on", "id"],
+                condition=Q(state__in=["acknowledged", "read", "unread"]),
+                name="notices_open_by_recipient_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

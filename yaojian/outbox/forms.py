@@ -13,4 +13,5 @@ class MessageFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *MessageStatus.choices],
+        widget=forms.Select(attrs={"data-testid": "handoff-status-filter"}),
     )

@@ -22,3 +22,11 @@ pagehelp.register(
     ),
     anchor="部门交接",
 )
+
+pagehelp.register(
+    "outbox:message_detail",
+    _(
+        "One hand-off between departments: its payload, each attempt to deliver it and its result; a failed one can be replayed."
+    ),
+    anchor="部门交接",
+)

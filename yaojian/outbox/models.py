@@ -94,3 +94,17 @@ class Message(PublicIdModel, TimeStampedModel):
     def handler_label(self) -> str:
         """The handler's module and function, shortened (for lists)."""
         return self.handler.removeprefix("yaojian.")
+
+    @property
+    def event_display(self) -> str:
+        """The event in words (``outbox/labels.py``), its class name when unknown."""
+        from yaojian.outbox.labels import event_label
+
+        return event_label(self.event_name)
+
+    @property
+    def handler_display(self) -> str:
+        """The receiving step in words (``outbox/labels.py``), its code when unknown."""
+        from yaojian.outbox.labels import handler_label
+
+        return handler_label(self.handler)

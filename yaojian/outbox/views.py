@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yaojian.core import sorting
 from yaojian.core.htmx import render_after_action, template_for
 from yaojian.outbox import selectors, services
 from yaojian.outbox.choices import REPLAYABLE_STATUSES
@@ -25,6 +26,15 @@ from yaojian.outbox.forms import MessageFilterForm
 
 UNPROCESSABLE = 422
 PAGE_SIZE = 50
+HANDOFF_SORTS = {
+    "created": "created_at",
+    "event": "event_type",
+    "handler": "handler",
+    "department": "department__name",
+    "status": "status",
+    "attempts": "attempts",
+    "next_attempt": "next_attempt_at",
+}
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -39,7 +49,10 @@ def message_list(request: HttpRequest) -> HttpResponse:
     filters = MessageFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else None
     page = Paginator(
-        selectors.messages_visible_to(request.user, status=status), PAGE_SIZE
+        sorting.sort(
+            request, selectors.messages_visible_to(request.user, status=status), HANDOFF_SORTS
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     context = {
         "filters": filters,

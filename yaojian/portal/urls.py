@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from yaojian.portal.views import complaints, manage, public
+from yaojian.portal.views import complaints, credit, manage, public
 
 app_name = "portal"
 
@@ -19,6 +19,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("complaints/track/", complaints.track, name="complaint_track"),
     path("complaints/claim/", complaints.claim, name="complaint_claim"),
     path("complaints/outcomes/", complaints.outcomes, name="complaint_outcomes"),
+    path("inspections/", public.inspection_results, name="inspection_results"),
+    path("credit/", credit.credit_search, name="credit_search"),
+    path("credit/<uuid:public_id>/", credit.credit_entity, name="credit_entity"),
+    path("dishonesty-list/", credit.dishonesty_list, name="dishonesty_list"),
     # Staff (login).
     path("manage/", manage.manage, name="manage"),
     path(

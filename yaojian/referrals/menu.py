@@ -25,3 +25,11 @@ pagehelp.register(
     ),
     anchor="涉嫌犯罪案件移送行刑衔接",
 )
+
+pagehelp.register(
+    "referrals:referral_create",
+    _(
+        "Refer a case that may be a crime to the public security organ: the grounds and the evidence bundle."
+    ),
+    anchor="涉嫌犯罪案件移送行刑衔接",
+)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from yaojian.accounts.models import User
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.enforcement.selectors import get_case_for_user
@@ -24,9 +25,20 @@ from yaojian.referrals.models import Referral
 WHO = {"head": "approve", "agency": "change", "police": "answer"}
 
 
+REFERRAL_SORTS = {
+    "case": "case__number",
+    "crime": "suspected_crime",
+    "department": "department__name",
+    "police": "police_department__name",
+    "state": "state",
+}
+
+
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Referrals of my department and referrals addressed to my police department."""
-    referrals = list(selectors.referrals_visible_to(request.user)[:200])
+    referrals = list(
+        sorting.sort(request, selectors.referrals_visible_to(request.user), REFERRAL_SORTS)[:200]
+    )
     now = timezone.now()
     rows = []
     for referral in referrals:

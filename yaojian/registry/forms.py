@@ -123,6 +123,13 @@ class LicenceForm(forms.Form):
     scope_of_business = forms.CharField(
         label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    renewal = forms.BooleanField(label=_("This is a renewal"), required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a credit restriction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the decision is restricted: a department head's reason (audited)."),
+    )
 
 
 class LicenceTransitionForm(forms.Form):
@@ -329,6 +336,12 @@ class PersonAddForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
     started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE_INPUT)
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a credit restriction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the decision is restricted: a department head's reason (audited)."),
+    )
 
 
 def _end_form_auto_id(link: EntityPerson) -> str:

@@ -46,3 +46,53 @@ pagehelp.register(
     _("Register a new regulated entity; the credit code is checked and must be unique."),
     anchor="查找监管对象",
 )
+
+pagehelp.register(
+    "registry:entity_update",
+    _("Correct an entity's basic information; give the reason, it is kept in the history."),
+    anchor="一户一档监管对象档案",
+)
+
+pagehelp.register(
+    "registry:licence_create",
+    _("Add a licence your department issued to this entity."),
+    anchor="一户一档监管对象档案",
+)
+
+pagehelp.register(
+    "registry:licence_transition",
+    _(
+        "Change a licence's state (suspend, revoke, cancel, expire, restore); only the issuing department may, with a reason."
+    ),
+    anchor="一户一档监管对象档案",
+)
+
+pagehelp.register(
+    "registry:entity_product_link",
+    _("Link a registered product to this entity (it makes, sells or uses it)."),
+    anchor="一户一档监管对象档案",
+)
+
+pagehelp.register(
+    "registry:entity_person_add",
+    _("Add a person (legal representative, person in charge, quality officer) to this entity."),
+    anchor="一户一档监管对象档案",
+)
+
+pagehelp.register(
+    "registry:product_create",
+    _("Register a product: name, kind, approval number and holder."),
+    anchor="查找监管对象",
+)
+
+pagehelp.register(
+    "registry:product_detail",
+    _("A product and the entities linked to it."),
+    anchor="查找监管对象",
+)
+
+pagehelp.register(
+    "registry:product_update",
+    _("Correct a product's information; the change is kept in the history."),
+    anchor="查找监管对象",
+)

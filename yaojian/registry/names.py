@@ -20,8 +20,11 @@ MAX_KEY_LENGTH = 400  # Entity.search_key max_length
 
 def normalise_name(value: str) -> str:
     """NFKC (full-width → half-width), lower case, without spaces and punctuation."""
-    text = unicodedata.normalize("NFKC", value or "").casefold()
-    return "".join(ch for ch in text if ch not in _DROP and not ch.isspace())
+    text = unicodedata.normalize("NFKC", value or "").casefold().translate(_DROP_TABLE)
+    return "".join(text.split())  # ``split()`` drops every other ``isspace()`` character
+
+
+_DROP_TABLE = {ord(ch): None for ch in _DROP}
 
 
 def search_key(value: str) -> str:
@@ -29,7 +32,8 @@ def search_key(value: str) -> str:
 
     Cut to ``MAX_KEY_LENGTH`` (NFKC can lengthen a name: ㍿ becomes 株式会社).
     """
-    return "".join(ch + SEPARATOR for ch in normalise_name(value))[:MAX_KEY_LENGTH]
+    text = normalise_name(value)
+    return (SEPARATOR.join(text) + SEPARATOR)[:MAX_KEY_LENGTH] if text else ""
 
 
 def search_fragment(query: str) -> str:

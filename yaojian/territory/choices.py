@@ -10,3 +10,11 @@ class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     PREFECTURE = "prefecture", _("Prefecture")
     COUNTY = "county", _("County")
+
+
+class GridLevel(models.TextChoices):
+    """How far down a grid cell reaches: the whole county, a township or a village."""
+
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village")

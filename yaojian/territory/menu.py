@@ -31,3 +31,21 @@ pagehelp.register(
     _("The national administrative divisions; abolished codes show their successor."),
     anchor="网格",
 )
+
+pagehelp.register(
+    "territory:gridcell_create",
+    _("Draw a new grid cell: a part of a county that named officers patrol."),
+    anchor="网格",
+)
+
+pagehelp.register(
+    "territory:gridcell_detail",
+    _("A grid cell: its county, its officers and the entities inside it."),
+    anchor="网格",
+)
+
+pagehelp.register(
+    "territory:gridcell_update",
+    _("Change a grid cell's name or description; the change is audited."),
+    anchor="网格",
+)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.scoping import ScopedQuerySet
 from yaojian.core.models import PublicIdModel, TimeStampedModel
-from yaojian.territory.choices import RegionLevel
+from yaojian.territory.choices import GridLevel, RegionLevel
 
 
 class Region(models.Model):
@@ -89,6 +89,26 @@ class GridCell(PublicIdModel, TimeStampedModel):
         verbose_name=_("responsible officers"),
     )
     description = models.TextField(_("description"), blank=True)
+    level = models.CharField(
+        _("grid level"), max_length=16, choices=GridLevel.choices, default=GridLevel.TOWNSHIP
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent cell"),
+    )
+    place_names = models.CharField(
+        _("place names"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Township or village names, separated by commas, that place an entity in this "
+            "cell when its address contains one of them."
+        ),
+    )
 
     objects = GridCellQuerySet.as_manager()
 
@@ -99,3 +119,29 @@ class GridCell(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+
+class GridOfficerTerm(TimeStampedModel):
+    """An officer's responsibility for a grid cell over time (from, until): the history of
+    ``GridCell.officers``, which holds the current ones."""
+
+    cell = models.ForeignKey(
+        GridCell, on_delete=models.CASCADE, related_name="terms", verbose_name=_("grid cell")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="grid_terms",
+        verbose_name=_("officer"),
+    )
+    started_on = models.DateField(_("responsible from"))
+    ended_on = models.DateField(_("responsible until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grid officer term")
+        verbose_name_plural = _("grid officer terms")
+        ordering = ["cell_id", "-started_on", "id"]
+        indexes = [models.Index(fields=["officer", "ended_on"], name="territory_term_officer")]
+
+    def __str__(self) -> str:
+        return f"{self.cell} — {self.officer}"

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from yaojian.accounts.scoping import has_permission_in_region
 from yaojian.audit.services import diff, record
-from yaojian.territory.choices import RegionLevel
+from yaojian.territory.choices import GridLevel, RegionLevel
 from yaojian.territory.codes import subtree_prefix
-from yaojian.territory.models import GridCell, Region
+from yaojian.territory.models import GridCell, GridOfficerTerm, Region
 from yaojian.territory.selectors import CHANGE_GRIDCELL, eligible_officers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -94,6 +94,12 @@ def load_regions(*, actor: Any = None, data_dir: Path = DATA_DIR) -> RegionLoadR
 # --- grid cells -----------------------------------------------------------------------------
 
 
+def clean_place_names(value: str) -> str:
+    """Place names separated by commas (Chinese or Latin), trimmed, without duplicates."""
+    parts = [p.strip() for p in value.replace("，", ",").replace("、", ",").split(",")]
+    return ",".join(dict.fromkeys(p for p in parts if p))
+
+
 def _require_change_permission(actor: Any, region: Region) -> None:
     if not has_permission_in_region(actor, CHANGE_GRIDCELL, region.code):
         raise PermissionDenied(_("You may not manage the grid cells of this county."))
@@ -101,14 +107,34 @@ def _require_change_permission(actor: Any, region: Region) -> None:
 
 @transaction.atomic
 def create_grid_cell(
-    *, actor: Any, code: str, name: str, region: Region, description: str = ""
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    region: Region,
+    description: str = "",
+    level: str = GridLevel.TOWNSHIP,
+    parent: GridCell | None = None,
+    place_names: str = "",
 ) -> GridCell:
-    """Create a grid cell in a current county (needs ``territory.change_gridcell`` there)."""
+    """Create a grid cell in a current county (needs ``territory.change_gridcell`` there).
+
+    A village cell may sit under a township cell of the same county (``parent``);
+    ``place_names`` are the names that place an entity here by its address.
+    """
     _require_change_permission(actor, region)
     if region.level != RegionLevel.COUNTY or not region.is_current:
         raise ValidationError({"region": _("Choose a county whose code is in force.")})
+    if parent is not None and parent.region_id != region.code:
+        raise ValidationError({"parent": _("The parent cell must lie in the same county.")})
     cell = GridCell(
-        code=code.strip(), name=name.strip(), region=region, description=description.strip()
+        code=code.strip(),
+        name=name.strip(),
+        region=region,
+        description=description.strip(),
+        level=level or GridLevel.TOWNSHIP,
+        parent=parent,
+        place_names=clean_place_names(place_names),
     )
     cell.full_clean()
     cell.save()
@@ -122,20 +148,55 @@ def create_grid_cell(
 
 
 @transaction.atomic
-def update_grid_cell(*, actor: Any, cell: GridCell, name: str, description: str = "") -> GridCell:
-    """Rename a grid cell or change its description (audited with the differences)."""
+def update_grid_cell(
+    *,
+    actor: Any,
+    cell: GridCell,
+    name: str,
+    description: str = "",
+    place_names: str | None = None,
+) -> GridCell:
+    """Rename a grid cell, change its description or place names (audited with the
+    differences)."""
     _require_change_permission(actor, cell.region)
     locked = GridCell.objects.select_for_update(no_key=True).get(pk=cell.pk)
-    before = {"name": locked.name, "description": locked.description}
+    before = {
+        "name": locked.name,
+        "description": locked.description,
+        "place_names": locked.place_names,
+    }
     cell.name = name.strip()
     cell.description = description.strip()
+    if place_names is not None:
+        cell.place_names = clean_place_names(place_names)
     cell.full_clean()
-    changes = diff(before, {"name": cell.name, "description": cell.description})
+    changes = diff(
+        before,
+        {"name": cell.name, "description": cell.description, "place_names": cell.place_names},
+    )
     if not changes:
         return cell
-    cell.save(update_fields=["name", "description", "updated_at"])
+    cell.save(update_fields=["name", "description", "place_names", "updated_at"])
     record(actor=actor, action="territory.gridcell_changed", obj=cell, changes=changes)
     return cell
+
+
+def _update_terms(cell: GridCell, officer_ids: set[int]) -> None:
+    """Close the terms of officers no longer responsible, open terms for new ones."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    open_terms = {t.officer_id: t for t in cell.terms.filter(ended_on__isnull=True)}
+    for officer_id, term in open_terms.items():
+        if officer_id not in officer_ids:
+            term.ended_on = today
+            term.save(update_fields=["ended_on", "updated_at"])
+    GridOfficerTerm.objects.bulk_create(
+        [
+            GridOfficerTerm(cell=cell, officer_id=officer_id, started_on=today)
+            for officer_id in sorted(officer_ids - set(open_terms))
+        ]
+    )
 
 
 @transaction.atomic
@@ -167,6 +228,7 @@ def assign_officers(*, actor: Any, cell: GridCell, officers: Iterable[Any]) -> G
     if before == after:
         return cell
     cell.officers.set(list(wanted.values()))
+    _update_terms(cell, set(wanted))
     record(
         actor=actor,
         action="territory.officers_assigned",

@@ -11,12 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.territory import selectors, services
 from yaojian.territory.forms import GridCellCreateForm, GridCellUpdateForm, OfficerAssignmentForm
 
 PAGE_SIZE = 50
+GRIDCELL_SORTS = {
+    "code": "code",
+    "name": "name",
+    "county": "region_id",
+}
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
@@ -38,7 +44,9 @@ def gridcell_list(request: HttpRequest) -> HttpResponse:
     """Grid cells in my jurisdictions, optionally of one county (htmx: ``#gridcell-table``)."""
     county = request.GET.get("county", "")[:6]
     cells = selectors.gridcell_list(request.user, county=county)
-    page = Paginator(cells, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sorting.sort(request, cells, GRIDCELL_SORTS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page_obj": page,
         "cells": page.object_list,
@@ -98,7 +106,7 @@ def _form_page(
 def gridcell_update(request: HttpRequest, public_id: str) -> HttpResponse:
     """Rename a grid cell or change its description."""
     cell = _changeable_cell(request, public_id)
-    initial = {"name": cell.name, "description": cell.description}
+    initial = {"name": cell.name, "description": cell.description, "place_names": cell.place_names}
     form = GridCellUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():

@@ -35,4 +35,5 @@ class DeliveryFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *DeliveryStatus.choices],
+        widget=forms.Select(attrs={"data-testid": "delivery-status-filter"}),
     )

@@ -31,3 +31,33 @@ pagehelp.register(
     ),
     anchor="节假日日历与-webhook",
 )
+
+pagehelp.register(
+    "webhooks:endpoint_create",
+    _(
+        "Add a system that receives the platform's events: its URL and the events it wants. The secret is shown once."
+    ),
+    anchor="节假日日历与-webhook",
+)
+
+pagehelp.register(
+    "webhooks:endpoint_detail",
+    _(
+        "A receiving system: its events, its secret (rotate it if it leaked) and its latest deliveries."
+    ),
+    anchor="节假日日历与-webhook",
+)
+
+pagehelp.register(
+    "webhooks:delivery_list",
+    _(
+        "Every delivery of an event to a receiving system: delivered, retrying or failed. A failed one can be replayed."
+    ),
+    anchor="节假日日历与-webhook",
+)
+
+pagehelp.register(
+    "webhooks:delivery_detail",
+    _("One delivery: the signed request, each attempt with its answer, and replay."),
+    anchor="节假日日历与-webhook",
+)

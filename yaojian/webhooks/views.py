@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, render_after_action, template_for
 from yaojian.webhooks import selectors, services
@@ -26,6 +27,14 @@ from yaojian.webhooks.forms import DeliveryFilterForm, EndpointForm
 from yaojian.webhooks.models import Endpoint
 
 PAGE_SIZE = 50
+DELIVERY_SORTS = {
+    "created": "created_at",
+    "endpoint": "endpoint__name",
+    "event": "event_type",
+    "status": "status",
+    "attempts": "attempts",
+    "next_attempt": "next_attempt_at",
+}
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -79,7 +88,9 @@ def _deliveries_context(request: HttpRequest, endpoint: Endpoint | None = None) 
     filters = DeliveryFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else None
     deliveries = selectors.deliveries_visible_to(request.user, status=status, endpoint=endpoint)
-    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sorting.sort(request, deliveries, DELIVERY_SORTS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return {"filters": filters, "page_obj": page, "deliveries": page.object_list}
 
 

@@ -150,3 +150,26 @@ def test_object_history_page_and_partial(client, county, other_county, user_in_d
     assert partial.text.lstrip().startswith('<section id="history"')
     assert "test.changed" in partial.text
     assert "test.elsewhere" not in partial.text
+
+
+def test_changes_naming_a_field_items_are_shown_not_a_server_error(
+    client, county, user_in_department
+):
+    # A measure's seized "items": ``changes.items`` in a template looked up that key (a 500).
+    record(
+        actor=None,
+        action="test.measure",
+        department=county,
+        object_type="test.thing",
+        object_id="9",
+        object_repr="thing 9",
+        changes={"items": ["假药 12 盒", "账册 1 本"], "kind": ["", "seizure"]},
+    )
+    client.force_login(user_in_department(role=Role.DEPARTMENT_HEAD, department=county))
+
+    listing = client.get(EVENT_LIST)
+    history = client.get(HISTORY, {"object_type": "test.thing", "object_id": "9"})
+
+    assert (listing.status_code, history.status_code) == (200, 200)
+    assert "假药 12 盒" in listing.text
+    assert "假药 12 盒" in history.text

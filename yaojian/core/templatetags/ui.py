@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -111,3 +112,41 @@ def sort_state(context: Any, field: str) -> str:
     if current == f"-{field}":
         return "desc"
     return ""
+
+
+@register.simple_tag
+def live_search(field: Any, testid: str, url: str) -> str:
+    """A filter bar's search box that refreshes the list as the user types (htmx inherits the
+    form's target, swap and URL push): ``{% live_search form.q "entity-search" request.path %}``."""
+    return field.as_widget(  # type: ignore[no-any-return]
+        attrs={
+            "data-testid": testid,
+            "autocomplete": "off",
+            "hx-get": url,
+            "hx-trigger": "input changed delay:300ms, search",
+            "hx-include": "closest form",
+        }
+    )
+
+
+class _CaptureNode(template.Node):
+    def __init__(self, nodelist: Any, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: Any) -> str:
+        # The inner output is already rendered and escaped by the template engine.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser: Any, token: Any) -> _CaptureNode:
+    """``{% capture as title %}…{% endcapture %}``: a piece of template output as a variable, to
+    hand to a component (a page header's title with its translated placeholders)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Use {% capture as name %}…{% endcapture %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return _CaptureNode(nodelist, bits[2])

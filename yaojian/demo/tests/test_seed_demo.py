@@ -398,3 +398,11 @@ def test_demo_activity_cases_decisions_publications_and_notices(seed):
     waiting = Referral.objects.filter(police_department=police, state="transferred")
     assert waiting.count() == 2
     assert "referrals waiting for the police: 2" in output
+    # Credit files: graded entities, two listings, a banned person, a repair, ledger entries.
+    from yaojian.credit.models import CreditGrade, LedgerEntry, Listing, RepairApplication
+
+    assert "credit files: " in output
+    assert Listing.objects.count() == 2
+    assert CreditGrade.objects.filter(grade="D").exists()
+    assert RepairApplication.objects.exists()
+    assert LedgerEntry.objects.filter(state="applied").exists()

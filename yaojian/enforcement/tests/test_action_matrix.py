@@ -189,6 +189,13 @@ def test_actions_the_user_cannot_take_are_not_offered(
     assert "drop" in head_actions
     assert "close" not in head_actions
     assert "change_decision" not in head_actions
+    # Nothing to approve until an extension is requested.
+    assert "decide_extension" not in head_actions
+    clock = filed.clocks.get(kind="decision")
+    services.request_extension(
+        actor=office.officer, clock=clock, days=30, reason="需补充检验。", is_collective=False
+    )
+    assert "decide_extension" in _offered(client, office.head, filed)
 
 
 def test_a_second_review_is_refused_and_nothing_written(office: Any, frozen: Any) -> None:

@@ -365,7 +365,9 @@ def test_a_deadline_in_a_provisional_year_is_flagged_and_recomputed(
 
         client.force_login(office.officer)
         page = client.get(f"/enforcement/cases/{case.public_id}/")
-        assert page.content.decode().count('data-testid="clock-provisional"') == 1
+        assert (
+            page.content.decode().count('data-testid="clock-provisional"') == 2
+        )  # badge and table
 
         admin = UserFactory(is_superuser=True, is_staff=True)
         # The official schedule makes Monday 2027-03-01 a holiday (a test schedule).

@@ -213,3 +213,19 @@ def test_case_list_filter_form_keeps_the_chosen_values(client: Any, office: Any)
     assert f'<option value="{CaseStage.INVESTIGATION}" selected>' in html
     assert 'name="officer" id="id_officer" value="o&lt;1&gt;"' in html
     assert '<option value="overdue">' in html
+
+
+def test_my_work_offers_only_the_links_the_user_may_follow(
+    client: Any, office: Any, user_in_department: Any
+) -> None:
+    steward = user_in_department(role=Role.DATA_STEWARD, region="540000")
+    client.force_login(steward)
+    page = client.get(reverse("enforcement:my_work")).content.decode()
+    assert 'data-testid="clue-create"' not in page
+    assert 'data-testid="case-list-link"' not in page
+    assert client.get(reverse("enforcement:clue_create")).status_code == 403
+
+    client.force_login(office.officer)
+    page = client.get(reverse("enforcement:my_work")).content.decode()
+    assert 'data-testid="clue-create"' in page
+    assert 'data-testid="case-list-link"' in page

@@ -74,6 +74,14 @@ def _review_pending(case: Any, case_access: Any = None) -> bool:
     return active_clock(case, ClockKind.REVIEW) is not None
 
 
+def _extension_requested(case: Any, case_access: Any = None) -> bool:
+    """An extension waits for the head's decision (nothing to approve otherwise)."""
+    from yaojian.enforcement.choices import ExtensionState
+    from yaojian.enforcement.models import ClockExtension
+
+    return ClockExtension.objects.filter(clock__case=case, state=ExtensionState.REQUESTED).exists()
+
+
 def _decidable(case: Any, case_access: Any = None) -> bool:
     """The preconditions of ``services.decide_case`` for the case's stage."""
     decision = proposed_decision(case)
@@ -271,6 +279,7 @@ ACTIONS: dict[str, Action] = {
             lambda u, c, d: services.decide_extension(
                 actor=u, extension=d["extension"], approve=d["approve"]
             ),
+            ready=_extension_requested,
         ),
         Action(
             "propose",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.core.pagination import CappedCountPaginator
@@ -24,6 +25,13 @@ from yaojian.enforcement.views.actions import ACTIONS, cleaned
 from yaojian.registry.selectors import get_entity_for_user
 
 PAGE_SIZE = 25  # as the registry's search page (docs/adr/0007)
+CASE_SORTS = {
+    "number": "number",
+    "party": "party_name",
+    "region": "region_id",
+    "stage": "stage",
+    "due": "next_due_on",
+}
 WORK_LIST_CAP = 10  # tasks and assistance requests on "my work" before "show all"
 WORK_LIST_ALL = 200
 _MARKER = "00000000-0000-0000-0000-000000000000"
@@ -74,7 +82,7 @@ def _rows(cases: list[Any]) -> list[dict[str, Any]]:
 def _badges_html(badges: list[Any], kinds: dict[str, str], warnings: dict[str, str]) -> str:
     """``<span class="badge clock-<level>">kind → due date (warning)</span>`` for each clock."""
     if not badges:
-        return format_html('<span class="muted">—</span>')
+        return format_html('<span class="muted">{}</span>', "—")
     provisional = provisional_warning()
     return format_html_join(
         " ",
@@ -142,6 +150,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "more_tasks": more_tasks,
         "requests": requests_,
         "more_requests": more_requests,
+        # Links the user could not follow (403/404) are not offered (issue 9 item 2).
+        "can_record": access.departments_with(request.user, permissions.ADD) != frozenset(),
+        "can_list": access.departments_with(request.user, permissions.VIEW) != frozenset(),
     }
     return render(request, template_for(request, "enforcement/my_work.html", "work"), context)
 
@@ -152,7 +163,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.department_cases(request.user, filters).only(*selectors.CASE_ROW_FIELDS)
+    queryset = sorting.sort(
+        request,
+        selectors.department_cases(request.user, filters).only(*selectors.CASE_ROW_FIELDS),
+        CASE_SORTS,
+    )
     paginator = CappedCountPaginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     # The counts per stage sit outside the table that htmx swaps: not counted for it.

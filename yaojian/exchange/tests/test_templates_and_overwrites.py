@@ -186,3 +186,40 @@ def test_a_small_upload_is_applied_at_once_and_a_large_one_is_queued(
     large.refresh_from_db()
     assert large.status == BatchStatus.QUEUED
     assert DBTaskResult.objects.count() == 1
+
+
+def test_a_provincial_import_moves_the_persons_table_and_the_history_shows_it(
+    user_in_department: Any, client: Any
+) -> None:
+    from yaojian.registry.choices import PersonRole
+    from yaojian.registry.models import EntityPerson
+    from yaojian.registry.tests.factories import EntityPersonFactory, PersonFactory
+
+    county = user_in_department(role=Role.DATA_STEWARD, kind=DepartmentKind.MARKET_REGULATOR)
+    province = user_in_department(
+        role=Role.DATA_STEWARD, region="540000", kind=DepartmentKind.DRUG_REGULATOR
+    )
+    row = licence_row(1, legal="次仁")
+    entity: Any = EntityFactory(
+        name=row[0],
+        unified_social_credit_code=row[1],
+        legal_representative="扎西",
+        registered_by=department_of(county),
+    )
+    EntityPersonFactory(
+        entity=entity,
+        person=PersonFactory(name="扎西", department=department_of(county)),
+        role=PersonRole.LEGAL_REPRESENTATIVE,
+    )
+
+    _import(province, xlsx_bytes(LICENCE_HEADERS, [row]))
+
+    current = EntityPerson.objects.filter(
+        entity=entity, role=PersonRole.LEGAL_REPRESENTATIVE, ended_on__isnull=True
+    )
+    assert [link.person.name for link in current] == ["次仁"]
+    assert DataQualityAlert.objects.filter(entity=entity, status=AlertStatus.OPEN).exists()
+    client.force_login(province)
+    page = client.get(reverse("registry:entity_detail", args=[entity.public_id])).content.decode()
+    assert page.count("次仁") >= 2
+    assert "扎西" in page

@@ -117,6 +117,9 @@ def test_profile_panel_shows_provenance_per_department(
     assert "single_pharmacy" not in cells
     assert any(c.startswith("药品经营许可证 ") and c.endswith(" · 许可证状态") for c in cells)
     assert "有效" in cells
+    # the region by its name, its code in brackets
+    assert any(c.endswith("（540102）") and len(c) > len("（540102）") for c in cells), cells
+    assert "540102" not in cells
 
 
 def test_revoked_licence_and_active_agreement_raise_an_alert(

@@ -18,7 +18,10 @@ def test_link_files_writes_pairs(tmp_path, capsys):
     call_command("link_files", str(left), str(right), "--out", str(out), "--name-col", "单位")
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 2
-    assert lines[1].startswith("1,x,auto,")
+    assert lines[0].startswith("左侧编号,右侧编号,结果,匹配概率,")
+    assert lines[1].startswith("1,x,同一主体（自动）,")
+    assert "名称 +" in lines[1]
+    assert "name=" not in lines[1]
     printed = capsys.readouterr().out
     assert "left 2 rows, right 1 rows: 1 automatic links, 0 to review" in printed
 

@@ -141,7 +141,7 @@ def test_link_files_page_runs_the_job_and_offers_pairs(
     assert job.status == "succeeded"
     assert (job.result["left_rows"], job.result["right_rows"]) == (2, 2)
     content = (tmp_path / job.result_file).read_text(encoding="utf-8-sig").splitlines()
-    assert content[0].startswith("left_key,right_key,band")
+    assert content[0].startswith("左侧编号,右侧编号,结果")
     assert content[1].startswith("A1,B1,")
     download = client.get(reverse("jobs:job_download", args=[job.public_id]))
     assert download.status_code == 200
@@ -188,3 +188,20 @@ def test_states_and_weights_are_labelled_in_chinese(steward_client, state, label
     assert "已拒收" not in listing + detail
     assert '<th scope="row">名称</th>' in detail  # the weight of "name", translated
     assert '<th scope="row">行政区划</th>' in detail
+
+
+@pytest.mark.django_db
+def test_the_source_of_a_review_is_shown_in_words(steward_client):
+    review = LinkReviewFactory(source_app="exchange", source_ref="0f3a-batch:7")
+    other = LinkReviewFactory(department=review.department, source_app="mytool", source_ref="A-1")
+    client, _user = steward_client(review)
+    client.cookies["django_language"] = "zh-hans"
+
+    listing = client.get(reverse("linkage:review_list")).content.decode()
+    detail = client.get(reverse("linkage:review_detail", args=[review.public_id])).content.decode()
+
+    sources = re.findall(r'data-testid="review-source"[^>]*>([^<]*)<', listing)
+    assert sorted(sources) == ["mytool · A-1", "数据导入 · 第 7 行"]
+    assert "数据导入 · 第 7 行" in detail
+    assert "0f3a-batch" not in listing + detail
+    assert other.source_display == "mytool · A-1"

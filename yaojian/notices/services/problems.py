@@ -220,6 +220,7 @@ def record_problem(
                 subject=f"{category_obj.name_zh}：{subject_entity}"[:200],
                 body=description,
                 due_on=dues[route.department.pk],
+                due_working_days=route.due_working_days,
                 expected_answer=route.expected_answer,
                 category=category_obj,
                 entity=entity,

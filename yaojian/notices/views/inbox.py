@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.notices import selectors, services
@@ -17,6 +18,13 @@ from yaojian.notices.forms import AnswerForm
 from yaojian.notices.models import Notice
 
 PAGE = 50
+INBOX_SORTS = {
+    "subject": "subject",
+    "state": "state",
+    "due": "due_on",
+    "received": "created_at",
+}
+SENT_SORTS = {"subject": "subject", "state": "state", "due": "due_on"}
 BELL_LATEST = 5  # the notification centre lists the latest unread notices
 
 
@@ -40,12 +48,16 @@ def notice_inbox(request: HttpRequest) -> HttpResponse:
     escalated = request.GET.get("escalated") == "1"
     department = request.GET.get("department", "")[:64]
     notices = list(
-        selectors.inbox(
-            request.user,
-            state=state,
-            overdue=overdue,
-            escalated=escalated,
-            department=department,
+        sorting.sort(
+            request,
+            selectors.inbox(
+                request.user,
+                state=state,
+                overdue=overdue,
+                escalated=escalated,
+                department=department,
+            ),
+            INBOX_SORTS,
         )[:PAGE]
     )
     counts = selectors.inbox_counts(request.user)
@@ -60,6 +72,7 @@ def notice_inbox(request: HttpRequest) -> HttpResponse:
         "department": department,
         "states": [(value, label, counts[value]) for value, label in NoticeState.choices],
         "counts": counts,
+        "can_record": selectors.can_record_problem(request.user),
     }
     return render(request, template_for(request, "notices/inbox.html", "inbox-table"), context)
 
@@ -69,7 +82,9 @@ def notice_sent(request: HttpRequest) -> HttpResponse:
     """What my departments sent, with the states and the answers."""
     state = request.GET.get("state", "")
     notices = list(
-        selectors.sent_notices(request.user, state=state).prefetch_related("attachments")[:PAGE]
+        sorting.sort(
+            request, selectors.sent_notices(request.user, state=state), SENT_SORTS
+        ).prefetch_related("attachments")[:PAGE]
     )
     context = {"rows": _rows(notices), "state": state, "states": NoticeState.choices}
     return render(request, template_for(request, "notices/sent.html", "sent-table"), context)

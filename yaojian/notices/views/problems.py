@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.models import Department
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.notices import selectors, services
@@ -20,6 +21,12 @@ from yaojian.registry.models import Entity
 from yaojian.territory.codes import subtree_q
 
 PAGE = 50
+PROBLEM_SORTS = {
+    "category": ("category__order", "category__code"),
+    "entity": "entity__name",
+    "department": "department__name",
+    "found_on": "found_on",
+}
 
 
 def _form(request: HttpRequest, data: Any = None, files: Any = None) -> ProblemForm:
@@ -53,7 +60,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     if region.isdigit() and len(region) == 6:
         problems_qs = problems_qs.filter(subtree_q("region", region))
-    problems = list(problems_qs[:PAGE])
+    problems = list(sorting.sort(request, problems_qs, PROBLEM_SORTS)[:PAGE])
     return render(
         request,
         "notices/problem_list.html",
@@ -114,6 +121,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
         "person_rows": _person_rows(request.POST, person_errors),
         "person_errors": person_errors.get("personal_data", []),
         "person_roles": PERSON_ROLE_CHOICES,
+        "can_record": True,  # checked above
     }
     return render(
         request,

@@ -210,3 +210,19 @@ def test_api_refuses_inspectors_and_hides_other_departments(
     assert api.get("/api/v1/handoffs/").status_code == 403
     assert api.post(f"/api/v1/handoffs/{mine.public_id}/replay/").status_code == 403
     assert replays() == 0
+
+
+def test_the_list_names_events_and_steps_in_words(admin_client, department):
+    MessageFactory(
+        department=department,
+        event_type="yaojian.referrals.events.ReferralMade",
+        handler="yaojian.referrals.handlers.notify_police",
+    )
+    admin_client.cookies["django_language"] = "zh-hans"
+
+    page = admin_client.get(reverse("outbox:message_list")).content.decode()
+
+    assert "通知公安机关" in page
+    assert "案件移送公安机关" in page
+    assert ">referrals.handlers.notify_police<" not in page
+    assert ">ReferralMade<" not in page

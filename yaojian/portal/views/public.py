@@ -79,3 +79,18 @@ def typical_case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     case = selectors.get_published_typical_case(public_id)
     context = {"case": case, "publication": selectors.published_link_of(case)}
     return render(request, "portal/public_case_detail.html", context)
+
+
+@login_not_required
+@require_safe
+def inspection_results(request: HttpRequest) -> HttpResponse:
+    """Published results of random inspections (双随机、一公开), newest first."""
+    from yaojian.inspections.selectors import published_results
+
+    page = Paginator(published_results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "results": page.object_list}
+    return render(
+        request,
+        template_for(request, "portal/public_inspection_list.html", "inspection-table"),
+        context,
+    )

@@ -21,7 +21,15 @@ def normalise_identifier(value: str) -> str:
     ``"９１１１ 0000-6000３７３４１ｌ"`` → ``"91110000600037341L"``.
     """
     text = unicodedata.normalize("NFKC", value or "")
+    # the usual case: once hyphens and whitespace are gone, no invisible character is left
+    # (format characters, category Cf, are never printable)
+    fast = "".join(text.translate(_HYPHEN_TABLE).split())
+    if fast.isprintable():
+        return fast.upper()
     return "".join(ch for ch in text if not _is_removable(ch) and ch not in _HYPHENS).upper()
+
+
+_HYPHEN_TABLE = {ord(ch): None for ch in _HYPHENS}
 
 
 def normalise_keeping_chinese(value: str) -> str:

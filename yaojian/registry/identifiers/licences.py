@@ -45,6 +45,8 @@ _DEVICE = re.compile(
 )
 _FREE_FORM = re.compile(rf"[0-9A-Z(){_CJK}-]{{2,64}}")
 _SUBSTANCE = re.compile(rf"[0-9A-Z{_CJK}]")
+# Looked up for every imported row (``TextChoices.values`` builds a list each time).
+_KINDS = frozenset(LicenceKind.values)
 _DEVICE_KIND = {LicenceKind.DEVICE_DISTRIBUTION.value: "许", LicenceKind.DEVICE_FILING.value: "备"}
 EXAMPLES = {
     LicenceKind.DRUG_MANUFACTURING.value: "京20200001",
@@ -93,9 +95,28 @@ def _structured(kind: str, raw: str) -> str:
             code=CODE,
             params={"value": number, "abbreviation": match["abbreviation"]},
         )
+    if kind == LicenceKind.DRUG_DISTRIBUTION.value and len(number) == 12:
+        _check_adjustment_digit(number, mainland_province_code(match["abbreviation"]))
     if kind in _DEVICE_KIND and not number.endswith("号"):
         number += "号"
     return number
+
+
+def _check_adjustment_digit(number: str, province_code: str | None) -> None:
+    """A 2024-scheme 药品经营许可证: the 4th digit of the area code is the province's
+    adjustment digit, among those ``PROVINCIAL_RULES`` allow (DOMAIN.md §1.3, §5.4)."""
+    from yaojian.core.provinces import licence_adjustment_digits
+
+    allowed = licence_adjustment_digits(province_code)
+    if number[6] not in allowed:
+        raise ValidationError(
+            _(
+                "Licence number %(value)s: the fourth digit of the area code (%(digit)s) is "
+                "not an adjustment digit this province uses (%(allowed)s)."
+            ),
+            code=CODE,
+            params={"value": number, "digit": number[6], "allowed": "、".join(allowed)},
+        )
 
 
 def validate_licence_number(kind: str, value: str) -> str:
@@ -104,7 +125,7 @@ def validate_licence_number(kind: str, value: str) -> str:
     Raises ``ValidationError(code="invalid_licence_number")``, or ``code="invalid_licence_kind"``
     when ``kind`` is not a ``LicenceKind`` value.
     """
-    if kind not in LicenceKind.values:
+    if kind not in _KINDS:
         raise ValidationError(
             _("“%(kind)s” is not a kind of licence."),
             code="invalid_licence_kind",

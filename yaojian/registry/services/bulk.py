@@ -54,6 +54,7 @@ from yaojian.registry.events import (
 )
 from yaojian.registry.identifiers import uscc, validate_unified_social_credit_code
 from yaojian.registry.models import Entity, Licence, LicenceStatusChange
+from yaojian.registry.services.bulk_persons import sync_legal_representatives
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
 
@@ -165,6 +166,7 @@ class _Work:
     result: RowResult
     licence: Licence | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    search_key: str | None = None  # of values["name"], once computed
 
 
 @transaction.atomic
@@ -245,6 +247,14 @@ class _BulkApplier:
         created = self._write_entities(accepted)
         added, changed = self._write_licences(accepted)
         self._audit()
+        sync_legal_representatives(  # the persons table follows (bulk_persons.py)
+            self.entity_diffs,
+            self.changed_entities,
+            actor=self.actor,
+            department=self.department,
+            today=timezone.localdate(),
+            reason=self.reason,
+        )
         for event in self.events:
             publish(event)
         return BulkResult(
@@ -309,7 +319,8 @@ class _BulkApplier:
         }
         item.values = values
         if entity is None or authoritative_rewrite(self.authoritative, row.linked):
-            if not names.search_key(values["name"]):
+            item.search_key = names.search_key(values["name"])
+            if not item.search_key:
                 return _refusal(
                     "entity_name",
                     "invalid_name",
@@ -430,10 +441,10 @@ class _BulkApplier:
         if self.changed_entities:
             for entity in self.changed_entities.values():
                 entity.updated_at = self.now
-            Entity.objects.bulk_update(
+            bulkwrite.update_objects(
+                Entity,
                 list(self.changed_entities.values()),
                 [*ENTITY_FIELDS, "search_key", "updated_at"],
-                batch_size=500,
             )
         for entity in created:
             self.entity_diffs[entity.pk] = self.new_diffs.pop(id(entity), {})
@@ -456,7 +467,9 @@ class _BulkApplier:
     def _entity_for(self, item: _Work) -> Entity:
         values, entity = item.values, item.row.entity
         if entity is None:
-            search_key = names.search_key(values["name"])
+            search_key = (
+                item.search_key if item.search_key is not None else names.search_key(values["name"])
+            )
             key = values["unified_social_credit_code"] or f"{search_key}@{values['region']}"
             entity = self.new_entities.get(key)
             if entity is None:
@@ -566,8 +579,8 @@ class _BulkApplier:
             licence.entity = licence.entity  # refresh entity_id after the entities' insert
         bulkwrite.insert_objects(Licence, new)
         if changed:
-            Licence.objects.bulk_update(
-                changed, ["valid_from", "valid_until", "status", "updated_at"], batch_size=500
+            bulkwrite.update_objects(
+                Licence, changed, ["valid_from", "valid_until", "status", "updated_at"]
             )
         bulkwrite.insert_objects(LicenceStatusChange, history)
         # The first history entry of each new licence, as plain rows (one per licence).

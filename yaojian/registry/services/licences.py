@@ -15,6 +15,7 @@ from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import diff, record
 from yaojian.core.events import publish
 from yaojian.registry.choices import LICENCE_TRANSITIONS, LicenceKind, LicenceStatus
+from yaojian.registry.decisions import DecisionSubject, require_clear
 from yaojian.registry.events import LicenceAdded, LicenceStatusChanged
 from yaojian.registry.identifiers import validate_licence_number
 from yaojian.registry.models import Entity, Licence, LicenceStatusChange
@@ -70,6 +71,8 @@ def add_licence(
     valid_until: dt.date | str | None = None,
     scope_of_business: str = "",
     issued_by: Department | None = None,
+    renewal: bool = False,
+    override_reason: str = "",
 ) -> Licence:
     """Record a licence an entity holds, issued by one of the actor's departments (audited).
 
@@ -118,6 +121,15 @@ def add_licence(
     )
     errors.full_clean(licence)
     errors.raise_if_any()
+    # 处处受限: a decision hook (credit plugs in) may refuse the decision; a head overrides.
+    require_clear(
+        actor=actor,
+        subject=DecisionSubject(entity_id=entity.pk),
+        action="licence.renew" if renewal else "licence.issue",
+        override_reason=override_reason,
+        department_id=department.pk if department else None,
+        obj=entity,
+    )
     try:
         with transaction.atomic():
             licence.save()

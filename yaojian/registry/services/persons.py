@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.accounts.models import Department
 from yaojian.audit.services import diff, record
 from yaojian.registry.choices import PersonRole
+from yaojian.registry.decisions import DecisionSubject, require_clear
 from yaojian.registry.identifiers import (
     mask_id_card_number,
     mask_phone,
@@ -36,6 +37,9 @@ from yaojian.registry.services.validation import (
     resolve_region,
     within_jurisdiction,
 )
+
+# Roles whose appointment is a decision checked against credit restrictions.
+APPOINTED_ROLES = frozenset({PersonRole.LEGAL_REPRESENTATIVE, PersonRole.LICENSED_PHARMACIST})
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
 
@@ -146,6 +150,8 @@ def link_person(
     person: Person,
     role: str,
     started_on: dt.date | str | None = None,
+    override_reason: str = "",
+    restriction_checked: bool = False,
 ) -> EntityPerson:
     """Record a person's role at an entity from ``started_on`` (audited on the entity)."""
     require_permission(
@@ -169,6 +175,16 @@ def link_person(
             {"name": person.name},
         )
     errors.raise_if_any()
+    if not restriction_checked and role in APPOINTED_ROLES:
+        require_clear(
+            actor=actor,
+            subject=DecisionSubject(
+                entity_id=locked.pk, person_id=person.pk, id_number=person.id_number
+            ),
+            action="person.appoint",
+            override_reason=override_reason,
+            obj=locked,
+        )
     link = EntityPerson(entity=locked, person=person, role=role, started_on=start)
     link.full_clean()
     link.save()
@@ -293,6 +309,7 @@ def add_person_to_entity(
     qualification: str = "",
     certificate_number: str = "",
     started_on: dt.date | None = None,
+    override_reason: str = "",
 ) -> tuple[EntityPerson, bool]:
     """Register a person (unless already registered) and give them ``role``: all or nothing.
 
@@ -300,6 +317,15 @@ def add_person_to_entity(
     name links that person instead (their record is left as it is). Returns the link and
     whether the person was registered now. The person lives in the entity's region.
     """
+    if role in APPOINTED_ROLES:
+        # 处处受限: a banned person is found by the identity card number across the country.
+        require_clear(
+            actor=actor,
+            subject=DecisionSubject(entity_id=entity.pk, id_number=id_number, name=name),
+            action="person.appoint",
+            override_reason=override_reason,
+            obj=entity,
+        )
     person = _registered_person(actor, id_number, name)
     created = person is None
     if person is None:
@@ -312,5 +338,12 @@ def add_person_to_entity(
             qualification=qualification,
             certificate_number=certificate_number,
         )
-    link = link_person(actor=actor, entity=entity, person=person, role=role, started_on=started_on)
+    link = link_person(
+        actor=actor,
+        entity=entity,
+        person=person,
+        role=role,
+        started_on=started_on,
+        restriction_checked=True,
+    )
     return link, created

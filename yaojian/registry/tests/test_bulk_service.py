@@ -274,3 +274,84 @@ def test_fast_credit_code_check_accepts_only_what_the_validator_accepts(code: st
         except ValidationError:
             return
         assert normalised != code  # valid only after normalisation
+
+
+# --- the persons table follows a changed legal representative (issue 9 item 3) ---------------
+
+
+def test_a_changed_legal_representative_moves_the_persons_table(
+    apply: Any, steward: Any, drug_regulator: Any
+) -> None:
+    from yaojian.registry.choices import PersonRole
+    from yaojian.registry.models import EntityPerson
+    from yaojian.registry.tests.factories import EntityPersonFactory, PersonFactory
+
+    entity: Any = EntityFactory(registered_by=drug_regulator, legal_representative="扎西")
+    old = EntityPersonFactory(
+        entity=entity,
+        person=PersonFactory(name="扎西", department=drug_regulator),
+        role=PersonRole.LEGAL_REPRESENTATIVE,
+    )
+    pharmacist = EntityPersonFactory(entity=entity, person=PersonFactory(name="次仁"))
+    unchanged: Any = EntityFactory(registered_by=drug_regulator, legal_representative="次仁")
+    rows = [
+        row(
+            1,
+            name=entity.name,
+            unified_social_credit_code=entity.unified_social_credit_code,
+            entity=entity,
+            licence=None,
+        ),
+        row(
+            2,
+            name=unchanged.name,
+            unified_social_credit_code=unchanged.unified_social_credit_code,
+            entity=unchanged,
+            licence=None,
+        ),
+    ]
+
+    apply(steward, rows)
+
+    old.refresh_from_db()
+    assert old.ended_on is not None
+    (current,) = EntityPerson.objects.filter(
+        entity=entity, role=PersonRole.LEGAL_REPRESENTATIVE, ended_on__isnull=True
+    )
+    # The pharmacist of the same name is the same person: reused, not registered again.
+    assert current.person_id == pharmacist.person_id
+    assert not EntityPerson.objects.filter(entity=unchanged).exists()
+    history = AuditEvent.objects.filter(
+        object_type="registry.entity", object_id=str(entity.public_id)
+    ).order_by("id")
+    assert [(e.action, e.changes["person_name"]) for e in history] == [
+        ("registry.entity_person_link_ended", ["扎西", "扎西"]),
+        ("registry.entity_person_linked", [None, "次仁"]),
+    ]
+
+
+def test_a_new_legal_representative_is_registered_once_and_a_rerun_changes_nothing(
+    apply: Any, steward: Any, drug_regulator: Any
+) -> None:
+    from yaojian.registry.models import EntityPerson, Person
+
+    entity: Any = EntityFactory(registered_by=drug_regulator, legal_representative="扎西")
+    kwargs = {
+        "name": entity.name,
+        "unified_social_credit_code": entity.unified_social_credit_code,
+        "entity": entity,
+        "licence": None,
+        "legal_representative": "格桑",
+    }
+
+    apply(steward, [row(1, **kwargs)])
+    apply(steward, [row(1, **kwargs)])
+
+    (person,) = Person.objects.all()
+    assert (person.name, person.region_id, person.department) == (
+        "格桑",
+        entity.region_id,
+        drug_regulator,
+    )
+    assert EntityPerson.objects.get(entity=entity).ended_on is None
+    assert AuditEvent.objects.filter(action="registry.entity_person_linked").count() == 1

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission, has_permission_in_region
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.core.pagination import CappedCountPaginator
@@ -30,6 +31,13 @@ from yaojian.registry.panels import panels_for
 from yaojian.registry.views.common import history_rows
 
 PAGE_SIZE = 25
+ENTITY_SORTS = {
+    "name": "name",
+    "credit_code": "unified_social_credit_code",
+    "kind": "kind",
+    "region": "region_id",
+    "status": "status",
+}
 
 
 def _list_context(request: HttpRequest, data: Any) -> dict[str, Any]:
@@ -37,6 +45,7 @@ def _list_context(request: HttpRequest, data: Any) -> dict[str, Any]:
         data, queryset=selectors.search_entities(request.user), request=request
     )
     entities = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    entities = sorting.sort(request, entities, ENTITY_SORTS)
     page = CappedCountPaginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "filterset": filterset,

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.registry import selectors, services
@@ -15,6 +16,13 @@ from yaojian.registry.filtersets import ProductFilterSet
 from yaojian.registry.forms import ProductForm
 
 PAGE_SIZE = 25
+PRODUCT_SORTS = {
+    "name": "name",
+    "generic_name": "generic_name",
+    "approval_number": "approval_number",
+    "kind": "kind",
+    "risk_class": "risk_class",
+}
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
@@ -23,6 +31,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=selectors.products_visible_to(request.user), request=request
     )
     products = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    products = sorting.sort(request, products, PRODUCT_SORTS)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": filterset.form,

@@ -1,0 +1,78 @@
+"""Incremental check of a new day's batch against the history, beside a full rescan.
+
+    uv run python bench/trace_incremental.py var/bench-trace/e10m --day-events 1000000
+
+Splits DIR by instant: the last ``--day-events`` events are "the day", the rest the history.
+Ingests the history into a fresh store (timed: the ingest throughput), then the day (timed:
+validation + the incremental check + the writes), and compares the store's flags with a full
+rescan of DIR (same run). Our own generator's data (bench/trace_data.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import duckdb
+
+from yaojian.traceability.engine.scan import scan
+from yaojian.traceability.engine.store import TraceStore
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--day-events", type=int, default=1_000_000)
+    args = parser.parse_args()
+    folder = Path(args.folder).resolve()
+    work = folder.parent / f"{folder.name}-incremental"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "history").mkdir(parents=True)
+    (work / "day").mkdir()
+    con = duckdb.connect()
+    con.execute("SET TimeZone='Asia/Shanghai'")
+    src = f"read_parquet('{folder}/*.parquet')"
+    con.execute(f"CREATE TABLE t AS SELECT *, CAST(occurred_at AS TIMESTAMPTZ) AS at_ FROM {src}")
+    cut = con.execute(
+        f"SELECT at_ FROM t ORDER BY at_ DESC LIMIT 1 OFFSET {args.day_events}"
+    ).fetchone()[0]
+    con.execute(
+        f"COPY (SELECT * EXCLUDE (at_) FROM t WHERE at_ <= ?) TO '{work}/history/h.parquet'",
+        [cut],
+    )
+    con.execute(
+        f"COPY (SELECT * EXCLUDE (at_) FROM t WHERE at_ > ?) TO '{work}/day/d.parquet'", [cut]
+    )
+    day_rows = con.execute("SELECT count(*) FROM t WHERE at_ > ?", [cut]).fetchone()[0]
+    con.close()
+    result: dict[str, object] = {"load_before": os.getloadavg(), "day_events": day_rows}
+    store = TraceStore(work / "store")
+    started = time.perf_counter()
+    history = store.ingest(work / "history", batch_key="history", strict=False)
+    result["history_ingest_seconds"] = round(time.perf_counter() - started, 1)
+    result["history_events"] = history.new_events
+    started = time.perf_counter()
+    day = store.ingest(work / "day", batch_key="day", strict=False)
+    result["day_ingest_seconds"] = round(time.perf_counter() - started, 1)
+    result["day_new_flags"] = len(day.new_flags)
+    started = time.perf_counter()
+    full, _ = scan(folder)
+    result["full_rescan_seconds"] = round(time.perf_counter() - started, 1)
+    result["identical_to_full_rescan"] = store.flags() == full
+    result["flags"] = len(full)
+    result["load_after"] = os.getloadavg()
+    print(json.dumps(result, indent=2))
+    out = Path(__file__).resolve().parent.parent / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"trace_incremental_{folder.name}.json").write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Real-time check latency: GET /api/v1/trace/codes/<code>/ beside /healthz, under load.
+
+    uv run python bench/trace_realtime.py --packs 100000000 [--requests 20000 --concurrency 8]
+
+Builds (once) a per-code key table with ``--packs`` known packs (codes.sqlite3, the table
+ingest keeps current), serves the app with gunicorn on loopback, and fires the same number of
+requests at the check and at the trivial health view, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import harness
+import httpx
+from harness import (
+    RESULTS,
+    database_url,
+    fire,
+    gunicorn,
+    machine,
+    prepare_database,
+    recreate_database,
+    shell,
+)
+
+from yaojian.traceability.engine.store import CODES_DDL
+
+
+def build(path: Path, packs: int) -> float:
+    started = time.perf_counter()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(CODES_DDL)
+        have = db.execute("SELECT count(*) FROM codes").fetchone()[0]
+        step = 500_000
+        for start in range(have, packs, step):
+            rows = [
+                (
+                    f"8{n:019d}",
+                    n % 3,
+                    (n % 3) * 10,
+                    10,
+                    min(1, n % 3),
+                    "52540102000000043K",
+                    "540102",
+                    1772416800000000,
+                    "dispense",
+                    1772416800000000,
+                )
+                for n in range(start, min(packs, start + step))
+            ]
+            db.executemany("INSERT INTO codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.commit()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--packs", type=int, default=100_000_000)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--store", default="var/bench-trace/rt-store")
+    args = parser.parse_args()
+    store = Path(args.store).resolve()
+    build_seconds = build(store / "codes.sqlite3", args.packs)
+    url = database_url("sqlite", "bench_trace_rt")
+    recreate_database("sqlite", "bench_trace_rt")
+    prepare_database(url)
+    token = shell(
+        url,
+        "from rest_framework.authtoken.models import Token\n"
+        "from yaojian.accounts.models import User\n"
+        "u = User.objects.create_user('rt', password='x-Rt-2026-long')\n"
+        "print(Token.objects.create(user=u).key)",
+    ).splitlines()[-1]
+    os.environ["YAOJIAN_TRACE_DIR"] = str(store)
+    rng = random.Random(5)
+    codes = [f"8{rng.randrange(args.packs):019d}" for _ in range(5000)]
+    result: dict[str, object] = {
+        "packs": args.packs,
+        "build_seconds": round(build_seconds, 1),
+        "load_before": os.getloadavg(),
+        "machine": machine(),
+    }
+    harness.free_port = lambda: 8104  # this helper's port (helper rules)
+    with gunicorn(url) as base:
+
+        def api_client() -> httpx.Client:
+            return httpx.Client(
+                base_url=base, timeout=30, headers={"Authorization": f"Token {token}"}
+            )
+
+        def plain_client() -> httpx.Client:
+            return httpx.Client(base_url=base, timeout=30)
+
+        fire(
+            "warm-up",
+            api_client,
+            [f"/api/v1/trace/codes/{c}/" for c in codes[:200]],
+            requests=400,
+            concurrency=4,
+        )
+        check = fire(
+            "trace code check",
+            api_client,
+            [f"/api/v1/trace/codes/{c}/" for c in codes],
+            requests=args.requests,
+            concurrency=args.concurrency,
+        )
+        trivial = fire(
+            "healthz",
+            plain_client,
+            ["/healthz"],
+            requests=args.requests,
+            concurrency=args.concurrency,
+        )
+    result["check"] = check.row(trivial)
+    result["trivial"] = trivial.row(None)
+    result["load_after"] = os.getloadavg()
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"trace_realtime_{args.packs}.json").write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""An insurance officer handles a traceability alert in a real browser (回流药).
+
+A clinic settled a pack twice (rows ingested through the service before the browser starts).
+The county insurance officer opens the alert, reads the pack's chain of custody with the
+anomaly marked, turns the alert into a case clue; the county drug regulator sees the notice.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
+from yaojian.accounts.tests.factories import (
+    TEST_PASSWORD,
+    DepartmentFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from yaojian.enforcement.choices import ClueSource
+from yaojian.enforcement.models import Case
+from yaojian.traceability import services
+from yaojian.traceability.models import Alert
+from yaojian.traceability.tests.helpers import CLINIC, Events
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_insurance_officer_turns_an_alert_into_a_clue_and_the_regulator_is_told(
+    page, sign_in, regions, settings, tmp_path
+):
+    settings.TRACE_STORE_DIR = tmp_path / "store"
+    insurance = DepartmentFactory(
+        region_id="540102", kind=DepartmentKind.MEDICAL_INSURANCE, level=DepartmentLevel.COUNTY
+    )
+    regulator = DepartmentFactory(
+        region_id="540102", kind=DepartmentKind.DRUG_REGULATOR, level=DepartmentLevel.COUNTY
+    )
+    officer = UserFactory(username="insurer")
+    MembershipFactory(user=officer, department=insurance, role=Role.CASE_OFFICER)
+    inspector = UserFactory(username="regulator")
+    MembershipFactory(user=inspector, department=regulator, role=Role.CASE_OFFICER)
+    events = Events()
+    events.supply()
+    events.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    events.add("dispense", "2026-03-09T09:00:00+08:00", CLINIC, insured="p2", settlement="s2")
+    services.ingest_folder(actor=None, folder=events.write(tmp_path / "in"), idempotency_key="j")
+    alert = Alert.objects.get()
+
+    sign_in("insurer", TEST_PASSWORD)
+    page.goto(reverse("traceability:alert_list"))
+    page.get_by_test_id("alert-link").first.click()
+    expect(page.get_by_test_id("flag-table")).to_contain_text("重复结算")
+    page.get_by_test_id("pack-link").first.click()
+    expect(page.get_by_test_id("timeline-event")).to_have_count(7)
+    expect(page.get_by_test_id("anomaly-mark").first).to_be_visible()
+    page.go_back()
+    with page.expect_navigation():
+        page.get_by_test_id("make-clue").click()
+    case = Case.objects.get()
+    assert (case.source, case.party_credit_code) == (ClueSource.TRACEABILITY, CLINIC)
+    alert.refresh_from_db()
+    assert (alert.status, alert.case_public_id) == ("escalated", str(case.public_id))
+
+    page.context.clear_cookies()
+    sign_in("regulator", TEST_PASSWORD)
+    page.goto(reverse("notices:inbox"))
+    expect(page.locator("body")).to_contain_text(CLINIC)

@@ -1,0 +1,174 @@
+"""Forms of the inspections pages (validation of the fields; the services decide)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.accounts.models import Department
+from yaojian.inspections import checklists
+from yaojian.inspections.choices import (
+    Answer,
+    Conclusion,
+    InspectionKind,
+    PlanKind,
+    Remit,
+    Severity,
+)
+from yaojian.registry.choices import EntityKind, RiskClass
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
+    inspection_kind = forms.ChoiceField(label=_("Inspection kind"), choices=InspectionKind.choices)
+    items = forms.MultipleChoiceField(
+        label=_("Items from the spot-check list"),
+        choices=checklists.SPOT_CHECK_ITEMS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    proportion = forms.DecimalField(
+        label=_("Proportion (%)"), min_value=0, max_value=100, decimal_places=2, initial=3
+    )
+    inspectors_per_entity = forms.IntegerField(
+        label=_("Inspectors per entity"), min_value=2, max_value=6, initial=2
+    )
+    exclude_cell_officers = forms.BooleanField(
+        label=_("Exclude the officers responsible for the entity's cell"),
+        required=False,
+        initial=True,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Entity kinds (empty: all)"), choices=EntityKind.choices, required=False
+    )
+    risk_classes = forms.MultipleChoiceField(
+        label=_("Product risk classes (empty: all)"), choices=RiskClass.choices, required=False
+    )
+    region = forms.CharField(label=_("Region code (empty: the whole jurisdiction)"), required=False)
+    due_only = forms.BooleanField(label=_("Only entities due this year"), required=False)
+    joint_departments = forms.ModelMultipleChoiceField(
+        label=_("Joint departments"), queryset=Department.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, departments: Any, joint: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["joint_departments"].queryset = joint  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class DrawForm(forms.Form):
+    seed = forms.CharField(label=_("Seed (empty: a random one)"), max_length=64, required=False)
+
+
+class RecordForm(forms.Form):
+    """The on-site record: one radio group per checklist item, up to three findings."""
+
+    inspected_on = forms.DateField(
+        label=_("Inspected on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    conclusion = forms.ChoiceField(label=_("Inspection conclusion"), choices=Conclusion.choices)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    signed_by = forms.CharField(label=_("Signed for the entity by"), max_length=64, required=False)
+    refused = forms.BooleanField(label=_("The entity refused to sign"), required=False)
+    refusal_note = forms.CharField(
+        label=_("How the refusal happened"), max_length=255, required=False
+    )
+    FINDINGS = 3
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = checklists.checklist(kind)
+        self.fields["inspected_on"].initial = timezone.localdate()
+        for item in self.items:
+            self.fields[f"answer_{item.code}"] = forms.ChoiceField(
+                label=f"{item.code} {item.text}",
+                choices=Answer.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=item.clause,
+            )
+        for n in range(1, self.FINDINGS + 1):
+            self.fields[f"finding{n}_severity"] = forms.ChoiceField(
+                label=_("Finding %(n)s: severity") % {"n": n},
+                choices=[("", "—"), *Severity.choices],
+                required=False,
+            )
+            self.fields[f"finding{n}_clause"] = forms.CharField(
+                label=_("Clause"), max_length=200, required=False
+            )
+            self.fields[f"finding{n}_description"] = forms.CharField(
+                label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+            self.fields[f"finding{n}_remit"] = forms.ChoiceField(
+                label=_("Remit"), choices=Remit.choices, required=False
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {
+            item.code: self.cleaned_data.get(f"answer_{item.code}") or "" for item in self.items
+        }
+
+    def findings(self) -> list[dict[str, str]]:
+        return [
+            {
+                key: self.cleaned_data.get(f"finding{n}_{key}") or ""
+                for key in ("severity", "clause", "description", "remit")
+            }
+            for n in range(1, self.FINDINGS + 1)
+        ]
+
+
+class CellForm(forms.Form):
+    cell = forms.ChoiceField(label=_("Grid cell"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, cells: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = [  # type: ignore[attr-defined]
+            ("", _("No cell")),
+            *[(str(c.public_id), str(c)) for c in cells],
+        ]
+
+
+class SampleForm(forms.Form):
+    number = forms.CharField(label=_("Sample number"), max_length=32)
+    entity = forms.UUIDField(label=_("Entity (public id)"))
+    product_name = forms.CharField(label=_("Product"), max_length=200)
+    risk_class = forms.ChoiceField(label=_("Product risk class"), choices=RiskClass.choices)
+    batch_number = forms.CharField(label=_("Batch number"), max_length=64, required=False)
+    sampled_on = forms.DateField(
+        label=_("Sampled on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+
+class ResultForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("Passed")), ("0", _("Failed"))],
+        coerce=lambda v: v == "1",
+    )
+    result_on = forms.DateField(
+        label=_("Result on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    report_number = forms.CharField(
+        label=_("Laboratory report number"), max_length=64, required=False
+    )
+    failed_items = forms.CharField(label=_("Failed items"), max_length=255, required=False)
+
+
+class CapacityForm(forms.Form):
+    inspectors = forms.IntegerField(label=_("Inspectors"), min_value=1, max_value=100000)
+    year_hours = forms.IntegerField(
+        label=_("On-site hours per inspector and year"), min_value=100, max_value=2000, initial=1000
+    )
+    proportions = forms.CharField(
+        label=_("Draw proportions (%), separated by commas"), initial="3,5,10"
+    )

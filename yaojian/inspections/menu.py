@@ -1,0 +1,124 @@
+"""Inspections in the left menu (ADR 0015) and the page help."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.accounts.scoping import has_permission
+from yaojian.core import menu, pagehelp
+from yaojian.inspections import permissions
+
+
+def _with(permission: str):  # type: ignore[no-untyped-def]
+    return lambda user: has_permission(user, permission)
+
+
+ITEMS = (
+    (
+        "inspections.assignments",
+        _("My inspection assignments"),
+        "inspections:my_assignments",
+        "clipboard-check",
+        permissions.CHANGE,
+        10,
+    ),
+    (
+        "inspections.list",
+        _("Inspections"),
+        "inspections:inspection_list",
+        "checklist",
+        permissions.VIEW,
+        20,
+    ),
+    (
+        "inspections.plans",
+        _("Plans and random draws"),
+        "inspections:plan_list",
+        "dice",
+        permissions.VIEW_PLAN,
+        30,
+    ),
+    (
+        "inspections.due",
+        _("Due for inspection"),
+        "inspections:due_list",
+        "calendar-due",
+        permissions.VIEW,
+        40,
+    ),
+    (
+        "inspections.coverage",
+        _("Grid coverage"),
+        "inspections:coverage",
+        "grid-dots",
+        permissions.VIEW,
+        50,
+    ),
+    (
+        "inspections.samples",
+        _("Sampling tests"),
+        "inspections:sample_list",
+        "flask",
+        permissions.VIEW_SAMPLE,
+        60,
+    ),
+    (
+        "inspections.capacity",
+        _("Capacity what-if"),
+        "inspections:capacity",
+        "chart-arrows",
+        permissions.PUBLISH,
+        70,
+    ),
+)
+for key, label, url_name, icon, permission, order in ITEMS:
+    menu.register(
+        key,
+        group="inspections",
+        label=label,
+        url_name=url_name,
+        icon=icon,
+        allowed=_with(permission),
+        order=order,
+    )
+
+ANCHOR = "监督检查与双随机抽查"
+for url_name, text in (
+    (
+        "inspections:inspection_list",
+        _(
+            "Inspections of your departments and those you are on the team of; recorded results must be published within 20 working days."
+        ),
+    ),
+    (
+        "inspections:plan_list",
+        _(
+            "Annual and ad-hoc plans. A draw picks entities from the pool and at least two inspectors for each, excluding conflicts; every draw can be verified again."
+        ),
+    ),
+    (
+        "inspections:due_list",
+        _(
+            "Entities whose next inspection falls due within 30 days, from their risk worksheet and the statutory floor."
+        ),
+    ),
+    (
+        "inspections:coverage",
+        _("Entities without a grid cell, cells without an officer, and each officer's load."),
+    ),
+    (
+        "inspections:sample_list",
+        _(
+            "Samples sent to the laboratory and their results; a failed result opens a clue and informs the departments concerned."
+        ),
+    ),
+    (
+        "inspections:capacity",
+        _(
+            "Simulate a year: which entities the inspectors can reach, whether every statutory floor is met, and the risk left uncovered."
+        ),
+    ),
+    (
+        "inspections:my_assignments",
+        _("Entities drawn for you: open one to record the inspection on site."),
+    ),
+):
+    pagehelp.register(url_name, text, anchor=ANCHOR)

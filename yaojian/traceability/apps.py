@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TraceabilityConfig(AppConfig):
+    name = "yaojian.traceability"
+    label = "traceability"
+    verbose_name = _("Traceability analytics")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from yaojian.traceability import figures, menu  # noqa: F401
+
+        figures.register()

@@ -1,0 +1,33 @@
+"""Run the rules with DuckDB (the default engine: one machine, a province)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from yaojian.traceability.engine.explain import as_dicts, normalise_values, sort_key
+from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, RULES, Thresholds, rules_sql
+
+
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    rules: tuple[str, ...] = RULES,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[dict[str, Any]]:
+    """The flags over the view/table ``ev`` of ``con``, sorted."""
+    rows = con.execute(rules_sql(rules, thresholds)).fetchall()
+    return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
+
+
+def parquet_source(path: Path) -> str:
+    """A DuckDB table expression over a normalised store (a folder of Parquet, hive-partitioned)."""
+    glob = str(Path(path) / "**" / "*.parquet").replace("'", "''")
+    return f"read_parquet('{glob}', hive_partitioning=true, union_by_name=true)"
+
+
+def is_normalised_store(path: Path) -> bool:
+    marker = Path(path) / "_yaojian_trace_store"
+    return marker.exists()

@@ -1,0 +1,348 @@
+"""Read a folder of trace-event files (Parquet or CSV) into a normalised DuckDB table.
+
+One place turns the exchange format into the columns the rules read (``rules.py``): the
+trace code becomes the pack's key (``codes.py``), the instant becomes µs since the epoch (UTC),
+empty strings become NULL. Each row carries the list of reasons it fails validation; the caller
+keeps the rows without reasons (``strict`` adds the checks an ingest makes: USCC check
+character, region, timestamp offset, units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from yaojian.traceability.engine.codes import parse_trace_code
+
+COLUMNS = (
+    "event_id",
+    "trace_code",
+    "event_type",
+    "occurred_at",
+    "party_uscc",
+    "party_region",
+    "counterparty_uscc",
+    "product_code",
+    "pack_units",
+    "units",
+    "unit_price_yuan",
+    "insured_id",
+    "settlement_id",
+    "reverses_event_id",
+)
+REQUIRED = ("event_id", "trace_code", "event_type", "occurred_at", "party_uscc")
+EVENT_TYPES = ("produce", "ship", "receive", "dispense", "reverse")
+
+# The normalised schema (the partitioned store holds exactly these columns).
+NORMALISED = (
+    "event_id",
+    "code",
+    "code_raw",
+    "event_type",
+    "ts",
+    "party",
+    "region",
+    "counterparty",
+    "product",
+    "pack_units",
+    "units",
+    "price",
+    "insured",
+    "settlement",
+    "reverses",
+)
+
+
+class FormatError(Exception):
+    """A file that is not in the exchange format (names the file and the column or row)."""
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    rows: int = 0
+    error: str = ""
+
+
+@dataclass
+class LoadReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates_in_batch: int = 0
+
+    @property
+    def refused_files(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.error]
+
+
+def event_files(folder: Path) -> list[Path]:
+    if folder.is_file():
+        return [folder]
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".csv")
+    )
+
+
+def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(database)
+    # Offsets in the data decide; a string without one is read as China Standard Time.
+    con.execute("SET TimeZone='Asia/Shanghai'")
+    return con
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _raw_select(con: duckdb.DuckDBPyConnection, path: Path, file_no: int) -> str:
+    """A SELECT producing the raw columns (VARCHAR, plus ts_us) of one file, or FormatError."""
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if path.suffix.lower() == ".parquet":
+        source = f"read_parquet({literal})"
+    else:
+        source = (
+            f"read_csv({literal}, all_varchar=true, header=true, delim=',', quote='\"', "
+            "escape='\"', strict_mode=true, null_padding=false)"
+        )
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as exc:
+        raise FormatError(f"{path.name}: the file cannot be read ({exc}).") from exc
+    types = {row[0].strip().lower(): (row[0], str(row[1]).upper()) for row in described}
+    missing = [c for c in REQUIRED if c not in types]
+    if missing:
+        raise FormatError(f"{path.name}: the column “{missing[0]}” is missing.")
+    parts = []
+    for column in COLUMNS:
+        if column not in types:
+            parts.append(f"CAST(NULL AS VARCHAR) AS {column}")
+            continue
+        original, kind = types[column]
+        ref = _quote(original)
+        if column == "occurred_at" and kind.startswith("TIMESTAMP"):
+            # Parquet timestamps: with time zone (UTC-adjusted) or naive (taken as UTC).
+            expr = (
+                f"CAST(epoch_us({ref}::TIMESTAMPTZ) AS BIGINT)"
+                if "TIME ZONE" in kind
+                else (f"CAST(epoch_us(timezone('UTC', {ref})) AS BIGINT)")
+            )
+            parts.append(f"CAST({ref} AS VARCHAR) AS occurred_at")
+            parts.append(f"{expr} AS ts_typed")
+            continue
+        parts.append(f"nullif(trim(CAST({ref} AS VARCHAR)), '') AS {column}")
+    if "ts_typed" not in " ".join(parts):
+        parts.append("CAST(NULL AS BIGINT) AS ts_typed")
+    return (
+        f"SELECT {file_no} AS file_no, row_number() OVER () AS line_no, {', '.join(parts)} "
+        f"FROM {source}"
+    )
+
+
+def _code_map(con: duckdb.DuckDBPyConnection) -> None:
+    """Parse the codes that are not plain 20-digit codes (GS1, EAN-13, junk) in Python."""
+    rows = con.execute(
+        "SELECT DISTINCT trace_code FROM raw WHERE trace_code IS NOT NULL "
+        "AND NOT regexp_full_match(trace_code, '\\d{20}')"
+    ).fetchall()
+    mapped = []
+    for (raw,) in rows:
+        parsed = parse_trace_code(raw)
+        mapped.append((raw, parsed.key or None, parsed.reason or None))
+    _table(con, "codemap", ("raw", "key", "reason"), mapped)
+
+
+def _table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """A temp table from Python rows (through Arrow: executemany is row by row)."""
+    import pyarrow as pa
+
+    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    types = {c: pa.bool_() if c == "ok" else pa.string() for c in columns}
+    arrow = pa.table({c: pa.array(v, type=types[c]) for c, v in data.items()})
+    con.execute("SELECT 1").fetchall()  # finish any pending result before register()
+    con.register(f"{name}_arrow", arrow)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+
+
+def _lookup_table(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, ok: Callable[[str], bool]
+) -> None:
+    values = [row[0] for row in con.execute(sql).fetchall()]
+    _table(con, name, ("value", "ok"), [(v, ok(v)) for v in values])
+
+
+def load_folder(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    *,
+    strict: bool = False,
+    uscc_ok: Callable[[str], bool] | None = None,
+    region_ok: Callable[[str], bool] | None = None,
+    on_file: Callable[[int, int], Any] | None = None,
+) -> LoadReport:
+    """Load every file of ``folder`` into the temp table ``checked`` (rows with ``reasons``).
+
+    A file that cannot be read or lacks a required column is refused whole (reported, nothing
+    from it loaded). Within the folder, repeated ``event_id`` rows keep the first one and are
+    counted as duplicates.
+    """
+    report = LoadReport()
+    files = event_files(Path(folder))
+    con.execute("DROP TABLE IF EXISTS raw")
+    first = True
+    for number, path in enumerate(files, start=1):
+        outcome = FileOutcome(name=path.name)
+        report.files.append(outcome)
+        try:
+            select = _raw_select(con, path, number)
+            con.execute(f"CREATE TEMP TABLE IF NOT EXISTS raw AS {select} LIMIT 0")
+            before = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
+            con.execute("BEGIN")
+            try:
+                con.execute(f"INSERT INTO raw BY NAME {select}")
+                con.execute("COMMIT")
+            except duckdb.Error:
+                con.execute("ROLLBACK")
+                raise
+            after = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
+            outcome.rows = int(after - before)
+            first = False
+        except FormatError as exc:
+            outcome.error = str(exc)
+        except duckdb.Error as exc:
+            outcome.error = f"{path.name}: the file cannot be read ({exc})."
+        if on_file:
+            on_file(number, len(files))
+    if first:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw AS SELECT 0 AS file_no, 0::BIGINT AS line_no, "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in COLUMNS)
+            + ", NULL::BIGINT AS ts_typed LIMIT 0"
+        )
+    _table(con, "files", ("file_no", "name"), [(str(n), p.name) for n, p in enumerate(files, 1)])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE files AS SELECT CAST(file_no AS INTEGER) AS file_no, name FROM files"
+    )
+    _code_map(con)
+    uscc_check = "TRUE"
+    region_check = "regexp_full_match(party_region, '\\d{6}')"
+    if strict and uscc_ok is not None:
+        _lookup_table(
+            con,
+            "uscc_ok",
+            "SELECT DISTINCT v FROM (SELECT party_uscc AS v FROM raw UNION "
+            "SELECT counterparty_uscc FROM raw) WHERE v IS NOT NULL",
+            uscc_ok,
+        )
+        uscc_check = "u.ok"
+    if strict and region_ok is not None:
+        _lookup_table(
+            con,
+            "region_ok",
+            "SELECT DISTINCT party_region FROM raw WHERE party_region IS NOT NULL",
+            region_ok,
+        )
+    ts_expr = "coalesce(ts_typed, CAST(epoch_us(try_cast(occurred_at AS TIMESTAMPTZ)) AS BIGINT))"
+    offset_ok = (
+        "(ts_typed IS NOT NULL OR regexp_matches(occurred_at, '(Z|z|[+-]\\d\\d(:?\\d\\d)?)$'))"
+    )
+    checks = [
+        ("event_id IS NULL", "event_id_missing"),
+        ("code IS NULL", "coalesce(code_reason, 'code_empty')"),
+        (f"event_type NOT IN {EVENT_TYPES}", "'event_type_invalid'"),
+        ("ts IS NULL", "'occurred_at_invalid'"),
+        ("party IS NULL", "'party_uscc_missing'"),
+    ]
+    if strict:
+        checks += [
+            (f"NOT {offset_ok}", "'occurred_at_without_offset'"),
+            ("party IS NOT NULL AND NOT coalesce(party_uscc_ok, FALSE)", "'party_uscc_invalid'"),
+            (
+                "counterparty IS NOT NULL AND NOT coalesce(counter_uscc_ok, FALSE)",
+                "'counterparty_uscc_invalid'",
+            ),
+            (
+                "counterparty IS NULL AND event_type IN ('ship', 'receive')",
+                "'counterparty_missing'",
+            ),
+            ("region IS NULL OR NOT coalesce(region_valid, FALSE)", "'party_region_invalid'"),
+            (
+                "pack_units_raw IS NOT NULL AND (pack_units IS NULL OR pack_units <= 0)",
+                "'pack_units_invalid'",
+            ),
+            ("units_raw IS NOT NULL AND (units IS NULL OR units <= 0)", "'units_invalid'"),
+            (
+                "event_type IN ('dispense', 'reverse') AND insured IS NULL",
+                "'insured_id_missing'",
+            ),
+            ("event_type = 'reverse' AND reverses IS NULL", "'reverses_event_id_missing'"),
+        ]
+    reason_list = ", ".join(
+        f"CASE WHEN {cond} THEN {code if code.startswith(('coalesce', chr(39))) else repr(code)} END"
+        for cond, code in checks
+    )
+    party_ok = "u.ok" if uscc_check == "u.ok" else "TRUE"
+    counter_ok = "cu.ok" if uscc_check == "u.ok" else "TRUE"
+    region_valid = "rg.ok" if (strict and region_ok is not None) else region_check
+    joins = ""
+    if uscc_check == "u.ok":
+        joins += " LEFT JOIN uscc_ok u ON u.value = r.party_uscc"
+        joins += " LEFT JOIN uscc_ok cu ON cu.value = r.counterparty_uscc"
+    if strict and region_ok is not None:
+        joins += " LEFT JOIN region_ok rg ON rg.value = r.party_region"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT r.file_no, r.line_no, r.event_id,
+               CASE WHEN regexp_full_match(r.trace_code, '\\d{{20}}') THEN r.trace_code
+                    ELSE m.key END AS code,
+               CASE WHEN r.trace_code IS NULL THEN 'code_empty' ELSE m.reason END AS code_reason,
+               r.trace_code AS code_raw,
+               lower(r.event_type) AS event_type,
+               {ts_expr} AS ts, r.occurred_at, r.ts_typed,
+               upper(r.party_uscc) AS party, r.party_region AS region,
+               upper(r.counterparty_uscc) AS counterparty, r.product_code AS product,
+               r.pack_units AS pack_units_raw, r.units AS units_raw,
+               CAST(try_cast(try_cast(r.pack_units AS DOUBLE) AS BIGINT) AS BIGINT) AS pack_units,
+               CAST(try_cast(try_cast(r.units AS DOUBLE) AS BIGINT) AS BIGINT) AS units,
+               try_cast(r.unit_price_yuan AS DOUBLE) AS price,
+               r.insured_id AS insured, r.settlement_id AS settlement,
+               r.reverses_event_id AS reverses,
+               {party_ok} AS party_uscc_ok, {counter_ok} AS counter_uscc_ok,
+               {region_valid} AS region_valid
+        FROM raw r LEFT JOIN codemap m ON m.raw = r.trace_code {joins}
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        SELECT *, list_filter([{reason_list}], lambda x: x IS NOT NULL) AS reasons,
+               row_number() OVER (PARTITION BY event_id ORDER BY file_no, line_no) AS copy_no
+        FROM staged
+        """
+    )
+    totals = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE len(reasons) = 0 AND copy_no = 1), "
+        "count(*) FILTER (WHERE len(reasons) > 0), "
+        "count(*) FILTER (WHERE len(reasons) = 0 AND copy_no > 1) FROM checked"
+    ).fetchone()
+    assert totals is not None  # noqa: S101
+    report.rows, report.accepted, report.rejected, report.duplicates_in_batch = (
+        int(x) for x in totals
+    )
+    return report
+
+
+NORMALISED_SELECT = (
+    "SELECT event_id, code, code_raw, event_type, ts, party, region, counterparty, product, "
+    "pack_units, units, price, insured, settlement, reverses FROM checked "
+    "WHERE len(reasons) = 0 AND copy_no = 1"
+)

@@ -1,0 +1,245 @@
+"""The rules R1, R2, R3, R4 and R6 of the trace-event format — defined once, as SQL.
+
+The text below is written in the subset of SQL that DuckDB and Spark SQL share (CTEs, joins,
+window functions with numeric RANGE frames, ``substr``/``coalesce``/``concat``); both engines
+run exactly this text over a view ``ev`` of normalised events:
+
+    event_id, code, event_type, ts (BIGINT, µs since the epoch, UTC), party, region,
+    counterparty, product, pack_units (BIGINT), units (BIGINT), insured, settlement, reverses
+
+Every rule returns the same columns (:data:`FLAG_COLUMNS`); the explanation in Chinese is
+written afterwards from those columns (``explain.py``), so the two engines cannot disagree on
+wording. Thresholds are parameters (the format's defaults).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MICROS_PER_MINUTE = 60_000_000
+MICROS_PER_DAY = 86_400_000_000
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    r2_tolerance_minutes: int = 10
+    r6_max_packs: int = 10
+    r6_window_days: int = 30
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+RULES = ("R1", "R2", "R3", "R4", "R6")
+
+FLAG_COLUMNS = (
+    "rule",
+    "code",
+    "insured",
+    "party",
+    "product",
+    "n_settle",
+    "units",
+    "pack_units",
+    "n_inst",
+    "ts1",
+    "ts2",
+    "region1",
+    "region2",
+    "packs",
+)
+
+# Shared building blocks. ``pu`` is a pack's size: the largest pack_units any event states.
+_COMMON = """
+pu AS (
+  SELECT code, max(pack_units) AS pu FROM ev GROUP BY code
+),
+disp AS (
+  SELECT * FROM ev WHERE event_type = 'dispense'
+),
+reversed AS (
+  SELECT DISTINCT reverses AS event_id FROM ev
+  WHERE event_type = 'reverse' AND reverses IS NOT NULL
+),
+settle AS (
+  SELECT d.code,
+         coalesce(d.settlement, concat('#', d.event_id)) AS sid,
+         max(d.ts) AS ts,
+         max(CASE WHEN r.event_id IS NULL THEN 0 ELSE 1 END) AS cancelled,
+         max(coalesce(d.units, d.pack_units, p.pu)) AS units,
+         max(coalesce(d.pack_units, p.pu)) AS pack_units,
+         max(d.party) AS party,
+         max(d.insured) AS insured,
+         max(d.product) AS product
+  FROM disp d
+  LEFT JOIN reversed r ON r.event_id = d.event_id
+  LEFT JOIN pu p ON p.code = d.code
+  GROUP BY d.code, coalesce(d.settlement, concat('#', d.event_id))
+),
+net AS (
+  SELECT * FROM settle WHERE cancelled = 0
+)
+"""
+
+_R1 = """
+r1_sum AS (
+  SELECT n.code, count(*) AS n_settle, sum(n.units) AS units,
+         count(DISTINCT n.party) AS n_inst, min(n.ts) AS ts1, max(n.ts) AS ts2
+  FROM net n GROUP BY n.code
+),
+r1_last AS (
+  SELECT code, party FROM (
+    SELECT code, party,
+           row_number() OVER (PARTITION BY code ORDER BY ts DESC, sid DESC) AS rn
+    FROM net
+  ) x WHERE rn = 1
+),
+r1 AS (
+  SELECT 'R1' AS rule, s.code, CAST(NULL AS STRING) AS insured, l.party,
+         CAST(NULL AS STRING) AS product, s.n_settle, s.units, p.pu AS pack_units,
+         s.n_inst, s.ts1, s.ts2,
+         CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
+         CAST(NULL AS DOUBLE) AS packs
+  FROM r1_sum s
+  JOIN r1_last l ON l.code = s.code
+  LEFT JOIN pu p ON p.code = s.code
+  WHERE s.n_inst > 1 OR (p.pu IS NOT NULL AND s.units > p.pu)
+)
+"""
+
+_R2 = """
+first_receive AS (
+  SELECT code, party, min(ts) AS ts FROM ev WHERE event_type = 'receive' GROUP BY code, party
+),
+r2 AS (
+  SELECT 'R2' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
+         CAST(NULL AS STRING) AS product, count(*) AS n_settle,
+         CAST(NULL AS BIGINT) AS units, CAST(NULL AS BIGINT) AS pack_units,
+         CAST(NULL AS BIGINT) AS n_inst, min(d.ts) AS ts1, min(f.ts) AS ts2,
+         CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
+         CAST(NULL AS DOUBLE) AS packs
+  FROM disp d
+  JOIN first_receive f ON f.code = d.code AND f.party = d.party
+  WHERE d.ts < f.ts - {r2_tolerance}
+  GROUP BY d.code, d.party
+)
+"""
+
+_R3 = """
+arrivals AS (
+  SELECT DISTINCT code, inst FROM (
+    SELECT code, party AS inst FROM ev WHERE event_type = 'receive'
+    UNION ALL
+    SELECT code, counterparty AS inst FROM ev
+    WHERE event_type = 'ship' AND counterparty IS NOT NULL
+  ) a
+),
+r3 AS (
+  SELECT 'R3' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
+         CAST(NULL AS STRING) AS product, count(*) AS n_settle,
+         CAST(NULL AS BIGINT) AS units, CAST(NULL AS BIGINT) AS pack_units,
+         CAST(NULL AS BIGINT) AS n_inst, min(d.ts) AS ts1, max(d.ts) AS ts2,
+         CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
+         CAST(NULL AS DOUBLE) AS packs
+  FROM disp d
+  LEFT JOIN arrivals a ON a.code = d.code AND a.inst = d.party
+  WHERE a.code IS NULL AND d.party IS NOT NULL
+  GROUP BY d.code, d.party
+)
+"""
+
+_R4 = """
+receives AS (
+  SELECT code, event_id, ts, region FROM ev WHERE event_type = 'receive'
+),
+ships AS (
+  SELECT code, ts FROM ev WHERE event_type = 'ship'
+),
+r4_candidates AS (
+  SELECT d.event_id AS did, d.code, d.party, d.region AS dregion, d.ts AS dts,
+         r.ts AS rts, r.region AS rregion,
+         row_number() OVER (PARTITION BY d.event_id, d.code, d.ts
+                            ORDER BY r.ts DESC, r.event_id DESC) AS rn
+  FROM disp d
+  JOIN receives r ON r.code = d.code AND r.ts <= d.ts
+),
+r4_latest AS (
+  SELECT * FROM r4_candidates WHERE rn = 1
+),
+r4_shipped AS (
+  SELECT DISTINCT l.did, l.code, l.dts
+  FROM r4_latest l
+  JOIN ships s ON s.code = l.code AND s.ts > l.rts AND s.ts < l.dts
+),
+r4_hits AS (
+  SELECT l.* FROM r4_latest l
+  LEFT JOIN r4_shipped s ON s.did = l.did AND s.code = l.code AND s.dts = l.dts
+  WHERE s.did IS NULL
+    AND l.rregion IS NOT NULL AND l.dregion IS NOT NULL
+    AND substr(l.rregion, 1, 4) <> substr(l.dregion, 1, 4)
+),
+r4 AS (
+  SELECT 'R4' AS rule, h.code, CAST(NULL AS STRING) AS insured, h.party,
+         CAST(NULL AS STRING) AS product, count(*) AS n_settle,
+         CAST(NULL AS BIGINT) AS units, CAST(NULL AS BIGINT) AS pack_units,
+         CAST(NULL AS BIGINT) AS n_inst, min(h.dts) AS ts1, max(h.rts) AS ts2,
+         max(h.rregion) AS region1, max(h.dregion) AS region2,
+         CAST(NULL AS DOUBLE) AS packs
+  FROM r4_hits h
+  GROUP BY h.code, h.party
+)
+"""
+
+_R6 = """
+r6_settle AS (
+  SELECT insured, product, party, code, sid, ts,
+         CAST(units AS DOUBLE) / CAST(pack_units AS DOUBLE) AS packs
+  FROM net
+  WHERE insured IS NOT NULL AND product IS NOT NULL
+    AND pack_units IS NOT NULL AND pack_units > 0 AND units IS NOT NULL
+),
+r6_window AS (
+  SELECT insured, product, party, code, sid, ts,
+         sum(packs) OVER (PARTITION BY insured, product ORDER BY ts
+                          RANGE BETWEEN {r6_window} PRECEDING AND CURRENT ROW) AS win
+  FROM r6_settle
+),
+r6_over AS (
+  SELECT insured, product, party, ts, win,
+         row_number() OVER (PARTITION BY insured ORDER BY ts, product, party, code, sid) AS rn
+  FROM r6_window
+  WHERE win > {r6_max_packs} + 0.000001
+),
+r6_totals AS (
+  SELECT insured, count(DISTINCT product) AS n_products, max(win) AS max_win
+  FROM r6_over GROUP BY insured
+),
+r6 AS (
+  SELECT 'R6' AS rule, CAST(NULL AS STRING) AS code, o.insured, o.party, o.product,
+         CAST(NULL AS BIGINT) AS n_settle, CAST(NULL AS BIGINT) AS units,
+         CAST(NULL AS BIGINT) AS pack_units, t.n_products AS n_inst,
+         o.ts AS ts1, CAST(NULL AS BIGINT) AS ts2,
+         CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
+         round(t.max_win, 3) AS packs
+  FROM r6_over o JOIN r6_totals t ON t.insured = o.insured
+  WHERE o.rn = 1
+)
+"""
+
+_PARTS = {"R1": _R1, "R2": _R2, "R3": _R3, "R4": _R4, "R6": _R6}
+
+
+def rules_sql(rules: tuple[str, ...] = RULES, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """The one query that computes the flags of ``rules`` over the view ``ev``."""
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        raise ValueError(f"Unknown rules: {sorted(unknown)}")
+    parts = [_COMMON.strip()] + [_PARTS[rule].strip() for rule in rules]
+    body = ",\n".join(parts).format(
+        r2_tolerance=thresholds.r2_tolerance_minutes * MICROS_PER_MINUTE,
+        r6_window=thresholds.r6_window_days * MICROS_PER_DAY - 1,
+        r6_max_packs=thresholds.r6_max_packs,
+    )
+    union = "\nUNION ALL\n".join(
+        f"SELECT {', '.join(FLAG_COLUMNS)} FROM {rule.lower()}" for rule in rules
+    )
+    return f"WITH {body}\n{union}"

@@ -1,0 +1,399 @@
+"""The trace store on disk: partitioned Parquet events, current flags, the per-code key table.
+
+Layout under ``root`` (``var/trace`` by default; any folder, or object storage for Spark)::
+
+    events/month=2026-03/province=54/b<batch>_0.parquet   normalised events (never the ORM)
+    flags.parquet                                         the current flags of every rule
+    codes.sqlite3                                         per-code state for the real-time check
+    rejected/<batch>.csv                                  rejected rows with their reasons
+    _yaojian_trace_store                                  marker (scan reads the folder as a store)
+
+Ingest of a batch (one at a time, a file lock):
+1. normalise and validate the folder (``normalise.load_folder``), refuse unreadable files whole;
+2. drop event ids the store already holds (counted, ignored);
+3. *incremental check*: the events of every code the batch touches (and of every pack bought by
+   an insured person the batch touches) are read from the store, the rules run over those plus
+   the batch, and the flags of exactly those codes and persons are replaced — the result equals a
+   full rescan, because every rule is local to one code (R1–R4) or one person (R6);
+4. files are written to a staging folder and renamed into place; the flags file and the key
+   table are replaced last. A failure before step 4 leaves the store untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from yaojian.traceability.engine import duck, normalise
+from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, FLAG_COLUMNS, Thresholds
+
+MARKER = "_yaojian_trace_store"
+
+CODES_DDL = """
+CREATE TABLE IF NOT EXISTS codes (
+  code TEXT PRIMARY KEY,
+  settlements INTEGER NOT NULL,
+  units INTEGER,
+  pack_units INTEGER,
+  institutions INTEGER NOT NULL,
+  last_party TEXT,
+  last_region TEXT,
+  last_at INTEGER,
+  last_event TEXT,
+  last_event_at INTEGER
+) WITHOUT ROWID
+"""
+
+
+@dataclass
+class IngestResult:
+    report: normalise.LoadReport
+    new_events: int = 0
+    duplicates_in_store: int = 0
+    flags_before: int = 0
+    flags_after: int = 0
+    new_flags: list[dict[str, Any]] = field(default_factory=list)
+    rejected_file: str = ""
+    party_regions: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class TraceStore:
+    def __init__(self, root: Path | str, thresholds: Thresholds = DEFAULT_THRESHOLDS):
+        self.root = Path(root)
+        self.thresholds = thresholds
+
+    # --- paths --------------------------------------------------------------------------
+    @property
+    def events_dir(self) -> Path:
+        return self.root / "events"
+
+    @property
+    def flags_path(self) -> Path:
+        return self.root / "flags.parquet"
+
+    @property
+    def codes_path(self) -> Path:
+        return self.root / "codes.sqlite3"
+
+    def ensure(self) -> None:
+        self.events_dir.mkdir(parents=True, exist_ok=True)
+        (self.root / "rejected").mkdir(exist_ok=True)
+        (self.root / MARKER).touch()
+        with contextlib.closing(self.codes_db()) as db:
+            db.execute(CODES_DDL)
+            db.commit()
+
+    def has_events(self) -> bool:
+        return self.events_dir.exists() and any(self.events_dir.rglob("*.parquet"))
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def codes_db(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.codes_path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def history_source(self) -> str:
+        return duck.parquet_source(self.events_dir)
+
+    # --- reads ----------------------------------------------------------------------------
+    def flags(self, con: duckdb.DuckDBPyConnection | None = None) -> list[dict[str, Any]]:
+        if not self.flags_path.exists():
+            return []
+        con = con or normalise.connect()
+        rows = con.execute(
+            f"SELECT {', '.join(FLAG_COLUMNS)} FROM read_parquet('{self.flags_path}') "
+            "ORDER BY rule, coalesce(code, ''), coalesce(insured, ''), coalesce(party, '')"
+        ).fetchall()
+        return [dict(zip(FLAG_COLUMNS, row, strict=True)) for row in rows]
+
+    def code_state(self, key: str) -> dict[str, Any] | None:
+        if not self.codes_path.exists():
+            return None
+        with contextlib.closing(sqlite3.connect(self.codes_path, timeout=5)) as db:
+            row = db.execute(
+                "SELECT code, settlements, units, pack_units, institutions, last_party, "
+                "last_region, last_at, last_event, last_event_at FROM codes WHERE code = ?",
+                (key,),
+            ).fetchone()
+        if row is None:
+            return None
+        keys = [
+            "code",
+            "settlements",
+            "units",
+            "pack_units",
+            "institutions",
+            "last_party",
+            "last_region",
+            "last_at",
+            "last_event",
+            "last_event_at",
+        ]
+        return dict(zip(keys, row, strict=True))
+
+    def events_of(self, key: str) -> list[dict[str, Any]]:
+        """Every stored event of one pack, in time order (the chain of custody)."""
+        if not self.has_events():
+            return []
+        con = normalise.connect()
+        cursor = con.execute(
+            f"SELECT event_id, event_type, ts, party, region, counterparty, product, pack_units, "
+            f"units, insured, settlement, reverses FROM {self.history_source()} "
+            "WHERE code = ? ORDER BY ts, event_id",
+            [key],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    # --- ingest -----------------------------------------------------------------------------
+    def ingest(
+        self,
+        folder: Path,
+        *,
+        batch_key: str,
+        strict: bool = True,
+        uscc_ok: Callable[[str], bool] | None = None,
+        region_ok: Callable[[str], bool] | None = None,
+        on_progress: Callable[[str, int, int], Any] | None = None,
+    ) -> IngestResult:
+        started = time.perf_counter()
+        with self.lock():
+            self.ensure()
+            con = normalise.connect()
+            report = normalise.load_folder(
+                con,
+                Path(folder),
+                strict=strict,
+                uscc_ok=uscc_ok,
+                region_ok=region_ok,
+                on_file=(lambda n, t: on_progress("read", n, t)) if on_progress else None,
+            )
+            result = IngestResult(report=report)
+            result.rejected_file = self._write_rejected(con, batch_key)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
+            if self.has_events():
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE seen AS SELECT b.event_id FROM batch b "
+                    f"SEMI JOIN (SELECT event_id FROM {self.history_source()}) h "
+                    "ON h.event_id = b.event_id"
+                )
+                result.duplicates_in_store = _count(con, "SELECT count(*) FROM seen")
+                con.execute("DELETE FROM batch WHERE event_id IN (SELECT event_id FROM seen)")
+            result.new_events = _count(con, "SELECT count(*) FROM batch")
+            if on_progress:
+                on_progress("check", 0, 1)
+            before = self.flags(con)
+            result.flags_before = len(before)
+            if result.new_events:
+                after = self._incremental(con, before)
+                self._commit(con, batch_key, after)
+                result.new_flags = [
+                    f for f in after if _identity(f) not in {_identity(b) for b in before}
+                ]
+                result.flags_after = len(after)
+                result.party_regions = dict(
+                    con.execute(
+                        "SELECT party, max(region) FROM ev WHERE region IS NOT NULL GROUP BY party"
+                    ).fetchall()
+                )
+            else:
+                result.flags_after = len(before)
+            if on_progress:
+                on_progress("check", 1, 1)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def check_day(self, folder: Path) -> list[dict[str, Any]]:
+        """The flags the store would hold after adding ``folder`` (nothing written)."""
+        con = normalise.connect()
+        normalise.load_folder(con, Path(folder), strict=False)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
+        if self.has_events():
+            con.execute(
+                f"DELETE FROM batch WHERE event_id IN (SELECT event_id FROM {self.history_source()})"
+            )
+        return self._incremental(con, self.flags(con))
+
+    def _incremental(
+        self, con: duckdb.DuckDBPyConnection, before: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        history = self.history_source() if self.has_events() else None
+        cols = ", ".join(normalise.NORMALISED)
+        # Persons the batch touches: buyers in it, and buyers of dispenses it reverses.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE t_insured AS SELECT DISTINCT insured FROM batch "
+            "WHERE insured IS NOT NULL AND event_type IN ('dispense', 'reverse')"
+        )
+        if history:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM {history} h "
+                "WHERE h.code IN (SELECT code FROM batch) "
+                "OR (h.event_type = 'dispense' AND h.insured IN (SELECT insured FROM t_insured))"
+            )
+            # Codes of those persons' packs: all their events are needed (reversals, pack size).
+            con.execute(
+                f"INSERT INTO hist SELECT {cols} FROM {history} h "
+                "WHERE h.code IN (SELECT DISTINCT code FROM hist) "
+                "AND h.event_id NOT IN (SELECT event_id FROM hist)"
+            )
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM batch LIMIT 0")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE ev AS SELECT {cols} FROM hist "
+            f"UNION ALL SELECT {cols} FROM batch"
+        )
+        fresh = duck.run_rules(con, thresholds=self.thresholds)
+        codes = {row[0] for row in con.execute("SELECT DISTINCT code FROM ev").fetchall()}
+        persons = {row[0] for row in con.execute("SELECT insured FROM t_insured").fetchall()}
+        kept = [
+            f
+            for f in before
+            if not (
+                (f["rule"] != "R6" and f["code"] in codes)
+                or (f["rule"] == "R6" and f["insured"] in persons)
+            )
+        ]
+        recomputed = [f for f in fresh if f["rule"] != "R6" or f["insured"] in persons]
+        return sorted(kept + recomputed, key=duck.sort_key)
+
+    def _write_rejected(self, con: duckdb.DuckDBPyConnection, batch_key: str) -> str:
+        count = _count(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
+        if not count:
+            return ""
+        target = self.root / "rejected" / f"{batch_key}.csv"
+        rows = con.execute(
+            "SELECT f.name, c.line_no, c.event_id, c.code_raw, c.event_type, c.occurred_at, "
+            "c.party, array_to_string(c.reasons, ';') FROM checked c "
+            "JOIN files f ON f.file_no = c.file_no WHERE len(c.reasons) > 0 "
+            "ORDER BY c.file_no, c.line_no LIMIT 100000"
+        ).fetchall()
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "file",
+                    "line",
+                    "event_id",
+                    "trace_code",
+                    "event_type",
+                    "occurred_at",
+                    "party_uscc",
+                    "reasons",
+                ]
+            )
+            writer.writerows(rows)
+        return str(target)
+
+    def _commit(
+        self, con: duckdb.DuckDBPyConnection, batch_key: str, flags: list[dict[str, Any]]
+    ) -> None:
+        staging = self.root / ".staging" / batch_key
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        con.execute(
+            f"""
+            COPY (
+              SELECT *, strftime(make_timestamptz(ts), '%Y-%m') AS month,
+                     coalesce(substr(region, 1, 2), 'xx') AS province
+              FROM batch
+            ) TO '{staging}' (FORMAT PARQUET, PARTITION_BY (month, province),
+                              FILENAME_PATTERN 'b{batch_key}_{{i}}')
+            """
+        )
+        flags_tmp = staging / "flags.parquet.tmp"
+        self._write_flags(con, flags, flags_tmp)
+        state_rows = self._code_states(con)
+        for path in sorted(staging.rglob("*.parquet")):
+            target = self.events_dir / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        os.replace(flags_tmp, self.flags_path)
+        with contextlib.closing(self.codes_db()) as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", state_rows
+            )
+            db.commit()
+        shutil.rmtree(staging, ignore_errors=True)
+
+    @staticmethod
+    def _write_flags(
+        con: duckdb.DuckDBPyConnection, flags: list[dict[str, Any]], target: Path
+    ) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {
+            "packs": pa.float64(),
+            **{c: pa.int64() for c in ("n_settle", "units", "pack_units", "n_inst", "ts1", "ts2")},
+        }
+        table = pa.table(
+            {
+                c: pa.array([f[c] for f in flags], type=types.get(c, pa.string()))
+                for c in FLAG_COLUMNS
+            }
+        )
+        pq.write_table(table, target)
+
+    @staticmethod
+    def _code_states(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+        """Per-code state of every code in ``ev`` (which holds all events of those codes)."""
+        return con.execute(
+            """
+            WITH reversed AS (
+              SELECT DISTINCT reverses AS event_id FROM ev WHERE event_type = 'reverse'
+            ),
+            pu AS (SELECT code, max(pack_units) AS pu FROM ev GROUP BY code),
+            s AS (
+              SELECT d.code, coalesce(d.settlement, '#' || d.event_id) AS sid,
+                     max(d.ts) AS ts, max(d.party) AS party, max(d.region) AS region,
+                     max(coalesce(d.units, d.pack_units, p.pu)) AS units,
+                     bool_or(r.event_id IS NOT NULL) AS cancelled
+              FROM ev d LEFT JOIN reversed r ON r.event_id = d.event_id
+              LEFT JOIN pu p ON p.code = d.code
+              WHERE d.event_type = 'dispense' GROUP BY 1, 2
+            ),
+            net AS (SELECT * FROM s WHERE NOT cancelled),
+            agg AS (
+              SELECT code, count(*) AS n, sum(units) AS units, count(DISTINCT party) AS inst,
+                     arg_max(party, ts) AS party, arg_max(region, ts) AS region, max(ts) AS ts
+              FROM net GROUP BY code
+            ),
+            last_event AS (
+              SELECT code, arg_max(event_type, ts) AS event_type, max(ts) AS ts FROM ev GROUP BY code
+            )
+            SELECT l.code, coalesce(a.n, 0), a.units, p.pu, coalesce(a.inst, 0), a.party,
+                   a.region, a.ts, l.event_type, l.ts
+            FROM last_event l LEFT JOIN agg a ON a.code = l.code LEFT JOIN pu p ON p.code = l.code
+            """
+        ).fetchall()
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _identity(flag: dict[str, Any]) -> tuple[Any, ...]:
+    return (flag["rule"], flag["code"], flag["insured"], flag["party"])

@@ -1,0 +1,31 @@
+// The network around the hubs (institutions, insured persons, packs): ECharts force graph.
+(function () {
+  "use strict";
+  function draw() {
+    var el = document.getElementById("trace-network");
+    var data = document.getElementById("trace-network-data");
+    if (!el || !data || !window.echarts) { return; }
+    var network = JSON.parse(data.textContent);
+    var chart = window.echarts.init(el);
+    chart.setOption({
+      tooltip: {},
+      legend: [{ data: ["institution", "insured", "pack"] }],
+      series: [{
+        type: "graph",
+        layout: "force",
+        roam: true,
+        force: { repulsion: 60, edgeLength: 40 },
+        categories: [{ name: "institution" }, { name: "insured" }, { name: "pack" }],
+        data: network.nodes.map(function (n) {
+          return { name: n.name, value: n.value, category: n.category,
+                   symbolSize: n.category === 0 ? 12 + Math.min(30, n.value) : 6 };
+        }),
+        links: network.links
+      }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else { draw(); }
+}());
