@@ -242,3 +242,13 @@ def test_public_outcomes_page(world: Any) -> None:
     response = _client().get(reverse("portal:complaint_outcomes"))
     assert response.status_code == 200
     assert 'data-region="540102"' in response.content.decode()
+
+
+def test_global_search_finds_by_number_within_scope(world: Any) -> None:
+    from yaojian.complaints.search import complaint_hits
+
+    complaint = receive().complaint
+    assert [h.title for h in complaint_hits(world.officer, complaint.number, 5)] == [
+        complaint.number
+    ]
+    assert complaint_hits(world.other_officer, complaint.number, 5) == []
