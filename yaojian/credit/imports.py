@@ -147,7 +147,7 @@ def register() -> None:
                     "统一社会信用代码",
                     False,
                     USCC_RULE,
-                    "91540102MA6T1X2Y3W",
+                    "91540102MA6T1X2Y0N",
                 ),
                 Column(
                     "id_number",

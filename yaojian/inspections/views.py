@@ -37,8 +37,15 @@ def _departments(user: Any, permission: str) -> Any:
 # --- grid -----------------------------------------------------------------------------------
 
 
+def _require(request: HttpRequest, permission: str) -> None:
+    """403 unless the user holds ``permission`` somewhere (what the menu shows, the page opens)."""
+    if not has_permission(request.user, permission):
+        raise PermissionDenied
+
+
 def coverage(request: HttpRequest) -> HttpResponse:
     """Coverage of the grid: entities without a cell, cells without an officer, loads."""
+    _require(request, permissions.VIEW)
     region = request.GET.get("region", "").strip()[:6]
     context = selectors.coverage(request.user, region)
     context["region"] = region
@@ -126,6 +133,7 @@ def worksheet(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def due_list(request: HttpRequest) -> HttpResponse:
     """Entities due for inspection, per cell or department."""
+    _require(request, permissions.VIEW)
     cell = request.GET.get("cell", "").strip()
     department = request.GET.get("department", "").strip()
     rows = selectors.due_list(
@@ -153,6 +161,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
+    _require(request, permissions.VIEW_PLAN)
     plans = selectors.plans_visible_to(request.user)
     return render(
         request,
@@ -245,6 +254,8 @@ def draw_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def my_assignments(request: HttpRequest) -> HttpResponse:
+    """The entities drawn for me (inspectors: those who may record inspections)."""
+    _require(request, permissions.CHANGE)
     return render(
         request,
         "inspections/my_assignments.html",
@@ -269,6 +280,7 @@ def assignment_start(request: HttpRequest, drawn_id: int) -> HttpResponse:
 
 
 def inspection_list(request: HttpRequest) -> HttpResponse:
+    _require(request, permissions.VIEW)
     rows = selectors.inspections_visible_to(request.user).order_by("-scheduled_on", "-id")
     state = request.GET.get("state", "")
     if state:
@@ -376,6 +388,7 @@ def inspection_publish(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def sample_list(request: HttpRequest) -> HttpResponse:
+    _require(request, permissions.VIEW_SAMPLE)
     samples = selectors.samples_visible_to(request.user)
     page = Paginator(samples, PAGE).get_page(request.GET.get("page"))
     departments = _departments(request.user, permissions.ADD_SAMPLE)
@@ -449,7 +462,8 @@ def sample_result(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def capacity_view(request: HttpRequest) -> HttpResponse:
-    """Capacity what-if: scenarios side by side."""
+    """Capacity what-if: scenarios side by side (heads, who publish and plan)."""
+    _require(request, permissions.PUBLISH)
     form = forms.CapacityForm(
         request.GET or None, initial={"inspectors": selectors.inspector_count(request.user)}
     )

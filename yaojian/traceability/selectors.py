@@ -39,7 +39,9 @@ def false_positive_rates(user: Any) -> list[dict[str, Any]]:
 def hubs(user: Any, limit: int = 20) -> list[dict[str, Any]]:
     """Institutions ranked by the flags pointing to them."""
     rows: dict[str, dict[str, Any]] = {}
-    for alert in alerts_for_user(user).only("party_uscc", "rule", "flag_count", "flags"):
+    for alert in (
+        Alert.objects.visible_to(user).only("party_uscc", "rule", "flag_count", "flags").iterator()
+    ):
         row = rows.setdefault(
             alert.party_uscc,
             {"party": alert.party_uscc, "flags": 0, "rules": set(), "persons": set()},

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,14 +22,16 @@ from yaojian.traceability.engine.explain import when
 class CodeStateView(APIView):
     """Has this pack been settled, how many units, where last (for settlement systems)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(description="Not a trace code (the reason in ``errors.code``)."),
+        }
+    )
     def get(self, request: Request, code: str) -> Response:
         parsed = parse_trace_code(code)
         if not parsed.key:
-            return Response(
-                {"code": code, "valid": False, "reason": parsed.reason},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise ValidationError({"code": [str(parsed.reason)]})
         state = services.store().code_state(parsed.key)
         if state is None:
             return Response(
@@ -66,11 +68,11 @@ class BatchView(APIView):
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            return Response({"idempotency_key": ["Send an Idempotency-Key header."]}, status=400)
+            raise ValidationError({"idempotency_key": ["Send an Idempotency-Key header."]})
         if not request.user.is_superuser and not any(
             m.department_kind in services.HANDLERS for m in services.scope_for(request.user).members
         ):
-            return Response({"detail": "Not allowed."}, status=403)
+            raise PermissionDenied
         folder = Path(settings.VAR_DIR) / "trace-uploads" / uuid.uuid4().hex
         folder.mkdir(parents=True)
         for upload in request.FILES.getlist("files"):
