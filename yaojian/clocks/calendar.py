@@ -158,6 +158,19 @@ def is_provisional(start: dt.date, end: dt.date) -> bool:
     return get_calendar().is_provisional(start, end)
 
 
+def due_is_provisional(due: object) -> bool:
+    """True when a deadline ``due`` (a date, or a datetime taken on its local day) falls in a
+    provisional year: a due date lies in the period it was computed over, so its own year tells
+    (the pages' warning and the APIs' ``provisional`` flags both ask this)."""
+    from django.utils import timezone
+
+    if isinstance(due, dt.datetime):
+        due = timezone.localtime(due).date() if timezone.is_aware(due) else due.date()
+    if not isinstance(due, dt.date):
+        return False
+    return is_provisional(due, due)
+
+
 def is_working_day(day: dt.date) -> bool:
     return get_calendar().is_working_day(day)
 

@@ -8,27 +8,16 @@ reaching into a provisional year is provisional. Takes a date or an aware dateti
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from yaojian.clocks.calendar import is_provisional
+from yaojian.clocks.calendar import due_is_provisional
 
 register = template.Library()
-
-
-def due_is_provisional(due: Any) -> bool:
-    """True when ``due`` (a date or datetime) falls in a provisional year."""
-    if isinstance(due, dt.datetime):
-        due = timezone.localtime(due).date() if timezone.is_aware(due) else due.date()
-    if not isinstance(due, dt.date):
-        return False
-    return is_provisional(due, due)
 
 
 @register.filter

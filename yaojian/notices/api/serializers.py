@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yaojian.clocks.calendar import due_is_provisional
 from yaojian.notices.choices import NoticeState
 from yaojian.notices.models import Notice, Problem, RoutingRule
 from yaojian.notices.selectors import masked_persons, problem_recipients, working_days_left
@@ -20,6 +21,9 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
     entity = serializers.UUIDField(source="entity.public_id", read_only=True, allow_null=True)
     problem = serializers.UUIDField(source="problem.public_id", read_only=True, allow_null=True)
     working_days_left = serializers.SerializerMethodField()
+    due_on_provisional = serializers.SerializerMethodField(
+        help_text="True when the deadline was computed with a provisional holiday schedule."
+    )
 
     class Meta:
         model = Notice
@@ -35,6 +39,7 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
             "problem",
             "state",
             "due_on",
+            "due_on_provisional",
             "working_days_left",
             "escalation_level",
             "answer",
@@ -51,6 +56,9 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
 
     def get_working_days_left(self, obj: Notice) -> int | None:
         return working_days_left(obj)
+
+    def get_due_on_provisional(self, obj: Notice) -> bool:
+        return due_is_provisional(obj.due_on)
 
 
 class NoticeQuerySerializer(serializers.Serializer[Any]):

@@ -33,7 +33,7 @@ def _load_official_2027(capture: Any) -> None:
 
 
 def test_a_notice_due_in_a_provisional_year_is_marked_and_recomputed(
-    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any, api_client_for: Any
 ) -> None:
     assert CalendarYear.objects.get(year=2027).status == YearStatus.PROVISIONAL
     recipient = world.member(world.health, Role.INSPECTOR)
@@ -64,11 +64,16 @@ def test_a_notice_due_in_a_provisional_year_is_marked_and_recomputed(
         client.force_login(world.inspector)
         sent = client.get(reverse("notices:sent")).content.decode()
         assert MARK in sent
+        api = api_client_for(recipient)
+        answer = api.get(f"/api/v1/notices/{notice.public_id}/").json()
+        assert (answer["due_on"], answer["due_on_provisional"]) == ("2027-01-05", True)
 
         _load_official_2027(django_capture_on_commit_callbacks)
 
         notice.refresh_from_db()
         assert notice.due_on == dt.date(2027, 1, 6)
+        answer = api_client_for(recipient).get(f"/api/v1/notices/{notice.public_id}/").json()
+        assert answer["due_on_provisional"] is False
         (event,) = AuditEvent.objects.filter(action="notices.due_recomputed")
         assert event.changes == {"due_on": ["2027-01-05", "2027-01-06"]}
         client.force_login(recipient)

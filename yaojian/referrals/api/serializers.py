@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from yaojian.clocks.calendar import due_is_provisional
 from yaojian.referrals import clocks
 from yaojian.referrals.choices import PoliceComplexity, ReferralAction
 from yaojian.referrals.models import Referral
@@ -60,6 +61,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
                 "key": c.key,
                 "started_at": c.started_at,
                 "due_at": c.due_at,
+                "provisional": due_is_provisional(c.due_at),
                 "done_at": c.done_at,
                 "status": c.status(now),
             }

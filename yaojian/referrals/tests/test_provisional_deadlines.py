@@ -22,7 +22,7 @@ MARK = 'data-testid="deadline-provisional"'
 
 
 def test_a_referral_deadline_in_a_provisional_year_is_marked_and_follows_the_schedule(
-    world: Any, client: Any, django_capture_on_commit_callbacks: Any
+    world: Any, client: Any, django_capture_on_commit_callbacks: Any, api_client_for: Any
 ) -> None:
     with time_machine.travel(dt.datetime(2026, 12, 30, 2, tzinfo=dt.UTC), tick=False):
         referral = services.create_referral(
@@ -43,6 +43,9 @@ def test_a_referral_deadline_in_a_provisional_year_is_marked_and_follows_the_sch
             ).content.decode(),
         ]
         assert [MARK in page for page in pages] == [True, True]
+        url = f"/api/v1/referrals/{referral.public_id}/"
+        (clock,) = api_client_for(world.officer).get(url).json()["clocks"]
+        assert clock["provisional"] is True
 
         admin = UserFactory(is_superuser=True, is_staff=True)
         with django_capture_on_commit_callbacks(execute=True):
@@ -58,3 +61,5 @@ def test_a_referral_deadline_in_a_provisional_year_is_marked_and_follows_the_sch
         assert decide.due_at.date() == dt.date(2027, 1, 5)
         page = client.get(reverse("referrals:referral_detail", args=[referral.public_id]))
         assert MARK not in page.content.decode()
+        (clock,) = api_client_for(world.officer).get(url).json()["clocks"]
+        assert clock["provisional"] is False
