@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
@@ -302,14 +303,27 @@ def update_entity(*, actor: Any, entity: Entity, reason: str = "", **changes: An
         return locked
     update_fields = sorted(set(changed) | {"search_key", "updated_at"})
     _save(locked, errors, update_fields=update_fields)
+    department = _audit_department(actor, locked.region_id, "registry.change_entity")
     record(
         actor=actor,
         action="registry.entity_updated",
         obj=locked,
         changes=changed,
         reason=reason,
-        department=_audit_department(actor, locked.region_id, "registry.change_entity"),
+        department=department,
     )
+    if "legal_representative" in changed and department is not None:
+        # The persons table says what the basic information says (as after an import).
+        from yaojian.registry.services.bulk_persons import sync_legal_representatives
+
+        sync_legal_representatives(
+            {locked.pk: {"legal_representative": changed["legal_representative"]}},
+            {locked.pk: locked},
+            actor=actor,
+            department=department,
+            today=timezone.localdate(),
+            reason=reason,
+        )
     publish(
         EntityUpdated(
             entity_id=locked.pk,

@@ -355,3 +355,38 @@ def test_a_new_legal_representative_is_registered_once_and_a_rerun_changes_nothi
     )
     assert EntityPerson.objects.get(entity=entity).ended_on is None
     assert AuditEvent.objects.filter(action="registry.entity_person_linked").count() == 1
+
+
+def test_changing_the_legal_representative_by_hand_moves_the_persons_table_too(
+    steward: Any, drug_regulator: Any
+) -> None:
+    from yaojian.registry.choices import PersonRole
+    from yaojian.registry.models import EntityPerson
+    from yaojian.registry.services.entities import update_entity
+    from yaojian.registry.tests.factories import EntityPersonFactory, PersonFactory
+
+    entity: Any = EntityFactory(registered_by=drug_regulator, legal_representative="扎西")
+    old = EntityPersonFactory(
+        entity=entity,
+        person=PersonFactory(name="扎西", department=drug_regulator),
+        role=PersonRole.LEGAL_REPRESENTATIVE,
+    )
+
+    update_entity(actor=steward, entity=entity, legal_representative="央金", reason="变更登记")
+
+    old.refresh_from_db()
+    assert old.ended_on is not None
+    (current,) = EntityPerson.objects.filter(
+        entity=entity, role=PersonRole.LEGAL_REPRESENTATIVE, ended_on__isnull=True
+    )
+    assert current.person.name == "央金"
+    actions = list(
+        AuditEvent.objects.filter(
+            object_type="registry.entity", object_id=str(entity.public_id)
+        ).values_list("action", flat=True)
+    )
+    assert actions == [
+        "registry.entity_updated",
+        "registry.entity_person_link_ended",
+        "registry.entity_person_linked",
+    ]
