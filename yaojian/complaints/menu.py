@@ -45,3 +45,47 @@ pagehelp.register(
     _("Record a complaint or report taken by telephone or letter, or sent by another department."),
     anchor="投诉举报",
 )
+
+# Page help of the remaining pages (issue 10 item 8).
+for _name, _text in (
+    (
+        "complaints:reporter",
+        _(
+            "The reporter's identity and contact: only the handling officers and head of the handling department may open it, and every view is recorded in the audit trail."
+        ),
+    ),
+    (
+        "complaints:step",
+        _(
+            "Take the next step of a complaint or report: accept or refuse with the ground, mediate, verify, transfer, or turn a report into a case clue."
+        ),
+    ),
+):
+    pagehelp.register(_name, _text, anchor="投诉举报")
+
+# Page help of the remaining pages (issue 10 item 8).
+for _name, _text in (
+    (
+        "portal:complaint_claim",
+        _("Claim a reward for a report with its tracking number and query code."),
+    ),
+    (
+        "portal:complaint_new",
+        _(
+            "Submit a complaint (a consumer dispute) or a report (a lead about a violation); you get a tracking number and a query code."
+        ),
+    ),
+    (
+        "portal:complaint_outcomes",
+        _(
+            "Complaints and reports received per county, accepted, answered on time, and selected outcomes."
+        ),
+    ),
+    (
+        "portal:complaint_track",
+        _(
+            "Follow a complaint or report with its tracking number and query code: progress, outcome and reasons."
+        ),
+    ),
+):
+    pagehelp.register(_name, _text, anchor="投诉举报")

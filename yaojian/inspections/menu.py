@@ -122,3 +122,68 @@ for url_name, text in (
     ),
 ):
     pagehelp.register(url_name, text, anchor=ANCHOR)
+
+# Page help of the remaining pages (issue 10 item 8).
+for _name, _text in (
+    (
+        "inspections:assignment_start",
+        _("Open the inspection of an entity drawn for you, to record it on site."),
+    ),
+    (
+        "inspections:draw_detail",
+        _(
+            "A random draw: its seed, pool snapshot hash, algorithm version and result; anyone can verify it reproduces."
+        ),
+    ),
+    (
+        "inspections:draw_make",
+        _(
+            "Draw entities from the pool at the plan's proportion and at least two inspectors for each, excluding conflicts and recusals."
+        ),
+    ),
+    (
+        "inspections:entity_cell",
+        _("Move the entity to another grid cell (a reason is required and the change is audited)."),
+    ),
+    (
+        "inspections:inspection_detail",
+        _(
+            "One inspection: checklist answers, findings with their clause and grade, files with their SHA-256, the signature or refusal, and publication."
+        ),
+    ),
+    (
+        "inspections:inspection_publish",
+        _("Publish the result on the public site (due within 20 working days of recording)."),
+    ),
+    (
+        "inspections:inspection_record",
+        _(
+            "Record the inspection on site: answer every mandatory checklist item, grade each finding, attach photos, note the signature or refusal."
+        ),
+    ),
+    (
+        "inspections:place",
+        _(
+            "Place the entities that have no cell in the cell their address names; what cannot be placed stays on the review list."
+        ),
+    ),
+    (
+        "inspections:plan_create",
+        _("Create an annual or ad-hoc plan: items, scope and the proportion to draw."),
+    ),
+    ("inspections:plan_detail", _("A plan with its draws and the inspections they produced.")),
+    (
+        "inspections:sample_result",
+        _(
+            "Record the laboratory result of a sample; a failure opens a clue and informs the departments concerned."
+        ),
+    ),
+    (
+        "inspections:worksheet",
+        _(
+            "The entity's risk worksheet: each factor, the rating, the interval and the statutory floor that applies."
+        ),
+    ),
+    ("portal:inspection_results", _("Published results of the random inspections, as the law requires them to be made public.")),
+):
+    pagehelp.register(_name, _text, anchor="监督检查与双随机抽查")

@@ -16,6 +16,11 @@ EVENT_LABELS = {
     "ReferralAnswered": _("Police answer to a referral"),
     "LinkReviewResolved": _("Link review decided"),
     "CalendarChanged": _("Holiday schedule changed"),
+    "BatchApplied": _("Import applied"),
+    "InspectionPassed": _("Inspection passed"),
+    "ComplaintReceived": _("Complaint or report received"),
+    "ComplaintTransferred": _("Complaint or report transferred"),
+    "ComplaintOverdue": _("Complaint or report overdue"),
 }
 
 HANDLER_LABELS = {
@@ -33,6 +38,19 @@ HANDLER_LABELS = {
     "portal.handlers.on_case_decided": _("Queue the penalty information for publication"),
     "portal.handlers.on_decision_changed": _("Withdraw or replace the published information"),
     "exchange.handlers.on_link_review_resolved": _("Apply the held import row"),
+    "credit.handlers.on_case_decided": _("Record the penalties on the credit file"),
+    "credit.handlers.on_decision_changed": _("Withdraw the credit records of the decision"),
+    "inspections.handlers.place_imported_entities": _("Place the imported entities in grid cells"),
+    "inspections.handlers.record_passed_inspection": _(
+        "Record the passed inspection on the credit file"
+    ),
+    "complaints.handlers.notify_transfer": _("Notify the department the matter is transferred to"),
+    "complaints.handlers.notify_also": _("Notify the other departments concerned"),
+    "complaints.handlers.webhook_received": _("Send the webhook of a new complaint"),
+    "complaints.handlers.escalate": _("Escalate the overdue complaint to the office above"),
+    "complaints.handlers.on_case_filed": _("Tell the report that its case was filed"),
+    "complaints.handlers.on_case_decided": _("Tell the report the case's decision"),
+    "complaints.handlers.on_case_closed": _("Tell the report that its case was closed"),
 }
 
 

@@ -44,3 +44,34 @@ pagehelp.register(
     ),
     anchor="药品追溯分析",
 )
+
+# Page help of the remaining pages (issue 10 item 8).
+for _name, _text in (
+    (
+        "traceability:batch_list",
+        _(
+            "Trace-event batches ingested, with rows stored, rejected and duplicated; upload a folder of events here."
+        ),
+    ),
+    (
+        "traceability:hub_list",
+        _(
+            "Institutions ranked by the anomalies that point to them, with the network of insured persons and packs around them."
+        ),
+    ),
+    (
+        "traceability:institution_detail",
+        _("An institution's packs and buyers ranked by anomalies."),
+    ),
+    (
+        "traceability:pack_detail",
+        _("A pack's chain of custody from production to dispensing, with the anomaly marked."),
+    ),
+    (
+        "traceability:public_check",
+        _(
+            "Check a pack by its trace code: not found, sold once, or sold twice or more. Nothing personal is shown."
+        ),
+    ),
+):
+    pagehelp.register(_name, _text, anchor="药品追溯分析")

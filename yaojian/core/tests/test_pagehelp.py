@@ -60,6 +60,10 @@ NOT_PAGES = {
         "referrals:case_panel",
         "territory:gridcell_officers",
         "audit:object_history",
+        "complaints:case_panel",
+        "credit:entity_panel",
+        "inspections:entity_panel",
+        "portal:complaint_entities",
     },
     # files
     "download": {
@@ -71,6 +75,9 @@ NOT_PAGES = {
         "jobs:job_download",
         "notices:attachment",
         "referrals:referral_bundle",
+        "complaints:attachment",
+        "complaints:export",
+        "inspections:inspection_pdf",
         "favicon",
     },
     # machines, not people
