@@ -184,6 +184,11 @@ for _name, _text in (
             "The entity's risk worksheet: each factor, the rating, the interval and the statutory floor that applies."
         ),
     ),
-    ("portal:inspection_results", _("Published results of the random inspections, as the law requires them to be made public.")),
+    (
+        "portal:inspection_results",
+        _(
+            "Published results of the random inspections, as the law requires them to be made public."
+        ),
+    ),
 ):
     pagehelp.register(_name, _text, anchor="监督检查与双随机抽查")
