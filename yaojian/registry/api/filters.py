@@ -3,10 +3,12 @@ the few filters partner systems need on top, and the licence and person filters.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -30,12 +32,18 @@ class EntityFilter(EntityFilterSet):
     status = filters.ChoiceFilter(choices=EntityStatus.choices)
     updated_after = filters.IsoDateTimeFilter(
         field_name="updated_at",
-        lookup_expr="gte",
+        method="filter_updated_after",
         label=_("Entities changed at or after this time (ISO 8601), for synchronising."),
     )
 
     class Meta(EntityFilterSet.Meta):
         fields = [*EntityFilterSet.Meta.fields, "status", "updated_after"]
+
+    def filter_updated_after(self, queryset: QuerySet, name: str, value: dt.datetime) -> QuerySet:
+        # In UTC: ISO 8601 allows offsets (up to ±23:59) that PostgreSQL refuses as literals.
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        return queryset.filter(updated_at__gte=value)
 
 
 class LicenceFilter(filters.FilterSet):
