@@ -110,6 +110,39 @@ class Entity(PublicIdModel, TimeStampedModel):
         return self.name
 
 
+class EntityGram(models.Model):
+    """A posting of the name search on PostgreSQL: one row per entity and pair of adjacent
+    characters of its normalised name (ADR 0032).
+
+    The table is written only by a database trigger on ``registry_entity`` (every write
+    path, bulk or raw, keeps it in step) and exists only on PostgreSQL. Its indexes
+    ``(gram, name, entity_id)`` and ``(gram, region_id, name, entity_id)`` give the matches of
+    a two-character fragment already in the list's name order, for the province or county by
+    county, so a page reads 25 postings instead of sorting or discarding thousands of rows.
+    """
+
+    pk = models.CompositePrimaryKey("gram", "name", "entity")
+    gram = models.CharField(max_length=2)
+    name = models.CharField(max_length=200)
+    entity = models.ForeignKey(
+        Entity, on_delete=models.DO_NOTHING, related_name="grams", db_constraint=False
+    )
+    region = models.ForeignKey(
+        "territory.Region",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        managed = False
+        db_table = "registry_entity_gram"
+
+    def __str__(self) -> str:
+        return f"{self.gram} · {self.name}"
+
+
 class LicenceQuerySet(ScopedQuerySet["Licence"]):
     """Licences are public: seen in the jurisdiction; changed by the issuing department."""
 

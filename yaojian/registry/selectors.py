@@ -13,13 +13,24 @@ from typing import Any
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.fields.array import ArrayContains  # type: ignore[attr-defined]
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField, Value
+from django.db import connection, connections
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 
 from yaojian.accounts.choices import ShareKind
 from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
 from yaojian.audit.models import AuditEvent
-from yaojian.core.pagination import ordered_in_parts, search_within
+from yaojian.core.pagination import PARTS_ATTRIBUTE, ordered_in_parts, search_within
 from yaojian.registry import names
 from yaojian.registry.choices import LICENCE_TRANSITIONS, EthnicMedicine, LicenceKind, LicenceStatus
 from yaojian.registry.identifiers import (
@@ -30,6 +41,7 @@ from yaojian.registry.identifiers import (
 )
 from yaojian.registry.models import (
     Entity,
+    EntityGram,
     EntityPerson,
     EntityProduct,
     Licence,
@@ -116,12 +128,17 @@ def filter_entities(
     credit code or an exact licence number. The region filter narrows first; the search box,
     kind and licence status then mark the result as a search within that region
     (``search_within``), so its pages never walk the name order discarding rows (ADR 0014).
+    On PostgreSQL a name fragment of two characters or more is found through the name
+    postings instead, already in name order (``_postings_search``, ADR 0032).
     """
     if region:
         queryset = queryset.filter(subtree_q("region", region))
     superset = queryset
     q = (q or "").strip()[:100]
-    if q:
+    postings = _postings_search(queryset, q, region) if q else None
+    if postings is not None:
+        queryset = postings
+    elif q:
         queryset = queryset.filter(search_condition(q))
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -129,6 +146,8 @@ def filter_entities(
         queryset = queryset.filter(
             Exists(Licence.objects.filter(entity=OuterRef("pk"), status=licence_status))
         )
+    if postings is not None:
+        return queryset  # ordered by its postings already: no window, no region parts
     if queryset is not superset:
         queryset = search_within(queryset, superset)
     elif region:
@@ -139,15 +158,88 @@ def filter_entities(
 def _in_county_parts(queryset: QuerySet[Entity], code_or_prefix: str) -> QuerySet[Entity]:
     """A prefecture's list, read county by county (``ordered_in_parts``): its names need
     not come early in the province's name order. Counties are compared exactly already."""
-    prefix = subtree_prefix(code_or_prefix.ljust(6, "0"))
-    if len(prefix) != 4:
+    codes = _county_codes(code_or_prefix)
+    if codes is None:
         return queryset
-    codes = list(
+    return ordered_in_parts(queryset, "region_id", codes)
+
+
+def _county_codes(code_or_prefix: str) -> list[str] | None:
+    """The codes a city's or county's subtree holds (None for a province: no narrowing)."""
+    prefix = subtree_prefix(code_or_prefix.ljust(6, "0"))
+    if len(prefix) == 6:
+        return [prefix]
+    if len(prefix) != 4:
+        return None
+    return list(
         Region.objects.filter(code__gte=f"{prefix}00", code__lte=f"{prefix}99")
         .order_by("code")
         .values_list("code", flat=True)
     )
-    return ordered_in_parts(queryset, "region_id", codes)
+
+
+POSTING_RARITY_CAP = 5_000
+
+
+def _postings_search(
+    queryset: QuerySet[Entity], q: str, region: str | None
+) -> QuerySet[Entity] | None:
+    """PostgreSQL: a name fragment of two characters or more, found through the postings
+    of ``registry_entity_gram`` in the list's own order (ADR 0032); None when the search
+    takes the general path (SQLite, one character, an identifier that matches).
+
+    The rarest pair of adjacent characters of the fragment is joined (one posting per
+    entity), the whole fragment is checked on the search key, and the list is ordered by the
+    posting's copy of the name, so a page is the first postings of one index walk; within a
+    city, one walk per county (``ordered_in_parts``), each exact.
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    text = names.normalise_name(q)
+    if len(text) < 2 or _identifier_holders(q):
+        return None
+    codes: list[str] | None = None
+    if region:
+        codes = _county_codes(region)
+    else:
+        parts = getattr(queryset.query, PARTS_ATTRIBUTE, None)
+        if parts and parts[0] == "region_id":
+            codes = [str(code) for code in parts[1]]
+    grams = sorted({text[i : i + 2] for i in range(len(text) - 1)})
+    gram = min(grams, key=lambda g: _posting_count(g, codes)) if len(grams) > 1 else grams[0]
+    found = queryset.annotate(hit=FilteredRelation("grams", condition=Q(grams__gram=gram)))
+    found = found.filter(hit__gram=gram)
+    if len(text) > 2:
+        found = found.filter(search_key__contains=names.search_fragment(q))
+    if codes is not None:
+        found = found.filter(hit__region_id__in=codes) if len(codes) > 1 else found
+        found = found.filter(hit__region_id=codes[0]) if len(codes) == 1 else found
+    setattr(found.query, PARTS_ATTRIBUTE, None)
+    if tuple(str(f) for f in found.query.order_by) == ("name", "id"):
+        found = found.order_by("hit__name", "hit__entity_id")
+        if codes is not None and len(codes) > 1:
+            found = ordered_in_parts(found, "hit__region_id", codes)
+    return found
+
+
+def _posting_count(gram: str, codes: list[str] | None) -> int:
+    """How many entities hold ``gram`` (counted up to ``POSTING_RARITY_CAP``)."""
+    postings = EntityGram.objects.filter(gram=gram)
+    if codes is not None:
+        postings = postings.filter(region_id__in=codes)
+    return postings.values("entity_id")[:POSTING_RARITY_CAP].count()
+
+
+def _identifier_holders(q: str) -> bool:
+    """``q`` is the credit code or a licence number of some entity (the general path)."""
+    identifier = normalise_identifier(q)
+    if (
+        len(identifier) == 18
+        and Entity.objects.filter(unified_social_credit_code=identifier).exists()
+    ):
+        return True
+    numbers = licence_numbers_for_search(q)
+    return bool(numbers) and Licence.objects.filter(number__in=numbers).exists()
 
 
 def search_condition(q: str) -> Q:

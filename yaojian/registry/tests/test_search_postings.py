@@ -1,0 +1,193 @@
+"""PostgreSQL: the name postings (``registry_entity_gram``, ADR 0032).
+
+The trigger keeps one posting per entity and pair of adjacent characters of its normalised
+name through every kind of write, and a name search of two characters or more reads them in
+the list's order (county by county within a city), giving exactly the plain answer.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from yaojian.accounts.choices import Role
+from yaojian.core.pagination import PARTS_ATTRIBUTE, CappedCountPaginator
+from yaojian.registry import names, selectors
+from yaojian.registry.filtersets import EntityFilterSet
+from yaojian.registry.models import Entity, EntityGram
+from yaojian.registry.tests.factories import EntityFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="postings exist on PostgreSQL"),
+]
+
+
+def grams_of(name: str) -> set[str]:
+    text = names.normalise_name(name)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def postings() -> dict[int, tuple[set[str], set[str], set[str | None]]]:
+    """entity id → (grams, copies of the name, regions) as stored."""
+    found: dict[int, tuple[set[str], set[str], set[str | None]]] = {}
+    for gram, name, entity_id, region_id in EntityGram.objects.values_list(
+        "gram", "name", "entity_id", "region_id"
+    ):
+        grams, copies, regions_ = found.setdefault(entity_id, (set(), set(), set()))
+        grams.add(gram)
+        copies.add(name)
+        regions_.add(region_id)
+    return found
+
+
+def assert_in_step() -> None:
+    stored = postings()
+    for entity in Entity.objects.all():
+        expected = grams_of(entity.name)
+        if not expected:
+            assert entity.pk not in stored
+            continue
+        assert stored.pop(entity.pk) == (expected, {entity.name}, {entity.region_id})
+    assert stored == {}, "postings of entities that no longer exist"
+
+
+def test_every_write_path_keeps_the_postings_in_step(regions: None) -> None:
+    first: Any = EntityFactory(name="拉萨市城关区康源大药房")
+    EntityFactory(name="那曲（第3分店）药店", region_id="540103")
+    EntityFactory(name="药")  # one character: no pair, no posting
+    assert_in_step()
+
+    first.name = "阿里地区康源诊所"
+    first.search_key = names.search_key(first.name)
+    first.save()  # a single UPDATE
+    assert_in_step()
+
+    first.address = "狮泉河镇1号"
+    first.save()  # the name does not change: the postings are left alone
+    assert_in_step()
+
+    made = Entity.objects.bulk_create(
+        [
+            Entity(
+                name=f"林芝{n}号卫生院",
+                search_key=names.search_key(f"林芝{n}号卫生院"),
+                kind=first.kind,
+                region_id="540102",
+                registered_by=first.registered_by,
+            )
+            for n in range(30)
+        ]
+    )  # one INSERT statement: the statement trigger writes every posting
+    assert_in_step()
+
+    for entity in made[:10]:
+        entity.name = entity.name.replace("林芝", "日喀则")
+        entity.search_key = names.search_key(entity.name)
+    Entity.objects.bulk_update(made[:10], ["name", "search_key"])
+    Entity.objects.filter(pk__in=[e.pk for e in made[10:20]]).update(region_id="540121")
+    assert_in_step()
+
+    Entity.objects.filter(pk__in=[e.pk for e in made[20:]]).delete()
+    assert_in_step()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the pending FK checks first
+        cursor.execute("TRUNCATE registry_entity CASCADE")  # as a test flush does
+    assert EntityGram.objects.count() == 0
+
+
+COUNTIES = ["540102", "540103", "540121", "542521", "542522"]
+
+
+@pytest.fixture
+def province(regions: None) -> None:
+    """Names whose matches sort late, sparse matches, a fragment whose first pair is
+    common and whose whole is rare, two prefectures."""
+    for n in range(30):
+        EntityFactory(name=f"八一{n:02d}号药店", region_id=COUNTIES[n % 5])
+    for n in range(6):
+        EntityFactory(name=f"阿里地区{n}号诊所", region_id=COUNTIES[(n + 3) % 5])
+    for n in range(3):
+        EntityFactory(name=f"八一大药房{n}", region_id=COUNTIES[n % 2])
+    EntityFactory(name="ＡＢＣ康源（连锁）药店", region_id="540103")  # full-width, brackets
+
+
+def plain(user: Any, q: str, region: str = "") -> list[int]:
+    visible = Entity.objects.visible_to(user)
+    if region:
+        prefix = region.rstrip("0")
+        visible = visible.filter(region__code__startswith=prefix)
+    wanted = names.normalise_name(q)
+    rows = [(e.name, e.pk) for e in visible if wanted in names.normalise_name(e.name)]
+    return [pk for _name, pk in sorted(rows)]
+
+
+def search(user: Any, params: dict[str, str], page: int, cap: int) -> tuple[list[int], str]:
+    filterset = EntityFilterSet(
+        params, queryset=selectors.search_entities(user), request=SimpleNamespace(user=user)
+    )
+    assert filterset.is_valid(), filterset.errors
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedCountPaginator(filterset.qs, 4, count_cap=cap)
+        ids = [e.pk for e in paginator.get_page(page).object_list]
+    return ids, " ".join(q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("scope", "cap"),
+    [("540000", 3), ("540000", 1000), ("540100", 3), ("540102", 1000), ("542500", 3)],
+)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "阿里"},
+        {"q": "号药"},
+        {"q": "八一大药"},
+        {"q": "abc康源(连锁"},
+        {"q": "不存在"},
+        {"q": "药店", "region": "540100"},
+        {"q": "诊所", "region": "542521"},
+    ],
+)
+def test_postings_give_the_plain_answer(
+    province: None, user_in_department: Any, scope: str, params: dict[str, str], cap: int
+) -> None:
+    region = params.get("region", "")
+    if region and not region.startswith(scope.rstrip("0")):
+        pytest.skip("a region outside the user's jurisdiction is refused by the form")
+    user = user_in_department(role=Role.LEADER, region=scope)
+    expected = plain(user, params["q"], params.get("region", ""))
+    for page in (1, 2):
+        if page > 1 and (page - 1) * 4 >= min(len(expected), cap + 1):
+            continue
+        ids, sql = search(user, params, page, cap)
+        assert ids == expected[(page - 1) * 4 : page * 4], (scope, params, page)
+        assert "registry_entity_gram" in sql
+
+
+def test_a_city_is_read_county_by_county(province: None, user_in_department: Any) -> None:
+    user = user_in_department(role=Role.LEADER, region="540100")
+    found = selectors.filter_entities(selectors.search_entities(user), q="药店")
+    field, codes = getattr(found.query, PARTS_ATTRIBUTE)
+    assert field == "hit__region_id"
+    assert "540102" in codes
+    assert "542521" not in codes
+
+
+def test_identifiers_and_single_characters_take_the_general_path(
+    province: None, user_in_department: Any
+) -> None:
+    user = user_in_department(role=Role.LEADER, region="540000")
+    entity = Entity.objects.get(name="阿里地区0号诊所")
+    code = entity.unified_social_credit_code
+    ids, sql = search(user, {"q": code.lower()}, 1, 1000)
+    assert ids == [entity.pk]
+    assert "registry_entity_gram" not in sql
+    ids, sql = search(user, {"q": "诊"}, 1, 1000)
+    assert ids == plain(user, "诊")[:4]
+    assert "registry_entity_gram" not in sql
