@@ -31,7 +31,7 @@ from yaojian.accounts.choices import ShareKind
 from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
 from yaojian.audit.models import AuditEvent
 from yaojian.core.pagination import PARTS_ATTRIBUTE, ordered_in_parts, search_within
-from yaojian.registry import names
+from yaojian.registry import names, postings
 from yaojian.registry.choices import LICENCE_TRANSITIONS, EthnicMedicine, LicenceKind, LicenceStatus
 from yaojian.registry.identifiers import (
     mask_id_card_number,
@@ -196,7 +196,7 @@ def _postings_search(
     if connections[queryset.db].vendor != "postgresql":
         return None
     text = names.normalise_name(q)
-    if len(text) < 2 or _identifier_holders(q):
+    if len(text) < 2 or _identifier_holders(q) or postings.any_pending():
         return None
     codes: list[str] | None = None
     if region:

@@ -15,3 +15,11 @@ def export_entities_task(job_id: int) -> str:
     Safe to retry: the file is rewritten and the job finishes again with the same result.
     """
     return str(run_job(job_id, write_entity_export).status)
+
+
+@task()
+def refresh_search_postings_task() -> int:
+    """Write the name postings a bulk write left pending (ADR 0032); idempotent."""
+    from yaojian.registry.postings import refresh_postings
+
+    return refresh_postings()

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from yaojian.accounts.choices import Role
 from yaojian.core.pagination import PARTS_ATTRIBUTE, CappedCountPaginator
 from yaojian.registry import names, selectors
+from yaojian.registry import postings as postings_service
 from yaojian.registry.filtersets import EntityFilterSet
 from yaojian.registry.models import Entity, EntityGram
 from yaojian.registry.tests.factories import EntityFactory
@@ -95,10 +96,36 @@ def test_every_write_path_keeps_the_postings_in_step(regions: None) -> None:
     Entity.objects.filter(pk__in=[e.pk for e in made[20:]]).delete()
     assert_in_step()
 
+    big = Entity.objects.bulk_create(
+        [
+            Entity(
+                name=f"昌都{n}号药店",
+                search_key=names.search_key(f"昌都{n}号药店"),
+                kind=first.kind,
+                region_id="540102",
+                registered_by=first.registered_by,
+            )
+            for n in range(1001)
+        ]
+    )  # a bulk write of more than 1,000 entities: its postings wait for the worker
+    assert postings_service.pending_count() == 1001
+    assert not EntityGram.objects.filter(entity_id=big[0].pk).exists()
+    assert postings_service.refresh_postings(batch=400) == 1001
+    assert postings_service.pending_count() == 0
+    assert_in_step()
+    for entity in big:
+        entity.name = entity.name.replace("昌都", "类乌齐")
+        entity.search_key = names.search_key(entity.name)
+    Entity.objects.bulk_update(big, ["name", "search_key"], batch_size=2000)
+    assert postings_service.pending_count() == 1001
+    postings_service.refresh_postings()
+    assert_in_step()
+
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the pending FK checks first
         cursor.execute("TRUNCATE registry_entity CASCADE")  # as a test flush does
     assert EntityGram.objects.count() == 0
+    assert postings_service.pending_count() == 0
 
 
 COUNTIES = ["540102", "540103", "540121", "542521", "542522"]
@@ -191,3 +218,31 @@ def test_identifiers_and_single_characters_take_the_general_path(
     ids, sql = search(user, {"q": "诊"}, 1, 1000)
     assert ids == plain(user, "诊")[:4]
     assert "registry_entity_gram" not in sql
+
+
+def test_while_postings_are_pending_the_search_is_still_exact(
+    province: None, user_in_department: Any
+) -> None:
+    user = user_in_department(role=Role.LEADER, region="540000")
+    kind = Entity.objects.first().kind  # type: ignore[union-attr]
+    department = Entity.objects.first().registered_by  # type: ignore[union-attr]
+    Entity.objects.bulk_create(
+        [
+            Entity(
+                name=f"阿里{n:04d}号门诊",
+                search_key=names.search_key(f"阿里{n:04d}号门诊"),
+                kind=kind,
+                region_id="542521",
+                registered_by=department,
+            )
+            for n in range(1001)
+        ]
+    )
+    expected = plain(user, "阿里")
+    ids, sql = search(user, {"q": "阿里"}, 1, 1000)
+    assert ids == expected[:4]
+    assert "registry_entity_gram" not in sql.replace("registry_entity_gram_pending", "")
+    postings_service.refresh_postings()
+    ids, sql = search(user, {"q": "阿里"}, 1, 1000)
+    assert ids == expected[:4]
+    assert "registry_entity_gram" in sql.replace("registry_entity_gram_pending", "")
