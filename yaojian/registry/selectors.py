@@ -128,8 +128,7 @@ def filter_entities(
     credit code or an exact licence number. The region filter narrows first; the search box,
     kind and licence status then mark the result as a search within that region
     (``search_within``), so its pages never walk the name order discarding rows (ADR 0014).
-    On PostgreSQL a name fragment of two characters or more is found through the name
-    postings instead, already in name order (``_postings_search``, ADR 0032).
+    On PostgreSQL a name fragment is found through the name postings instead, already in name order (``_postings_search``, ADR 0032).
     """
     if region:
         queryset = queryset.filter(subtree_q("region", region))
@@ -184,19 +183,19 @@ POSTING_RARITY_CAP = 5_000
 def _postings_search(
     queryset: QuerySet[Entity], q: str, region: str | None
 ) -> QuerySet[Entity] | None:
-    """PostgreSQL: a name fragment of two characters or more, found through the postings
-    of ``registry_entity_gram`` in the list's own order (ADR 0032); None when the search
-    takes the general path (SQLite, one character, an identifier that matches).
+    """PostgreSQL: a name fragment found through the postings of ``registry_entity_gram``
+    in the list's own order (ADR 0032); None when the search takes the general path (SQLite,
+    an identifier that matches, postings of a bulk write still pending).
 
-    The rarest pair of adjacent characters of the fragment is joined (one posting per
-    entity), the whole fragment is checked on the search key, and the list is ordered by the
+    A one-character query joins the postings of that character; a longer one the rarest
+    pair of adjacent characters of the fragment (one posting per entity), the whole fragment is checked on the search key, and the list is ordered by the
     posting's copy of the name, so a page is the first postings of one index walk; within a
     city, one walk per county (``ordered_in_parts``), each exact.
     """
     if connections[queryset.db].vendor != "postgresql":
         return None
     text = names.normalise_name(q)
-    if len(text) < 2 or _identifier_holders(q) or postings.any_pending():
+    if not text or _identifier_holders(q) or postings.any_pending():
         return None
     codes: list[str] | None = None
     if region:
@@ -205,7 +204,7 @@ def _postings_search(
         parts = getattr(queryset.query, PARTS_ATTRIBUTE, None)
         if parts and parts[0] == "region_id":
             codes = [str(code) for code in parts[1]]
-    grams = sorted({text[i : i + 2] for i in range(len(text) - 1)})
+    grams = sorted({text[i : i + 2] for i in range(len(text) - 1)}) or [text]
     gram = min(grams, key=lambda g: _posting_count(g, codes)) if len(grams) > 1 else grams[0]
     found = queryset.annotate(hit=FilteredRelation("grams", condition=Q(grams__gram=gram)))
     found = found.filter(hit__gram=gram)

@@ -1,4 +1,5 @@
-"""PostgreSQL only: a bulk write leaves its postings to the worker (ADR 0032).
+"""PostgreSQL only: single characters become postings; a bulk write leaves its postings to
+the worker (ADR 0032).
 
 Writing the postings of 100,000 imported entities inside the import's transaction costs about
 a million index insertions on three indexes — as much again as the import itself. A statement
@@ -15,6 +16,15 @@ from django.db import migrations
 
 CREATE = r"""
 CREATE TABLE IF NOT EXISTS registry_entity_gram_pending (entity_id bigint PRIMARY KEY);
+
+-- Single characters are postings too: a one-character query (药, 阿) reads its page in name
+-- order like any other.
+CREATE OR REPLACE FUNCTION registry_entity_grams_of(key text) RETURNS SETOF varchar AS $$
+    SELECT DISTINCT substr(key, 2 * i - 1, 1) || substr(key, 2 * i + 1, 1)
+    FROM generate_series(1, length(coalesce(key, '')) / 2 - 1) AS i
+    UNION
+    SELECT substr(key, 2 * i - 1, 1) FROM generate_series(1, length(coalesce(key, '')) / 2) AS i
+$$ LANGUAGE sql IMMUTABLE;
 
 CREATE OR REPLACE FUNCTION registry_entity_gram_inserted() RETURNS trigger AS $$
 BEGIN
@@ -75,6 +85,12 @@ BEGIN
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
+
+INSERT INTO registry_entity_gram (gram, name, entity_id, region_id)
+SELECT DISTINCT substr(e.search_key, 2 * i - 1, 1), e.name, e.id, e.region_id
+FROM registry_entity AS e, generate_series(1, length(coalesce(e.search_key, '')) / 2) AS i
+ON CONFLICT DO NOTHING;
+ANALYZE registry_entity_gram;
 """
 
 DROP = "DROP TABLE IF EXISTS registry_entity_gram_pending;"
