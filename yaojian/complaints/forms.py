@@ -130,6 +130,16 @@ class ResolveDisputeForm(forms.Form):
         )
 
 
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Handling officer"), queryset=Department.objects.none())
+
+    def __init__(self, *args: Any, complaint: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["officer"]
+        field.queryset = selectors.handling_officers(complaint) if complaint else field.queryset
+        field.label_from_instance = lambda u: u.get_full_name() or u.username
+
+
 class ToldForm(forms.Form):
     how = forms.CharField(label=_("How the reporter was told"), max_length=200, required=False)
 

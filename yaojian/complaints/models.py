@@ -38,7 +38,6 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         permission = {
             "view": VIEW,
             "approve": "complaints.approve_reward",
-            "identity": "complaints.view_reporter",
         }.get(action, f"complaints.{action}_complaint")
         ids = {m.department_id for m in scope.members_with(permission)}
         if action == "view":

@@ -11,11 +11,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
 from yaojian.complaints import clocks
 from yaojian.complaints.choices import OPEN_STATES, Kind, OutcomeKind, RewardState, State
 from yaojian.complaints.models import Complaint, ComplaintStep, ReporterIdentity, Reward
-from yaojian.complaints.permissions import APPROVE, HANDLE, IDENTITY
+from yaojian.complaints.permissions import APPROVE, HANDLE, IDENTITY, IDENTITY_ANY
 from yaojian.complaints.services.common import acts_in
 from yaojian.registry.models import Entity
 from yaojian.registry.names import search_key
@@ -58,9 +59,48 @@ def can(user: Any, complaint: Complaint, action: str) -> bool:
     return acts_in(user, permission, complaint.department_id)
 
 
+def _holds_in(user: Any, permission: str, department_id: int) -> bool:
+    """A membership of ``department_id`` itself grants ``permission`` (no superuser bypass, no
+    oversight, no share grant)."""
+    return any(m.department_id == department_id for m in scope_for(user).members_with(permission))
+
+
 def can_see_reporter(user: Any, complaint: Complaint) -> bool:
-    """Only the handling officers of the handling department (no oversight, no grants)."""
-    return acts_in(user, IDENTITY, complaint.department_id)
+    """The officer the complaint is assigned to, while a member of the handling department
+    holding ``view_reporter``; and the handling department's head (``view_any_reporter``, who
+    assigns the officers). Nobody else: not other officers of the department, not overseers,
+    not superusers (第33条)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _holds_in(user, IDENTITY_ANY, complaint.department_id):
+        return True
+    return (
+        complaint.assigned_to_id is not None
+        and complaint.assigned_to_id == user.pk
+        and _holds_in(user, IDENTITY, complaint.department_id)
+    )
+
+
+def can_assign(user: Any, complaint: Complaint) -> bool:
+    """The head of the handling department assigns the handling officer."""
+    return getattr(user, "is_authenticated", False) and _holds_in(
+        user, IDENTITY_ANY, complaint.department_id
+    )
+
+
+def handling_officers(complaint: Complaint) -> QuerySet[Any]:
+    """Active members of the handling department whose role handles complaints (the officers
+    a head may assign)."""
+    from django.contrib.auth import get_user_model
+
+    from yaojian.accounts.models import Membership
+    from yaojian.accounts.roles import role_matrix
+
+    roles = sorted(role for role, perms in role_matrix().items() if HANDLE in perms)
+    user_ids = Membership.objects.filter(
+        department_id=complaint.department_id, role__in=roles, is_active=True
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("username")
 
 
 def reveal_reporter(user: Any, complaint: Complaint) -> ReporterIdentity | None:

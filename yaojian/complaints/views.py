@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yaojian.accounts.scoping import has_permission
 from yaojian.complaints import clocks, forms, selectors, services
-from yaojian.complaints.choices import TRANSITIONS, Action, Kind, RewardState, State
+from yaojian.complaints.choices import OPEN_STATES, TRANSITIONS, Action, Kind, RewardState, State
 from yaojian.complaints.models import Attachment, Complaint
 from yaojian.complaints.permissions import ADD, VIEW
 from yaojian.complaints.services.common import acts_in
@@ -132,6 +132,11 @@ STEPS: dict[str, tuple[type, str, Call]] = {
             actor=u, complaint=c, to_department=d["to_department"], reasons=d["reasons"]
         ),
     ),
+    "assign": (
+        forms.AssignForm,
+        "assign",
+        lambda u, c, d: services.assign_complaint(actor=u, complaint=c, officer=d["officer"]),
+    ),
     "testing": (
         forms.TestingForm,
         "handle",
@@ -210,6 +215,7 @@ STEPS: dict[str, tuple[type, str, Call]] = {
 
 LABELS = {
     **dict(Action.choices),
+    "assign": _("Assign the handling officer"),
     "testing": _("Record testing days"),
     "parties_notified": _("Both parties told"),
     "reporter_told": _("Reporter told the decision"),
@@ -246,6 +252,8 @@ def _available(request: HttpRequest, c: Complaint) -> list[str]:
                 and action not in (Action.CASE_OPENED, Action.CONCLUDED, Action.CLOSE)
             ):
                 out.append(action)
+    if c.state in OPEN_STATES and selectors.can_assign(user, c):
+        out.append("assign")
     if handle and c.state == State.ACCEPTED:
         out.append("testing")
     if handle and c.mediation_ended_on and not c.parties_notified_on:
@@ -282,7 +290,7 @@ def _available(request: HttpRequest, c: Complaint) -> list[str]:
 
 def _form(action: str, complaint: Complaint, data: Any = None) -> Any:
     form_class = STEPS[action][0]
-    if form_class is forms.ResolveDisputeForm:
+    if form_class in (forms.ResolveDisputeForm, forms.AssignForm):
         return form_class(data, complaint=complaint)
     return form_class(data)
 

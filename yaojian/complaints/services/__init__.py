@@ -3,6 +3,7 @@
 from yaojian.complaints.services.escalation import escalate_overdue, sync_cases_not_filed
 from yaojian.complaints.services.handling import (
     accept_complaint,
+    assign_complaint,
     can_resolve_dispute,
     case_closed,
     case_decided,
@@ -42,6 +43,7 @@ __all__ = [
     "Submission",
     "ThrottledError",
     "accept_complaint",
+    "assign_complaint",
     "can_resolve_dispute",
     "case_closed",
     "case_decided",
