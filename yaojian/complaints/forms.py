@@ -131,7 +131,9 @@ class ResolveDisputeForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Handling officer"), queryset=Department.objects.none())
+    officer = forms.ModelChoiceField(
+        label=_("Handling officer"), queryset=Department.objects.none()
+    )
 
     def __init__(self, *args: Any, complaint: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,13 @@ from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
 from yaojian.complaints import clocks
 from yaojian.complaints.choices import OPEN_STATES, Kind, OutcomeKind, RewardState, State
-from yaojian.complaints.models import Complaint, ComplaintStep, ReporterIdentity, Reward
+from yaojian.complaints.models import (
+    Complaint,
+    ComplaintNotice,
+    ComplaintStep,
+    ReporterIdentity,
+    Reward,
+)
 from yaojian.complaints.permissions import APPROVE, HANDLE, IDENTITY, IDENTITY_ANY
 from yaojian.complaints.services.common import acts_in
 from yaojian.registry.models import Entity
@@ -86,6 +92,20 @@ def can_assign(user: Any, complaint: Complaint) -> bool:
     return getattr(user, "is_authenticated", False) and _holds_in(
         user, IDENTITY_ANY, complaint.department_id
     )
+
+
+def notices_of(complaint: Complaint) -> QuerySet[ComplaintNotice]:
+    """The complainant's notices, without their content."""
+    return ComplaintNotice.objects.filter(complaint=complaint).defer("content")
+
+
+def notice_with_content(pk: int) -> ComplaintNotice:
+    return ComplaintNotice.objects.select_related("complaint", "complaint__department").get(pk=pk)
+
+
+def can_read_notices(user: Any, complaint: Complaint) -> bool:
+    """The handling officers of the handling department (and its head)."""
+    return can(user, complaint, "handle")
 
 
 def handling_officers(complaint: Complaint) -> QuerySet[Any]:

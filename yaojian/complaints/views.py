@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yaojian.accounts.scoping import has_permission
 from yaojian.complaints import clocks, forms, selectors, services
 from yaojian.complaints.choices import OPEN_STATES, TRANSITIONS, Action, Kind, RewardState, State
-from yaojian.complaints.models import Attachment, Complaint
+from yaojian.complaints.models import Attachment, Complaint, ComplaintNotice
 from yaojian.complaints.permissions import ADD, VIEW
 from yaojian.complaints.services.common import acts_in
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
@@ -311,6 +311,7 @@ def _context(request: HttpRequest, c: Complaint, **override: Any) -> dict[str, A
         else [],
         "reward": selectors.reward_of(c),
         "duplicates": c.duplicates.only("number", "public_id"),
+        "notices": selectors.notices_of(c) if selectors.can_read_notices(request.user, c) else [],
     }
 
 
@@ -353,6 +354,28 @@ def reporter(request: HttpRequest, public_id: str) -> HttpResponse:
     response = render(request, "complaints/reporter.html", {"c": complaint, "identity": identity})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def pdf_response(notice: ComplaintNotice) -> HttpResponse:
+    """A stored notice as a PDF download (never cached)."""
+    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{notice.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def notice(request: HttpRequest, public_id: str, notice_id: str) -> HttpResponse:
+    """The acceptance or refusal notice, for the handling officers (each download audited)."""
+    complaint = selectors.get_complaint_for_user(request.user, public_id)
+    if not selectors.can_read_notices(request.user, complaint):
+        raise PermissionDenied
+    row = ComplaintNotice.objects.filter(complaint=complaint, public_id=notice_id).first()
+    if row is None:
+        raise Complaint.DoesNotExist
+    services.record_notice_read(actor=request.user, notice=row, by_complainant=False)
+    return pdf_response(row)
 
 
 @require_GET

@@ -17,11 +17,19 @@ from django.utils.translation import gettext as _
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
 from yaojian.complaints import clocks, routing
-from yaojian.complaints.choices import OPEN_STATES, Action, OutcomeKind, RefusalGround, State
+from yaojian.complaints.choices import (
+    OPEN_STATES,
+    Action,
+    NoticeKind,
+    OutcomeKind,
+    RefusalGround,
+    State,
+)
 from yaojian.complaints.events import ComplaintTransferred
 from yaojian.complaints.models import Complaint
 from yaojian.complaints.permissions import APPROVE, HANDLE, IDENTITY_ANY
 from yaojian.complaints.services.common import acts_in, lock, raise_if, require, save, text
+from yaojian.complaints.services.notices import issue_notice
 from yaojian.core.events import publish
 from yaojian.enforcement.choices import ClueSource
 
@@ -36,7 +44,7 @@ def accept_complaint(*, actor: Any, complaint: Complaint, note: str = "") -> Com
     complaint = lock(complaint, Action.ACCEPT)
     require(actor, HANDLE, complaint.department_id)
     today = _today()
-    return save(
+    complaint = save(
         complaint,
         actor=actor,
         action=Action.ACCEPT,
@@ -48,6 +56,8 @@ def accept_complaint(*, actor: Any, complaint: Complaint, note: str = "") -> Com
         },
         note=text({}, "note", note) or _("The complaint was accepted; mediation begins."),
     )
+    issue_notice(actor=actor, complaint=complaint, kind=NoticeKind.ACCEPTANCE)
+    return complaint
 
 
 @transaction.atomic
@@ -62,7 +72,7 @@ def refuse_complaint(*, actor: Any, complaint: Complaint, ground: str, reasons: 
     raise_if(errors)
     label = str(RefusalGround(ground).label)
     today = _today()
-    return save(
+    complaint = save(
         complaint,
         actor=actor,
         action=Action.REFUSE,
@@ -78,6 +88,8 @@ def refuse_complaint(*, actor: Any, complaint: Complaint, ground: str, reasons: 
         note=f"{label}：{reasons}",
         audit_changes={"ground": ground},
     )
+    issue_notice(actor=actor, complaint=complaint, kind=NoticeKind.REFUSAL)
+    return complaint
 
 
 @transaction.atomic
@@ -91,8 +103,7 @@ def assign_complaint(*, actor: Any, complaint: Complaint, officer: Any) -> Compl
     ):
         raise PermissionDenied(_("Only the head of the handling department assigns officers."))
     if officer is None or not any(
-        m.department_id == complaint.department_id
-        for m in scope_for(officer).members_with(HANDLE)
+        m.department_id == complaint.department_id for m in scope_for(officer).members_with(HANDLE)
     ):
         raise ValidationError(
             {"officer": [_("Choose an officer who handles complaints in this department.")]}
