@@ -96,7 +96,9 @@ def test_complainant_downloads_the_notice_with_the_query_code(
     wrong = Client().post(
         url, {"number": complaint.number, "code": "WRONGCODE1", "notice": notice.public_id}
     )
-    other = _complaint(summary="另一件投诉：药店收费与标价不符，要求退还差价。", phone="13800000000")
+    other = _complaint(
+        summary="另一件投诉：药店收费与标价不符，要求退还差价。", phone="13800000000"
+    )
     foreign = Client().post(
         url,
         {"number": other.complaint.number, "code": other.query_code, "notice": notice.public_id},
