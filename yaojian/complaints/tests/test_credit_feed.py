@@ -26,8 +26,9 @@ def _report_with_case_party_unregistered(world: Any, capture: Any) -> tuple[Any,
         with capture(execute=True):
             receipt = receive(entity_public_id=str(world.entity.public_id))
             complaint = services.make_clue(actor=world.officer, complaint=receipt.complaint)
-            Case.objects.filter(pk=complaint.case_id).update(entity=None)
-            case = Case.objects.get(pk=complaint.case_id)
+            case = complaint.case
+            Case.objects.filter(pk=case.pk).update(entity=None)
+            case.refresh_from_db()
             enforcement.begin_verification(
                 actor=world.officer, case=case, officers=[world.officer, world.officer2]
             )
