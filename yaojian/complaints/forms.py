@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
@@ -132,7 +133,7 @@ class ResolveDisputeForm(forms.Form):
 
 class AssignForm(forms.Form):
     officer = forms.ModelChoiceField(
-        label=_("Handling officer"), queryset=Department.objects.none()
+        label=_("Handling officer"), queryset=get_user_model().objects.none()
     )
 
     def __init__(self, *args: Any, complaint: Any = None, **kwargs: Any) -> None:
