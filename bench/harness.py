@@ -137,6 +137,9 @@ def entity_count(url: str) -> int:
 
 
 def free_port() -> int:
+    """A free port, or ``BENCH_PORT`` when set (a port reserved for this worktree)."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -9,12 +9,15 @@ reward. A complaint refused as out of remit shows the ground to the complainant.
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from yaojian.accounts.choices import DepartmentKind, DepartmentLevel, Role
 from yaojian.accounts.tests.factories import (
@@ -132,7 +135,7 @@ def test_anonymous_report_to_case_outcome_and_reward_on_a_phone(
     expect(page.get_by_test_id("track-reward")).to_have_attribute("data-state", "claimed")
 
 
-def test_refused_complaint_shows_the_ground(page: Any, office: Any) -> None:
+def test_refused_complaint_shows_the_ground(page: Any, office: Any, screenshot: Any) -> None:
     receipt = services.receive(
         services.Submission(
             kind="complaint",
@@ -153,9 +156,25 @@ def test_refused_complaint_shows_the_ground(page: Any, office: Any) -> None:
         reasons="价格争议请向价格主管部门反映。",
     )
     page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("portal:complaint_new", args=["complaint"]))
+    _fits(page)
+    screenshot("complaints-complaint-form-390")
     page.goto(reverse("portal:complaint_track"))
+    _fits(page)
     page.fill("#id_number", receipt.complaint.number)
     page.fill("#id_code", receipt.query_code)
     page.get_by_test_id("track-submit").click()
     expect(page.get_by_test_id("track-ground")).to_have_text("不属于本部门职责范围")
     expect(page.get_by_test_id("track-outcome")).to_contain_text("价格主管部门")
+    _fits(page)
+    screenshot("complaints-refused-track-390")
+    # The refusal notice (不予受理告知书), downloaded with the query code.
+    with page.expect_download() as download_info:
+        page.get_by_test_id("track-notice-refusal").click()
+    content = Path(download_info.value.path()).read_bytes()
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+    text = "".join(text.replace("\x00", "").split())
+    assert "投诉不予受理告知书" in text
+    assert receipt.complaint.number in text
+    assert "李四" not in text
+    assert "13800001111" not in text

@@ -16,6 +16,7 @@ class ComplaintsConfig(AppConfig):
         from yaojian.complaints.events import (
             ComplaintOverdue,
             ComplaintReceived,
+            ComplaintSubstantiated,
             ComplaintTransferred,
         )
         from yaojian.complaints.permissions import ROLE_PERMISSIONS
@@ -29,6 +30,7 @@ class ComplaintsConfig(AppConfig):
         subscribe(ComplaintReceived, handlers.notify_also)
         subscribe(ComplaintReceived, handlers.webhook_received)
         subscribe(ComplaintOverdue, handlers.escalate)
+        subscribe(ComplaintSubstantiated, handlers.record_substantiated_on_credit)
         subscribe(CaseFiled, handlers.on_case_filed)
         subscribe(CaseDecided, handlers.on_case_decided)
         subscribe(CaseClosed, handlers.on_case_closed)

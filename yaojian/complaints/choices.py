@@ -113,6 +113,13 @@ class RefusalGround(models.TextChoices):
     OTHER = "other", _("Other ground stated in the reasons")
 
 
+class NoticeKind(models.TextChoices):
+    """The written notices a complainant receives (第14条, 第15条)."""
+
+    ACCEPTANCE = "acceptance", _("Notice of acceptance")
+    REFUSAL = "refusal", _("Notice of non-acceptance")
+
+
 class OutcomeKind(models.TextChoices):
     SUBSTANTIATED = "substantiated", _("Violation confirmed and punished")
     NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")

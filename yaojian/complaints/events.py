@@ -38,7 +38,10 @@ class ComplaintTransferred:
 
 @dataclass(frozen=True)
 class ComplaintSubstantiated:
-    """A report was confirmed by a penalty decision: credit records the violation."""
+    """A report was confirmed by a penalty decision: the violation goes on the credit file of
+    the entity the report named (``handlers.record_substantiated_on_credit``). Published from
+    the delivery of ``CaseDecided``; ``decision_public_id`` is None for a decision without
+    penalty items (nothing to record)."""
 
     complaint_id: int
     complaint_public_id: UUID
@@ -48,6 +51,7 @@ class ComplaintSubstantiated:
     entity_id: int | None
     case_public_id: UUID | None
     topic: str
+    decision_public_id: UUID | None = None
 
 
 @dataclass(frozen=True)

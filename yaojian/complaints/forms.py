@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.models import Department
@@ -128,6 +129,18 @@ class ResolveDisputeForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
             pk__in=[i for i in ids if i]
         )
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label=_("Handling officer"), queryset=get_user_model().objects.none()
+    )
+
+    def __init__(self, *args: Any, complaint: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["officer"]
+        field.queryset = selectors.handling_officers(complaint) if complaint else field.queryset
+        field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class ToldForm(forms.Form):

@@ -159,6 +159,7 @@ def on_case_decided(event: Any) -> None:
             amount=amount,
             decided_on=decided_on,
         )
+        decision_public_id = publication.decision_public_id if publication is not None else None
         publish(
             ComplaintSubstantiated(
                 complaint_id=complaint.pk,
@@ -169,8 +170,47 @@ def on_case_decided(event: Any) -> None:
                 entity_id=complaint.entity_id,
                 case_public_id=event.case_public_id,
                 topic=complaint.topic,
+                decision_public_id=decision_public_id,
             )
         )
+
+
+def record_substantiated_on_credit(event: ComplaintSubstantiated) -> None:
+    """A substantiated report feeds the credit file of the registered entity it named (and so
+    the entity's grade, which the inspection frequency engine reads as its compliance factor).
+
+    Idempotent: the credit records are keyed by the decision and the kind, the same key as the
+    credit app's own reaction to ``CaseDecided`` — the penalty counts once, whichever runs
+    first, however often this is delivered. Nothing is recorded for a report about an
+    unregistered respondent, a decision without penalty items, or a case whose party is another
+    registered entity than the one reported (the credit app records that party)."""
+    from yaojian.credit import services as credit
+    from yaojian.enforcement.models import Decision
+    from yaojian.enforcement.services.penalties import publication_for
+    from yaojian.registry.models import Entity
+
+    if event.entity_id is None or event.decision_public_id is None:
+        return
+    decision = (
+        Decision.objects.select_related("case", "case__entity", "department")
+        .filter(public_id=event.decision_public_id)
+        .first()
+    )
+    if decision is None or decision.decided_on is None:
+        return
+    case = decision.case
+    if case.entity_id is not None and case.entity_id != event.entity_id:
+        return
+    entity = Entity.objects.filter(pk=event.entity_id).first()
+    if entity is None or not decision.items.exists():
+        return
+    conduct = next((i.conduct for i in decision.items.all() if i.conduct), "")
+    credit.record_substantiated_report(
+        entity=entity,
+        department=decision.department,
+        publication=publication_for(case, decision),
+        conduct=conduct,
+    )
 
 
 def on_case_closed(event: Any) -> None:

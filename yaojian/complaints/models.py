@@ -14,6 +14,7 @@ from yaojian.accounts.scoping import overseen_department_ids, scope_for
 from yaojian.complaints.choices import (
     Channel,
     Kind,
+    NoticeKind,
     OutcomeKind,
     RefusalGround,
     RewardState,
@@ -38,7 +39,6 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         permission = {
             "view": VIEW,
             "approve": "complaints.approve_reward",
-            "identity": "complaints.view_reporter",
         }.get(action, f"complaints.{action}_complaint")
         ids = {m.department_id for m in scope.members_with(permission)}
         if action == "view":
@@ -264,6 +264,48 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ComplaintNotice(PublicIdModel):
+    """The acceptance or refusal notice (受理/不予受理告知书) of a complaint: a PDF rendered with
+    the documents app's renderer, stored here with its SHA-256 (immutable). The complainant
+    downloads it with the tracking number and query code; the handling officers from the
+    complaint's page. It never carries the complainant's identity."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="notices", verbose_name=_("complaint")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("complaint notice")
+        verbose_name_plural = _("complaint notices")
+        ordering = ["complaint_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "kind"], name="complaints_notice_one_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return f"{self.complaint.number}-{self.kind}.pdf"
 
 
 class ComplaintStep(models.Model):

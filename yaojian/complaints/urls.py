@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:public_id>/", views.complaint_detail, name="detail"),
     path("<uuid:public_id>/reporter/", views.reporter, name="reporter"),
     path("<uuid:public_id>/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("<uuid:public_id>/notices/<uuid:notice_id>/", views.notice, name="notice"),
     path("<uuid:public_id>/<str:action>/", views.complaint_step, name="step"),
 ]

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yaojian.accounts.scoping import has_permission
 from yaojian.complaints import clocks, forms, selectors, services
-from yaojian.complaints.choices import TRANSITIONS, Action, Kind, RewardState, State
-from yaojian.complaints.models import Attachment, Complaint
+from yaojian.complaints.choices import OPEN_STATES, TRANSITIONS, Action, Kind, RewardState, State
+from yaojian.complaints.models import Attachment, Complaint, ComplaintNotice
 from yaojian.complaints.permissions import ADD, VIEW
 from yaojian.complaints.services.common import acts_in
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
@@ -132,6 +132,11 @@ STEPS: dict[str, tuple[type, str, Call]] = {
             actor=u, complaint=c, to_department=d["to_department"], reasons=d["reasons"]
         ),
     ),
+    "assign": (
+        forms.AssignForm,
+        "assign",
+        lambda u, c, d: services.assign_complaint(actor=u, complaint=c, officer=d["officer"]),
+    ),
     "testing": (
         forms.TestingForm,
         "handle",
@@ -210,6 +215,7 @@ STEPS: dict[str, tuple[type, str, Call]] = {
 
 LABELS = {
     **dict(Action.choices),
+    "assign": _("Assign the handling officer"),
     "testing": _("Record testing days"),
     "parties_notified": _("Both parties told"),
     "reporter_told": _("Reporter told the decision"),
@@ -246,6 +252,8 @@ def _available(request: HttpRequest, c: Complaint) -> list[str]:
                 and action not in (Action.CASE_OPENED, Action.CONCLUDED, Action.CLOSE)
             ):
                 out.append(action)
+    if c.state in OPEN_STATES and selectors.can_assign(user, c):
+        out.append("assign")
     if handle and c.state == State.ACCEPTED:
         out.append("testing")
     if handle and c.mediation_ended_on and not c.parties_notified_on:
@@ -282,7 +290,7 @@ def _available(request: HttpRequest, c: Complaint) -> list[str]:
 
 def _form(action: str, complaint: Complaint, data: Any = None) -> Any:
     form_class = STEPS[action][0]
-    if form_class is forms.ResolveDisputeForm:
+    if form_class in (forms.ResolveDisputeForm, forms.AssignForm):
         return form_class(data, complaint=complaint)
     return form_class(data)
 
@@ -303,6 +311,7 @@ def _context(request: HttpRequest, c: Complaint, **override: Any) -> dict[str, A
         else [],
         "reward": selectors.reward_of(c),
         "duplicates": c.duplicates.only("number", "public_id"),
+        "notices": selectors.notices_of(c) if selectors.can_read_notices(request.user, c) else [],
     }
 
 
@@ -345,6 +354,28 @@ def reporter(request: HttpRequest, public_id: str) -> HttpResponse:
     response = render(request, "complaints/reporter.html", {"c": complaint, "identity": identity})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def pdf_response(notice: ComplaintNotice) -> HttpResponse:
+    """A stored notice as a PDF download (never cached)."""
+    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{notice.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def notice(request: HttpRequest, public_id: str, notice_id: str) -> HttpResponse:
+    """The acceptance or refusal notice, for the handling officers (each download audited)."""
+    complaint = selectors.get_complaint_for_user(request.user, public_id)
+    if not selectors.can_read_notices(request.user, complaint):
+        raise PermissionDenied
+    row = ComplaintNotice.objects.filter(complaint=complaint, public_id=notice_id).first()
+    if row is None:
+        raise Complaint.DoesNotExist
+    services.record_notice_read(actor=request.user, notice=row, by_complainant=False)
+    return pdf_response(row)
 
 
 @require_GET

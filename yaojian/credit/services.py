@@ -349,6 +349,74 @@ def withdraw_record(*, actor: Any, item: CreditRecord, reason: str) -> CreditRec
 # --- records from enforcement decisions (event handler) ----------------------------------------
 
 
+def _record_once(
+    created: list[CreditRecord],
+    *,
+    ref: str,
+    department: Department,
+    day: dt.date,
+    legal_basis: str,
+    conduct: str,
+    **fields: Any,
+) -> None:
+    """One record per (decision, kind, entity, person): a hand-off delivered twice — or two
+    hand-offs about the same decision — add nothing the second time."""
+    exists = CreditRecord.objects.filter(
+        origin_ref=ref,
+        kind=fields["kind"],
+        entity=fields.get("entity"),
+        person=fields.get("person"),
+    ).exists()
+    if exists:
+        return
+    created.append(
+        create_record(
+            actor=None,
+            system=True,
+            source_department=department,
+            origin=RecordOrigin.EVENT,
+            origin_ref=ref,
+            occurred_on=day,
+            legal_basis=legal_basis,
+            conduct=conduct,
+            **fields,
+        )
+    )
+
+
+def _entity_records(
+    created: list[CreditRecord],
+    *,
+    entity: Entity,
+    department: Department,
+    publication: Any,
+    conduct: str,
+) -> None:
+    """The entity's records of a decision: the penalty (heavier for revocation, suspension or
+    a ban) and the medical-insurance measure."""
+    kinds = set(publication.penalty_kinds)
+    common = {
+        "ref": str(publication.decision_public_id),
+        "department": department,
+        "day": publication.decided_on,
+        "legal_basis": publication.legal_basis or publication.decision_number,
+        "conduct": conduct,
+        "entity": entity,
+        "summary": f"{publication.decision_number} {publication.penalty_summary}"[:500],
+    }
+    insurance = kinds & {"agreement_suspension", "agreement_termination", "fund_recovery"}
+    other = kinds - insurance
+    if other:
+        heavy = bool(other & {"revoke_licence", "suspend_business", "ban_person"})
+        _record_once(
+            created, kind=RecordKind.HEAVY_PENALTY if heavy else RecordKind.PENALTY, **common
+        )
+    if "agreement_termination" in insurance:
+        _record_once(created, kind=RecordKind.INSURANCE_TERMINATION, **common)
+    elif insurance:
+        _record_once(created, kind=RecordKind.INSURANCE_MEASURE, **common)
+
+
 def record_decision(event: Any) -> list[CreditRecord]:
     """A decided case: one record per consequence (penalty, insurance measure, person ban).
 
@@ -363,59 +431,47 @@ def record_decision(event: Any) -> list[CreditRecord]:
     ref = str(publication.decision_public_id)
     day = publication.decided_on
     items = list(PenaltyItem.objects.filter(decision_id=event.decision_id).select_related("person"))
-    kinds = set(publication.penalty_kinds)
     conduct = next((i.conduct for i in items if i.conduct), "")
     created: list[CreditRecord] = []
     entity = Entity.objects.filter(pk=event.entity_id).first() if event.entity_id else None
-
-    def add(**fields: Any) -> None:
-        exists = CreditRecord.objects.filter(
-            origin_ref=ref,
-            kind=fields["kind"],
-            entity=fields.get("entity"),
-            person=fields.get("person"),
-        ).exists()
-        if exists:
-            return
-        created.append(
-            create_record(
-                actor=None,
-                system=True,
-                source_department=department,
-                origin=RecordOrigin.EVENT,
-                origin_ref=ref,
-                occurred_on=day,
-                legal_basis=publication.legal_basis or publication.decision_number,
-                conduct=conduct,
-                **fields,
-            )
-        )
-
-    summary = f"{publication.decision_number} {publication.penalty_summary}"[:500]
     if entity is not None:
-        insurance = kinds & {"agreement_suspension", "agreement_termination", "fund_recovery"}
-        other = kinds - insurance
-        if other:
-            heavy = bool(other & {"revoke_licence", "suspend_business", "ban_person"})
-            add(
-                entity=entity,
-                kind=RecordKind.HEAVY_PENALTY if heavy else RecordKind.PENALTY,
-                summary=summary,
-            )
-        if "agreement_termination" in insurance:
-            add(entity=entity, kind=RecordKind.INSURANCE_TERMINATION, summary=summary)
-        elif insurance:
-            add(entity=entity, kind=RecordKind.INSURANCE_MEASURE, summary=summary)
+        _entity_records(
+            created, entity=entity, department=department, publication=publication, conduct=conduct
+        )
+    summary = f"{publication.decision_number} {publication.penalty_summary}"[:500]
     for item in items:
         if item.kind != "ban_person" or item.person is None:
             continue
         end = _years_after(day, item.ban_years) if item.ban_years else None
-        add(
+        _record_once(
+            created,
+            ref=ref,
+            department=department,
+            day=day,
+            legal_basis=publication.legal_basis or publication.decision_number,
+            conduct=conduct,
             person=item.person,
             kind=RecordKind.PRACTICE_BAN,
             summary=summary,
             expires_on=end,
         )
+    return created
+
+
+def record_substantiated_report(
+    *, entity: Entity, department: Department, publication: Any, conduct: str = ""
+) -> list[CreditRecord]:
+    """A report confirmed by a penalty decision (complaints' ``ComplaintSubstantiated``): the
+    violation goes on the credit file of the registered entity the report named.
+
+    Keyed like :func:`record_decision` (the decision and the kind), so the penalty counts once
+    whichever hand-off runs first; it adds the record when the case was opened on a party not
+    linked to the register (the report named the entity). Idempotent; the grade is recomputed
+    by :func:`create_record`."""
+    created: list[CreditRecord] = []
+    _entity_records(
+        created, entity=entity, department=department, publication=publication, conduct=conduct
+    )
     return created
 
 

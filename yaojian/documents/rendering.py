@@ -83,7 +83,14 @@ def render_pdf(kind: str, context: Mapping[str, Any], *, created_at: dt.datetime
 
 def render(kind: str, context: Mapping[str, Any], *, created_at: dt.datetime) -> Rendered:
     """:func:`render_pdf` telling which faces were embedded."""
-    layout = layout_for(kind)
+    return render_layout(layout_for(kind), context, created_at=created_at)
+
+
+def render_layout(
+    layout: Layout, context: Mapping[str, Any], *, created_at: dt.datetime
+) -> Rendered:
+    """The PDF of a layout an upper app owns (its own kinds of notice, stored by that app),
+    with the same fonts, heading, seal and blanks as the documents' own kinds."""
     regular, bold = find_fonts()
     common = fontcache.common_face(regular), fontcache.common_face(bold)
     if common[0] is not None and common[1] is not None:

@@ -59,6 +59,27 @@ def deliver_on_commit(message_id: int, *, run_after: datetime | None = None) -> 
     transaction.on_commit(enqueue, robust=True)
 
 
+def deliver_all_on_commit(message_ids: list[int]) -> None:
+    """Enqueue the deliveries of one event's hand-offs once the current transaction commits,
+    all in one transaction (one write for the queue instead of one per handler: a public
+    request that publishes pays for each write, and on SQLite each is a turn of the write lock).
+
+    Robust like :func:`deliver_on_commit`: a failed enqueue is logged, the sweep delivers."""
+    from yaojian.outbox.tasks import deliver_message_task
+
+    ids = list(message_ids)
+    if len(ids) == 1:
+        deliver_on_commit(ids[0])
+        return
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for message_id in ids:
+                deliver_message_task.enqueue(message_id=message_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
 def _due_q(now: datetime) -> Q:
     return Q(status__in=CLAIMABLE_STATUSES, next_attempt_at__lte=now)
 

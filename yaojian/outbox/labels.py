@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "ComplaintReceived": _("Complaint or report received"),
     "ComplaintTransferred": _("Complaint or report transferred"),
     "ComplaintOverdue": _("Complaint or report overdue"),
+    "ComplaintSubstantiated": _("Report substantiated by a penalty decision"),
 }
 
 HANDLER_LABELS = {
@@ -51,6 +52,9 @@ HANDLER_LABELS = {
     "complaints.handlers.on_case_filed": _("Tell the report that its case was filed"),
     "complaints.handlers.on_case_decided": _("Tell the report the case's decision"),
     "complaints.handlers.on_case_closed": _("Tell the report that its case was closed"),
+    "complaints.handlers.record_substantiated_on_credit": _(
+        "Record the substantiated report on the entity's credit file"
+    ),
 }
 
 

@@ -57,10 +57,9 @@ def store_event(event: Any, handler_names: list[str]) -> list[Message]:
                 for name in handler_names
             ]
         )
-        from yaojian.outbox.delivery import deliver_on_commit
+        from yaojian.outbox.delivery import deliver_all_on_commit
 
-        for message in messages:
-            deliver_on_commit(message.pk)
+        deliver_all_on_commit([message.pk for message in messages])
     return messages
 
 

@@ -97,5 +97,9 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("Query code"), max_length=20)
 
 
+class NoticeForm(TrackForm):
+    notice = forms.UUIDField()
+
+
 class ClaimForm(TrackForm):
     payee_account = forms.CharField(label=_("Bank account for the reward"), max_length=64)

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("complaints/entities/", complaints.entity_search, name="complaint_entities"),
     path("complaints/track/", complaints.track, name="complaint_track"),
     path("complaints/claim/", complaints.claim, name="complaint_claim"),
+    path("complaints/notice/", complaints.notice, name="complaint_notice"),
     path("complaints/outcomes/", complaints.outcomes, name="complaint_outcomes"),
     path("inspections/", public.inspection_results, name="inspection_results"),
     path("credit/", credit.credit_search, name="credit_search"),

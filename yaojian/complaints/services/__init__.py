@@ -3,6 +3,7 @@
 from yaojian.complaints.services.escalation import escalate_overdue, sync_cases_not_filed
 from yaojian.complaints.services.handling import (
     accept_complaint,
+    assign_complaint,
     can_resolve_dispute,
     case_closed,
     case_decided,
@@ -30,6 +31,7 @@ from yaojian.complaints.services.intake import (
     receive_by_staff,
     submit_public,
 )
+from yaojian.complaints.services.notices import issue_notice, record_notice_read
 from yaojian.complaints.services.rewards import (
     claim_reward,
     decide_reward,
@@ -42,6 +44,7 @@ __all__ = [
     "Submission",
     "ThrottledError",
     "accept_complaint",
+    "assign_complaint",
     "can_resolve_dispute",
     "case_closed",
     "case_decided",
@@ -53,6 +56,7 @@ __all__ = [
     "end_mediation",
     "escalate_overdue",
     "find_for_tracking",
+    "issue_notice",
     "make_clue",
     "mask_text",
     "propose_reward",
@@ -60,6 +64,7 @@ __all__ = [
     "raise_dispute",
     "receive",
     "receive_by_staff",
+    "record_notice_read",
     "record_parties_notified",
     "record_reporter_told",
     "record_reward_payment",

@@ -15,12 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaojian.accounts.models import Department
+from yaojian.accounts.scoping import scope_for
 from yaojian.complaints import clocks, routing
-from yaojian.complaints.choices import Action, OutcomeKind, RefusalGround, State
+from yaojian.complaints.choices import (
+    OPEN_STATES,
+    Action,
+    NoticeKind,
+    OutcomeKind,
+    RefusalGround,
+    State,
+)
 from yaojian.complaints.events import ComplaintTransferred
 from yaojian.complaints.models import Complaint
-from yaojian.complaints.permissions import APPROVE, HANDLE
+from yaojian.complaints.permissions import APPROVE, HANDLE, IDENTITY_ANY
 from yaojian.complaints.services.common import acts_in, lock, raise_if, require, save, text
+from yaojian.complaints.services.notices import issue_notice
 from yaojian.core.events import publish
 from yaojian.enforcement.choices import ClueSource
 
@@ -35,7 +44,7 @@ def accept_complaint(*, actor: Any, complaint: Complaint, note: str = "") -> Com
     complaint = lock(complaint, Action.ACCEPT)
     require(actor, HANDLE, complaint.department_id)
     today = _today()
-    return save(
+    complaint = save(
         complaint,
         actor=actor,
         action=Action.ACCEPT,
@@ -47,6 +56,8 @@ def accept_complaint(*, actor: Any, complaint: Complaint, note: str = "") -> Com
         },
         note=text({}, "note", note) or _("The complaint was accepted; mediation begins."),
     )
+    issue_notice(actor=actor, complaint=complaint, kind=NoticeKind.ACCEPTANCE)
+    return complaint
 
 
 @transaction.atomic
@@ -61,7 +72,7 @@ def refuse_complaint(*, actor: Any, complaint: Complaint, ground: str, reasons: 
     raise_if(errors)
     label = str(RefusalGround(ground).label)
     today = _today()
-    return save(
+    complaint = save(
         complaint,
         actor=actor,
         action=Action.REFUSE,
@@ -76,6 +87,37 @@ def refuse_complaint(*, actor: Any, complaint: Complaint, ground: str, reasons: 
         },
         note=f"{label}：{reasons}",
         audit_changes={"ground": ground},
+    )
+    issue_notice(actor=actor, complaint=complaint, kind=NoticeKind.REFUSAL)
+    return complaint
+
+
+@transaction.atomic
+def assign_complaint(*, actor: Any, complaint: Complaint, officer: Any) -> Complaint:
+    """The head of the handling department names the officer who handles it — and so who may
+    see the reporter's identity (第33条). The officer must handle complaints in that department."""
+    complaint = lock(complaint)
+    if not any(
+        m.department_id == complaint.department_id
+        for m in scope_for(actor).members_with(IDENTITY_ANY)
+    ):
+        raise PermissionDenied(_("Only the head of the handling department assigns officers."))
+    if officer is None or not any(
+        m.department_id == complaint.department_id for m in scope_for(officer).members_with(HANDLE)
+    ):
+        raise ValidationError(
+            {"officer": [_("Choose an officer who handles complaints in this department.")]}
+        )
+    if complaint.state not in OPEN_STATES:
+        raise ValidationError({"__all__": [_("Only an open complaint can be assigned.")]})
+    return save(
+        complaint,
+        actor=actor,
+        action="assign",
+        fields={"assigned_to": officer},
+        note=_("Assigned to %(officer)s.") % {"officer": officer.get_full_name() or officer},
+        public=False,
+        audit_changes={"officer": officer.pk},
     )
 
 
@@ -249,7 +291,14 @@ def resolve_dispute(*, actor: Any, complaint: Complaint, department: Department)
         complaint,
         actor=actor,
         action="dispute_settled",
-        fields={"department": department, "dispute_resolved_on": _today()},
+        fields={
+            "department": department,
+            "dispute_resolved_on": _today(),
+            # The other office's officer no longer handles it (nor sees the reporter).
+            "assigned_to": complaint.assigned_to
+            if department.pk == complaint.department_id
+            else None,
+        },
         note=note,
         audit_changes={"department": department.code},
     )

@@ -77,6 +77,8 @@ NOT_PAGES = {
         "referrals:referral_bundle",
         "complaints:attachment",
         "complaints:export",
+        "complaints:notice",
+        "portal:complaint_notice",
         "inspections:inspection_pdf",
         "favicon",
     },

@@ -16,7 +16,7 @@ from yaojian.complaints import challenge, selectors, services
 from yaojian.complaints.choices import Kind, OutcomeKind
 from yaojian.core import request_context
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
-from yaojian.portal.complaint_forms import ClaimForm, PublicComplaintForm, TrackForm
+from yaojian.portal.complaint_forms import ClaimForm, NoticeForm, PublicComplaintForm, TrackForm
 
 TOO_MANY = 429
 
@@ -118,6 +118,7 @@ def _track_context(complaint: Any) -> dict[str, Any]:
         "c": complaint,
         "steps": selectors.timeline(complaint, public=True),
         "reward": selectors.reward_of(complaint),
+        "notices": selectors.notices_of(complaint),
     }
 
 
@@ -181,6 +182,39 @@ def claim(request: HttpRequest) -> HttpResponse:
     context.update(_track_context(complaint))
     context["claim_form"] = form
     return _no_store(render(request, "portal/complaint_track.html", context, status=status))
+
+
+@login_not_required
+@require_http_methods(["POST"])
+def notice(request: HttpRequest) -> HttpResponse:
+    """The complainant downloads the acceptance or refusal notice with the tracking number and
+    the query code (a wrong code answers like an unknown number; failures rate-limited)."""
+    form = NoticeForm(request.POST)
+    context: dict[str, Any] = {"form": TrackForm(request.POST), "not_found": True}
+    if not form.is_valid():
+        return _no_store(render(request, "portal/complaint_track.html", context, status=404))
+    try:
+        complaint = services.find_for_tracking(
+            form.cleaned_data["number"],
+            form.cleaned_data["code"],
+            client_address=_client(request),
+        )
+    except services.ThrottledError as exc:
+        context.update(message=str(exc), not_found=False)
+        return _no_store(render(request, "portal/complaint_track.html", context, status=TOO_MANY))
+    row = (
+        selectors.notices_of(complaint).filter(public_id=form.cleaned_data["notice"]).first()
+        if complaint is not None
+        else None
+    )
+    if row is None:
+        return _no_store(render(request, "portal/complaint_track.html", context, status=404))
+    row = selectors.notice_with_content(row.pk)
+    services.record_notice_read(actor=None, notice=row, by_complainant=True)
+    response = HttpResponse(bytes(row.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{row.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)
 
 
 @login_not_required
