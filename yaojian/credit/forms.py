@@ -178,3 +178,30 @@ class OverrideForm(RestrictionCheckForm):
     """A head's override of a restriction on one decision (the reason is audited)."""
 
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CheckedDecisionForm(forms.Form):
+    """An honour or a 告知承诺制 approval, checked for credit restrictions before it is saved."""
+
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("honour", _("Grant an honour")),
+            ("commitment", _("Use the notification-and-commitment procedure")),
+        ],
+    )
+    credit_code = forms.CharField(
+        label=_("Unified social credit code of the entity"), max_length=32
+    )
+    title = forms.CharField(
+        label=_("Honour or matter"),
+        max_length=200,
+        help_text=_("The honour granted or the matter approved on the applicant's commitment."),
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT, required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a credit restriction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the decision is restricted: a department head's reason (audited)."),
+    )
