@@ -266,6 +266,15 @@ def public_listings() -> QuerySet[Listing]:
     )
 
 
+def public_repairs(entity: Any) -> QuerySet[RepairApplication]:
+    """Credit repairs granted for an entity's records (shown on its public credit page)."""
+    return (
+        RepairApplication.objects.filter(record__entity=entity, state="granted")
+        .select_related("record")
+        .order_by("-decided_on", "-id")
+    )
+
+
 def public_records(entity: Any, *, day: dt.date | None = None) -> QuerySet[CreditRecord]:
     """Public credit information of an entity: penalties in their display period."""
     day = day or timezone.localdate()

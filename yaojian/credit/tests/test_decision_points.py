@@ -75,9 +75,7 @@ def test_insurance_designation_is_checked_as_its_own_decision(
     # A clear entity is designated.
     client.force_login(bureau_steward)
     other = EntityFactory(region_id="540102", registered_by=world.department)
-    response = client.post(
-        reverse("registry:licence_create", args=[other.public_id]), designation
-    )
+    response = client.post(reverse("registry:licence_create", args=[other.public_id]), designation)
     assert response.status_code == 302
     assert list(
         Licence.objects.filter(kind=LicenceKind.INSURANCE_AGREEMENT).values_list(
