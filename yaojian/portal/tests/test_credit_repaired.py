@@ -89,7 +89,8 @@ def test_a_draft_is_withdrawn_and_a_never_stopped_penalty_stays(
     revoked = services.ingest_decision(
         payload=penalty(department, penalty_kinds=("fine", "revoke_licence"))
     )
-    assert draft is not None and revoked is not None
+    assert draft is not None
+    assert revoked is not None
     revoked = services.publish_publication(actor=None, publication=revoked)
     for publication in (draft, revoked):
         changed = services.stop_for_credit_repair(
