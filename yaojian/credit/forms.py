@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yaojian.credit.choices import Grade, LedgerState, ListingState, RecordKind
+from yaojian.credit.choices import (
+    CHECKED_DECISION_CHOICES,
+    Grade,
+    LedgerState,
+    ListingState,
+    RecordKind,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -185,10 +191,7 @@ class CheckedDecisionForm(forms.Form):
 
     action = forms.ChoiceField(
         label=_("Decision"),
-        choices=[
-            ("honour", _("Grant an honour")),
-            ("commitment", _("Use the notification-and-commitment procedure")),
-        ],
+        choices=CHECKED_DECISION_CHOICES,
     )
     credit_code = forms.CharField(
         label=_("Unified social credit code of the entity"), max_length=32

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from yaojian.credit.choices import Action, RecordKind
+from yaojian.credit.choices import CHECKED_DECISION_CHOICES, Action, RecordKind
 from yaojian.credit.models import CheckedDecision, CreditRecord, Listing
 
 
@@ -94,6 +94,7 @@ class RepairCreateSerializer(serializers.Serializer[Any]):
 
 
 class CheckedDecisionSerializer(serializers.ModelSerializer[CheckedDecision]):
+    action = serializers.ChoiceField(choices=CHECKED_DECISION_CHOICES, read_only=True)
     entity_name = serializers.CharField(source="entity.name")
     unified_social_credit_code = serializers.CharField(source="entity.unified_social_credit_code")
     department = serializers.CharField(source="department.name")
@@ -113,7 +114,7 @@ class CheckedDecisionSerializer(serializers.ModelSerializer[CheckedDecision]):
 
 
 class CheckedDecisionCreateSerializer(serializers.Serializer[Any]):
-    action = serializers.ChoiceField(choices=[("honour", "honour"), ("commitment", "commitment")])
+    action = serializers.ChoiceField(choices=CHECKED_DECISION_CHOICES)
     credit_code = serializers.CharField(max_length=32, help_text="统一社会信用代码 of the entity.")
     title = serializers.CharField(max_length=200)
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
