@@ -266,6 +266,20 @@ def public_listings() -> QuerySet[Listing]:
     )
 
 
+def restrictions_in_force(entity: Any) -> list[tuple[str, list[Any]]]:
+    """Each decision restricted for ``entity`` today, with its reasons (the profile's panel)."""
+    from yaojian.credit.choices import Action
+
+    found = []
+    for action in Action:
+        if action == Action.PERSON_APPOINT:
+            continue
+        reasons = check_restrictions(entity, action.value)
+        if reasons:
+            found.append((str(action.label), reasons))
+    return found
+
+
 def public_repairs(entity: Any) -> QuerySet[RepairApplication]:
     """Credit repairs granted for an entity's records (shown on its public credit page)."""
     return (

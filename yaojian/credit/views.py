@@ -194,7 +194,12 @@ def entity_panel(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "credit/entity_panel.html",
-        {"entity": entity, "x": explanation, "listings": listings},
+        {
+            "entity": entity,
+            "x": explanation,
+            "listings": listings,
+            "restrictions": selectors.restrictions_in_force(entity),
+        },
     )
 
 
