@@ -42,7 +42,11 @@ def record_checked_decision(
     """
     errors = FieldErrors()
     if action not in CHECKED_ACTIONS:
-        errors.add("action", _("Choose an honour or the notification-and-commitment procedure."))
+        errors.add(
+            "action",
+            _("Choose an honour or the notification-and-commitment procedure."),
+            "invalid_choice",
+        )
     entity = resolve_entity(errors, "credit_code", actor, credit_code)
     if entity is None and not errors.has("credit_code"):
         errors.add("credit_code", _("Give the unified social credit code."), "required")

@@ -190,7 +190,7 @@ class CheckedDecisionForm(forms.Form):
     """An honour or a 告知承诺制 approval, checked for credit restrictions before it is saved."""
 
     action = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("Kind of decision"),
         choices=CHECKED_DECISION_CHOICES,
     )
     credit_code = forms.CharField(
@@ -201,7 +201,7 @@ class CheckedDecisionForm(forms.Form):
         max_length=200,
         help_text=_("The honour granted or the matter approved on the applicant's commitment."),
     )
-    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT, required=False)
+    decided_on = forms.DateField(label=_("Date decided"), widget=DATE_INPUT, required=False)
     override_reason = forms.CharField(
         label=_("Reason for overriding a credit restriction"),
         required=False,

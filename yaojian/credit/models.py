@@ -481,7 +481,7 @@ class CheckedDecision(PublicIdModel, TimeStampedModel):
     (评优评先) or approving a matter under the notification-and-commitment procedure
     (告知承诺制) — recorded together with its restriction check (处处受限)."""
 
-    action = models.CharField(_("decision"), max_length=32, choices=Action.choices)
+    action = models.CharField(_("kind of decision"), max_length=32, choices=Action.choices)
     entity = models.ForeignKey(
         "registry.Entity",
         on_delete=models.PROTECT,
@@ -502,7 +502,7 @@ class CheckedDecision(PublicIdModel, TimeStampedModel):
         max_length=200,
         help_text=_("The honour granted or the matter approved on the applicant's commitment."),
     )
-    decided_on = models.DateField(_("decided on"))
+    decided_on = models.DateField(_("date decided"))
     restrictions_overridden = models.JSONField(
         _("restrictions overridden"),
         default=list,

@@ -43,7 +43,7 @@ def graded(world: Any, frozen: Any) -> dict[str, list[Any]]:
         fact(entity, RecordKind.PENALTY)
     ids = [world.entity.pk, world.other_entity.pk, *(e.pk for e in here)]
     grades.recompute(entity_ids=ids)
-    assert not CreditGrade.objects.filter(entity=never).exists()
+    assert not CreditGrade.objects.filter(entity_id=never.pk).exists()
     return {
         "D": [world.entity, here[0]],
         "B": here[1:3],
