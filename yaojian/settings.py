@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
         "CreditRecordKindEnum": "yaojian.credit.choices.RecordKind",
+        "CheckedDecisionActionEnum": "yaojian.credit.choices.CHECKED_DECISION_CHOICES",
     },
 }
 

@@ -28,6 +28,7 @@ class CreditConfig(AppConfig):
         register_panel("credit", _("Credit"), "credit:entity_panel", order=15)
         register_periodic("credit.nightly", nightly_credit_task, timedelta(hours=24))
         work.register()
-        from yaojian.credit import imports
+        from yaojian.credit import filtersets, imports
 
         imports.register()
+        filtersets.register()

@@ -61,6 +61,13 @@ class Action(models.TextChoices):
     COMMITMENT = "commitment", _("Use the notification-and-commitment procedure")
 
 
+# The decisions recorded on credit's own page (honours, 告知承诺制); the others are the registry's.
+CHECKED_DECISION_CHOICES = [
+    (Action.HONOUR.value, Action.HONOUR.label),
+    (Action.COMMITMENT.value, Action.COMMITMENT.label),
+]
+
+
 class ListingState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yaojian.credit.choices import Grade, LedgerState, ListingState, RecordKind
+from yaojian.credit.choices import (
+    CHECKED_DECISION_CHOICES,
+    Grade,
+    LedgerState,
+    ListingState,
+    RecordKind,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -178,3 +184,27 @@ class OverrideForm(RestrictionCheckForm):
     """A head's override of a restriction on one decision (the reason is audited)."""
 
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CheckedDecisionForm(forms.Form):
+    """An honour or a 告知承诺制 approval, checked for credit restrictions before it is saved."""
+
+    action = forms.ChoiceField(
+        label=_("Kind of decision"),
+        choices=CHECKED_DECISION_CHOICES,
+    )
+    credit_code = forms.CharField(
+        label=_("Unified social credit code of the entity"), max_length=32
+    )
+    title = forms.CharField(
+        label=_("Honour or matter"),
+        max_length=200,
+        help_text=_("The honour granted or the matter approved on the applicant's commitment."),
+    )
+    decided_on = forms.DateField(label=_("Date decided"), widget=DATE_INPUT, required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a credit restriction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the decision is restricted: a department head's reason (audited)."),
+    )

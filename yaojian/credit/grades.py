@@ -33,6 +33,26 @@ def rules_for(province_code: str) -> tuple[RuleSet | None, Rules]:
     return current, parse_rules(current.text)
 
 
+_PARSED: dict[tuple[int, str], Rules] = {}
+
+
+def current_rules() -> dict[str, Rules]:
+    """The parsed current rule set of every province that saved one (others use ``DEFAULT``).
+
+    One small query per call (the current versions); a version's text is read and parsed once
+    per process, keyed by its id and ``updated_at``, so a new version is seen at once by every
+    worker."""
+    rows = list(
+        RuleSet.objects.filter(is_current=True).values_list("pk", "province_code", "updated_at")
+    )
+    keys = {pk: (pk, updated.isoformat()) for pk, _province, updated in rows}
+    missing = [pk for pk, key in keys.items() if key not in _PARSED]
+    if missing:
+        for pk, text in RuleSet.objects.filter(pk__in=missing).values_list("pk", "text"):
+            _PARSED[keys[pk]] = parse_rules(text)
+    return {province: _PARSED[keys[pk]] for pk, province, _updated in rows if keys[pk] in _PARSED}
+
+
 def province_of(region_code: str) -> str:
     return region_code[:2] + "0000"
 

@@ -60,6 +60,15 @@ menu.register(
     allowed=_can_view,
 )
 menu.register(
+    "credit.decisions",
+    group="credit",
+    label=_("Honours and commitment approvals"),
+    url_name="credit:decision_list",
+    icon="award",
+    order=55,
+    allowed=_can_view,
+)
+menu.register(
     "credit.rules",
     group="credit",
     label=_("Credit rules"),
@@ -95,6 +104,18 @@ for _name, _text in (
         "credit:grade_list",
         _(
             "Credit grades A–D of the entities in your scope, computed from their credit records by the province's rule set; filter by grade."
+        ),
+    ),
+    (
+        "credit:decision_list",
+        _(
+            "Honours and approvals under the notification-and-commitment procedure in your scope, each checked against the credit file when recorded."
+        ),
+    ),
+    (
+        "credit:decision_create",
+        _(
+            "Grant an honour or approve on the applicant's commitment: a restricted entity is refused with the reasons unless a head overrides with a reason."
         ),
     ),
     (

@@ -467,3 +467,67 @@ class LedgerEntry(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.measure
+
+
+class CheckedDecisionQuerySet(ScopedQuerySet["CheckedDecision"]):
+    """Seen in the jurisdiction of the entity's region (``credit.view_creditrecord``)."""
+
+    scope_region_field = "region"
+    scope_view_permission = VIEW
+
+
+class CheckedDecision(PublicIdModel, TimeStampedModel):
+    """A favourable decision a department takes outside the registry — granting an honour
+    (评优评先) or approving a matter under the notification-and-commitment procedure
+    (告知承诺制) — recorded together with its restriction check (处处受限)."""
+
+    action = models.CharField(_("kind of decision"), max_length=32, choices=Action.choices)
+    entity = models.ForeignKey(
+        "registry.Entity",
+        on_delete=models.PROTECT,
+        related_name="credit_checked_decisions",
+        verbose_name=_("entity"),
+    )
+    region = models.ForeignKey(
+        "territory.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("deciding department"),
+    )
+    title = models.CharField(
+        _("honour or matter"),
+        max_length=200,
+        help_text=_("The honour granted or the matter approved on the applicant's commitment."),
+    )
+    decided_on = models.DateField(_("date decided"))
+    restrictions_overridden = models.JSONField(
+        _("restrictions overridden"),
+        default=list,
+        blank=True,
+        help_text=_("The restrictions a head overrode for this decision (empty: none applied)."),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = CheckedDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checked decision")
+        verbose_name_plural = _("checked decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["honour", "commitment"]),
+                name="credit_checkeddecision_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.title}"

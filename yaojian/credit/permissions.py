@@ -4,7 +4,9 @@
 * record facts: inspectors, case officers, heads and data stewards (imports);
 * propose a listing, enter a repair application, confirm a joint measure: case officers, heads;
 * approve a listing (upper level), decide a repair, override a restriction: department heads;
-* change the rule set: administrators and heads (of a province department).
+* change the rule set: administrators and heads (of a province department);
+* record an honour or a 告知承诺制 approval (checked for restrictions): case officers, heads and
+  data stewards.
 """
 
 from __future__ import annotations
@@ -22,10 +24,19 @@ DECIDE_REPAIR = "credit.change_repairapplication"
 LEDGER = "credit.change_ledgerentry"
 OVERRIDE = "credit.override_restriction"
 RULES = "credit.add_ruleset"
+ADD_DECISION = "credit.add_checkeddecision"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.INSPECTOR: {VIEW, ADD_RECORD},
-    Role.CASE_OFFICER: {VIEW, ADD_RECORD, ADD_LISTING, CHANGE_LISTING, ADD_REPAIR, LEDGER},
+    Role.CASE_OFFICER: {
+        VIEW,
+        ADD_RECORD,
+        ADD_LISTING,
+        CHANGE_LISTING,
+        ADD_REPAIR,
+        LEDGER,
+        ADD_DECISION,
+    },
     Role.DEPARTMENT_HEAD: {
         VIEW,
         ADD_RECORD,
@@ -38,8 +49,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         LEDGER,
         OVERRIDE,
         RULES,
+        ADD_DECISION,
     },
-    Role.DATA_STEWARD: {VIEW, ADD_RECORD},
+    Role.DATA_STEWARD: {VIEW, ADD_RECORD, ADD_DECISION},
     Role.LEGAL_REVIEWER: {VIEW},
     Role.LEADER: {VIEW},
     Role.AUDITOR: {VIEW},

@@ -18,6 +18,7 @@ from yaojian.accounts.scoping import scope_for
 from yaojian.credit import grades
 from yaojian.credit.choices import LISTED_STATES, LedgerState, ListingState, RecordStatus
 from yaojian.credit.models import (
+    CheckedDecision,
     CreditGrade,
     CreditRecord,
     GradeChange,
@@ -56,6 +57,19 @@ def records_for_user(user: Any) -> QuerySet[CreditRecord]:
 
 def get_record_for_user(user: Any, public_id: Any) -> CreditRecord:
     return records_for_user(user).get(public_id=_key(CreditRecord, public_id))
+
+
+def checked_decisions_for_user(user: Any) -> QuerySet[CheckedDecision]:
+    """Honours and 告知承诺制 approvals recorded for entities in the user's jurisdiction."""
+    return CheckedDecision.objects.visible_to(user).select_related(
+        "entity", "department", "decided_by"
+    )
+
+
+def entities_with_grade(queryset: QuerySet[Any], grade: str) -> QuerySet[Any]:
+    """``queryset`` of entities narrowed to those whose current grade is ``grade`` (the
+    registry's entity search uses it through its filter hook)."""
+    return queryset.filter(pk__in=CreditGrade.objects.filter(grade=grade).values("entity_id"))
 
 
 def listings_for_user(user: Any) -> QuerySet[Listing]:
@@ -249,6 +263,29 @@ def public_listings() -> QuerySet[Listing]:
         Listing.objects.filter(state__in=[ListingState.PUBLISHED, ListingState.REMOVAL_APPLIED])
         .select_related("entity", "department")
         .order_by("-approved_on", "-id")
+    )
+
+
+def restrictions_in_force(entity: Any) -> list[tuple[str, list[Any]]]:
+    """Each decision restricted for ``entity`` today, with its reasons (the profile's panel)."""
+    from yaojian.credit.choices import Action
+
+    found = []
+    for action in Action:
+        if action == Action.PERSON_APPOINT:
+            continue
+        reasons = check_restrictions(entity, action.value)
+        if reasons:
+            found.append((str(action.label), reasons))
+    return found
+
+
+def public_repairs(entity: Any) -> QuerySet[RepairApplication]:
+    """Credit repairs granted for an entity's records (shown on its public credit page)."""
+    return (
+        RepairApplication.objects.filter(record__entity=entity, state="granted")
+        .select_related("record")
+        .order_by("-decided_on", "-id")
     )
 
 

@@ -26,7 +26,7 @@ from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
 from yaojian.clocks.calendar import CalendarNotCoveredError, add_working_days
 from yaojian.core.events import publish
-from yaojian.credit import grades
+from yaojian.credit import grades, restrictions
 from yaojian.credit import permissions as perms
 from yaojian.credit.choices import (
     LISTED_STATES,
@@ -51,7 +51,7 @@ from yaojian.credit.models import (
 )
 from yaojian.credit.rules import parse_rules
 from yaojian.registry.decisions import DecisionSubject, Restriction
-from yaojian.registry.models import Entity, EntityPerson, Person
+from yaojian.registry.models import Entity, Person
 from yaojian.registry.services.validation import (
     FieldErrors,
     clean_choice,
@@ -70,7 +70,7 @@ PENALTY_KINDS = frozenset({RecordKind.PENALTY, RecordKind.HEAVY_PENALTY})
 NEVER_REPAIRED_EARLY = frozenset(
     {RecordKind.HEAVY_PENALTY, RecordKind.PRACTICE_BAN, RecordKind.SERIOUS_DISHONESTY}
 )
-LISTING_BASIS = "《市场监督管理严重违法失信名单管理办法》第15条"
+LISTING_BASIS = restrictions.LISTING_BASIS
 LEDGER_WORKING_DAYS = 10
 
 
@@ -478,116 +478,9 @@ def record_substantiated_report(
 # --- restrictions (处处受限) -------------------------------------------------------------------
 
 
-def _restriction(item: CreditRecord, measure: str) -> Restriction:
-    return Restriction(
-        measure=measure,
-        legal_basis=item.legal_basis,
-        source_department=item.source_department.name,
-        until=item.expires_on.isoformat() if item.expires_on else "",
-    )
-
-
-def _kinds_restricting(action: str, province_code: str) -> list[str]:
-    _rs, rules = grades.rules_for(province_code)
-    return sorted(kind for kind, actions in rules.restrictions.items() if action in actions)
-
-
-def _active(queryset: Any, day: dt.date) -> Any:
-    return queryset.filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gt=day),
-        status=RecordStatus.ACTIVE,
-        occurred_on__lte=day,
-    )
-
-
-def check_restrictions(
-    subject: Any, action: str, *, day: dt.date | None = None
-) -> list[Restriction]:
-    """Whether ``action`` on ``subject`` is restricted, with the reasons and legal basis.
-
-    ``subject`` is an :class:`Entity`, a :class:`Person`, a credit code (str) or a
-    :class:`~yaojian.registry.decisions.DecisionSubject`. A person is found across the whole
-    platform by the identity card number: bans follow the person to other companies and
-    counties, and a person who was legal representative of a listed entity is restricted too.
-    Reads only; nothing is logged (an identity card number never enters a log).
-    """
-    day = day or today()
-    if action not in Action.values:
-        return []
-    entity_id: int | None = None
-    person_ids: list[int] = []
-    if isinstance(subject, Entity):
-        entity_id = subject.pk
-    elif isinstance(subject, Person):
-        person_ids = [subject.pk]
-    elif isinstance(subject, str):
-        entity_id = (
-            Entity.objects.filter(unified_social_credit_code=subject.strip().upper())
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if entity_id is None:
-            return []
-    elif isinstance(subject, DecisionSubject):
-        if subject.person_id is None and not subject.id_number:
-            entity_id = subject.entity_id
-        if subject.person_id is not None:
-            person_ids.append(subject.person_id)
-        if subject.id_number:
-            person_ids.extend(
-                Person.objects.filter(id_number=subject.id_number.strip().upper()).values_list(
-                    "pk", flat=True
-                )
-            )
-    found: list[Restriction] = []
-    label = str(Action(action).label)
-    if entity_id is not None:
-        region = Entity.objects.filter(pk=entity_id).values_list("region_id", flat=True).first()
-        kinds = _kinds_restricting(action, grades.province_of(region or "000000"))
-        rows = _active(CreditRecord.objects.filter(entity_id=entity_id, kind__in=kinds), day)
-        for item in rows.select_related("source_department"):
-            measure = gettext("%(action)s is restricted: %(kind)s") % {
-                "action": label,
-                "kind": item.get_kind_display(),
-            }
-            found.append(_restriction(item, measure))
-    if person_ids:
-        regions = Person.objects.filter(pk__in=person_ids).values_list("region_id", flat=True)
-        kinds = sorted(
-            {k for r in regions for k in _kinds_restricting(action, grades.province_of(r))}
-        )
-        rows = _active(CreditRecord.objects.filter(person_id__in=person_ids, kind__in=kinds), day)
-        for item in rows.select_related("source_department"):
-            measure = gettext("%(action)s is restricted: %(kind)s of the person") % {
-                "action": label,
-                "kind": item.get_kind_display(),
-            }
-            found.append(_restriction(item, measure))
-        if action == Action.PERSON_APPOINT:
-            found.extend(_listed_representative(person_ids, day))
-    return found
-
-
-def _listed_representative(person_ids: list[int], day: dt.date) -> list[Restriction]:
-    """A person who is or was (within the listing) legal representative of a listed entity."""
-    entity_ids = EntityPerson.objects.filter(
-        person_id__in=person_ids, role="legal_representative"
-    ).values("entity_id")
-    listings = Listing.objects.filter(
-        entity_id__in=entity_ids, state__in=sorted(LISTED_STATES), listed_until__gt=day
-    ).select_related("entity", "department")
-    return [
-        Restriction(
-            measure=gettext(
-                "The person is legal representative of %(name)s, on the serious-dishonesty list"
-            )
-            % {"name": listing.entity.name},
-            legal_basis=LISTING_BASIS,
-            source_department=listing.department.name,
-            until=listing.listed_until.isoformat() if listing.listed_until else "",
-        )
-        for listing in listings
-    ]
+# The check itself lives in :mod:`yaojian.credit.restrictions` (kept cheap: it runs at every
+# decision point and for other departments' systems).
+check_restrictions = restrictions.check_restrictions
 
 
 OVERRIDE_VALID_DAYS = 30

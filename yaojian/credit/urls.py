@@ -29,5 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledger/<str:public_id>/record/", views.ledger_record, name="ledger_record"),
     path("rules/", views.rule_set, name="rule_set"),
     path("restrictions/", views.restriction_check, name="restriction_check"),
+    path("decisions/", views.decision_list, name="decision_list"),
+    path("decisions/new/", views.decision_create, name="decision_create"),
     path("overrides/new/", views.override_create, name="override_create"),
 ]

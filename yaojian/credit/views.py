@@ -194,7 +194,12 @@ def entity_panel(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "credit/entity_panel.html",
-        {"entity": entity, "x": explanation, "listings": listings},
+        {
+            "entity": entity,
+            "x": explanation,
+            "listings": listings,
+            "restrictions": selectors.restrictions_in_force(entity),
+        },
     )
 
 
@@ -503,3 +508,38 @@ def override_create(request: HttpRequest) -> HttpResponse:
                 return redirect("credit:override_create")
         return render(request, "credit/override_form.html", {"form": form}, status=UNPROCESSABLE)
     return render(request, "credit/override_form.html", {"form": form})
+
+
+# --- decisions checked for restrictions (honours, 告知承诺制) ---------------------------------
+
+
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """Honours and 告知承诺制 approvals recorded in my jurisdiction, each checked for restrictions."""
+    _require(request, perms.VIEW)
+    rows = selectors.checked_decisions_for_user(request.user)
+    return render(
+        request,
+        "credit/decision_list.html",
+        {
+            "page_obj": _page(request, rows),
+            "can_add": has_permission(request.user, perms.ADD_DECISION),
+        },
+    )
+
+
+def decision_create(request: HttpRequest) -> HttpResponse:
+    """Grant an honour or approve on commitment: refused with the reasons when restricted."""
+    from yaojian.credit.checked_decisions import record_checked_decision
+
+    _require(request, perms.ADD_DECISION)
+    form = forms.CheckedDecisionForm(request.POST or None, initial=request.GET or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                record_checked_decision(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("credit:decision_list")
+        return render(request, "credit/decision_form.html", {"form": form}, status=UNPROCESSABLE)
+    return render(request, "credit/decision_form.html", {"form": form})

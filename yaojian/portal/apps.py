@@ -16,6 +16,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.core.events import subscribe
+        from yaojian.credit.events import CreditRepaired
         from yaojian.enforcement.events import CaseDecided, DecisionChanged
         from yaojian.portal import handlers
         from yaojian.portal.permissions import PORTAL_PERMISSIONS
@@ -24,6 +25,7 @@ class PortalConfig(AppConfig):
         grant_to_roles(dict(PORTAL_PERMISSIONS))
         subscribe(CaseDecided, handlers.on_case_decided)
         subscribe(DecisionChanged, handlers.on_decision_changed)
+        subscribe(CreditRepaired, handlers.on_credit_repaired)
         register_panel(
             "portal-publications",
             _("Published penalty information"),

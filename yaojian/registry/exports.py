@@ -25,6 +25,7 @@ from yaojian.jobs.models import Job
 from yaojian.jobs.services import enqueue_on_commit, report_progress, start_job
 from yaojian.registry import selectors
 from yaojian.registry.choices import EntityKind, EntityStatus, LicenceKind, LicenceStatus
+from yaojian.registry.entity_filters import ENTITY_FILTERS, apply_entity_filters
 from yaojian.registry.models import Entity
 
 JOB_KIND = "registry.entity_export"
@@ -46,6 +47,7 @@ def start_entity_export(*, actor: Any, filters: dict[str, Any], encoding: str = 
             }
         )
     parameters = {key: str(filters.get(key) or "") for key in FILTER_KEYS}
+    parameters.update({name: str(filters[name]) for name in ENTITY_FILTERS if filters.get(name)})
     parameters["encoding"] = encoding
     parameters["language"] = translation.get_language() or settings.LANGUAGE_CODE
     job = start_job(
@@ -101,13 +103,14 @@ def _row(entity: Entity) -> list[str]:
 
 def _entities(job: Job) -> QuerySet[Entity]:
     filters = {key: job.parameters.get(key) or None for key in FILTER_KEYS}
-    return selectors.search_entities(
+    entities = selectors.search_entities(
         job.owner,
         q=filters["q"] or "",
         region=filters["region"],
         kind=filters["kind"],
         licence_status=filters["licence_status"],
     )
+    return apply_entity_filters(entities, job.parameters)
 
 
 def write_entity_export(job: Job) -> tuple[dict[str, Any], str]:

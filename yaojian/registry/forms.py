@@ -146,6 +146,21 @@ class LicenceTransitionForm(forms.Form):
         ]
 
 
+class LicenceHolderChangeForm(forms.Form):
+    """File a licence-holder change: the new holder by its credit code, with the reason."""
+
+    credit_code = forms.CharField(
+        label=_("Unified social credit code of the new holder"), max_length=32
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(
+        label=_("Reason for overriding a credit restriction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the decision is restricted: a department head's reason (audited)."),
+    )
+
+
 class ExportForm(forms.Form):
     """The file encoding of an export (the filters come with the search form's fields)."""
 

@@ -68,6 +68,14 @@ pagehelp.register(
 )
 
 pagehelp.register(
+    "registry:licence_holder_change",
+    _(
+        "Pass a licence to a new holder (issuing department only, with a reason); credit restrictions of both holders are checked."
+    ),
+    anchor="一户一档监管对象档案",
+)
+
+pagehelp.register(
     "registry:entity_product_link",
     _("Link a registered product to this entity (it makes, sells or uses it)."),
     anchor="一户一档监管对象档案",

@@ -33,6 +33,11 @@ urlpatterns = [
         views.licence_transition,
         name="licence_transition",
     ),
+    path(
+        "licences/<uuid:public_id>/holder/",
+        views.licence_holder_change,
+        name="licence_holder_change",
+    ),
     path("persons/<uuid:public_id>/reveal/", views.person_reveal, name="person_reveal"),
     path("products/", views.product_list, name="product_list"),
     path("products/new/", views.product_create, name="product_create"),

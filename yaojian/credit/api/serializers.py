@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from yaojian.credit.choices import Action, RecordKind
-from yaojian.credit.models import CreditRecord, Listing
+from yaojian.credit.choices import CHECKED_DECISION_CHOICES, Action, RecordKind
+from yaojian.credit.models import CheckedDecision, CreditRecord, Listing
 
 
 class RestrictionQuerySerializer(serializers.Serializer[Any]):
@@ -91,3 +91,33 @@ class RepairCreateSerializer(serializers.Serializer[Any]):
     penalty_complied = serializers.BooleanField()
     harm_remedied = serializers.BooleanField()
     statement = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CheckedDecisionSerializer(serializers.ModelSerializer[CheckedDecision]):
+    action = serializers.ChoiceField(choices=CHECKED_DECISION_CHOICES, read_only=True)
+    entity_name = serializers.CharField(source="entity.name")
+    unified_social_credit_code = serializers.CharField(source="entity.unified_social_credit_code")
+    department = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = CheckedDecision
+        fields = [
+            "public_id",
+            "action",
+            "entity_name",
+            "unified_social_credit_code",
+            "department",
+            "title",
+            "decided_on",
+            "restrictions_overridden",
+        ]
+
+
+class CheckedDecisionCreateSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=CHECKED_DECISION_CHOICES)
+    credit_code = serializers.CharField(max_length=32, help_text="统一社会信用代码 of the entity.")
+    title = serializers.CharField(max_length=200)
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
+    override_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )

@@ -17,6 +17,8 @@ from yaojian.accounts.scoping import has_permission
 from yaojian.credit import permissions as perms
 from yaojian.credit import selectors, services
 from yaojian.credit.api.serializers import (
+    CheckedDecisionCreateSerializer,
+    CheckedDecisionSerializer,
     ListedEntitySerializer,
     RecordCreateSerializer,
     RecordSerializer,
@@ -25,7 +27,7 @@ from yaojian.credit.api.serializers import (
     RestrictionQuerySerializer,
 )
 from yaojian.credit.choices import RecordOrigin
-from yaojian.credit.models import CreditRecord, Listing
+from yaojian.credit.models import CheckedDecision, CreditRecord, Listing
 from yaojian.registry.decisions import DecisionSubject
 from yaojian.registry.services.validation import FieldErrors
 
@@ -155,3 +157,27 @@ class CreditRecordViewSet(
             {"public_id": str(application.public_id), "state": application.state},
             status=status.HTTP_201_CREATED,
         )
+
+
+class CheckedDecisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[CheckedDecision]):
+    """Honours (评优评先) and 告知承诺制 approvals in the caller's jurisdiction. POST records
+    one after the restriction check: a restricted decision answers 400 with the reasons under
+    ``override_reason`` unless a head overrode it (audited)."""
+
+    serializer_class = CheckedDecisionSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.checked_decisions_for_user(self.request.user)
+
+    @extend_schema(
+        request=CheckedDecisionCreateSerializer, responses={201: CheckedDecisionSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        from yaojian.credit.checked_decisions import record_checked_decision
+
+        if not has_permission(request.user, perms.ADD_DECISION):
+            raise PermissionDenied
+        data_in = CheckedDecisionCreateSerializer(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        decision = record_checked_decision(actor=request.user, **data_in.validated_data)
+        return Response(CheckedDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)

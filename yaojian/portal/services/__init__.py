@@ -4,6 +4,7 @@ from yaojian.portal.services.decisions import apply_decision_change, ingest_deci
 from yaojian.portal.services.publications import (
     expire_publications,
     publish_publication,
+    stop_for_credit_repair,
     stop_publication_early,
     withdraw_publication,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "ingest_decision",
     "publish_publication",
     "publish_typical_case",
+    "stop_for_credit_repair",
     "stop_publication_early",
     "unpublish_typical_case",
     "update_typical_case",

@@ -7,6 +7,7 @@ permission in the publication's department (``Publication.objects.visible_to``).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.audit.services import record
 from yaojian.portal import masking, rules
 from yaojian.portal.choices import (
+    OPEN_STATUSES,
     PUBLICATION_TRANSITIONS,
     EarlyStopCondition,
     PublicationStatus,
@@ -305,3 +307,56 @@ def unpublish_cases_of(actor: Any, publication: Publication, reason: str) -> int
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def stop_for_credit_repair(*, actor: Any = None, event: Any) -> list[Publication]:
+    """Follow credit's ``CreditRepaired``: the penalty information of the repaired decision
+    stops being displayed (规定 第14条; 信用修复). Returns the publications changed.
+
+    The record's ``origin_ref`` names the decision. A published version is stopped early with
+    the four conditions of 第14条 (credit checked them when it granted the repair); a draft is
+    withdrawn so it is never published. A decision whose penalties include a kind never
+    stopped early stays on display. Idempotent: a second delivery finds nothing open.
+    """
+    try:
+        decision_public_id = uuid.UUID(str(event.origin_ref))
+    except ValueError:
+        return []  # a record entered by hand or imported: nothing published for it
+    reason = str(
+        _("Credit repaired on %(date)s: publication stopped (信用修复).")
+        % {"date": event.repaired_on.isoformat()}
+    )
+    changed: list[Publication] = []
+    for locked in (
+        Publication.objects.select_for_update(no_key=True)
+        .filter(decision_public_id=decision_public_id, status__in=OPEN_STATUSES)
+        .select_related("department")
+        .order_by("pk")
+    ):
+        if not rules.may_stop_early(locked.penalty_kinds):
+            continue
+        if locked.status == PublicationStatus.DRAFT:
+            changed.append(do_withdraw(actor, locked, reason))
+            continue
+        locked.status = PublicationStatus.STOPPED
+        locked.stopped_at = timezone.now()
+        locked.reason = reason
+        locked.early_stop_conditions = sorted(EarlyStopCondition.values)
+        locked.save(
+            update_fields=["status", "stopped_at", "reason", "early_stop_conditions", "updated_at"]
+        )
+        record(
+            actor=actor,
+            action="portal.publication_stopped",
+            obj=locked,
+            changes={
+                "status": [PublicationStatus.PUBLISHED, PublicationStatus.STOPPED],
+                "conditions": sorted(EarlyStopCondition.values),
+                "credit_record": event.record_id,
+            },
+            reason=reason,
+            department=locked.department,
+        )
+        changed.append(locked)
+    return changed

@@ -50,6 +50,7 @@ def credit_entity(request: HttpRequest, public_id: str) -> HttpResponse:
         "entity": entity,
         "legal_representative": mask_person_name(entity.legal_representative),
         "records": credit.public_records(entity),
+        "repairs": credit.public_repairs(entity),
         "listings": listings,
         "grade": credit.grades_for([entity.pk]).get(entity.pk, ""),
     }

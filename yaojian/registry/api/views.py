@@ -34,6 +34,7 @@ from yaojian.registry.api.serializers import (
     EntitySerializer,
     EntityUpdateSerializer,
     LicenceCreateSerializer,
+    LicenceHolderChangeSerializer,
     LicenceSerializer,
     LicenceTransitionSerializer,
     PersonalDataSerializer,
@@ -224,6 +225,22 @@ class LicenceViewSet(
         """Move the licence to another status, with the reason (audited)."""
         licence = self.get_object()
         serializer = LicenceTransitionSerializer(
+            licence, data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        licence = serializer.save()
+        return Response(self._read(licence))
+
+    @extend_schema(
+        request=LicenceHolderChangeSerializer, responses={200: LicenceSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="holder-change")
+    def holder_change(self, request: Request, public_id: str) -> Response:
+        """File a licence-holder change: the licence passes to the entity with `credit_code`
+        (issuing department only; audited). Credit restrictions of both holders are checked;
+        a restricted change answers 400 with the reasons under `override_reason`."""
+        licence = self.get_object()
+        serializer = LicenceHolderChangeSerializer(
             licence, data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)

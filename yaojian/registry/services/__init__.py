@@ -7,7 +7,11 @@ audit event and publishes its events after commit.
 
 from yaojian.registry.services.bulk import apply_entity_rows
 from yaojian.registry.services.entities import create_entity, update_entity
-from yaojian.registry.services.licences import add_licence, transition_licence
+from yaojian.registry.services.licences import (
+    add_licence,
+    change_licence_holder,
+    transition_licence,
+)
 from yaojian.registry.services.persons import (
     add_person_to_entity,
     create_person,
@@ -21,6 +25,7 @@ __all__ = [
     "add_licence",
     "add_person_to_entity",
     "apply_entity_rows",
+    "change_licence_holder",
     "create_entity",
     "create_person",
     "create_product",

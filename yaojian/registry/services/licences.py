@@ -55,6 +55,15 @@ def _check_number_free(errors: FieldErrors, kind: str, number: str) -> None:
         )
 
 
+def decision_action(kind: str, *, renewal: bool = False) -> str:
+    """The decision a new licence of ``kind`` is, for the restriction check: signing or renewing
+    a medical-insurance designation agreement (定点协议, the insurance bureau's decision) is
+    ``insurance.designate``; any other licence is issued or renewed."""
+    if kind == LicenceKind.INSURANCE_AGREEMENT:
+        return "insurance.designate"
+    return "licence.renew" if renewal else "licence.issue"
+
+
 def visible_entity(actor: Any, entity: Entity) -> Entity:
     """``entity`` reloaded if the actor can see it; ``DoesNotExist`` otherwise."""
     return Entity.objects.visible_to(actor).select_related("region").get(pk=entity.pk)
@@ -125,7 +134,7 @@ def add_licence(
     require_clear(
         actor=actor,
         subject=DecisionSubject(entity_id=entity.pk),
-        action="licence.renew" if renewal else "licence.issue",
+        action=decision_action(kind, renewal=renewal),
         override_reason=override_reason,
         department_id=department.pk if department else None,
         obj=entity,
@@ -224,5 +233,81 @@ def transition_licence(*, actor: Any, licence: Licence, to_status: str, reason: 
             reason=reason,
             actor_id=getattr(actor, "pk", None),
         )
+    )
+    return locked
+
+
+@transaction.atomic
+def change_licence_holder(
+    *,
+    actor: Any,
+    licence: Licence,
+    credit_code: str,
+    reason: str,
+    override_reason: str = "",
+) -> Licence:
+    """File a licence-holder change (许可证持有人变更): the licence passes to the entity with
+    ``credit_code`` (issuing department only; reason required; audited).
+
+    处处受限: the decision is checked for both the current and the new holder (a listed entity
+    may neither acquire a licence nor hand one on); a restriction refuses it unless a head
+    overrides (``registry.decisions.require_clear``).
+    """
+    if not Licence.objects.visible_to(actor).filter(pk=licence.pk).exists():
+        raise Licence.DoesNotExist
+    locked = (
+        Licence.objects.visible_to(actor, "change")
+        .select_for_update(no_key=True, of=("self",))
+        .select_related("entity", "issued_by")
+        .filter(pk=licence.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("Only the issuing department may change this licence."))
+    errors = FieldErrors()
+    code = clean_text(errors, "credit_code", credit_code).upper()
+    new_holder: Entity | None = None
+    if not code and not errors.has("credit_code"):
+        errors.add("credit_code", _("Give the credit code of the new holder."), "required")
+    elif code:
+        new_holder = (
+            Entity.objects.visible_to(actor).filter(unified_social_credit_code=code).first()
+        )
+        if new_holder is None:
+            errors.add(
+                "credit_code",
+                _("No entity with the credit code %(code)s in your jurisdictions."),
+                "unknown",
+                {"code": code},
+            )
+        elif new_holder.pk == locked.entity_id:
+            errors.add(
+                "credit_code", _("The licence is already held by this entity."), "same_holder"
+            )
+    reason = clean_text(errors, "reason", reason, multiline=True)
+    if not reason and not errors.has("reason"):
+        errors.add("reason", _("Give the reason for this change."), "required")
+    errors.raise_if_any()
+    if new_holder is None:  # an error was raised above; for the type checker
+        raise Entity.DoesNotExist
+    old_holder = locked.entity
+    for party in (old_holder, new_holder):
+        require_clear(
+            actor=actor,
+            subject=DecisionSubject(entity_id=party.pk),
+            action="licence.holder_change",
+            override_reason=override_reason,
+            department_id=locked.issued_by_id,
+            obj=locked,
+        )
+    locked.entity = new_holder
+    locked.save(update_fields=["entity", "updated_at"])
+    record(
+        actor=actor,
+        action="registry.licence_holder_changed",
+        obj=locked,
+        changes={"entity": [str(old_holder.public_id), str(new_holder.public_id)]},
+        reason=reason,
+        department=locked.issued_by,
     )
     return locked

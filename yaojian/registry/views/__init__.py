@@ -12,7 +12,11 @@ from yaojian.registry.views.entity_links import (
     entity_person_end,
     entity_product_link,
 )
-from yaojian.registry.views.licences import licence_create, licence_transition
+from yaojian.registry.views.licences import (
+    licence_create,
+    licence_holder_change,
+    licence_transition,
+)
 from yaojian.registry.views.persons import person_reveal
 from yaojian.registry.views.products import (
     product_create,
@@ -31,6 +35,7 @@ __all__ = [
     "entity_product_link",
     "entity_update",
     "licence_create",
+    "licence_holder_change",
     "licence_transition",
     "person_reveal",
     "product_create",

@@ -17,7 +17,7 @@ from yaojian.accounts.scoping import has_permission_in_region
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial
 from yaojian.registry import selectors, services
-from yaojian.registry.forms import LicenceForm, LicenceTransitionForm
+from yaojian.registry.forms import LicenceForm, LicenceHolderChangeForm, LicenceTransitionForm
 from yaojian.registry.views.entities import profile_context
 
 CHANGED_EVENT = "registry-licences-changed"
@@ -94,3 +94,26 @@ def licence_transition(request: HttpRequest, public_id: str) -> HttpResponse:
         return render(request, "registry/licence_transition.html", context, status=UNPROCESSABLE)
     context = {"form": form, "licence": licence, "entity": entity}
     return render(request, "registry/licence_transition.html", context)
+
+
+def licence_holder_change(request: HttpRequest, public_id: str) -> HttpResponse:
+    """File a licence-holder change of licence ``public_id`` (issuing department only); the
+    credit restriction check answers on the form (处处受限)."""
+    licence = selectors.get_licence_for_user(request.user, public_id)
+    if not selectors.can_change_licence(request.user, licence):
+        raise PermissionDenied
+    entity = selectors.get_entity_for_user(request.user, licence.entity.public_id)
+    form = LicenceHolderChangeForm(request.POST or None)
+    context = {"form": form, "licence": licence, "entity": entity}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.change_licence_holder(
+                    actor=request.user, licence=licence, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("registry:entity_detail", public_id=changed.entity.public_id)
+        return render(request, "registry/licence_holder_change.html", context, status=UNPROCESSABLE)
+    return render(request, "registry/licence_holder_change.html", context)

@@ -22,6 +22,7 @@ from yaojian.registry.api.serializers.entities import (
 )
 from yaojian.registry.api.serializers.licences import (
     LicenceCreateSerializer,
+    LicenceHolderChangeSerializer,
     LicenceSerializer,
     LicenceTransitionSerializer,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "EntityUpdateSerializer",
     "EntityWriteSerializer",
     "LicenceCreateSerializer",
+    "LicenceHolderChangeSerializer",
     "LicenceSerializer",
     "LicenceSummarySerializer",
     "LicenceTransitionSerializer",

@@ -80,3 +80,14 @@ class LicenceTransitionSerializer(ReferenceMixin, serializers.Serializer[Licence
 
     def update(self, instance: Licence, validated_data: dict[str, Any]) -> Licence:
         return services.transition_licence(actor=self.user, licence=instance, **validated_data)
+
+
+class LicenceHolderChangeSerializer(ReferenceMixin, serializers.Serializer[Licence]):
+    """Input for filing a licence-holder change (the credit restriction check applies)."""
+
+    credit_code = serializers.CharField(max_length=32)
+    reason = serializers.CharField(max_length=2000)
+    override_reason = serializers.CharField(max_length=2000, required=False, default="")
+
+    def update(self, instance: Licence, validated_data: dict[str, Any]) -> Licence:
+        return services.change_licence_holder(actor=self.user, licence=instance, **validated_data)
