@@ -51,7 +51,7 @@ def store() -> TraceStore:
     return TraceStore(root)
 
 
-def _uscc_ok(value: str) -> bool:
+def uscc_ok(value: str) -> bool:
     from yaojian.registry.identifiers.uscc import validate_unified_social_credit_code
 
     try:
@@ -61,7 +61,7 @@ def _uscc_ok(value: str) -> bool:
     return True
 
 
-def _region_ok(value: str) -> bool:
+def region_ok(value: str) -> bool:
     return len(value) == 6 and value.isdigit() and value[:2] in _PROVINCES
 
 
@@ -153,8 +153,8 @@ def ingest_folder(
             Path(folder),
             batch_key=_safe_key(key),
             strict=True,
-            uscc_ok=_uscc_ok,
-            region_ok=_region_ok,
+            uscc_ok=uscc_ok,
+            region_ok=region_ok,
             on_progress=on_progress,
             describe=reasons.describe,
             restart=restart,
