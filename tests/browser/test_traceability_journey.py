@@ -67,3 +67,39 @@ def test_insurance_officer_turns_an_alert_into_a_clue_and_the_regulator_is_told(
     sign_in("regulator", TEST_PASSWORD)
     page.goto(reverse("notices:inbox"))
     expect(page.locator("body")).to_contain_text(CLINIC)
+
+
+def test_anyone_checks_a_pack_from_the_public_portal_on_a_phone(
+    page, regions, settings, tmp_path, screenshot
+):
+    """The public code check is linked from the portal; at 390 px nothing scrolls sideways."""
+    settings.TRACE_STORE_DIR = tmp_path / "store"
+    events = Events()
+    events.supply()
+    events.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    events.add("dispense", "2026-03-09T09:00:00+08:00", CLINIC, insured="p2", settlement="s2")
+    services.ingest_folder(actor=None, folder=events.write(tmp_path / "in"), idempotency_key="p")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("portal:home"))
+    expect(page.get_by_test_id("home-code-check")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("trace-portal-home-390")
+    with page.expect_navigation():
+        page.get_by_test_id("nav-code-check").click()
+    expect(page.get_by_test_id("page-help")).to_be_attached()
+    page.get_by_test_id("code-input").fill(events.code)
+    with page.expect_navigation():
+        page.get_by_test_id("check-submit").click()
+    answer = page.get_by_test_id("check-answer")
+    expect(answer).to_have_attribute("data-answer", "many")
+    expect(page.get_by_test_id("check-report")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    body = page.locator("body").inner_text()
+    assert "p1" not in body
+    assert CLINIC not in body
+    screenshot("trace-public-check-390")
+    page.get_by_test_id("code-input").fill("6901234567892")
+    with page.expect_navigation():
+        page.get_by_test_id("check-submit").click()
+    expect(page.get_by_test_id("check-invalid")).to_contain_text("商品码")

@@ -333,11 +333,18 @@ def batch_rejected_download(request: HttpRequest, public_id: uuid.UUID) -> FileR
 @login_not_required
 def public_check(request: HttpRequest) -> HttpResponse:
     """NHSA's three answers for anyone holding a pack: not found / sold once / sold twice or more."""
-    raw = request.GET.get("code", "").strip()
-    answer = ""
+    raw = request.GET.get("code", "").strip()[:120]
+    answer = invalid = ""
     if raw:
         parsed = parse_trace_code(raw)
-        state = services.store().code_state(parsed.key) if parsed.key else None
-        count = state["settlements"] if state else 0
-        answer = "none" if count == 0 else "once" if count == 1 else "many"
-    return render(request, "traceability/public_check.html", {"code": raw, "answer": answer})
+        if not parsed.key:
+            invalid = reasons.row_reason(parsed.reason)
+        else:
+            state = services.store().code_state(parsed.key)
+            count = state["settlements"] if state else 0
+            answer = "none" if count == 0 else "once" if count == 1 else "many"
+    return render(
+        request,
+        "traceability/public_check.html",
+        {"code": raw, "answer": answer, "invalid": invalid},
+    )

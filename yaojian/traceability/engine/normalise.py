@@ -465,7 +465,10 @@ def _take_csv_rejects(con: duckdb.DuckDBPyConnection, file_no: int) -> list[tupl
         ).fetchall()
     except duckdb.Error:
         return []
-    return [(file_no, int(line) - 1, csv_line or "", error) for line, csv_line, error in rows]
+    return [
+        (file_no, int(line) - 1, (csv_line or "").strip("\r\n"), error)
+        for line, csv_line, error in rows
+    ]
 
 
 def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
