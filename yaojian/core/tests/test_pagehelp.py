@@ -78,6 +78,7 @@ NOT_PAGES = {
         "complaints:attachment",
         "complaints:export",
         "inspections:inspection_pdf",
+        "traceability:batch_rejected_download",
         "favicon",
     },
     # machines, not people
