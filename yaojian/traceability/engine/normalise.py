@@ -432,18 +432,37 @@ def load_folder(
         FROM raw r LEFT JOIN codemap m ON m.raw = r.trace_code {joins}
         """
     )
+    failed = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _code in checks)
+    # A scan keeps only what the rules read; an ingest also the values as sent (rejected rows).
+    kept = "file_no, line_no, " + ", ".join(NORMALISED) if stream else "*"
+    # ``ok`` is one boolean per row; the list of reasons is built for failed rows only, and the
+    # copies of an event id are numbered only when the folder has any (a window over every
+    # row's id costs as much as reading the files again).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT *, list_filter([{reason_list}], lambda x: x IS NOT NULL) AS reasons,
-               row_number() OVER (PARTITION BY event_id ORDER BY file_no, line_no) AS copy_no
-        FROM staged
+        SELECT {kept}, ok_ AS ok,
+               CASE WHEN NOT ok_ THEN list_filter([{reason_list}], lambda x: x IS NOT NULL)
+               END AS reasons,
+               CAST(1 AS BIGINT) AS copy_no
+        FROM (SELECT *, NOT ({failed}) AS ok_ FROM staged)
         """
     )
+    if not stream:
+        con.execute("ALTER TABLE checked DROP COLUMN ok_")
+    repeated = _count_sql(
+        con, "SELECT count(*) - count(DISTINCT event_id) FROM checked WHERE event_id IS NOT NULL"
+    )
+    if repeated:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE checked AS SELECT * REPLACE ("
+            "row_number() OVER (PARTITION BY event_id ORDER BY file_no, line_no) AS copy_no) "
+            "FROM checked"
+        )
     totals = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE len(reasons) = 0 AND copy_no = 1), "
-        "count(*) FILTER (WHERE len(reasons) > 0), "
-        "count(*) FILTER (WHERE len(reasons) = 0 AND copy_no > 1) FROM checked"
+        "SELECT count(*), count(*) FILTER (WHERE ok AND copy_no = 1), "
+        "count(*) FILTER (WHERE NOT ok), "
+        "count(*) FILTER (WHERE ok AND copy_no > 1) FROM checked"
     ).fetchone()
     assert totals is not None  # noqa: S101
     report.rows, report.accepted, report.rejected, report.duplicates_in_batch = (
@@ -452,6 +471,11 @@ def load_folder(
     report.rows += report.malformed
     report.rejected += report.malformed
     return report
+
+
+def _count_sql(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _take_csv_rejects(con: duckdb.DuckDBPyConnection, file_no: int) -> list[tuple[Any, ...]]:
@@ -479,5 +503,5 @@ def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
 NORMALISED_SELECT = (
     "SELECT event_id, code, code_raw, event_type, ts, party, region, counterparty, product, "
     "pack_units, units, price, insured, settlement, reverses FROM checked "
-    "WHERE len(reasons) = 0 AND copy_no = 1"
+    "WHERE ok AND copy_no = 1"
 )

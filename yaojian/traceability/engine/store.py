@@ -311,7 +311,7 @@ class TraceStore:
         language), the format's columns as they were sent, and ``raw_line`` for a row that
         could not be split into columns.
         """
-        count = _count(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0") + _count(
+        count = _count(con, "SELECT count(*) FROM checked WHERE NOT ok") + _count(
             con, "SELECT count(*) FROM malformed"
         )
         if not count:
@@ -328,7 +328,7 @@ class TraceStore:
               SELECT c.file_no, c.line_no AS row_no, c.reasons AS codes,
                      {", ".join(f"{v.strip()} AS v{i}" for i, v in enumerate(values.split(",")))},
                      NULL AS raw_line
-              FROM checked c WHERE len(c.reasons) > 0
+              FROM checked c WHERE NOT c.ok
               UNION ALL
               SELECT CAST(m.file_no AS INTEGER), CAST(m.line_no AS BIGINT),
                      [CASE m.error WHEN 'MISSING COLUMNS' THEN 'row_too_few_columns'
