@@ -90,7 +90,9 @@ def test_an_upload_is_queued_as_a_job_and_the_worker_ingests_it(
 
     ingest_batch_task.call(job_id=batch.job_id)  # what the worker runs
     batch.refresh_from_db()
-    job = Job.objects.get(pk=batch.job_id)
+    job = batch.job
+    assert job is not None
+    job.refresh_from_db()
     assert (batch.status, batch.accepted, batch.rejected) == (BatchStatus.DONE, 7, 0)
     assert job.status == JobStatus.SUCCEEDED
     assert job.result["stored"] == 7
