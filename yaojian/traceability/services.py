@@ -302,7 +302,9 @@ def batch_can_retry(batch: IngestBatch) -> bool:
 def retry_ingest(*, actor: Any, batch: IngestBatch) -> IngestBatch:
     """Start the ingest of a batch again after its job failed (e.g. its worker was killed)."""
     check_uploader(actor)
-    batch = IngestBatch.objects.select_for_update().select_related("job").get(pk=batch.pk)
+    batch = (
+        IngestBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
+    )
     if not batch_can_retry(batch):
         raise ValidationError({"batch": [_("This batch is done or still running.")]})
     if not Path(batch.folder).is_dir():
