@@ -103,3 +103,44 @@ def test_anyone_checks_a_pack_from_the_public_portal_on_a_phone(
     with page.expect_navigation():
         page.get_by_test_id("check-submit").click()
     expect(page.get_by_test_id("check-invalid")).to_contain_text("商品码")
+
+
+def test_an_officer_uploads_events_and_reads_why_rows_were_refused(
+    page, sign_in, regions, settings, tmp_path, screenshot
+):
+    """The upload lands on the batch page: its job's outcome, the refused file, the bad rows."""
+    settings.TRACE_STORE_DIR = tmp_path / "store"
+    settings.VAR_DIR = tmp_path / "var"
+    insurance = DepartmentFactory(
+        region_id="540102", kind=DepartmentKind.MEDICAL_INSURANCE, level=DepartmentLevel.COUNTY
+    )
+    MembershipFactory(
+        user=UserFactory(username="uploader"), department=insurance, role=Role.INSPECTOR
+    )
+    events = Events()
+    events.supply()
+    events.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    events.add(
+        "dispense",
+        "2026-03-02T10:00:00+08:00",
+        CLINIC,
+        insured="p1",
+        settlement="s2",
+        code="6901234567892",
+    )
+    folder = events.write(tmp_path / "in")
+    good = folder / "events.csv"
+    gb = tmp_path / "gbk.csv"
+    gb.write_bytes(good.read_text(encoding="utf-8").replace("国药", "國藥").encode("gb18030"))
+
+    sign_in("uploader", TEST_PASSWORD)
+    page.goto(reverse("traceability:batch_list"))
+    page.set_input_files("#trace-files", [str(good), str(gb)])
+    with page.expect_navigation():
+        page.get_by_test_id("ingest-submit").click()
+    expect(page.get_by_test_id("batch-status")).to_have_attribute("data-state", "done")
+    expect(page.get_by_test_id("batch-stored")).to_have_text("6")
+    expect(page.get_by_test_id("refused-files")).to_contain_text("GB18030")
+    expect(page.get_by_test_id("rejected-row")).to_have_count(1)
+    expect(page.get_by_test_id("rejected-table")).to_contain_text("商品码")
+    screenshot("trace-batch-detail")
