@@ -9,6 +9,7 @@ class TraceabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from yaojian.traceability import figures, menu  # noqa: F401
+        from yaojian.traceability import figures, imports, menu  # noqa: F401
 
         figures.register()
+        imports.register()

@@ -13,6 +13,7 @@ class Rule(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")

@@ -54,6 +54,12 @@ for _name, _text in (
         ),
     ),
     (
+        "traceability:batch_detail",
+        _(
+            "One batch: the progress of its ingest job, files refused whole and rejected rows with their reasons; a batch whose job stopped can be ingested again."
+        ),
+    ),
+    (
         "traceability:hub_list",
         _(
             "Institutions ranked by the anomalies that point to them, with the network of insured persons and packs around them."

@@ -30,6 +30,16 @@ class IngestBatch(PublicIdModel, TimeStampedModel):
     rejected_file = models.CharField(_("rejected rows file"), max_length=500, blank=True)
     error = models.TextField(_("error"), blank=True)
     seconds = models.FloatField(_("seconds"), default=0)
+    # An upload ingested as a job: the folder its files were saved to, and the job (progress).
+    folder = models.CharField(_("folder"), max_length=500, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("job"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -36,7 +36,7 @@ def false_positive_rates(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def hubs(user: Any, limit: int = 20) -> list[dict[str, Any]]:
+def hubs(user: Any, limit: int | None = 20) -> list[dict[str, Any]]:
     """Institutions ranked by the flags pointing to them."""
     rows: dict[str, dict[str, Any]] = {}
     for alert in (

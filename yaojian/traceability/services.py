@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,10 @@ from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
+from yaojian.jobs import services as jobs
+from yaojian.jobs.choices import JobStatus
 from yaojian.territory.models import Region
+from yaojian.traceability import reasons
 from yaojian.traceability.choices import (
     ALERT_TRANSITIONS,
     AlertStatus,
@@ -33,6 +38,7 @@ from yaojian.traceability.engine.store import IngestResult, TraceStore
 from yaojian.traceability.models import Alert, AlertEvent, IngestBatch
 
 HANDLERS = (DepartmentKind.MEDICAL_INSURANCE, DepartmentKind.DRUG_REGULATOR)
+INGEST_JOB_KIND = "traceability.ingest"
 MAX_FLAGS_PER_ALERT = 500
 
 
@@ -45,7 +51,7 @@ def store() -> TraceStore:
     return TraceStore(root)
 
 
-def _uscc_ok(value: str) -> bool:
+def uscc_ok(value: str) -> bool:
     from yaojian.registry.identifiers.uscc import validate_unified_social_credit_code
 
     try:
@@ -55,7 +61,7 @@ def _uscc_ok(value: str) -> bool:
     return True
 
 
-def _region_ok(value: str) -> bool:
+def region_ok(value: str) -> bool:
     return len(value) == 6 and value.isdigit() and value[:2] in _PROVINCES
 
 
@@ -116,30 +122,42 @@ def ingest_folder(
     idempotency_key: str = "",
     source: str = "command",
     on_progress: Any = None,
+    resume: bool = False,
 ) -> tuple[IngestBatch, bool]:
-    """Ingest ``folder`` once per key; returns (batch, created). A re-sent key changes nothing."""
+    """Ingest ``folder`` once per key; returns (batch, created). A re-sent key changes nothing.
+
+    ``resume`` (the ingest job): a batch left running by a worker that died, or failed, is
+    ingested again from its files, after removing whatever of it reached the store.
+    """
     key = (idempotency_key or folder_key(folder)).strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": [_("Give the batch an idempotency key.")]})
     existing = IngestBatch.objects.filter(idempotency_key=key).first()
-    if existing is not None and existing.status != BatchStatus.FAILED:
+    runnable = {BatchStatus.FAILED, BatchStatus.QUEUED}
+    if resume:
+        runnable.add(BatchStatus.RUNNING)
+    if existing is not None and existing.status not in runnable:
         return existing, False
+    restart = existing is not None and existing.status in (BatchStatus.RUNNING, BatchStatus.FAILED)
     with transaction.atomic():
         batch = existing or IngestBatch(idempotency_key=key)
-        batch.source = source
+        batch.source = batch.source if existing is not None and batch.folder else source
         batch.status = BatchStatus.RUNNING
-        batch.created_by = actor if getattr(actor, "pk", None) else None
+        batch.error = ""
+        if batch.created_by_id is None:
+            batch.created_by = actor if getattr(actor, "pk", None) else None
         batch.save()
         record(actor=actor, action="traceability.batch_started", obj=batch, changes={"key": key})
-    safe_key = "".join(c for c in key if c.isalnum() or c in "-_")[:40] or "batch"
     try:
         result = store().ingest(
             Path(folder),
-            batch_key=safe_key,
+            batch_key=_safe_key(key),
             strict=True,
-            uscc_ok=_uscc_ok,
-            region_ok=_region_ok,
+            uscc_ok=uscc_ok,
+            region_ok=region_ok,
             on_progress=on_progress,
+            describe=reasons.describe,
+            restart=restart,
         )
     except Exception as exc:
         IngestBatch.objects.filter(pk=batch.pk).update(
@@ -154,8 +172,181 @@ def ingest_folder(
             obj=batch,
             changes={"accepted": batch.accepted, "rejected": batch.rejected},
         )
-        raise_alerts(result.new_flags, regions=result_regions(result))
+        flags = result.new_flags
+        if restart:  # flags the dead run may already have written are new to the alerts
+            flags = _not_yet_alerted(result.recomputed_flags)
+        raise_alerts(flags, regions=result_regions(result))
     return batch, True
+
+
+def _safe_key(key: str) -> str:
+    return "".join(c for c in key if c.isalnum() or c in "-_")[:40] or "batch"
+
+
+def _not_yet_alerted(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The flags that no alert (open or closed) holds yet."""
+    known: set[tuple[str, str, str, str]] = set()
+    parties = {f["party"] for f in flags if f.get("party")}
+    for alert in Alert.objects.filter(party_uscc__in=parties).only("party_uscc", "rule", "flags"):
+        for f in alert.flags:
+            known.add((alert.party_uscc, alert.rule, f.get("code", ""), f.get("insured", "")))
+    return [
+        f
+        for f in flags
+        if (f.get("party"), f["rule"], f.get("code") or "", f.get("insured") or "") not in known
+    ]
+
+
+UPLOAD_SUFFIXES = (".parquet", ".csv")
+
+
+def upload_folder() -> Path:
+    """A new folder under ``var/trace-uploads`` for the files of one upload."""
+    folder = Path(settings.VAR_DIR) / "trace-uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    return folder
+
+
+def save_uploads(files: list[Any]) -> Path:
+    """Save uploaded files (Parquet and CSV only) to a new folder, chunk by chunk."""
+    folder = upload_folder()
+    saved = 0
+    for upload in files:
+        name = Path(upload.name or "upload").name
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            continue
+        with (folder / name).open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        saved += 1
+    if not saved:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ValidationError(
+            {"files": [_("Choose one or more Parquet or CSV files (.parquet, .csv).")]}
+        )
+    return folder
+
+
+def check_uploader(actor: Any) -> None:
+    if scope_for(actor).is_superuser:
+        return
+    if not any(m.department_kind in HANDLERS for m in scope_for(actor).members):
+        raise PermissionDenied(
+            _("Only the insurance bureau or the drug regulator may ingest trace events.")
+        )
+
+
+@transaction.atomic
+def start_ingest(
+    *, actor: Any, folder: Path, idempotency_key: str = "", source: str = "upload"
+) -> IngestBatch:
+    """Record a queued batch for the files in ``folder`` and enqueue its ingest as a job.
+
+    The files stay on disk until the batch is done, so a worker that dies loses nothing: the
+    job is failed as stale (``fail_stale_jobs``) and :func:`retry_ingest` starts it again. A
+    folder already ingested (same key) is answered with its batch; no job is started.
+    """
+    check_uploader(actor)
+    key = (idempotency_key or folder_key(folder)).strip()[:64]
+    existing = IngestBatch.objects.select_for_update().filter(idempotency_key=key).first()
+    if existing is not None and existing.status != BatchStatus.FAILED:
+        return existing
+    batch = existing or IngestBatch(idempotency_key=key, source=source)
+    batch.folder = str(folder)
+    batch.status = BatchStatus.QUEUED
+    batch.created_by = actor if getattr(actor, "pk", None) else None
+    batch.save()
+    return _enqueue(actor, batch)
+
+
+def _enqueue(actor: Any, batch: IngestBatch) -> IngestBatch:
+    from yaojian.traceability.tasks import ingest_batch_task
+
+    job = jobs.start_job(
+        actor=actor,
+        kind=INGEST_JOB_KIND,
+        title=_("Trace-event ingest %(key)s") % {"key": batch.idempotency_key[:12]},
+        parameters={"batch": str(batch.public_id)},
+    )
+    batch.job = job
+    batch.save(update_fields=["folder", "status", "job", "updated_at"])
+    record(
+        actor=actor,
+        action="traceability.batch_queued",
+        obj=batch,
+        changes={"key": batch.idempotency_key, "job": str(job.public_id)},
+    )
+    jobs.enqueue_on_commit(ingest_batch_task, job_id=job.pk)
+    return batch
+
+
+@transaction.atomic
+def record_rejected_download(*, actor: Any, batch: IngestBatch) -> None:
+    """Audit a download of a batch's rejected rows (they carry pseudonymous insured ids)."""
+    record(
+        actor=actor,
+        action="traceability.rejected_downloaded",
+        obj=batch,
+        changes={"file": Path(batch.rejected_file).name},
+    )
+
+
+def batch_can_retry(batch: IngestBatch) -> bool:
+    """A batch whose job failed (or stalled and was failed) and that has its files."""
+    if not batch.folder or batch.status == BatchStatus.DONE:
+        return False
+    return batch.job is None or batch.job.status == JobStatus.FAILED
+
+
+@transaction.atomic
+def retry_ingest(*, actor: Any, batch: IngestBatch) -> IngestBatch:
+    """Start the ingest of a batch again after its job failed (e.g. its worker was killed)."""
+    check_uploader(actor)
+    batch = (
+        IngestBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
+    )
+    if not batch_can_retry(batch):
+        raise ValidationError({"batch": [_("This batch is done or still running.")]})
+    if not Path(batch.folder).is_dir():
+        raise ValidationError({"batch": [_("The files of this batch are no longer on disk.")]})
+    return _enqueue(actor, batch)
+
+
+def run_ingest_job(job: Any) -> tuple[dict[str, Any], str]:
+    """The body of the ingest job: ingest the batch's folder, reporting progress."""
+    batch = IngestBatch.objects.select_related("created_by").get(job=job)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        message = (
+            _("Reading file %(done)s of %(total)s …") % {"done": done, "total": total}
+            if stage == "read"
+            else _("Checking the new events against history …")
+        )
+        jobs.report_progress(job, done=done, total=total, message=message)
+
+    batch, _created = ingest_folder(
+        actor=batch.created_by,
+        folder=Path(batch.folder),
+        idempotency_key=batch.idempotency_key,
+        source=batch.source,
+        on_progress=progress,
+        resume=True,
+    )
+    if batch.status == BatchStatus.FAILED:
+        raise RuntimeError(batch.error)
+    return batch_result(batch), ""
+
+
+def batch_result(batch: IngestBatch) -> dict[str, Any]:
+    return {
+        "batch": str(batch.public_id),
+        "rows": batch.rows,
+        "stored": batch.accepted,
+        "rejected": batch.rejected,
+        "duplicates": batch.duplicates,
+        "new_flags": batch.new_flags,
+        "refused_files": len(batch.refused_files),
+    }
 
 
 def result_regions(result: IngestResult) -> dict[str, str]:
@@ -169,7 +360,10 @@ def _finish_batch(batch: IngestBatch, result: IngestResult) -> None:
     batch.rejected = report.rejected
     batch.duplicates = report.duplicates_in_batch + result.duplicates_in_store
     batch.new_flags = len(result.new_flags)
-    batch.refused_files = [{"file": f.name, "error": f.error} for f in report.refused_files]
+    batch.refused_files = [
+        {"file": f.name, "error": f.error, "code": f.code, "params": f.params}
+        for f in report.refused_files
+    ]
     batch.rejected_file = result.rejected_file
     batch.seconds = round(result.seconds, 3)
     batch.status = BatchStatus.DONE

@@ -11,5 +11,11 @@ urlpatterns = [
     path("hubs/", views.hub_list, name="hub_list"),
     path("institutions/<str:uscc>/", views.institution_detail, name="institution_detail"),
     path("batches/", views.batch_list, name="batch_list"),
+    path("batches/<uuid:public_id>/", views.batch_detail, name="batch_detail"),
+    path(
+        "batches/<uuid:public_id>/rejected.csv",
+        views.batch_rejected_download,
+        name="batch_rejected_download",
+    ),
     path("check/", views.public_check, name="public_check"),
 ]

@@ -6,18 +6,20 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseStopPolling
 
-from yaojian.jobs import services as jobs
-from yaojian.traceability import selectors, services
-from yaojian.traceability.choices import AlertStatus, CloseReason, Rule
+from yaojian.core import sorting
+from yaojian.core.htmx import is_partial, template_for
+from yaojian.traceability import forms, reasons, selectors, services
+from yaojian.traceability.choices import AlertStatus, BatchStatus, CloseReason
 from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.explain import when
 from yaojian.traceability.models import Alert, IngestBatch
@@ -31,23 +33,46 @@ EVENT_LABELS = {
 }
 
 
+PAGE_SIZE = 50
+ALERT_SORTS = {
+    "rule": "rule",
+    "institution": "party_uscc",
+    "region": "region__code",
+    "flags": "flag_count",
+    "status": "status",
+    "created": "created_at",
+}
+BATCH_SORTS = {
+    "key": "idempotency_key",
+    "status": "status",
+    "rows": "rows",
+    "stored": "accepted",
+    "rejected": "rejected",
+    "created": "created_at",
+}
+HUB_SORTS = ("party", "flags", "persons")
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def alert_list(request: HttpRequest) -> HttpResponse:
+    form = forms.AlertFilterForm(request.GET or None)
     alerts = selectors.alerts_for_user(request.user)
-    status = request.GET.get("status", "")
-    if status in AlertStatus.values:
-        alerts = alerts.filter(status=status)
-    rule = request.GET.get("rule", "")
-    if rule in Rule.values:
-        alerts = alerts.filter(rule=rule)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip():
+            alerts = alerts.filter(party_uscc__startswith=data["q"].strip().upper())
+        if data["rule"]:
+            alerts = alerts.filter(rule=data["rule"])
+        if data["status"]:
+            alerts = alerts.filter(status=data["status"])
+    page = _page(request, sorting.sort(request, alerts.order_by("-created_at", "-id"), ALERT_SORTS))
     return render(
         request,
-        "traceability/alert_list.html",
-        {
-            "alerts": alerts[:200],
-            "statuses": AlertStatus.choices,
-            "status": status,
-            "rates": selectors.false_positive_rates(request.user),
-        },
+        template_for(request, "traceability/alert_list.html", "alert-table"),
+        {"form": form, "page_obj": page, "rates": selectors.false_positive_rates(request.user)},
     )
 
 
@@ -135,11 +160,25 @@ def pack_detail(request: HttpRequest) -> HttpResponse:
 
 
 def hub_list(request: HttpRequest) -> HttpResponse:
-    hubs = selectors.hubs(request.user)
+    form = forms.HubFilterForm(request.GET or None)
+    hubs = selectors.hubs(request.user, limit=None)
+    top = hubs[:5]
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip().upper()
+        rule = form.cleaned_data["rule"]
+        hubs = [h for h in hubs if h["party"].startswith(q) and (not rule or rule in h["rules"])]
+    asked = sorting.requested(request, {key: key for key in HUB_SORTS})
+    if asked is not None:
+        key, descending = asked
+        hubs = sorted(hubs, key=lambda h: (h[key], h["party"]), reverse=descending)
     return render(
         request,
-        "traceability/hubs.html",
-        {"hubs": hubs, "network": selectors.hub_network(request.user, hubs[:5])},
+        template_for(request, "traceability/hubs.html", "hub-table"),
+        {
+            "form": form,
+            "page_obj": _page(request, hubs),
+            "network": selectors.hub_network(request.user, top),
+        },
     )
 
 
@@ -170,66 +209,142 @@ def institution_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def batch_list(request: HttpRequest) -> HttpResponse:
+    """The ingested batches; POST uploads files and starts their ingest as a job."""
     if request.method == "POST":
-        if not request.user.is_superuser and not any(
-            m.department_kind in services.HANDLERS for m in services.scope_for(request.user).members
-        ):
-            raise PermissionDenied
-        files = request.FILES.getlist("files")
-        if not files:
-            messages.error(request, _("Choose one or more Parquet or CSV files."))
+        try:
+            services.check_uploader(request.user)
+            folder = services.save_uploads(request.FILES.getlist("files"))
+            batch = services.start_ingest(actor=request.user, folder=folder)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
             return redirect("traceability:batch_list")
-        folder = Path(settings.VAR_DIR) / "trace-uploads" / uuid.uuid4().hex
-        folder.mkdir(parents=True)
-        for upload in files:
-            name = Path(upload.name or "upload").name
-            if Path(name).suffix.lower() not in (".parquet", ".csv"):
-                continue
-            with (folder / name).open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-        job = jobs.start_job(
-            actor=request.user, kind="traceability.ingest", title=_("Trace-event ingest")
-        )
-
-        def body(job: Any) -> tuple[dict[str, Any], str]:
-            def progress(stage: str, done: int, total: int) -> None:
-                jobs.report_progress(job, done=done, total=total, message=stage)
-
-            batch, _created = services.ingest_folder(
-                actor=request.user, folder=folder, source="upload", on_progress=progress
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("traceability:batch_list")
+        if batch.status == BatchStatus.QUEUED:
+            messages.success(
+                request,
+                _("The files are saved; their ingest runs as a job. Follow its progress here."),
             )
-            return {"batch": str(batch.public_id), "stored": batch.accepted}, ""
-
-        jobs.run_job(job.pk, body)
-        return (
-            redirect("jobs:job_list")
-            if _has_url("jobs:job_list")
-            else redirect("traceability:batch_list")
-        )
+        else:
+            messages.info(request, _("These files were ingested before; nothing was done."))
+        return redirect("traceability:batch_detail", public_id=batch.public_id)
+    form = forms.BatchFilterForm(request.GET or None)
+    batches = IngestBatch.objects.select_related("job")
+    if form.is_valid():
+        if form.cleaned_data["q"].strip():
+            batches = batches.filter(idempotency_key__startswith=form.cleaned_data["q"].strip())
+        if form.cleaned_data["status"]:
+            batches = batches.filter(status=form.cleaned_data["status"])
+    page = _page(
+        request, sorting.sort(request, batches.order_by("-created_at", "-id"), BATCH_SORTS)
+    )
     return render(
-        request, "traceability/batch_list.html", {"batches": IngestBatch.objects.all()[:100]}
+        request,
+        template_for(request, "traceability/batch_list.html", "batch-table"),
+        {"form": form, "page_obj": page},
     )
 
 
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
+REJECTED_SHOWN = 200
 
+
+@require_http_methods(["GET", "POST"])
+def batch_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One batch: its job's progress, refused files and rejected rows with reasons; retry."""
     try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
+        services.check_uploader(request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    batch = IngestBatch.objects.select_related("job").filter(public_id=public_id).first()
+    if batch is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            batch = services.retry_ingest(actor=request.user, batch=batch)
+            messages.success(request, _("The ingest was started again."))
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        return redirect("traceability:batch_detail", public_id=batch.public_id)
+    if is_partial(request):  # the progress, polled while the batch is queued or running
+        response = render(request, "traceability/batch_detail.html#batch-status", _batch_ctx(batch))
+        if batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+            response.status_code = HttpResponseStopPolling.status_code
+        return response
+    return render(request, "traceability/batch_detail.html", _batch_ctx(batch))
+
+
+def _batch_ctx(batch: IngestBatch) -> dict[str, Any]:
+    refused = [
+        reasons.file_reason(f.get("code", ""), f.get("params") or {}, f.get("error", ""))
+        for f in batch.refused_files
+    ]
+    return {
+        "batch": batch,
+        "refused": refused,
+        "rejected": _rejected_rows(batch, REJECTED_SHOWN),
+        "shown": REJECTED_SHOWN,
+        "can_retry": services.batch_can_retry(batch),
+    }
+
+
+def _rejected_rows(batch: IngestBatch, limit: int) -> list[dict[str, Any]]:
+    """The first rejected rows of the batch's report, their reasons in the reader's language."""
+    import csv
+    import itertools
+
+    path = Path(batch.rejected_file) if batch.rejected_file else None
+    if path is None or not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(itertools.islice(csv.DictReader(handle), limit))
+    return [
+        {
+            "file": row["file"],
+            "row": row["row"],
+            "event_id": row.get("event_id", ""),
+            "trace_code": row.get("trace_code", "") or row.get("raw_line", ""),
+            "reasons": [reasons.row_reason(c) for c in row["reason_codes"].split(";") if c],
+        }
+        for row in rows
+    ]
+
+
+def batch_rejected_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    """The batch's rejected rows as sent, with reasons (CSV); audited (it holds pseudonyms)."""
+    try:
+        services.check_uploader(request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    batch = IngestBatch.objects.filter(public_id=public_id).first()
+    if batch is None or not batch.rejected_file or not Path(batch.rejected_file).is_file():
+        raise Http404
+    services.record_rejected_download(actor=request.user, batch=batch)
+    return FileResponse(
+        Path(batch.rejected_file).open("rb"),
+        as_attachment=True,
+        filename=f"rejected-{batch.idempotency_key[:12]}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @login_not_required
 def public_check(request: HttpRequest) -> HttpResponse:
     """NHSA's three answers for anyone holding a pack: not found / sold once / sold twice or more."""
-    raw = request.GET.get("code", "").strip()
-    answer = ""
+    raw = request.GET.get("code", "").strip()[:120]
+    answer = invalid = ""
     if raw:
         parsed = parse_trace_code(raw)
-        state = services.store().code_state(parsed.key) if parsed.key else None
-        count = state["settlements"] if state else 0
-        answer = "none" if count == 0 else "once" if count == 1 else "many"
-    return render(request, "traceability/public_check.html", {"code": raw, "answer": answer})
+        if not parsed.key:
+            invalid = reasons.row_reason(parsed.reason)
+        else:
+            state = services.store().code_state(parsed.key)
+            count = state["settlements"] if state else 0
+            answer = "none" if count == 0 else "once" if count == 1 else "many"
+    return render(
+        request,
+        "traceability/public_check.html",
+        {"code": raw, "answer": answer, "invalid": invalid},
+    )

@@ -80,6 +80,7 @@ NOT_PAGES = {
         "complaints:notice",
         "portal:complaint_notice",
         "inspections:inspection_pdf",
+        "traceability:batch_rejected_download",
         "favicon",
     },
     # machines, not people

@@ -58,7 +58,16 @@ NORMALISED = (
 
 
 class FormatError(Exception):
-    """A file that is not in the exchange format (names the file and the column or row)."""
+    """A file that is not in the exchange format (names the file and the column or row).
+
+    ``code`` says why (``file_unreadable``, ``column_missing``, ``encoding_gb18030``,
+    ``encoding_invalid``) and ``params`` fill the message the app translates (``reasons.py``).
+    """
+
+    def __init__(self, message: str, *, code: str = "file_unreadable", **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -66,6 +75,8 @@ class FileOutcome:
     name: str
     rows: int = 0
     error: str = ""
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +85,7 @@ class LoadReport:
     rows: int = 0
     accepted: int = 0
     rejected: int = 0
+    malformed: int = 0  # CSV rows that could not be split into the header's columns
     duplicates_in_batch: int = 0
 
     @property
@@ -100,24 +112,91 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _raw_select(con: duckdb.DuckDBPyConnection, path: Path, file_no: int) -> str:
-    """A SELECT producing the raw columns (VARCHAR, plus ts_us) of one file, or FormatError."""
+CHUNK = 1 << 20
+
+
+def check_csv_encoding(path: Path) -> None:
+    """Refuse a CSV that is not UTF-8 (the format's encoding), naming GB18030 when it is that.
+
+    Read once in 1 MiB chunks through an incremental decoder (a BOM is allowed); a file cut
+    inside a character is not UTF-8 either.
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        head = b""
+        while chunk := handle.read(CHUNK):
+            if not head:
+                head = chunk[:65536]
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                _refuse_encoding(path, head, offset + exc.start)
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            _refuse_encoding(path, head, offset)
+
+
+def _refuse_encoding(path: Path, head: bytes, offset: int) -> None:
+    try:
+        head.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FormatError(
+            f"{path.name}: the file is not UTF-8 text (byte {offset}).",
+            code="encoding_invalid",
+            file=path.name,
+            offset=offset,
+        ) from None
+    raise FormatError(
+        f"{path.name}: the file is encoded in GB18030/GBK, not UTF-8; save it as UTF-8.",
+        code="encoding_gb18030",
+        file=path.name,
+    )
+
+
+def _raw_select(
+    con: duckdb.DuckDBPyConnection, path: Path, file_no: int, *, rejects: bool = False
+) -> str:
+    """A SELECT producing the raw columns (VARCHAR, plus ts_us) of one file, or FormatError.
+
+    ``rejects`` (CSV): rows that cannot be split into the header's columns (a truncated
+    file, a stray quote) are set aside in the temp table ``csv_rejects`` instead of refusing
+    the file, so they can be kept with their reasons.
+    """
     literal = "'" + str(path).replace("'", "''") + "'"
     if path.suffix.lower() == ".parquet":
         source = f"read_parquet({literal})"
     else:
         source = (
             f"read_csv({literal}, all_varchar=true, header=true, delim=',', quote='\"', "
-            "escape='\"', strict_mode=true, null_padding=false)"
+            "escape='\"', strict_mode=true, null_padding=false"
+            + (
+                ", store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')"
+                if rejects
+                else ")"
+            )
         )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
-        raise FormatError(f"{path.name}: the file cannot be read ({exc}).") from exc
+        raise FormatError(
+            f"{path.name}: the file cannot be read ({exc}).",
+            file=path.name,
+            error=str(exc).splitlines()[0][:200],
+        ) from exc
     types = {row[0].strip().lower(): (row[0], str(row[1]).upper()) for row in described}
     missing = [c for c in REQUIRED if c not in types]
     if missing:
-        raise FormatError(f"{path.name}: the column “{missing[0]}” is missing.")
+        raise FormatError(
+            f"{path.name}: the column “{missing[0]}” is missing.",
+            code="column_missing",
+            file=path.name,
+            column=missing[0],
+        )
     parts = []
     for column in COLUMNS:
         if column not in types:
@@ -205,11 +284,15 @@ def load_folder(
     con.execute("DROP VIEW IF EXISTS raw")
     first = True
     selects: list[str] = []
+    malformed: list[tuple[Any, ...]] = []
     for number, path in enumerate(files, start=1):
         outcome = FileOutcome(name=path.name)
         report.files.append(outcome)
+        is_csv = path.suffix.lower() == ".csv"
         try:
-            select = _raw_select(con, path, number)
+            if is_csv and strict:
+                check_csv_encoding(path)
+            select = _raw_select(con, path, number, rejects=is_csv and not stream)
             if stream:
                 selects.append(select)
                 first = False
@@ -225,11 +308,17 @@ def load_folder(
                 raise
             after = con.execute("SELECT count(*) FROM raw").fetchone()[0]  # type: ignore[index]
             outcome.rows = int(after - before)
+            if is_csv:
+                malformed += _take_csv_rejects(con, number)
             first = False
         except FormatError as exc:
-            outcome.error = str(exc)
+            outcome.error, outcome.code, outcome.params = str(exc), exc.code, exc.params
         except duckdb.Error as exc:
             outcome.error = f"{path.name}: the file cannot be read ({exc})."
+            outcome.code = "file_unreadable"
+            outcome.params = {"file": path.name, "error": str(exc).splitlines()[0][:200]}
+        if is_csv:
+            _drop_csv_rejects(con)
         if on_file:
             on_file(number, len(files))
     if stream and selects:
@@ -246,6 +335,13 @@ def load_folder(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE files AS SELECT CAST(file_no AS INTEGER) AS file_no, name FROM files"
     )
+    _table(
+        con,
+        "malformed",
+        ("file_no", "line_no", "csv_line", "error"),
+        [tuple(str(v) for v in row) for row in malformed],
+    )
+    report.malformed = len(malformed)
     _code_map(con)
     uscc_check = "TRUE"
     region_check = "regexp_full_match(party_region, '\\d{6}')"
@@ -336,28 +432,76 @@ def load_folder(
         FROM raw r LEFT JOIN codemap m ON m.raw = r.trace_code {joins}
         """
     )
+    failed = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _code in checks)
+    # A scan keeps only what the rules read; an ingest also the values as sent (rejected rows).
+    kept = "file_no, line_no, " + ", ".join(NORMALISED) if stream else "*"
+    # ``ok`` is one boolean per row; the list of reasons is built for failed rows only, and the
+    # copies of an event id are numbered only when the folder has any (a window over every
+    # row's id costs as much as reading the files again).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT *, list_filter([{reason_list}], lambda x: x IS NOT NULL) AS reasons,
-               row_number() OVER (PARTITION BY event_id ORDER BY file_no, line_no) AS copy_no
-        FROM staged
+        SELECT {kept}, ok_ AS ok,
+               CASE WHEN NOT ok_ THEN list_filter([{reason_list}], lambda x: x IS NOT NULL)
+               END AS reasons,
+               CAST(1 AS BIGINT) AS copy_no
+        FROM (SELECT *, NOT ({failed}) AS ok_ FROM staged)
         """
     )
+    if not stream:
+        con.execute("ALTER TABLE checked DROP COLUMN ok_")
+    repeated = _count_sql(
+        con, "SELECT count(*) - count(DISTINCT event_id) FROM checked WHERE event_id IS NOT NULL"
+    )
+    if repeated:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE checked AS SELECT * REPLACE ("
+            "row_number() OVER (PARTITION BY event_id ORDER BY file_no, line_no) AS copy_no) "
+            "FROM checked"
+        )
     totals = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE len(reasons) = 0 AND copy_no = 1), "
-        "count(*) FILTER (WHERE len(reasons) > 0), "
-        "count(*) FILTER (WHERE len(reasons) = 0 AND copy_no > 1) FROM checked"
+        "SELECT count(*), count(*) FILTER (WHERE ok AND copy_no = 1), "
+        "count(*) FILTER (WHERE NOT ok), "
+        "count(*) FILTER (WHERE ok AND copy_no > 1) FROM checked"
     ).fetchone()
     assert totals is not None  # noqa: S101
     report.rows, report.accepted, report.rejected, report.duplicates_in_batch = (
         int(x) for x in totals
     )
+    report.rows += report.malformed
+    report.rejected += report.malformed
     return report
+
+
+def _count_sql(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _take_csv_rejects(con: duckdb.DuckDBPyConnection, file_no: int) -> list[tuple[Any, ...]]:
+    """The rows of one CSV that DuckDB set aside: (file_no, row, the raw line, the error).
+
+    The row number counts data rows as ``line_no`` does (the header is not a row)."""
+    try:
+        rows = con.execute(
+            "SELECT line, any_value(csv_line), min(error_type) FROM csv_rejects "
+            "GROUP BY line ORDER BY line"
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    return [
+        (file_no, int(line) - 1, (csv_line or "").strip("\r\n"), error)
+        for line, csv_line, error in rows
+    ]
+
+
+def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS csv_rejects")
+    con.execute("DROP TABLE IF EXISTS csv_scans")
 
 
 NORMALISED_SELECT = (
     "SELECT event_id, code, code_raw, event_type, ts, party, region, counterparty, product, "
     "pack_units, units, price, insured, settlement, reverses FROM checked "
-    "WHERE len(reasons) = 0 AND copy_no = 1"
+    "WHERE ok AND copy_no = 1"
 )

@@ -64,6 +64,7 @@ class IngestResult:
     flags_before: int = 0
     flags_after: int = 0
     new_flags: list[dict[str, Any]] = field(default_factory=list)
+    recomputed_flags: list[dict[str, Any]] = field(default_factory=list)  # of the batch's codes
     rejected_file: str = ""
     party_regions: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -177,10 +178,19 @@ class TraceStore:
         uscc_ok: Callable[[str], bool] | None = None,
         region_ok: Callable[[str], bool] | None = None,
         on_progress: Callable[[str, int, int], Any] | None = None,
+        describe: Callable[[list[str]], str] | None = None,
+        restart: bool = False,
     ) -> IngestResult:
+        """Ingest ``folder`` as batch ``batch_key``.
+
+        ``restart``: the batch ran before and stopped (a killed worker); whatever of it reached
+        the store is removed first, so the batch is ingested exactly once.
+        """
         started = time.perf_counter()
         with self.lock():
             self.ensure()
+            if restart:
+                self.discard_batch(batch_key)
             con = normalise.connect()
             report = normalise.load_folder(
                 con,
@@ -191,7 +201,7 @@ class TraceStore:
                 on_file=(lambda n, t: on_progress("read", n, t)) if on_progress else None,
             )
             result = IngestResult(report=report)
-            result.rejected_file = self._write_rejected(con, batch_key)
+            result.rejected_file = self._write_rejected(con, batch_key, describe)
             con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
             if self.has_events():
                 con.execute(
@@ -207,7 +217,7 @@ class TraceStore:
             before = self.flags(con)
             result.flags_before = len(before)
             if result.new_events:
-                after = self._incremental(con, before)
+                after, result.recomputed_flags = self._incremental(con, before)
                 self._commit(con, batch_key, after)
                 result.new_flags = [
                     f for f in after if _identity(f) not in {_identity(b) for b in before}
@@ -225,6 +235,15 @@ class TraceStore:
         result.seconds = time.perf_counter() - started
         return result
 
+    def discard_batch(self, batch_key: str) -> int:
+        """Remove the event files and the staging folder of one batch (under the lock)."""
+        shutil.rmtree(self.root / ".staging" / batch_key, ignore_errors=True)
+        removed = 0
+        for path in self.events_dir.rglob(f"b{batch_key}_*.parquet"):
+            path.unlink()
+            removed += 1
+        return removed
+
     def check_day(self, folder: Path) -> list[dict[str, Any]]:
         """The flags the store would hold after adding ``folder`` (nothing written)."""
         con = normalise.connect()
@@ -234,11 +253,12 @@ class TraceStore:
             con.execute(
                 f"DELETE FROM batch WHERE event_id IN (SELECT event_id FROM {self.history_source()})"
             )
-        return self._incremental(con, self.flags(con))
+        return self._incremental(con, self.flags(con))[0]
 
     def _incremental(
         self, con: duckdb.DuckDBPyConnection, before: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(all flags after the batch, the recomputed flags of the codes and persons it touches)"""
         history = self.history_source() if self.has_events() else None
         cols = ", ".join(normalise.NORMALISED)
         # Persons the batch touches: buyers in it, and buyers of dispenses it reverses.
@@ -276,34 +296,61 @@ class TraceStore:
             )
         ]
         recomputed = [f for f in fresh if f["rule"] != "R6" or f["insured"] in persons]
-        return sorted(kept + recomputed, key=duck.sort_key)
+        return sorted(kept + recomputed, key=duck.sort_key), recomputed
 
-    def _write_rejected(self, con: duckdb.DuckDBPyConnection, batch_key: str) -> str:
-        count = _count(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
+    def _write_rejected(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        batch_key: str,
+        describe: Callable[[list[str]], str] | None = None,
+    ) -> str:
+        """Write every rejected row, with its values as sent and its reasons, to a CSV.
+
+        Columns: ``file``, ``row`` (data rows from 1; the header is not a row),
+        ``reason_codes`` (``;``-separated), ``reasons`` (``describe(codes)``, the platform's
+        language), the format's columns as they were sent, and ``raw_line`` for a row that
+        could not be split into columns.
+        """
+        count = _count(con, "SELECT count(*) FROM checked WHERE NOT ok") + _count(
+            con, "SELECT count(*) FROM malformed"
+        )
         if not count:
             return ""
         target = self.root / "rejected" / f"{batch_key}.csv"
+        values = (
+            "c.event_id, c.code_raw, c.event_type, c.occurred_at, c.party, c.region, "
+            "c.counterparty, c.product, c.pack_units_raw, c.units_raw, "
+            "CAST(c.price AS VARCHAR), c.insured, c.settlement, c.reverses"
+        )
         rows = con.execute(
-            "SELECT f.name, c.line_no, c.event_id, c.code_raw, c.event_type, c.occurred_at, "
-            "c.party, array_to_string(c.reasons, ';') FROM checked c "
-            "JOIN files f ON f.file_no = c.file_no WHERE len(c.reasons) > 0 "
-            "ORDER BY c.file_no, c.line_no LIMIT 100000"
+            f"""
+            SELECT name, row_no, codes, {", ".join(f"v{i}" for i in range(14))}, raw_line FROM (
+              SELECT c.file_no, c.line_no AS row_no, c.reasons AS codes,
+                     {", ".join(f"{v.strip()} AS v{i}" for i, v in enumerate(values.split(",")))},
+                     NULL AS raw_line
+              FROM checked c WHERE NOT c.ok
+              UNION ALL
+              SELECT CAST(m.file_no AS INTEGER), CAST(m.line_no AS BIGINT),
+                     [CASE m.error WHEN 'MISSING COLUMNS' THEN 'row_too_few_columns'
+                                   WHEN 'TOO MANY COLUMNS' THEN 'row_too_many_columns'
+                                   WHEN 'INVALID ENCODING' THEN 'row_not_utf8'
+                                   ELSE 'row_malformed' END],
+                     {", ".join(f"NULL AS v{i}" for i in range(14))},
+                     m.csv_line
+              FROM malformed m
+            ) x JOIN files f ON f.file_no = x.file_no
+            ORDER BY x.file_no, row_no LIMIT 100000
+            """
         ).fetchall()
         with target.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(
-                [
-                    "file",
-                    "line",
-                    "event_id",
-                    "trace_code",
-                    "event_type",
-                    "occurred_at",
-                    "party_uscc",
-                    "reasons",
-                ]
+                ["file", "row", "reason_codes", "reasons", *normalise.COLUMNS, "raw_line"]
             )
-            writer.writerows(rows)
+            for name, row_no, codes, *rest in rows:
+                codes = list(codes)
+                text = describe(codes) if describe else ";".join(codes)
+                writer.writerow([name, row_no, ";".join(codes), text, *rest])
         return str(target)
 
     def _commit(
