@@ -18,12 +18,8 @@ CREATE TABLE IF NOT EXISTS registry_entity_gram (
     gram varchar(2) NOT NULL,
     name varchar(200) NOT NULL,
     entity_id bigint NOT NULL,
-    region_id varchar(6),
-    PRIMARY KEY (gram, name, entity_id)
+    region_id varchar(6)
 );
-CREATE INDEX IF NOT EXISTS registry_entity_gram_region
-    ON registry_entity_gram (gram, region_id, name, entity_id);
-CREATE INDEX IF NOT EXISTS registry_entity_gram_entity ON registry_entity_gram (entity_id);
 ALTER TABLE registry_entity_gram ALTER COLUMN gram SET STATISTICS 1000;
 
 CREATE OR REPLACE FUNCTION registry_entity_grams_of(key text) RETURNS SETOF varchar AS $$
@@ -89,10 +85,16 @@ DROP TRIGGER IF EXISTS registry_entity_gram_truncate ON registry_entity;
 CREATE TRIGGER registry_entity_gram_truncate AFTER TRUNCATE ON registry_entity
     FOR EACH STATEMENT EXECUTE FUNCTION registry_entity_gram_truncate();
 
+-- The backfill goes in before the indexes: building them sorted afterwards is many times
+-- faster than inserting millions of rows into three B-trees.
 INSERT INTO registry_entity_gram (gram, name, entity_id, region_id)
 SELECT g, e.name, e.id, e.region_id
-FROM registry_entity AS e, registry_entity_grams_of(e.search_key) AS g
-ON CONFLICT DO NOTHING;
+FROM registry_entity AS e, registry_entity_grams_of(e.search_key) AS g;
+ALTER TABLE registry_entity_gram ADD CONSTRAINT registry_entity_gram_pkey
+    PRIMARY KEY (gram, name, entity_id);
+CREATE INDEX IF NOT EXISTS registry_entity_gram_region
+    ON registry_entity_gram (gram, region_id, name, entity_id);
+CREATE INDEX IF NOT EXISTS registry_entity_gram_entity ON registry_entity_gram (entity_id);
 ANALYZE registry_entity_gram;
 """
 

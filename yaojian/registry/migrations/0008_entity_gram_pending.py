@@ -86,10 +86,18 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
+-- The single characters of the entities already registered (one character per posting, so
+-- no pair conflicts with them), inserted with the indexes dropped and rebuilt sorted after.
+ALTER TABLE registry_entity_gram DROP CONSTRAINT IF EXISTS registry_entity_gram_pkey;
+DROP INDEX IF EXISTS registry_entity_gram_region;
+DROP INDEX IF EXISTS registry_entity_gram_entity;
 INSERT INTO registry_entity_gram (gram, name, entity_id, region_id)
 SELECT DISTINCT substr(e.search_key, 2 * i - 1, 1), e.name, e.id, e.region_id
-FROM registry_entity AS e, generate_series(1, length(coalesce(e.search_key, '')) / 2) AS i
-ON CONFLICT DO NOTHING;
+FROM registry_entity AS e, generate_series(1, length(coalesce(e.search_key, '')) / 2) AS i;
+ALTER TABLE registry_entity_gram ADD CONSTRAINT registry_entity_gram_pkey
+    PRIMARY KEY (gram, name, entity_id);
+CREATE INDEX registry_entity_gram_region ON registry_entity_gram (gram, region_id, name, entity_id);
+CREATE INDEX registry_entity_gram_entity ON registry_entity_gram (entity_id);
 ANALYZE registry_entity_gram;
 """
 
