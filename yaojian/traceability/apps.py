@@ -9,6 +9,10 @@ class TraceabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.traceability import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.traceability import figures, menu  # noqa: F401
 
         figures.register()
