@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from yaojian.core.labels import AUDIT_ACTIONS
         from yaojian.accounts import labels
+        from yaojian.core.labels import AUDIT_ACTIONS
 
         AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)

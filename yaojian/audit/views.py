@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yaojian.audit import selectors
 from yaojian.core import sorting
-from yaojian.core.labels import AUDIT_ACTIONS, object_type_label
 from yaojian.core.htmx import template_for
+from yaojian.core.labels import AUDIT_ACTIONS, object_type_label
 
 PAGE_SIZE = 50
 EVENT_SORTS = {

@@ -11,8 +11,8 @@ class ClocksConfig(AppConfig):
     verbose_name = _("Clocks")
 
     def ready(self) -> None:
-        from yaojian.core.labels import AUDIT_ACTIONS
         from yaojian.clocks import labels
+        from yaojian.core.labels import AUDIT_ACTIONS
 
         AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles

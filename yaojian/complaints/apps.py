@@ -8,8 +8,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self) -> None:
-        from yaojian.core.labels import AUDIT_ACTIONS
         from yaojian.complaints import labels
+        from yaojian.core.labels import AUDIT_ACTIONS
 
         AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from datetime import timedelta

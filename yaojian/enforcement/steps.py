@@ -50,6 +50,7 @@ STEP_LABELS = {
     "verification_started": _("Verification started"),
 }
 
+
 def label(action: str) -> str:
     """The translated label of a step or audit action (the code itself when unknown)."""
     found = STEP_LABELS.get(action.removeprefix("enforcement."))

@@ -58,8 +58,11 @@ def _values(expr: ast.expr, path: Path) -> set[str] | None:
         return None if body is None or orelse is None else body | orelse
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         namespace = vars(importlib.import_module(_module_name(path)))
-        value = eval(ast.unparse(expr), namespace)  # an enum member, e.g. NoticeState.READ
-        return {str(value.value if hasattr(value, "value") else value)}
+        owner = namespace.get(expr.value.id)  # an enum, e.g. NoticeState.READ
+        value = getattr(owner, expr.attr, None)
+        if isinstance(value, str):
+            return {str(getattr(value, "value", value))}
+        return None
     return None
 
 
@@ -151,7 +154,9 @@ def scan() -> Scan:
                 found = {
                     n.value
                     for n in ast.walk(function)
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str) and CODE.match(n.value)
+                    if isinstance(n, ast.Constant)
+                    and isinstance(n.value, str)
+                    and CODE.match(n.value)
                 }
             if found:
                 result.actions |= found

@@ -73,7 +73,7 @@ def test_every_periodic_task_has_a_translated_label() -> None:
 def test_a_periodic_task_cannot_be_registered_without_a_label() -> None:
     with pytest.raises(TypeError):
         schedule.register_periodic("x.y", object(), every=None)  # type: ignore[call-arg,arg-type]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="empty"):
         PERIODIC_TASKS.register({"x.y": " "})
 
 

@@ -22,13 +22,13 @@ from yaojian.notices.events import NoticeCreated, NoticeStateChanged
 from yaojian.notices.models import Notice, NoticeEvent, Problem, ProblemCategory, RoutingRule
 from yaojian.notices.permissions import SEND_NOTICE
 from yaojian.notices.selectors import can_act_on, can_close
-from yaojian.notices.services.deadlines import derive_working_days
 from yaojian.notices.services.common import (
     check_attachments,
     emit_webhook,
     save_attachments,
     user_or_none,
 )
+from yaojian.notices.services.deadlines import derive_working_days
 from yaojian.registry.models import Entity
 from yaojian.registry.services.validation import FieldErrors, clean_text
 

@@ -19,6 +19,7 @@ from yaojian.registry.choices import (
 )
 from yaojian.registry.models import Entity, Licence
 
+
 @dataclass(frozen=True)
 class ChangeRow:
     """One changed field of an audit event, labelled."""
