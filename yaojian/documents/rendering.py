@@ -42,6 +42,8 @@ INDENT = "　　"  # two full-width spaces open a paragraph in Chinese documents
 KEEP_WITH_SEAL = 2  # the last rows of a form (approver, date) stay on the seal's page
 TABLE_WIDTHS = (46, 114)
 TABLE_PADDING = 1.5
+MAX_CELL_CHARS = 500  # about 20 lines of the value column: a row always fits on a page
+CONTINUED = "（续）"
 SEAL_HEIGHT = LINE * 1.5 + 3 * (LINE + 1)  # see _seal
 
 COMMON = "common"
@@ -272,9 +274,12 @@ def _table(pdf: FPDF, block: Table, values: _Blanks, *, space_after: bool = True
         padding=TABLE_PADDING,
     ) as table:
         for label, key in block.rows:
-            row = table.row()
-            row.cell(label)
-            row.cell(values[key])
+            # a table row cannot cross a page: a long value goes on in rows of its own
+            text = values[key]
+            for start in range(0, max(len(text), 1), MAX_CELL_CHARS):
+                row = table.row()
+                row.cell(label if start == 0 else CONTINUED)
+                row.cell(text[start : start + MAX_CELL_CHARS])
     if space_after:
         pdf.ln(3)
 

@@ -135,3 +135,24 @@ def test_the_seal_of_a_form_never_stands_alone_on_a_page(facts):
     assert len(sealed) == 1
     assert "审批人" in sealed[0]
     assert sealed[0].index("审批日期") < sealed[0].index("（印章）")
+
+
+def test_a_form_with_a_long_value_is_rendered_across_pages():
+    """A 简要案情 longer than a page goes on in continuation rows (a table row cannot cross a
+    page: fpdf2 refused the whole document)."""
+    import io
+
+    from pypdf import PdfReader
+
+    facts = "".join(f"第{i}段案情。" for i in range(400))
+    content = render_pdf(
+        DocumentKind.CASE_FILING_APPROVAL, {"case_title": "甲", "facts": facts}, created_at=AT
+    )
+
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(p.extract_text() or "" for p in reader.pages)
+    text = re.sub(r"\s+", "", text.replace("\x00", ""))
+    assert len(reader.pages) >= 3
+    assert "第0段案情" in text
+    assert "第399段案情" in text
+    assert "（续）" in text
