@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "yaojian.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from yaojian.accounts import labels
+        from yaojian.core.labels import AUDIT_ACTIONS
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)

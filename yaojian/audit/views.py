@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.audit import selectors
 from yaojian.core import sorting
 from yaojian.core.htmx import template_for
+from yaojian.core.labels import AUDIT_ACTIONS, object_type_label
 
 PAGE_SIZE = 50
 EVENT_SORTS = {
@@ -41,8 +42,10 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args: Any, actions: list[str], object_types: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["action"].choices = everything + [(a, a) for a in actions]  # type: ignore[attr-defined]
-        self.fields["object_type"].choices = everything + [(t, t) for t in object_types]  # type: ignore[attr-defined]
+        named = sorted(((a, AUDIT_ACTIONS.label(a)) for a in actions), key=lambda c: c[1])
+        self.fields["action"].choices = everything + named  # type: ignore[attr-defined]
+        kinds = [(t, object_type_label(t)) for t in object_types]
+        self.fields["object_type"].choices = everything + kinds  # type: ignore[attr-defined]
 
 
 def _require_audit_permission(request: HttpRequest) -> None:

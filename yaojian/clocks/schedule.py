@@ -3,7 +3,8 @@
 Usage, from an ``AppConfig.ready()``::
 
     from yaojian.clocks.schedule import register_periodic
-    register_periodic("jobs.fail_stale_jobs", fail_stale_jobs_task, every=timedelta(minutes=10))
+    register_periodic("jobs.fail_stale_jobs", fail_stale_jobs_task, every=timedelta(minutes=10),
+                      label=_("Fail jobs whose worker died"))
 
 Each tick is claimed with one conditional UPDATE of the task's :class:`PeriodicRun` row
 (``last_enqueued_at`` older than ``every``), so any number of scheduler processes enqueue
@@ -25,6 +26,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from yaojian.core.labels import PERIODIC_TASKS
+
 logger = logging.getLogger(__name__)
 
 # A claimed tick not marked enqueued after this long was lost between claim and queue.
@@ -39,14 +42,21 @@ class Periodic:
     task: Any
     every: timedelta
 
+    @property
+    def label(self) -> str:
+        """What the task does, in words (``core.labels.PERIODIC_TASKS``)."""
+        return PERIODIC_TASKS.label(self.name)
+
 
 _registry: dict[str, Periodic] = {}
 
 
-def register_periodic(name: str, task: Any, every: timedelta) -> None:
+def register_periodic(name: str, task: Any, every: timedelta, *, label: Any) -> None:
     """Run ``task`` (a django-tasks task taking no arguments) every ``every``.
 
-    Registering the same name again replaces the entry (``ready()`` may run twice).
+    ``label`` says what it does, in words (a lazy translation): the scheduler page shows it,
+    never the name. Registering the same name again replaces the entry (``ready()`` may run
+    twice).
     """
     if not name or len(name) > 200:
         raise ValueError("a periodic task needs a name of 1-200 characters")
@@ -54,6 +64,7 @@ def register_periodic(name: str, task: Any, every: timedelta) -> None:
         raise ValueError("a periodic task runs at most once a second")
     if not hasattr(task, "enqueue"):
         raise TypeError(f"{task!r} is not a django-tasks task")
+    PERIODIC_TASKS.register({name: label})
     _registry[name] = Periodic(name=name, task=task, every=every)
 
 

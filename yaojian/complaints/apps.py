@@ -8,6 +8,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and reports")
 
     def ready(self) -> None:
+        from yaojian.complaints import labels
+        from yaojian.core.labels import AUDIT_ACTIONS
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from datetime import timedelta
 
         from yaojian.accounts.roles import grant_to_roles
@@ -37,6 +41,11 @@ class ComplaintsConfig(AppConfig):
         register_case_panel(
             "complaints", _("Report behind this case"), "complaints:case_panel", order=20
         )
-        register_periodic("complaints.sweep", complaints_sweep_task, timedelta(hours=1))
+        register_periodic(
+            "complaints.sweep",
+            complaints_sweep_task,
+            timedelta(hours=1),
+            label=_("Warn of and escalate overdue complaints and reports"),
+        )
         workbench.register_all()
         imports.register()

@@ -10,6 +10,10 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit supervision")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.credit import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.clocks.schedule import register_periodic
         from yaojian.core.events import subscribe
@@ -26,7 +30,12 @@ class CreditConfig(AppConfig):
         subscribe(DecisionChanged, handlers.on_decision_changed)
         register_checker("credit", CreditChecker())
         register_panel("credit", _("Credit"), "credit:entity_panel", order=15)
-        register_periodic("credit.nightly", nightly_credit_task, timedelta(hours=24))
+        register_periodic(
+            "credit.nightly",
+            nightly_credit_task,
+            timedelta(hours=24),
+            label=_("Recompute credit grades and end expired listings"),
+        )
         work.register()
         from yaojian.credit import filtersets, imports
 

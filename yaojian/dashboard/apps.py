@@ -8,6 +8,10 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.dashboard import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from datetime import timedelta
 
         from yaojian.accounts.roles import grant_to_roles
@@ -20,5 +24,8 @@ class DashboardConfig(AppConfig):
         work.register_all()
         figures.register_all()
         register_periodic(
-            "dashboard.refresh_snapshots", refresh_snapshots_task, every=timedelta(minutes=15)
+            "dashboard.refresh_snapshots",
+            refresh_snapshots_task,
+            every=timedelta(minutes=15),
+            label=_("Refresh the dashboard figures"),
         )

@@ -6,3 +6,9 @@ class DocumentsConfig(AppConfig):
     name = "yaojian.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.documents import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)

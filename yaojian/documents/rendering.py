@@ -39,6 +39,12 @@ BODY_SIZE = 12
 TITLE_SIZE = 20
 LINE = 7.5
 INDENT = "　　"  # two full-width spaces open a paragraph in Chinese documents
+KEEP_WITH_SEAL = 2  # the last rows of a form (approver, date) stay on the seal's page
+TABLE_WIDTHS = (46, 114)
+TABLE_PADDING = 1.5
+MAX_CELL_CHARS = 500  # about 20 lines of the value column: a row always fits on a page
+CONTINUED = "（续）"
+SEAL_HEIGHT = LINE * 1.5 + 3 * (LINE + 1)  # see _seal
 
 COMMON = "common"
 FULL = "full"
@@ -129,8 +135,16 @@ def _layout(
     for block in body:
         _block(pdf, block, context, values)
     if isinstance(last, Table):
-        _block(pdf, last, context, values)
-        _seal(pdf, layout, context)
+        # A form's seal never stands alone on a page either: its last rows (the approver
+        # and the date) go to the next page with it when it does not fit.
+        # (fpdf2 cannot hold a table in ``unbreakable``: the height is measured instead.)
+        head, tail = last.rows[:-KEEP_WITH_SEAL], last.rows[-KEEP_WITH_SEAL:]
+        if head:
+            _table(pdf, Table(head), values, space_after=False)
+        if pdf.will_page_break(_rows_height(pdf, tail, values) + 3 + SEAL_HEIGHT):
+            pdf.add_page()
+        _table(pdf, Table(tail), values)
+        _seal(pdf, layout, context, check_break=False)
     else:
         # The seal never stands alone on a page: when it does not fit, the last paragraph
         # goes to the next page with it (no page holding only the seal and the date).
@@ -233,22 +247,48 @@ def _paragraph(pdf: FPDF, text: str) -> None:
     )
 
 
-def _table(pdf: FPDF, block: Table, values: _Blanks) -> None:
+def _rows_height(pdf: FPDF, rows: tuple[tuple[str, str], ...], values: _Blanks) -> float:
+    """The height ``_table`` gives ``rows`` (each row as high as its longer cell, padded)."""
+    from fpdf.enums import MethodReturnValue, WrapMode
+
+    pdf.set_font(FONT, "", BODY_SIZE)
+    height = 0.0
+    for label, key in rows:
+        lines = 1
+        for width, text in zip(TABLE_WIDTHS, (label, values[key]), strict=True):
+            wrapped: Any = pdf.multi_cell(
+                width - 2 * TABLE_PADDING,
+                LINE,
+                text,
+                dry_run=True,
+                output=MethodReturnValue.LINES,
+                wrapmode=WrapMode.CHAR,
+            )
+            lines = max(lines, len(wrapped))
+        height += lines * LINE + 2 * TABLE_PADDING
+    return height
+
+
+def _table(pdf: FPDF, block: Table, values: _Blanks, *, space_after: bool = True) -> None:
     from fpdf.enums import Align, WrapMode
 
     with pdf.table(
-        col_widths=(46, 114),
+        col_widths=TABLE_WIDTHS,
         first_row_as_headings=False,
         text_align=(Align.C, Align.L),
         line_height=LINE,
         wrapmode=WrapMode.CHAR,
-        padding=1.5,
+        padding=TABLE_PADDING,
     ) as table:
         for label, key in block.rows:
-            row = table.row()
-            row.cell(label)
-            row.cell(values[key])
-    pdf.ln(3)
+            # a table row cannot cross a page: a long value goes on in rows of its own
+            text = values[key]
+            for start in range(0, max(len(text), 1), MAX_CELL_CHARS):
+                row = table.row()
+                row.cell(label if start == 0 else CONTINUED)
+                row.cell(text[start : start + MAX_CELL_CHARS])
+    if space_after:
+        pdf.ln(3)
 
 
 def _seal(

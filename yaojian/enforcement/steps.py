@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from yaojian.core.labels import AUDIT_ACTIONS
+
 STEP_LABELS = {
     "assistance_answered": _("Assistance request answered"),
     "assistance_requested": _("Assistance request sent"),
@@ -47,14 +49,9 @@ STEP_LABELS = {
     "task_created": _("Task given"),
     "verification_started": _("Verification started"),
 }
-OTHER_LABELS = {
-    "documents.document_created": _("Document generated"),
-    "documents.document_downloaded": _("Document downloaded"),
-}
 
 
 def label(action: str) -> str:
     """The translated label of a step or audit action (the code itself when unknown)."""
-    code = action.removeprefix("enforcement.")
-    found = STEP_LABELS.get(code) or OTHER_LABELS.get(action)
-    return str(found) if found is not None else action
+    found = STEP_LABELS.get(action.removeprefix("enforcement."))
+    return str(found) if found is not None else AUDIT_ACTIONS.label(action)

@@ -53,3 +53,17 @@ def value_label(field_name: str, value: str) -> str:
         name = Region.objects.filter(code=value).values_list("name", flat=True).first()
         return f"{name}（{value}）" if name else value
     return value
+
+
+# What the app writes to the audit trail, in words (core.labels, ADR 0026).
+AUDIT_ACTIONS = {
+    "exchange.alert_changed": _("Data-quality alert handled"),
+    "exchange.entity_overwritten": _("Entity facts overwritten by an import"),
+    "exchange.error_report_downloaded": _("Import error report downloaded"),
+    "exchange.import_started": _("Import started"),
+    "exchange.import_applied": _("Import applied"),
+    "exchange.import_failed": _("Import failed"),
+    "exchange.rows_applied": _("Import rows applied"),
+    "exchange.source_created": _("Data source created"),
+    "exchange.source_changed": _("Data source changed"),
+}

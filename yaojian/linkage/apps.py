@@ -8,6 +8,10 @@ class LinkageConfig(AppConfig):
     verbose_name = _("Entity linkage")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.linkage import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.linkage.permissions import PERMISSIONS
 

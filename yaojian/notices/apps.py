@@ -8,6 +8,10 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.notices import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from datetime import timedelta
 
         from yaojian.accounts.roles import grant_to_roles
@@ -30,5 +34,8 @@ class NoticesConfig(AppConfig):
         # Escalation runs hourly under the clocks scheduler (``manage.py run_scheduler``);
         # ``manage.py escalate_notices`` does the same from cron.
         register_periodic(
-            "notices.escalate_overdue", escalate_overdue_notices_task, timedelta(hours=1)
+            "notices.escalate_overdue",
+            escalate_overdue_notices_task,
+            timedelta(hours=1),
+            label=_("Escalate overdue notices"),
         )

@@ -10,6 +10,10 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Event outbox")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.outbox import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.core.events import set_outbox
         from yaojian.outbox.permissions import ROLE_PERMISSIONS

@@ -65,3 +65,9 @@ def event_label(event_name: str) -> str:
 def handler_label(handler: str) -> str:
     short = handler.removeprefix("yaojian.")
     return str(HANDLER_LABELS.get(short, short))
+
+
+# What the app writes to the audit trail, in words (core.labels, ADR 0026).
+AUDIT_ACTIONS = {
+    "outbox.message_replayed": _("Hand-off sent again"),
+}

@@ -14,6 +14,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public portal")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.portal import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.core.events import subscribe
         from yaojian.credit.events import CreditRepaired
@@ -46,4 +50,9 @@ class PortalConfig(AppConfig):
             return
         from yaojian.portal.tasks import expire_publications_task
 
-        register("portal.expire_publications", expire_publications_task, timedelta(hours=1))
+        register(
+            "portal.expire_publications",
+            expire_publications_task,
+            timedelta(hours=1),
+            label=_("End the publications whose period is over"),
+        )

@@ -8,6 +8,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Criminal referrals")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.referrals import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.core.events import subscribe
         from yaojian.documents.access import register_access_rule

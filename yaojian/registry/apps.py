@@ -11,9 +11,15 @@ class RegistryConfig(AppConfig):
         from datetime import timedelta
 
         from yaojian.clocks.schedule import register_periodic
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.registry import labels
         from yaojian.registry.tasks import refresh_search_postings_task
 
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         # The postings of bulk writes (ADR 0032): within a minute of an import.
         register_periodic(
-            "registry.search_postings", refresh_search_postings_task, timedelta(minutes=1)
+            "registry.search_postings",
+            refresh_search_postings_task,
+            timedelta(minutes=1),
+            label=_("Write the search postings of bulk registry writes"),
         )

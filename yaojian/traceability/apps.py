@@ -9,7 +9,10 @@ class TraceabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from yaojian.traceability import figures, imports, menu  # noqa: F401
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.traceability import figures, imports, labels, menu  # noqa: F401
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
 
         figures.register()
         imports.register()

@@ -13,6 +13,10 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
+        from yaojian.core.labels import AUDIT_ACTIONS
+        from yaojian.webhooks import labels
+
+        AUDIT_ACTIONS.register(labels.AUDIT_ACTIONS)
         from yaojian.accounts.roles import grant_to_roles
         from yaojian.clocks.schedule import register_periodic
         from yaojian.webhooks.permissions import ROLE_PERMISSIONS
@@ -20,10 +24,14 @@ class WebhooksConfig(AppConfig):
 
         grant_to_roles(dict(ROLE_PERMISSIONS))
         register_periodic(
-            "webhooks.send_due_deliveries", send_due_deliveries_task, every=timedelta(minutes=1)
+            "webhooks.send_due_deliveries",
+            send_due_deliveries_task,
+            every=timedelta(minutes=1),
+            label=_("Send the webhook deliveries that are due"),
         )
         register_periodic(
             "webhooks.send_audit_checkpoint",
             send_audit_checkpoint_task,
             every=timedelta(minutes=int(getattr(settings, "AUDIT_CHECKPOINT_MINUTES", 10))),
+            label=_("Send the audit trail checkpoint to the webhooks"),
         )

@@ -27,7 +27,9 @@ def only_test_task():
     saved = dict(schedule._registry)
     schedule._registry.clear()
     RUNS.clear()
-    schedule.register_periodic("test.note", note_run_task, every=dt.timedelta(minutes=10))
+    schedule.register_periodic(
+        "test.note", note_run_task, every=dt.timedelta(minutes=10), label="Note a run"
+    )
     yield
     schedule._registry.clear()
     schedule._registry.update(saved)
@@ -78,9 +80,9 @@ def test_run_scheduler_once(only_test_task, django_capture_on_commit_callbacks):
 
 def test_register_refuses_bad_input():
     with pytest.raises(ValueError, match="once a second"):
-        schedule.register_periodic("x", note_run_task, every=dt.timedelta(0))
+        schedule.register_periodic("x", note_run_task, every=dt.timedelta(0), label="x")
     with pytest.raises(TypeError):
-        schedule.register_periodic("x", lambda: None, every=dt.timedelta(minutes=1))
+        schedule.register_periodic("x", lambda: None, every=dt.timedelta(minutes=1), label="x")
 
 
 @pytest.mark.django_db

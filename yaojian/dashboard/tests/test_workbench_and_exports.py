@@ -46,6 +46,24 @@ def test_a_head_sees_filings_waiting_with_counts(province: Any, client: Any) -> 
     )
 
 
+def test_a_legal_reviewer_sees_the_cases_waiting_for_review_with_counts(
+    province: Any, client: Any
+) -> None:
+    reviewer = member(province.samr_b, Role.LEGAL_REVIEWER, username="reviewer_b")
+    client.force_login(reviewer)
+    html = client.get(reverse("home")).content.decode()
+    section = html.split('data-testid="section-reviews"')[1].split("</section>")[0]
+    assert 'data-testid="section-count">1<' in section
+    waiting = province.cases["b"][1]
+    assert f"/enforcement/cases/{waiting.public_id}/" in section
+    # a reviewer of the other county sees the section, empty, not the neighbour's case
+    client.force_login(member(province.samr_a, Role.LEGAL_REVIEWER, username="reviewer_a"))
+    other = client.get(reverse("home")).content.decode()
+    section = other.split('data-testid="section-reviews"')[1].split("</section>")[0]
+    assert 'data-testid="section-count">0<' in section
+    assert str(waiting.public_id) not in other
+
+
 def test_an_officer_sees_overdue_notices_first(province: Any, client: Any) -> None:
     client.force_login(province.inspector_a)
     html = client.get(reverse("home")).content.decode()

@@ -109,3 +109,50 @@ def test_dates_and_amounts_in_document_style():
     assert chinese_date("2027-12-31") == "二〇二七年十二月三十一日"
     assert amount("1,500") == "人民币1,500.00元（大写：壹仟伍佰元整）"
     assert amount(None) == BLANK
+
+
+@pytest.mark.parametrize("facts", [40, 120, 240, 320])
+def test_the_seal_of_a_form_never_stands_alone_on_a_page(facts):
+    """立案审批表 of growing length: whatever page the seal falls on also holds the form's last
+    rows (approver and date), never the seal and date alone (issue 9)."""
+    import io
+
+    from pypdf import PdfReader
+
+    context = {
+        "case_title": "甲",
+        "facts": "案情" * facts,
+        "department_name": "城关区市场监督管理局",
+        "approved_on": dt.date(2026, 11, 20),
+    }
+    content = render_pdf(DocumentKind.CASE_FILING_APPROVAL, context, created_at=AT)
+
+    pages = [
+        re.sub(r"\s+", "", (page.extract_text() or "").replace("\x00", ""))
+        for page in PdfReader(io.BytesIO(content)).pages
+    ]
+    sealed = [text for text in pages if "（印章）" in text]
+    assert len(sealed) == 1
+    assert "审批人" in sealed[0]
+    assert sealed[0].index("审批日期") < sealed[0].index("（印章）")
+
+
+def test_a_form_with_a_long_value_is_rendered_across_pages():
+    """A 简要案情 longer than a page goes on in continuation rows (a table row cannot cross a
+    page: fpdf2 refused the whole document)."""
+    import io
+
+    from pypdf import PdfReader
+
+    facts = "".join(f"第{i}段案情。" for i in range(400))
+    content = render_pdf(
+        DocumentKind.CASE_FILING_APPROVAL, {"case_title": "甲", "facts": facts}, created_at=AT
+    )
+
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(p.extract_text() or "" for p in reader.pages)
+    text = re.sub(r"\s+", "", text.replace("\x00", ""))
+    assert len(reader.pages) >= 3
+    assert "第0段案情" in text
+    assert "第399段案情" in text
+    assert "（续）" in text

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
 from yaojian.audit.services import record
-from yaojian.clocks.calendar import CalendarNotCoveredError, add_working_days
+from yaojian.clocks.calendar import CalendarNotCoveredError, add_working_days, get_calendar
 from yaojian.core.events import publish
 from yaojian.notices.choices import ALLOWED_TRANSITIONS, NoticeEventKind, NoticeState
 from yaojian.notices.events import NoticeCreated, NoticeStateChanged
@@ -28,6 +28,7 @@ from yaojian.notices.services.common import (
     save_attachments,
     user_or_none,
 )
+from yaojian.notices.services.deadlines import derive_working_days
 from yaojian.registry.models import Entity
 from yaojian.registry.services.validation import FieldErrors, clean_text
 
@@ -86,6 +87,13 @@ def notice_payload(notice: Notice) -> dict[str, Any]:
     }
 
 
+def _working_days(due_on: dt.date | None, days: int | None) -> int | None:
+    """The stored working days: as given, derived from a bare due date, None without a date."""
+    if due_on is None:
+        return None
+    return days or derive_working_days(get_calendar(), timezone.localdate(), due_on)
+
+
 def create_notice(
     *,
     actor: Any,
@@ -122,7 +130,7 @@ def create_notice(
         body=body,
         expected_answer=expected_answer,
         due_on=due_on,
-        due_working_days=due_working_days if due_on else None,
+        due_working_days=_working_days(due_on, due_working_days),
         source_app=source_app[:32],
         source_ref=source_ref[:128],
         url=url[:500],

@@ -220,3 +220,20 @@ def test_from_and_to_of_a_notice_are_the_sender_and_the_recipient(client, world,
     assert "接收部门" in body
     assert "起始日期" not in body
     assert "截止日期" not in body
+
+
+def test_a_notices_problem_category_is_in_the_readers_language(client, world, sent):
+    from django.urls import reverse
+
+    _problem, notice = sent
+    category = notice.category
+    client.force_login(world.insurance_officer)
+    url = reverse("notices:notice_detail", args=[notice.public_id])
+
+    chinese = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+
+    assert f"<dd>{category.name_zh}</dd>" in chinese
+    assert f"<dd>{category.name_en}</dd>" in english
+    assert f"<dd>{category.name_zh}</dd>" not in english

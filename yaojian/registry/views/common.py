@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.audit.models import AuditEvent
+from yaojian.core.labels import AUDIT_ACTIONS
 from yaojian.registry.choices import (
     EntityKind,
     EntityStatus,
@@ -17,16 +18,6 @@ from yaojian.registry.choices import (
     ProductRelation,
 )
 from yaojian.registry.models import Entity, Licence
-
-ACTION_LABELS = {
-    "registry.entity_created": _("Entity registered"),
-    "registry.entity_updated": _("Entity changed"),
-    "registry.entity_product_linked": _("Product linked"),
-    "registry.entity_person_linked": _("Person linked"),
-    "registry.entity_person_link_ended": _("Person's role ended"),
-    "registry.licence_added": _("Licence recorded"),
-    "registry.licence_status_changed": _("Licence status changed"),
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +100,7 @@ def history_rows(events: list[AuditEvent]) -> list[HistoryRow]:
         rows.append(
             HistoryRow(
                 event=event,
-                label=str(ACTION_LABELS.get(event.action, event.action)),
+                label=AUDIT_ACTIONS.label(event.action),
                 changes=changes,
                 is_creation=is_creation,
             )

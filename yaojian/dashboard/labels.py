@@ -1,0 +1,9 @@
+"""What the dashboard app writes to the audit trail, in words (core.labels, ADR 0026)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "dashboard.snapshot_refreshed": _("Dashboard figures refreshed"),
+}
