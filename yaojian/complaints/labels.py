@@ -28,4 +28,7 @@ AUDIT_ACTIONS = {
     "complaints.reward_rejected": _("Reward rejected"),
     "complaints.reward_claimed": _("Reward claimed"),
     "complaints.reward_paid": _("Reward paid"),
+    "complaints.complaint_assign": _("Handling officer assigned"),
+    "complaints.notice_downloaded": _("Acceptance or refusal notice downloaded"),
+    "complaints.notice_issued": _("Acceptance or refusal notice issued"),
 }

@@ -22,4 +22,5 @@ AUDIT_ACTIONS = {
     "credit.repair_decided": _("Credit repair decided"),
     "credit.restriction_overridden": _("Credit restriction overridden"),
     "credit.rule_set_saved": _("Credit grading rules saved"),
+    "credit.decision_recorded": _("Honour or commitment-based approval decision recorded"),
 }

@@ -18,4 +18,5 @@ AUDIT_ACTIONS = {
     "registry.product_created": _("Product recorded"),
     "registry.product_updated": _("Product changed"),
     "registry.restriction_overridden": _("Restriction overridden"),
+    "registry.licence_holder_changed": _("Licence holder changed"),
 }

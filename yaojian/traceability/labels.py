@@ -10,4 +10,6 @@ AUDIT_ACTIONS = {
     "traceability.alert_raised": _("Traceability alert raised"),
     "traceability.alert_transitioned": _("Traceability alert handled"),
     "traceability.alert_to_clue": _("Traceability alert turned into a case clue"),
+    "traceability.batch_queued": _("Trace event upload queued"),
+    "traceability.rejected_downloaded": _("Rejected trace rows downloaded"),
 }
