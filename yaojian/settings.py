@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
         "HandoffStatusEnum": "yaojian.outbox.choices.MessageStatus",
         "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
         "CreditRecordKindEnum": "yaojian.credit.choices.RecordKind",
+        "InspectionPlanKindEnum": "yaojian.inspections.choices.PlanKind",
+        "InspectionKindEnum": "yaojian.inspections.choices.InspectionKind",
+        "InspectionPlanStateEnum": "yaojian.inspections.choices.PlanState",
+        "InspectionStateEnum": "yaojian.inspections.choices.InspectionState",
     },
 }
 
