@@ -105,6 +105,10 @@ DEFAULTS: dict[str, Any] = {
     "interval_months": {"low": 36, "medium": 24, "high": 12},
     # Floors per rule key (months); a province may only shorten them.
     "floors": {key: months for key, _kinds, _classes, months in FLOOR_RULES},
+    # Draws (DOMAIN.md §2.8): an annual plan draws at least this share of its pool (%);
+    # results are published within this many working days (国发〔2019〕5号, [M]).
+    "draw_min_proportion": 3,
+    "publish_within_days": 20,
 }
 
 

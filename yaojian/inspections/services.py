@@ -28,7 +28,7 @@ from yaojian.accounts.scoping import has_permission_in_region, scope_for
 from yaojian.audit.services import record
 from yaojian.clocks.calendar import add_working_days
 from yaojian.core.events import publish
-from yaojian.inspections import checklists, drawing, permissions, rating
+from yaojian.inspections import checklists, configuration, drawing, permissions, rating
 from yaojian.inspections.choices import (
     Answer,
     Conclusion,
@@ -66,7 +66,6 @@ PHOTO_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/we
 FILE_TYPES = {"application/pdf": b"%PDF"}
 MAX_UPLOAD = 10 * 1024 * 1024
 FOLLOW_UP_DAYS = 30
-PUBLISH_WITHIN = 20  # working days (DOMAIN.md §2.8)
 LOOKBACK_YEARS = 3
 
 
@@ -180,25 +179,104 @@ def province_config(province_code: str) -> dict[str, Any]:
     return rating.merge(row.values if row else None)
 
 
-@transaction.atomic
-def configure_province(*, actor: Any, province_code: str, overrides: dict[str, Any]) -> RiskConfig:
-    """Store a province's overrides of the frequency engine (audited)."""
-    if not has_permission_in_region(actor, permissions.CONFIGURE, province_code):
-        raise PermissionDenied(_("You may not configure the frequencies of this province."))
-    unknown = sorted(set(overrides) - set(rating.DEFAULTS))
-    if unknown:
-        raise ValidationError(
-            {"settings": _("Unknown settings: %(keys)s.") % {"keys": ", ".join(unknown)}}
+def configurable_provinces(actor: Any) -> list[str]:
+    """The province codes whose frequencies ``actor`` may configure (a provincial membership
+    granting ``inspections.change_riskconfig``; superusers: every province with a region)."""
+    from yaojian.territory.choices import RegionLevel
+    from yaojian.territory.models import Region
+
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return list(
+            Region.objects.filter(level=RegionLevel.PROVINCE, valid_to__isnull=True)
+            .order_by("code").values_list("code", flat=True)
         )
-    for key, months in (overrides.get("floors") or {}).items():
-        if key not in rating.DEFAULTS["floors"] or int(months) > rating.DEFAULTS["floors"][key]:
-            raise ValidationError(
-                {"settings": _("A floor may only be made shorter than the statutory one.")}
-            )
-    config, _created = RiskConfig.objects.update_or_create(
-        province_id=province_code, defaults={"values": overrides, "updated_by": actor}
+    return sorted(
+        {
+            f"{m.prefix}0000"
+            for m in scope.members_with(permissions.CONFIGURE)
+            if len(m.prefix) == 2
+        }
     )
-    record(actor=actor, action="inspections.riskconfig_changed", obj=config, changes=overrides)
+
+
+def _clean_overrides(overrides: dict[str, Any]) -> dict[str, int]:
+    """Every override known, a whole number, inside its bounds: errors per flat key."""
+    errors = FieldErrors()
+    clean: dict[str, int] = {}
+    for key, value in configuration.flat_overrides(overrides).items():
+        setting = configuration.BY_KEY.get(key)
+        if setting is None:
+            errors.add("__all__", _("Unknown setting %(key)s.") % {"key": key}, "unknown")
+            continue
+        try:
+            number = int(value)
+            if isinstance(value, bool) or number != float(value):
+                raise ValueError(value)
+        except (TypeError, ValueError):
+            errors.add(key, _("Give a whole number."), "invalid")
+            continue
+        if setting.group == "floors" and number > setting.maximum:
+            errors.add(
+                key,
+                _(
+                    "At most %(maximum)s months: a statutory floor may only be made shorter."
+                )
+                % {"maximum": setting.maximum},
+                "longer_than_statutory",
+            )
+        elif not setting.minimum <= number <= setting.maximum:
+            errors.add(
+                key,
+                _("Give a number from %(minimum)s to %(maximum)s.")
+                % {"minimum": setting.minimum, "maximum": setting.maximum},
+                "out_of_range",
+            )
+        clean[key] = number
+    errors.raise_if_any()
+    return clean
+
+
+@transaction.atomic
+def configure_province(
+    *, actor: Any, province_code: str, overrides: dict[str, Any], reason: str = ""
+) -> RiskConfig:
+    """Store a province's overrides of the frequency engine and the draws (audited with the
+    reason and each value before and after), then re-rate the province's entities after
+    commit. Only members of a provincial department with ``inspections.change_riskconfig``
+    (and superusers) configure; floors may only get shorter."""
+    if province_code not in configurable_provinces(actor):
+        raise PermissionDenied(_("You may not configure the frequencies of this province."))
+    clean = _clean_overrides(overrides)
+    errors = FieldErrors()
+    reason = clean_text(errors, "reason", reason)
+    if not reason:
+        errors.add("reason", _("Give the reason for the change."), "required")
+    errors.raise_if_any()
+    stored = configuration.overrides_from(clean)
+    config = RiskConfig.objects.select_for_update(no_key=True).filter(province_id=province_code).first()
+    before = configuration.flatten(rating.merge(config.values if config else None))
+    after = configuration.flatten(rating.merge(stored))
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if config is None:
+        config = RiskConfig.objects.create(
+            province_id=province_code, values=stored, updated_by=actor
+        )
+    else:
+        config.values = stored
+        config.updated_by = actor
+        config.save(update_fields=["values", "updated_by", "updated_at"])
+    record(
+        actor=actor,
+        action="inspections.riskconfig_changed",
+        obj=config,
+        changes=changes,
+        reason=reason,
+    )
+    from yaojian.inspections.tasks import rate_entities_task
+    from yaojian.jobs.services import enqueue_on_commit
+
+    enqueue_on_commit(rate_entities_task, prefix=province_code[:2])
     return config
 
 
@@ -443,6 +521,14 @@ def create_plan(
     if not items or set(items) - known:
         errors.add("items", _("Choose items from the spot-check list."), "invalid_choice")
     proportion = _clean_proportion(errors, proportion)
+    least = int(province_config(department.region_id[:2] + "0000")["draw_min_proportion"])
+    if kind == PlanKind.ANNUAL and Decimal(0) < proportion < least:
+        errors.add(
+            "proportion",
+            _("An annual plan draws at least %(least)s %% of its pool in this province.")
+            % {"least": least},
+            "below_minimum",
+        )
     joint = [d for d in joint_departments if d.pk != department.pk]
     if inspectors_per_entity < max(2, len(joint) + 1):
         errors.add(
@@ -1009,7 +1095,8 @@ def record_inspection(
     locked.state = InspectionState.RECORDED
     locked.recorded_by = actor if getattr(actor, "pk", None) else None
     locked.recorded_at = timezone.now()
-    locked.publish_due_on = add_working_days(day, PUBLISH_WITHIN)
+    within = int(province_config(locked.entity.region_id[:2] + "0000")["publish_within_days"])
+    locked.publish_due_on = add_working_days(day, within)
     locked.save()
     for upload, content, content_type, is_photo in files:
         _store_attachment(locked, upload.name or "file", content, content_type, is_photo)
