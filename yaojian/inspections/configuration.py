@@ -58,7 +58,11 @@ _VERIFIED_FLOORS = {"manufacturer_controlled", "manufacturer_high_risk", "manufa
 SETTINGS: tuple[Setting, ...] = (
     *(
         Setting(f"interval_months.{name}", "intervals", label, 1, 60)
-        for name, label in (("low", _("Low risk")), ("medium", _("Medium risk")), ("high", _("High risk")))
+        for name, label in (
+            ("low", _("Low risk")),
+            ("medium", _("Medium risk")),
+            ("high", _("High risk")),
+        )
     ),
     *(
         Setting(
@@ -83,9 +87,7 @@ SETTINGS: tuple[Setting, ...] = (
             ("D", _("Grade D (high risk)")),
         )
     ),
-    Setting(
-        "draw_min_proportion", "draws", _("Least proportion of an annual draw (%)"), 1, 100
-    ),
+    Setting("draw_min_proportion", "draws", _("Least proportion of an annual draw (%)"), 1, 100),
     Setting(
         "publish_within_days",
         "draws",

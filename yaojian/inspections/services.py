@@ -189,14 +189,11 @@ def configurable_provinces(actor: Any) -> list[str]:
     if scope.is_superuser:
         return list(
             Region.objects.filter(level=RegionLevel.PROVINCE, valid_to__isnull=True)
-            .order_by("code").values_list("code", flat=True)
+            .order_by("code")
+            .values_list("code", flat=True)
         )
     return sorted(
-        {
-            f"{m.prefix}0000"
-            for m in scope.members_with(permissions.CONFIGURE)
-            if len(m.prefix) == 2
-        }
+        {f"{m.prefix}0000" for m in scope.members_with(permissions.CONFIGURE) if len(m.prefix) == 2}
     )
 
 
@@ -219,9 +216,7 @@ def _clean_overrides(overrides: dict[str, Any]) -> dict[str, int]:
         if setting.group == "floors" and number > setting.maximum:
             errors.add(
                 key,
-                _(
-                    "At most %(maximum)s months: a statutory floor may only be made shorter."
-                )
+                _("At most %(maximum)s months: a statutory floor may only be made shorter.")
                 % {"maximum": setting.maximum},
                 "longer_than_statutory",
             )
@@ -254,7 +249,9 @@ def configure_province(
         errors.add("reason", _("Give the reason for the change."), "required")
     errors.raise_if_any()
     stored = configuration.overrides_from(clean)
-    config = RiskConfig.objects.select_for_update(no_key=True).filter(province_id=province_code).first()
+    config = (
+        RiskConfig.objects.select_for_update(no_key=True).filter(province_id=province_code).first()
+    )
     before = configuration.flatten(rating.merge(config.values if config else None))
     after = configuration.flatten(rating.merge(stored))
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}

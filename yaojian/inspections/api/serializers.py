@@ -197,7 +197,7 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
     entity_name = serializers.CharField(source="entity.name", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     plan = serializers.UUIDField(source="plan.public_id", default=None, read_only=True)
-    inspectors = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
+    inspectors = serializers.SlugRelatedField[Any](many=True, read_only=True, slug_field="username")
     answers = serializers.DictField(child=serializers.CharField(), read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
 
@@ -237,9 +237,7 @@ class RecordResultSerializer(serializers.Serializer[Any]):
     findings = FindingSerializer(many=True, required=False, default=list)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
-    signed_by = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=64
-    )
+    signed_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     refused = serializers.BooleanField(default=False)
     refusal_note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=255

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import has_permission, scope_for
-from yaojian.api.pagination import CappedCountPagination
+from yaojian.core.pagination import CappedCountPagination
 from yaojian.inspections import permissions, selectors, services
 from yaojian.inspections.api.serializers import (
     DrawCreateSerializer,
@@ -67,9 +67,7 @@ def _planning_departments(user: Any) -> QuerySet[Department]:
 
 
 @extend_schema(tags=["inspections"])
-class PlanViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Plan]
-):
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Plan]):
     """Inspection plans of the caller's departments, of the joint plans they take part in and
     of the departments they oversee (`inspections.view_plan`). Department heads create plans
     (`inspections.add_plan`) and run their double-random draws (`inspections.draw_plan`)."""
@@ -82,9 +80,7 @@ class PlanViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Plan.objects.none()
         _require(self.request, permissions.VIEW_PLAN)
-        return selectors.plans_visible_to(self.request.user).prefetch_related(
-            "joint_departments"
-        )
+        return selectors.plans_visible_to(self.request.user).prefetch_related("joint_departments")
 
     def get_object(self) -> Plan:
         _require(self.request, permissions.VIEW_PLAN)
@@ -171,7 +167,7 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def results(self, request: Request, public_id: str) -> Response:
         """The entities drawn, in the draw's order, with their teams."""
         draw = self.get_object()
-        rows = (
+        rows: Any = (  # a page of another model than the viewset's
             DrawnEntity.objects.filter(draw=draw)
             .select_related("entity", "inspection")
             .prefetch_related(

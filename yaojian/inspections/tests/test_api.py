@@ -25,7 +25,7 @@ PLAN_BODY = {
     "proportion": "20",
     "inspection_kind": "gsp_pharmacy",
 }
-ANSWERS = {code: "yes" for code in ("P01", "P02", "P03", "P04", "P05")}
+ANSWERS = dict.fromkeys(("P01", "P02", "P03", "P04", "P05"), "yes")
 
 
 @dataclass
@@ -59,7 +59,7 @@ def world(county: Any, settings: Any) -> World:
     other = DepartmentFactory(region_id="540202")
     other_head = UserFactory(username="head2")
     MembershipFactory(user=other_head, department=other, role=Role.DEPARTMENT_HEAD)
-    for n in range(2):
+    for _n in range(2):
         MembershipFactory(user=UserFactory(), department=other, role=Role.INSPECTOR)
     other_plan = services.create_plan(actor=other_head, department=other, **PLAN_BODY)
     province = DepartmentFactory(region_id="540000", level=DepartmentLevel.PROVINCE)
@@ -80,9 +80,7 @@ def get(api_client_for: Any, user: Any, url: str) -> Any:
 def test_plan_list_gives_the_department_s_plans_only(world: World, api_client_for: Any) -> None:
     response = get(api_client_for, world.county.head, f"{API}/plans/")
     assert response.status_code == 200
-    assert [row["public_id"] for row in response.json()["results"]] == [
-        str(world.plan.public_id)
-    ]
+    assert [row["public_id"] for row in response.json()["results"]] == [str(world.plan.public_id)]
     row = response.json()["results"][0]
     assert row["department"] == world.county.department.code
     assert row["proportion"] == "10.00"
@@ -188,9 +186,7 @@ def test_bad_plans_are_refused_per_field(
 # --- draws ----------------------------------------------------------------------------------
 
 
-def test_a_draw_with_the_same_seed_gives_the_same_result(
-    world: World, api_client_for: Any
-) -> None:
+def test_a_draw_with_the_same_seed_gives_the_same_result(world: World, api_client_for: Any) -> None:
     client = api_client_for(world.county.head)
     first = client.post(f"{API}/plans/{world.plan.public_id}/draws/", {"seed": "s-1"}, "json")
     again = client.post(f"{API}/plans/{world.plan.public_id}/draws/", {"seed": "s-1"}, "json")
@@ -342,9 +338,7 @@ def test_record_matrix_writes_nothing(
     [("anonymous", 401), ("steward", 403), ("other_head", 404), ("team", 200), ("head", 200)],
 )
 def test_record_read_matrix(world: World, api_client_for: Any, who: str, expected: int) -> None:
-    response = api_client_for(_user(world, who)).get(
-        f"{API}/records/{world.inspection.public_id}/"
-    )
+    response = api_client_for(_user(world, who)).get(f"{API}/records/{world.inspection.public_id}/")
     assert response.status_code == expected
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 
 from yaojian.accounts.choices import DepartmentLevel, Role
 from yaojian.accounts.tests.factories import DepartmentFactory, MembershipFactory, UserFactory
@@ -122,9 +121,7 @@ def test_county_staff_may_not_configure(client: Any, county: Any, who: str) -> N
 
 def test_a_province_outside_the_membership_is_refused(admin: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.configure_province(
-            actor=admin, province_code="630000", overrides={}, reason="x"
-        )
+        services.configure_province(actor=admin, province_code="630000", overrides={}, reason="x")
     assert services.configurable_provinces(admin) == ["540000"]
 
 
