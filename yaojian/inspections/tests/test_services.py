@@ -444,3 +444,37 @@ def test_an_unplaceable_registered_entity_waits_for_review(county: Any) -> None:
     )
     entity.refresh_from_db()
     assert entity.grid_cell is None
+
+
+def test_a_joint_team_member_of_the_other_department_records_the_inspection(
+    county: Any,
+) -> None:
+    from yaojian.accounts.choices import Role
+    from yaojian.accounts.tests.factories import MembershipFactory, UserFactory
+
+    # given a joint plan with the market regulator, drawn
+    for n in range(3):
+        MembershipFactory(
+            user=UserFactory(username=f"market{n}"), department=county.market, role=Role.INSPECTOR
+        )
+    plan = plan_for(county, joint_departments=[county.market], proportion="10")
+    draw = services.make_draw(actor=county.head, plan=plan, seed="joint")
+    drawn = draw.entities.order_by("position").first()
+    member = drawn.team.get(department=county.market).inspector
+    # when the market inspector opens the assignment and records it
+    inspection = services.start_from_assignment(actor=member, drawn=drawn)
+    services.record_inspection(
+        actor=member,
+        inspection=inspection,
+        answers=ALL_YES,
+        conclusion="passed",
+        signed_by="店长",
+    )
+    # then the lead department's inspection is recorded by them
+    inspection.refresh_from_db()
+    assert inspection.department == county.department
+    assert (inspection.state, inspection.recorded_by) == ("recorded", member)
+    # and a market inspector who is not on the team may not record it
+    stranger = UserFactory(username="market9")
+    MembershipFactory(user=stranger, department=county.market, role=Role.INSPECTOR)
+    assert not Inspection.objects.visible_to(stranger, "change").filter(pk=inspection.pk).exists()
