@@ -13,6 +13,7 @@ database and stores the results.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -220,6 +221,7 @@ def rate(inputs: Inputs, config: Mapping[str, Any]) -> Worksheet:
     )
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a batch has few distinct dates
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
     month0 = day.month - 1 + months
@@ -241,9 +243,14 @@ def due_on(last_inspected: dt.date | None, registered: dt.date, interval_months:
     return add_months(registered, min(interval_months, 12))
 
 
-def credit_grades(entity_ids: Iterable[int]) -> dict[int, str]:
+def credit_grades(
+    entity_ids: Iterable[int], id_range: tuple[int, int] | None = None
+) -> dict[int, str]:
     """Credit grades (A–D) by entity id from the credit app; an entity never graded has no
-    grade (the modifier is then neutral)."""
-    from yaojian.credit.selectors import grades_for
+    grade (the modifier is then neutral). With ``id_range`` (a whole batch by id) the grades
+    are read by range, not by a list of ids."""
+    from yaojian.credit.selectors import grades_between, grades_for
 
+    if id_range is not None:
+        return grades_between(*id_range)
     return grades_for(list(entity_ids))

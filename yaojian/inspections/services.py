@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -332,9 +333,7 @@ def rate_entities(
     if not ids:
         return 0
     if entities is None:
-        entities = list(
-            Entity.objects.filter(pk__in=ids).values_list("pk", "kind", "region_id", "created_at")
-        )
+        entities = list(_entity_rows(Entity.objects.filter(pk__in=ids)))
     classes = _classes_by_entity(ids, id_range)
     findings: dict[tuple[int, str], int] = {}
     for entity_id, severity, count in (
@@ -359,13 +358,12 @@ def rate_entities(
         .annotate(last=Max("inspected_on"))
         .values_list("entity_id", "last")
     )
-    grades = rating.credit_grades(ids)
+    grades = rating.credit_grades(ids, id_range)
     configs: dict[str, dict[str, Any]] = {}
     sheets: dict[tuple[Any, ...], tuple[rating.Worksheet, dict[str, Any]]] = {}
     now = timezone.now()
-    tz = timezone.get_current_timezone()
     rows: list[tuple[Any, ...]] = []
-    for pk, kind, region_id, created_at in entities:
+    for pk, kind, region_id, registered_on in entities:
         province = region_id[:2] + "0000"
         if province not in configs:
             configs[province] = province_config(province)
@@ -389,7 +387,7 @@ def rate_entities(
             }
             cached = sheets[key] = (sheet, factors)
         sheet, factors = cached
-        registered = created_at.astimezone(tz).date() if created_at else today
+        registered = registered_on or today
         rows.append(
             (
                 pk,
@@ -409,6 +407,15 @@ def rate_entities(
         )
     _store_ratings(rows)
     return len(rows)
+
+
+def _entity_rows(entities: Any) -> Any:
+    """``(id, kind, region, registration date)`` of entities: the local date is computed by
+    the database (no time-zone-aware datetime built per row in Python)."""
+    registered = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    return entities.annotate(registered_on=registered).values_list(
+        "pk", "kind", "region_id", "registered_on"
+    )
 
 
 def _store_ratings(rows: list[tuple[Any, ...]]) -> None:
@@ -437,9 +444,14 @@ def _store_ratings(rows: list[tuple[Any, ...]]) -> None:
         )
         cursor.execute("TRUNCATE rating_load")
         raw = cursor.cursor  # the psycopg cursor
+        # Entities with the same inputs share one factors dict (rate_entities): encode each once.
+        encoded: dict[int, str] = {}
         with raw.copy(f"COPY rating_load ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row[:9], json.dumps(row[9], ensure_ascii=False), *row[10:]))
+                factors = encoded.get(id(row[9]))
+                if factors is None:
+                    factors = encoded[id(row[9])] = json.dumps(row[9], ensure_ascii=False)
+                copy.write_row((*row[:9], factors, *row[10:]))
         assignments = ", ".join(f"{f} = EXCLUDED.{f}" for f in updated)
         upsert = (
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM rating_load "  # noqa: S608 (fixed identifiers)
@@ -456,11 +468,7 @@ def rate_all(*, prefix: str = "", batch: int = 20000, today: dt.date | None = No
     total = 0
     last = 0
     while True:
-        rows = list(
-            entities.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "kind", "region_id", "created_at")[:batch]
-        )
+        rows = list(_entity_rows(entities.filter(pk__gt=last).order_by("pk"))[:batch])
         if not rows:
             return total
         ids = [row[0] for row in rows]
