@@ -627,23 +627,21 @@ def inspector_pool(plan: Plan, entity_ids: Sequence[int]) -> drawing.Inspectors:
     department and joint departments, with conflicts, recusals, past involvement (the last
     inspection of the entity) and, when the plan says so, the officers of each cell."""
     departments = [plan.department_id, *sorted(d.pk for d in plan.joint_departments.all())]
-    members = sorted(
-        set(
-            Membership.objects.filter(
-                department_id__in=departments,
-                role=Role.INSPECTOR,
-                is_active=True,
-                user__is_active=True,
-            ).values_list("user_id", "department_id")
-        )
+    memberships = Membership.objects.filter(
+        department_id__in=departments,
+        role=Role.INSPECTOR,
+        is_active=True,
+        user__is_active=True,
     )
+    members = sorted(set(memberships.values_list("user_id", "department_id")))
     seen: set[int] = set()
     inspectors = []
     for uid, dept in members:  # someone in two departments is drawn for the first only
         if uid not in seen:
             seen.add(uid)
             inspectors.append((uid, dept))
-    inspector_ids = sorted(seen)
+    # The pool's members as a subquery, not a list of thousands of ids in each query below.
+    inspector_ids = memberships.values("user_id")
     conflicts = set(
         Conflict.objects.filter(inspector_id__in=inspector_ids)
         .filter(Q(plan__isnull=True) | Q(plan=plan))
