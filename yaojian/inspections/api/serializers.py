@@ -200,6 +200,12 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
     inspectors = serializers.SlugRelatedField[Any](many=True, read_only=True, slug_field="username")
     answers = serializers.DictField(child=serializers.CharField(), read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
+    conclusion = serializers.ChoiceField(
+        choices=Conclusion.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until the result is recorded.",
+    )
 
     class Meta:
         model = Inspection
