@@ -61,11 +61,12 @@ def test_every_inspections_operation_answers_as_documented(world: World) -> None
     )
     assert drawn.status_code == 201
     token = Token.objects.get_or_create(user=world.team[0])[0].key
+    result: dict[str, Any] = {"answers": ANSWERS, "conclusion": "passed", "signed_by": "店长"}
     recorded = (
         schema["/api/v1/inspections/records/{public_id}/result/"]["POST"]
         .Case(
             path_parameters={"public_id": str(inspection.public_id)},
-            body={"answers": ANSWERS, "conclusion": "passed", "signed_by": "店长"},
+            body=result,
             media_type=json,
         )
         .call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
