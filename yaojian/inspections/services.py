@@ -925,16 +925,17 @@ def start_inspection(
 
 @transaction.atomic
 def start_from_assignment(*, actor: Any, drawn: DrawnEntity) -> Inspection:
-    """The inspection of a drawn entity, made on first use (idempotent)."""
-    existing = Inspection.objects.filter(drawn=drawn).first()
-    if existing is not None:
-        return existing
+    """The inspection of a drawn entity, made on first use (idempotent): for its team and
+    the heads who may draw for the plan."""
     team = [a.inspector for a in drawn.team.select_related("inspector")]
     if (
         actor not in team
         and not Plan.objects.visible_to(actor, "draw").filter(pk=drawn.draw.plan_id).exists()
     ):
         raise PermissionDenied(_("You are not on this entity's team."))
+    existing = Inspection.objects.filter(drawn=drawn).first()
+    if existing is not None:
+        return existing
     plan = drawn.draw.plan
     return start_inspection(
         actor=_system_or(actor, plan.department),

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -180,6 +180,32 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DrawnEntitySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "position",
+                int,
+                OpenApiParameter.PATH,
+                description="The entity's place in the draw.",
+            )
+        ],
+        responses={201: InspectionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path=r"results/(?P<position>[0-9]+)/start")
+    def start(self, request: Request, public_id: str, position: str) -> Response:
+        """Open the inspection of a drawn entity (a member of its team, or the plan's head);
+        answers the same inspection when it was opened already."""
+        draw = self.get_object()
+        drawn = DrawnEntity.objects.select_related("draw__plan", "entity").get(
+            draw=draw, position=int(position)
+        )
+        inspection = services.start_from_assignment(actor=request.user, drawn=drawn)
+        row = Inspection.objects.select_related("entity", "department", "plan").get(
+            pk=inspection.pk
+        )
+        return Response(InspectionSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=VerificationSerializer)
     @action(detail=True, methods=["get"])

@@ -400,3 +400,30 @@ def _user(world: World, who: str) -> Any:
         "head": world.county.head,
         "team": world.team[0] if world.team else None,
     }[who]
+
+
+def test_a_team_member_opens_a_drawn_entity_s_inspection(world: World, api_client_for: Any) -> None:
+    # given the second entity of the draw, not opened yet
+    drawn = world.draw.entities.get(position=1)
+    member = drawn.team.first().inspector
+    url = f"{API}/draws/{world.draw.public_id}/results/1/start/"
+    # when someone of the department who is not on its team tries, then its member
+    outsider = next(
+        u for u in world.county.inspectors if u.pk not in {a.inspector_id for a in drawn.team.all()}
+    )
+    refused = api_client_for(outsider).post(url)
+    opened = api_client_for(member).post(url)
+    again = api_client_for(member).post(url)
+    # then only the member opens it, once
+    assert refused.status_code == 403
+    assert opened.status_code == 201
+    assert opened.json()["state"] == "planned"
+    assert again.json()["public_id"] == opened.json()["public_id"]
+    assert Inspection.objects.filter(drawn=drawn).count() == 1
+    assert (
+        api_client_for(member)
+        .post(f"{API}/draws/{world.draw.public_id}/results/99/start/")
+        .status_code
+        == 404
+    )
+    assert api_client_for(world.other_head).post(url).status_code == 404
