@@ -2,7 +2,7 @@
 target under 10 s, reproducible.
 
     uv run python bench/inspections_draw.py [--name bench_inspections_1m] [--inspectors 5000]
-        [--proportion 3]
+        [--proportion 3] [--template bench_registry_1000000]
 
 Adds (once) a provincial drug regulator of Tibet with a head and ``--inspectors`` inspectors,
 200 declared conflicts and cell officers, then times ``services.make_draw`` (pool query,
@@ -70,10 +70,15 @@ def staff(inspectors: int):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--name", default="bench_inspections_1m")
+    parser.add_argument(
+        "--template",
+        default=inspections_common.TEMPLATE,
+        help="registry to copy, e.g. bench_registry_100000 (build_search_db.py --entities)",
+    )
     parser.add_argument("--inspectors", type=int, default=5000)
     parser.add_argument("--proportion", default="3")
     args = parser.parse_args()
-    url = inspections_common.ensure_database(args.name)
+    url = inspections_common.ensure_database(args.name, args.template)
     inspections_common.setup_django(url)
     from yaojian.inspections import services
     from yaojian.inspections.models import Plan

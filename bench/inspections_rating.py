@@ -2,6 +2,7 @@
 entities on PostgreSQL.
 
     uv run python bench/inspections_rating.py [--name bench_inspections_1m] [--batch 20000]
+        [--template bench_registry_1000000]
 
 The database is a copy of ``bench_registry_1000000`` (``bench/build_search_db.py``) with the
 inspections tables; ``services.rate_all`` reads each batch's entities, product classes,
@@ -25,9 +26,14 @@ import inspections_common
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--name", default="bench_inspections_1m")
+    parser.add_argument(
+        "--template",
+        default=inspections_common.TEMPLATE,
+        help="registry to copy, e.g. bench_registry_100000 (build_search_db.py --entities)",
+    )
     parser.add_argument("--batch", type=int, default=20000)
     args = parser.parse_args()
-    url = inspections_common.ensure_database(args.name)
+    url = inspections_common.ensure_database(args.name, args.template)
     inspections_common.setup_django(url)
 
     from yaojian.inspections import services

@@ -256,6 +256,10 @@ SPECTACULAR_SETTINGS = {
         "DataSourceKindEnum": "yaojian.exchange.choices.source_kind_choices",
         "CreditRecordKindEnum": "yaojian.credit.choices.RecordKind",
         "CheckedDecisionActionEnum": "yaojian.credit.choices.CHECKED_DECISION_CHOICES",
+        "InspectionPlanKindEnum": "yaojian.inspections.choices.PlanKind",
+        "InspectionKindEnum": "yaojian.inspections.choices.InspectionKind",
+        "InspectionPlanStateEnum": "yaojian.inspections.choices.PlanState",
+        "InspectionStateEnum": "yaojian.inspections.choices.InspectionState",
     },
 }
 

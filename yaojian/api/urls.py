@@ -12,6 +12,7 @@ from yaojian.credit.api import routes as credit_routes
 from yaojian.documents.api import routes as documents_routes
 from yaojian.enforcement.api import routes as enforcement_routes
 from yaojian.exchange.api import routes as exchange_routes
+from yaojian.inspections.api import routes as inspections_routes
 from yaojian.linkage.api import routes as linkage_routes
 from yaojian.notices.api import routes as notices_routes
 from yaojian.outbox.api import routes as outbox_routes
@@ -53,6 +54,7 @@ APP_ROUTES = (
     traceability_routes,
     complaints_routes,
     credit_routes,
+    inspections_routes,
 )
 for routes in APP_ROUTES:
     routes.register(router)

@@ -19,6 +19,7 @@ class InspectionsConfig(AppConfig):
         from yaojian.inspections import figures, handlers, work
         from yaojian.inspections.events import InspectionPassed
         from yaojian.inspections.permissions import ROLE_PERMISSIONS
+        from yaojian.registry.events import EntityRegisteredByHand
         from yaojian.registry.panels import register_panel
 
         grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
@@ -26,6 +27,7 @@ class InspectionsConfig(AppConfig):
             "inspections-grid", _("Grid and inspections"), "inspections:entity_panel", order=15
         )
         subscribe(BatchApplied, handlers.place_imported_entities)
+        subscribe(EntityRegisteredByHand, handlers.place_registered_entity)
         subscribe(InspectionPassed, handlers.record_passed_inspection)
         work_sections.register("inspections.assignments", work.my_assignments)
         work_sections.register("inspections.due", work.due_inspections)

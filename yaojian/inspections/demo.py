@@ -102,6 +102,38 @@ def _fill_grid(province: str, today: dt.date) -> int:
     return placed
 
 
+def _joint_plan(head: User, department: Any, today: dt.date) -> int:
+    """A joint (multi-department) plan of the demo head with the county's health commission,
+    whose inspector ``health`` is drawn beside the head's inspectors (部门联合抽查): medical
+    institutions, use quality, one inspector of each department per team. Drawn with a fixed
+    seed; returns 1, or 0 when the county has no health commission with inspectors."""
+    health = (
+        Membership.objects.filter(user__username="health", is_active=True)
+        .select_related("department")
+        .first()
+    )
+    if health is None or health.department.region_id != department.region_id:
+        return 0
+    with transaction.atomic():
+        plan = services.create_plan(
+            actor=head,
+            department=department,
+            year=today.year,
+            kind="ad_hoc",
+            title=f"{today.year}年度医疗机构药品使用质量部门联合抽查",
+            items=["ypsy_zl", "tsyp"],
+            proportion="50",
+            inspection_kind="medical_use",
+            scope={"kinds": ["hospital", "clinic"], "region": department.region_id},
+            inspectors_per_entity=2,
+            exclude_cell_officers=True,
+            joint_departments=[health.department],
+        )
+        if services.pool_entities(plan).exists():
+            services.make_draw(actor=head, plan=plan, seed=f"demo-joint-{today.year}")
+    return 1
+
+
 def seed_demo_inspections(rng: random.Random, *, province: str) -> dict[str, int]:
     """Build the demo's inspections; returns counts (nothing when a plan exists already)."""
     if Plan.objects.exists():
@@ -141,6 +173,7 @@ def seed_demo_inspections(rng: random.Random, *, province: str) -> dict[str, int
         inspection_kind="cold_chain",
         scope={"kinds": ["wholesaler", "hospital"]},
     )
+    joint = _joint_plan(head, department, today)
     recorded = published = 0
     for n, drawn in enumerate(draw.entities.select_related("entity").order_by("position")[:6]):
         inspection = services.start_from_assignment(actor=head, drawn=drawn)
@@ -205,6 +238,7 @@ def seed_demo_inspections(rng: random.Random, *, province: str) -> dict[str, int
     return {
         "ratings": rated,
         "plans": Plan.objects.count(),
+        "joint plans": joint,
         "draws": Draw.objects.count(),
         "inspections": recorded,
         "published": published,

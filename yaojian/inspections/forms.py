@@ -172,3 +172,48 @@ class CapacityForm(forms.Form):
     proportions = forms.CharField(
         label=_("Draw proportions (%), separated by commas"), initial="3,5,10"
     )
+
+
+class RiskSettingsForm(forms.Form):
+    """A province's settings of the frequency engine and the draws: one whole number per
+    :data:`configuration.SETTINGS` entry (bounds are checked by the service, with clear
+    messages), and the reason for the change (audited)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"data-testid": "settings-reason"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from yaojian.inspections import configuration
+
+        super().__init__(*args, **kwargs)
+        for setting in configuration.SETTINGS:
+            hint = _("Default: %(value)s.") % {"value": setting.default}
+            if not setting.verified:
+                hint = "%s %s" % (  # noqa: UP031 (two translated sentences)
+                    hint,
+                    _("Not confirmed against the published rule: set it as the province decides."),
+                )
+            self.fields[setting.key] = forms.IntegerField(
+                label=setting.label,
+                help_text=hint,
+                widget=forms.NumberInput(attrs={"data-testid": f"setting-{setting.key}"}),
+            )
+        self.order_fields([*(s.key for s in configuration.SETTINGS), "reason"])
+
+    def values(self) -> dict[str, int]:
+        """The settings entered, by flat key."""
+        from yaojian.inspections import configuration
+
+        return {s.key: self.cleaned_data[s.key] for s in configuration.SETTINGS}
+
+    def groups(self) -> list[tuple[Any, list[Any]]]:
+        """The bound fields by group, in the page's order."""
+        from yaojian.inspections import configuration
+
+        return [
+            (label, [self[s.key] for s in configuration.SETTINGS if s.group == key])
+            for key, label in configuration.GROUPS
+        ]

@@ -6,6 +6,7 @@ import logging
 
 from yaojian.exchange.events import BatchApplied
 from yaojian.inspections.events import InspectionPassed
+from yaojian.registry.events import EntityRegisteredByHand
 
 logger = logging.getLogger(__name__)
 
@@ -13,11 +14,20 @@ logger = logging.getLogger(__name__)
 def place_imported_entities(event: BatchApplied) -> None:
     """The entities an import touched go into the cell their address names (one hand-off per
     batch, not per entity); what cannot be placed waits in the coverage page's review list.
-    Entities registered by hand are placed from the coverage page (or by the same service)."""
+    Entities registered by hand are placed by :func:`place_registered_entity`."""
     from yaojian.inspections.services import place_entities
 
     if event.entity_ids:
         place_entities(actor=None, entity_ids=list(event.entity_ids))
+
+
+def place_registered_entity(event: EntityRegisteredByHand) -> None:
+    """An entity registered by hand (form or API) goes into its cell as an imported one does.
+    Idempotent: only an entity still without a cell is placed, so a hand-off delivered twice,
+    or one for an entity placed by hand in the meantime, changes nothing."""
+    from yaojian.inspections.services import place_entities
+
+    place_entities(actor=None, entity_ids=[event.entity_id])
 
 
 def record_passed_inspection(event: InspectionPassed) -> None:

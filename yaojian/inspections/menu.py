@@ -80,6 +80,23 @@ for key, label, url_name, icon, permission, order in ITEMS:
         order=order,
     )
 
+menu.register(
+    "inspections.settings",
+    group="admin",
+    label=_("Inspection frequencies and draws"),
+    url_name="inspections:risk_settings",
+    icon="calendar",
+    allowed=lambda user: bool(_configurable(user)),
+    order=60,
+)
+
+
+def _configurable(user):  # type: ignore[no-untyped-def]
+    from yaojian.inspections.services import configurable_provinces
+
+    return configurable_provinces(user)
+
+
 ANCHOR = "监督检查与双随机抽查"
 for url_name, text in (
     (
@@ -119,6 +136,12 @@ for url_name, text in (
     (
         "inspections:my_assignments",
         _("Entities drawn for you: open one to record the inspection on site."),
+    ),
+    (
+        "inspections:risk_settings",
+        _(
+            "The province's inspection intervals, statutory floors (only shorter), credit modifier, least draw proportion and publication deadline; every change is audited with its reason."
+        ),
     ),
 ):
     pagehelp.register(url_name, text, anchor=ANCHOR)

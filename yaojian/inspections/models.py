@@ -248,7 +248,8 @@ class Assignment(models.Model):
 
 class InspectionQuerySet(models.QuerySet["Inspection"]):
     """Inspections are seen by the members of their department (``view_inspection``), by
-    those who oversee it, and by the inspectors on the team."""
+    those who oversee it, and by the inspectors on the team; the team records them (members
+    of a joint plan's departments included)."""
 
     def visible_to(self, user: Any, action: str = "view") -> InspectionQuerySet:
         ids = _department_ids(user, f"inspections.{action}_inspection")
@@ -264,7 +265,9 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
             if action == "view":
                 q |= team
             elif action == "change":
-                q &= team
+                # The team records; in a joint plan (部门联合抽查) its members from the joint
+                # departments too, although the inspection belongs to the lead department.
+                q = (q | Q(plan__joint_departments__in=sorted(ids))) & team
         return self.filter(pk__in=self.filter(q).values("pk"))
 
 

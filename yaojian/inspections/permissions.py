@@ -3,7 +3,8 @@
 * plans and draws: department heads (``add_plan``, ``draw_plan``); everyone in the department
   reads them (``view_plan``);
 * inspections: inspectors record those they are on the team of (``change_inspection``); heads
-  publish (``publish_inspection``); the risk configuration is the heads' (``change_riskconfig``);
+  publish (``publish_inspection``); the province's settings (``change_riskconfig``) are its
+  administrators' and heads' (a provincial membership);
 * samples: inspectors and data stewards (lab results) record them (``add_sample``).
 """
 
@@ -38,4 +39,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.DATA_STEWARD: {VIEW_SAMPLE, ADD_SAMPLE},
     Role.LEADER: {VIEW_PLAN, VIEW, VIEW_SAMPLE},
     Role.AUDITOR: {VIEW_PLAN, VIEW, VIEW_SAMPLE},
+    # Administrators of a provincial department set the province's frequencies and draws.
+    Role.ADMINISTRATOR: {CONFIGURE},
 }

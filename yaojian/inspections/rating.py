@@ -13,6 +13,7 @@ database and stores the results.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +106,10 @@ DEFAULTS: dict[str, Any] = {
     "interval_months": {"low": 36, "medium": 24, "high": 12},
     # Floors per rule key (months); a province may only shorten them.
     "floors": {key: months for key, _kinds, _classes, months in FLOOR_RULES},
+    # Draws (DOMAIN.md §2.8): an annual plan draws at least this share of its pool (%);
+    # results are published within this many working days (国发〔2019〕5号, [M]).
+    "draw_min_proportion": 3,
+    "publish_within_days": 20,
 }
 
 
@@ -216,6 +221,7 @@ def rate(inputs: Inputs, config: Mapping[str, Any]) -> Worksheet:
     )
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a batch has few distinct dates
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
     month0 = day.month - 1 + months
@@ -237,9 +243,14 @@ def due_on(last_inspected: dt.date | None, registered: dt.date, interval_months:
     return add_months(registered, min(interval_months, 12))
 
 
-def credit_grades(entity_ids: Iterable[int]) -> dict[int, str]:
+def credit_grades(
+    entity_ids: Iterable[int], id_range: tuple[int, int] | None = None
+) -> dict[int, str]:
     """Credit grades (A–D) by entity id from the credit app; an entity never graded has no
-    grade (the modifier is then neutral)."""
-    from yaojian.credit.selectors import grades_for
+    grade (the modifier is then neutral). With ``id_range`` (a whole batch by id) the grades
+    are read by range, not by a list of ids."""
+    from yaojian.credit.selectors import grades_between, grades_for
 
+    if id_range is not None:
+        return grades_between(*id_range)
     return grades_for(list(entity_ids))

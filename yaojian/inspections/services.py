@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from yaojian.accounts.scoping import has_permission_in_region, scope_for
 from yaojian.audit.services import record
 from yaojian.clocks.calendar import add_working_days
 from yaojian.core.events import publish
-from yaojian.inspections import checklists, drawing, permissions, rating
+from yaojian.inspections import checklists, configuration, drawing, permissions, rating
 from yaojian.inspections.choices import (
     Answer,
     Conclusion,
@@ -66,7 +67,6 @@ PHOTO_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/we
 FILE_TYPES = {"application/pdf": b"%PDF"}
 MAX_UPLOAD = 10 * 1024 * 1024
 FOLLOW_UP_DAYS = 30
-PUBLISH_WITHIN = 20  # working days (DOMAIN.md §2.8)
 LOOKBACK_YEARS = 3
 
 
@@ -180,25 +180,101 @@ def province_config(province_code: str) -> dict[str, Any]:
     return rating.merge(row.values if row else None)
 
 
-@transaction.atomic
-def configure_province(*, actor: Any, province_code: str, overrides: dict[str, Any]) -> RiskConfig:
-    """Store a province's overrides of the frequency engine (audited)."""
-    if not has_permission_in_region(actor, permissions.CONFIGURE, province_code):
-        raise PermissionDenied(_("You may not configure the frequencies of this province."))
-    unknown = sorted(set(overrides) - set(rating.DEFAULTS))
-    if unknown:
-        raise ValidationError(
-            {"settings": _("Unknown settings: %(keys)s.") % {"keys": ", ".join(unknown)}}
+def configurable_provinces(actor: Any) -> list[str]:
+    """The province codes whose frequencies ``actor`` may configure (a provincial membership
+    granting ``inspections.change_riskconfig``; superusers: every province with a region)."""
+    from yaojian.territory.choices import RegionLevel
+    from yaojian.territory.models import Region
+
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return list(
+            Region.objects.filter(level=RegionLevel.PROVINCE, valid_to__isnull=True)
+            .order_by("code")
+            .values_list("code", flat=True)
         )
-    for key, months in (overrides.get("floors") or {}).items():
-        if key not in rating.DEFAULTS["floors"] or int(months) > rating.DEFAULTS["floors"][key]:
-            raise ValidationError(
-                {"settings": _("A floor may only be made shorter than the statutory one.")}
-            )
-    config, _created = RiskConfig.objects.update_or_create(
-        province_id=province_code, defaults={"values": overrides, "updated_by": actor}
+    return sorted(
+        {f"{m.prefix}0000" for m in scope.members_with(permissions.CONFIGURE) if len(m.prefix) == 2}
     )
-    record(actor=actor, action="inspections.riskconfig_changed", obj=config, changes=overrides)
+
+
+def _clean_overrides(overrides: dict[str, Any]) -> dict[str, int]:
+    """Every override known, a whole number, inside its bounds: errors per flat key."""
+    errors = FieldErrors()
+    clean: dict[str, int] = {}
+    for key, value in configuration.flat_overrides(overrides).items():
+        setting = configuration.BY_KEY.get(key)
+        if setting is None:
+            errors.add("__all__", _("Unknown setting %(key)s.") % {"key": key}, "unknown")
+            continue
+        try:
+            number = int(value)
+            if isinstance(value, bool) or number != float(value):
+                raise ValueError(value)
+        except (TypeError, ValueError):
+            errors.add(key, _("Give a whole number."), "invalid")
+            continue
+        if setting.group == "floors" and number > setting.maximum:
+            errors.add(
+                key,
+                _("At most %(maximum)s months: a statutory floor may only be made shorter.")
+                % {"maximum": setting.maximum},
+                "longer_than_statutory",
+            )
+        elif not setting.minimum <= number <= setting.maximum:
+            errors.add(
+                key,
+                _("Give a number from %(minimum)s to %(maximum)s.")
+                % {"minimum": setting.minimum, "maximum": setting.maximum},
+                "out_of_range",
+            )
+        clean[key] = number
+    errors.raise_if_any()
+    return clean
+
+
+@transaction.atomic
+def configure_province(
+    *, actor: Any, province_code: str, overrides: dict[str, Any], reason: str = ""
+) -> RiskConfig:
+    """Store a province's overrides of the frequency engine and the draws (audited with the
+    reason and each value before and after), then re-rate the province's entities after
+    commit. Only members of a provincial department with ``inspections.change_riskconfig``
+    (and superusers) configure; floors may only get shorter."""
+    if province_code not in configurable_provinces(actor):
+        raise PermissionDenied(_("You may not configure the frequencies of this province."))
+    clean = _clean_overrides(overrides)
+    errors = FieldErrors()
+    reason = clean_text(errors, "reason", reason)
+    if not reason:
+        errors.add("reason", _("Give the reason for the change."), "required")
+    errors.raise_if_any()
+    stored = configuration.overrides_from(clean)
+    config = (
+        RiskConfig.objects.select_for_update(no_key=True).filter(province_id=province_code).first()
+    )
+    before = configuration.flatten(rating.merge(config.values if config else None))
+    after = configuration.flatten(rating.merge(stored))
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if config is None:
+        config = RiskConfig.objects.create(
+            province_id=province_code, values=stored, updated_by=actor
+        )
+    else:
+        config.values = stored
+        config.updated_by = actor
+        config.save(update_fields=["values", "updated_by", "updated_at"])
+    record(
+        actor=actor,
+        action="inspections.riskconfig_changed",
+        obj=config,
+        changes=changes,
+        reason=reason,
+    )
+    from yaojian.inspections.tasks import rate_entities_task
+    from yaojian.jobs.services import enqueue_on_commit
+
+    enqueue_on_commit(rate_entities_task, prefix=province_code[:2])
     return config
 
 
@@ -257,9 +333,7 @@ def rate_entities(
     if not ids:
         return 0
     if entities is None:
-        entities = list(
-            Entity.objects.filter(pk__in=ids).values_list("pk", "kind", "region_id", "created_at")
-        )
+        entities = list(_entity_rows(Entity.objects.filter(pk__in=ids)))
     classes = _classes_by_entity(ids, id_range)
     findings: dict[tuple[int, str], int] = {}
     for entity_id, severity, count in (
@@ -284,13 +358,12 @@ def rate_entities(
         .annotate(last=Max("inspected_on"))
         .values_list("entity_id", "last")
     )
-    grades = rating.credit_grades(ids)
+    grades = rating.credit_grades(ids, id_range)
     configs: dict[str, dict[str, Any]] = {}
     sheets: dict[tuple[Any, ...], tuple[rating.Worksheet, dict[str, Any]]] = {}
     now = timezone.now()
-    tz = timezone.get_current_timezone()
     rows: list[tuple[Any, ...]] = []
-    for pk, kind, region_id, created_at in entities:
+    for pk, kind, region_id, registered_on in entities:
         province = region_id[:2] + "0000"
         if province not in configs:
             configs[province] = province_config(province)
@@ -314,7 +387,7 @@ def rate_entities(
             }
             cached = sheets[key] = (sheet, factors)
         sheet, factors = cached
-        registered = created_at.astimezone(tz).date() if created_at else today
+        registered = registered_on or today
         rows.append(
             (
                 pk,
@@ -334,6 +407,15 @@ def rate_entities(
         )
     _store_ratings(rows)
     return len(rows)
+
+
+def _entity_rows(entities: Any) -> Any:
+    """``(id, kind, region, registration date)`` of entities: the local date is computed by
+    the database (no time-zone-aware datetime built per row in Python)."""
+    registered = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    return entities.annotate(registered_on=registered).values_list(
+        "pk", "kind", "region_id", "registered_on"
+    )
 
 
 def _store_ratings(rows: list[tuple[Any, ...]]) -> None:
@@ -362,9 +444,14 @@ def _store_ratings(rows: list[tuple[Any, ...]]) -> None:
         )
         cursor.execute("TRUNCATE rating_load")
         raw = cursor.cursor  # the psycopg cursor
+        # Entities with the same inputs share one factors dict (rate_entities): encode each once.
+        encoded: dict[int, str] = {}
         with raw.copy(f"COPY rating_load ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row[:9], json.dumps(row[9], ensure_ascii=False), *row[10:]))
+                factors = encoded.get(id(row[9]))
+                if factors is None:
+                    factors = encoded[id(row[9])] = json.dumps(row[9], ensure_ascii=False)
+                copy.write_row((*row[:9], factors, *row[10:]))
         assignments = ", ".join(f"{f} = EXCLUDED.{f}" for f in updated)
         upsert = (
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM rating_load "  # noqa: S608 (fixed identifiers)
@@ -381,11 +468,7 @@ def rate_all(*, prefix: str = "", batch: int = 20000, today: dt.date | None = No
     total = 0
     last = 0
     while True:
-        rows = list(
-            entities.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "kind", "region_id", "created_at")[:batch]
-        )
+        rows = list(_entity_rows(entities.filter(pk__gt=last).order_by("pk"))[:batch])
         if not rows:
             return total
         ids = [row[0] for row in rows]
@@ -443,6 +526,14 @@ def create_plan(
     if not items or set(items) - known:
         errors.add("items", _("Choose items from the spot-check list."), "invalid_choice")
     proportion = _clean_proportion(errors, proportion)
+    least = int(province_config(department.region_id[:2] + "0000")["draw_min_proportion"])
+    if kind == PlanKind.ANNUAL and Decimal(0) < proportion < least:
+        errors.add(
+            "proportion",
+            _("An annual plan draws at least %(least)s %% of its pool in this province.")
+            % {"least": least},
+            "below_minimum",
+        )
     joint = [d for d in joint_departments if d.pk != department.pk]
     if inspectors_per_entity < max(2, len(joint) + 1):
         errors.add(
@@ -536,23 +627,21 @@ def inspector_pool(plan: Plan, entity_ids: Sequence[int]) -> drawing.Inspectors:
     department and joint departments, with conflicts, recusals, past involvement (the last
     inspection of the entity) and, when the plan says so, the officers of each cell."""
     departments = [plan.department_id, *sorted(d.pk for d in plan.joint_departments.all())]
-    members = sorted(
-        set(
-            Membership.objects.filter(
-                department_id__in=departments,
-                role=Role.INSPECTOR,
-                is_active=True,
-                user__is_active=True,
-            ).values_list("user_id", "department_id")
-        )
+    memberships = Membership.objects.filter(
+        department_id__in=departments,
+        role=Role.INSPECTOR,
+        is_active=True,
+        user__is_active=True,
     )
+    members = sorted(set(memberships.values_list("user_id", "department_id")))
     seen: set[int] = set()
     inspectors = []
     for uid, dept in members:  # someone in two departments is drawn for the first only
         if uid not in seen:
             seen.add(uid)
             inspectors.append((uid, dept))
-    inspector_ids = sorted(seen)
+    # The pool's members as a subquery, not a list of thousands of ids in each query below.
+    inspector_ids = memberships.values("user_id")
     conflicts = set(
         Conflict.objects.filter(inspector_id__in=inspector_ids)
         .filter(Q(plan__isnull=True) | Q(plan=plan))
@@ -836,16 +925,17 @@ def start_inspection(
 
 @transaction.atomic
 def start_from_assignment(*, actor: Any, drawn: DrawnEntity) -> Inspection:
-    """The inspection of a drawn entity, made on first use (idempotent)."""
-    existing = Inspection.objects.filter(drawn=drawn).first()
-    if existing is not None:
-        return existing
+    """The inspection of a drawn entity, made on first use (idempotent): for its team and
+    the heads who may draw for the plan."""
     team = [a.inspector for a in drawn.team.select_related("inspector")]
     if (
         actor not in team
         and not Plan.objects.visible_to(actor, "draw").filter(pk=drawn.draw.plan_id).exists()
     ):
         raise PermissionDenied(_("You are not on this entity's team."))
+    existing = Inspection.objects.filter(drawn=drawn).first()
+    if existing is not None:
+        return existing
     plan = drawn.draw.plan
     return start_inspection(
         actor=_system_or(actor, plan.department),
@@ -1009,7 +1099,8 @@ def record_inspection(
     locked.state = InspectionState.RECORDED
     locked.recorded_by = actor if getattr(actor, "pk", None) else None
     locked.recorded_at = timezone.now()
-    locked.publish_due_on = add_working_days(day, PUBLISH_WITHIN)
+    within = int(province_config(locked.entity.region_id[:2] + "0000")["publish_within_days"])
+    locked.publish_due_on = add_working_days(day, within)
     locked.save()
     for upload, content, content_type, is_photo in files:
         _store_attachment(locked, upload.name or "file", content, content_type, is_photo)

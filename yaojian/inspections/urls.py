@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("samples/", views.sample_list, name="sample_list"),
     path("samples/<uuid:public_id>/result/", views.sample_result, name="sample_result"),
     path("capacity/", views.capacity_view, name="capacity"),
+    path("settings/", views.risk_settings, name="risk_settings"),
     path("entity/<uuid:public_id>/panel/", views.entity_panel, name="entity_panel"),
     path("entity/<uuid:public_id>/cell/", views.entity_cell, name="entity_cell"),
     path("entity/<uuid:public_id>/worksheet/", views.worksheet, name="worksheet"),

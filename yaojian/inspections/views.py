@@ -19,7 +19,7 @@ from yaojian.accounts.scoping import has_permission, has_permission_in_region, s
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.inspections import capacity, forms, permissions, selectors, services
-from yaojian.inspections.models import DrawnEntity, EntityRating
+from yaojian.inspections.models import DrawnEntity, EntityRating, RiskConfig
 from yaojian.registry import selectors as registry_selectors
 from yaojian.territory.models import GridCell
 
@@ -489,3 +489,56 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
             year_hours=form.cleaned_data["year_hours"] or capacity.YEAR_HOURS,
         )
     return render(request, "inspections/capacity.html", {"form": form, "outcomes": outcomes})
+
+
+# --- per-province settings ------------------------------------------------------------------
+
+
+def risk_settings(request: HttpRequest) -> HttpResponse:
+    """A province's frequencies, intervals, credit modifier and draw settings (administrators
+    of a provincial department; audited with a reason)."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    from yaojian.inspections import configuration
+    from yaojian.territory.models import Region
+
+    provinces = services.configurable_provinces(request.user)
+    if not provinces:
+        raise PermissionDenied
+    wanted = (request.POST.get("province") or request.GET.get("province") or "").strip()
+    province = wanted if wanted in provinces else provinces[0]
+    current = configuration.flatten(services.province_config(province))
+    form = forms.RiskSettingsForm(request.POST or None, initial=current)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.configure_province(
+                    actor=request.user,
+                    province_code=province,
+                    overrides=configuration.overrides_from(form.values()),
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    _("The settings were saved; the entities' ratings are being recomputed."),
+                )
+                return redirect(f"{request.path}?province={province}")
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        status = UNPROCESSABLE
+    names = dict(Region.objects.filter(code__in=provinces).values_list("code", "name"))
+    return render(
+        request,
+        "inspections/risk_settings.html",
+        {
+            "form": form,
+            "province": province,
+            "provinces": [(code, names.get(code, code)) for code in provinces],
+            "config": RiskConfig.objects.filter(province_id=province)
+            .select_related("updated_by")
+            .first(),
+        },
+        status=status,
+    )

@@ -18,6 +18,7 @@ EVENT_LABELS = {
     "CalendarChanged": _("Holiday schedule changed"),
     "BatchApplied": _("Import applied"),
     "InspectionPassed": _("Inspection passed"),
+    "EntityRegisteredByHand": _("Entity registered by hand"),
     "ComplaintReceived": _("Complaint or report received"),
     "ComplaintTransferred": _("Complaint or report transferred"),
     "ComplaintOverdue": _("Complaint or report overdue"),
@@ -42,6 +43,7 @@ HANDLER_LABELS = {
     "credit.handlers.on_case_decided": _("Record the penalties on the credit file"),
     "credit.handlers.on_decision_changed": _("Withdraw the credit records of the decision"),
     "inspections.handlers.place_imported_entities": _("Place the imported entities in grid cells"),
+    "inspections.handlers.place_registered_entity": _("Place the new entity in its grid cell"),
     "inspections.handlers.record_passed_inspection": _(
         "Record the passed inspection on the credit file"
     ),

@@ -20,6 +20,20 @@ class EntityCreated:
 
 
 @dataclass(frozen=True)
+class EntityRegisteredByHand:
+    """An entity was registered one at a time (the form or the API), not by an import.
+
+    Published beside ``EntityCreated`` so that reactions an import gets once per batch (the
+    exchange's ``BatchApplied``) can take hand-registered entities one by one, without an
+    outbox row per entity of a large import.
+    """
+
+    entity_id: int
+    region_code: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
 class EntityUpdated:
     """Fields of a regulated entity changed."""
 

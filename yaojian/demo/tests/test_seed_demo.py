@@ -406,3 +406,15 @@ def test_demo_activity_cases_decisions_publications_and_notices(seed):
     assert CreditGrade.objects.filter(grade="D").exists()
     assert RepairApplication.objects.exists()
     assert LedgerEntry.objects.filter(state="applied").exists()
+    # A joint inspection plan (部门联合抽查) of the demo head with the health commission, drawn:
+    # every team has a member of each department, and the health account is on a team.
+    from yaojian.inspections.models import Assignment, Plan
+
+    joint = Plan.objects.get(title__endswith="部门联合抽查")
+    health = Membership.objects.get(user__username="health").department
+    assert list(joint.joint_departments.all()) == [health]
+    assert joint.department == Membership.objects.get(user__username="head").department
+    draw = joint.draws.get()
+    teams = Assignment.objects.filter(drawn__draw=draw)
+    assert set(teams.values_list("department_id", flat=True)) == {joint.department_id, health.pk}
+    assert teams.filter(inspector__username="health").exists()

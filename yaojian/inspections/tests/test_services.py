@@ -384,3 +384,97 @@ def test_imported_entities_are_placed_by_the_batch_hand_off(county: Any) -> None
     )
     fresh.refresh_from_db()
     assert fresh.grid_cell == county.cells[1]
+
+
+def test_an_entity_registered_by_hand_is_placed_through_the_outbox(
+    county: Any, deliver_outbox: Any
+) -> None:
+    from yaojian.accounts.choices import Role
+    from yaojian.accounts.tests.factories import MembershipFactory, UserFactory
+    from yaojian.registry.services import create_entity
+
+    # given a data steward of the county
+    steward = UserFactory(username="steward1")
+    MembershipFactory(user=steward, department=county.department, role=Role.DATA_STEWARD)
+    # when they register an entity by hand, with an address in the 吉日 cell
+    entity = create_entity(
+        actor=steward,
+        name="吉日大药房",
+        kind="single_pharmacy",
+        region_code="540102",
+        address="城关区吉日巷9号",
+    )
+    assert Entity.objects.get(pk=entity.pk).grid_cell is None  # placed after commit
+    message = Message.objects.get(
+        event_type="yaojian.registry.events.EntityRegisteredByHand",
+        handler="yaojian.inspections.handlers.place_registered_entity",
+    )
+    deliver_outbox()
+    # then the hand-off placed it like an imported one, audited as the system's placing
+    entity.refresh_from_db()
+    assert entity.grid_cell == county.cells[1]
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert AuditEvent.objects.filter(action="inspections.entities_placed").count() == 1
+
+
+def test_placing_a_registered_entity_again_changes_nothing(county: Any) -> None:
+    from yaojian.inspections.handlers import place_registered_entity
+    from yaojian.registry.events import EntityRegisteredByHand
+
+    # given an entity already put by hand into another cell than its address names
+    entity = EntityFactory(address="城关区吉日巷3号", grid_cell=county.cells[0])
+    event = EntityRegisteredByHand(entity_id=entity.pk, region_code="540102", actor_id=None)
+    # when the hand-off is delivered (twice)
+    place_registered_entity(event)
+    place_registered_entity(event)
+    # then the cell chosen by hand stays, and nothing was recorded
+    entity.refresh_from_db()
+    assert entity.grid_cell == county.cells[0]
+    assert not AuditEvent.objects.filter(action="inspections.entities_placed").exists()
+
+
+def test_an_unplaceable_registered_entity_waits_for_review(county: Any) -> None:
+    from yaojian.inspections.handlers import place_registered_entity
+    from yaojian.registry.events import EntityRegisteredByHand
+
+    entity = EntityFactory(address="城关区某路1号")
+    place_registered_entity(
+        EntityRegisteredByHand(entity_id=entity.pk, region_code="540102", actor_id=None)
+    )
+    entity.refresh_from_db()
+    assert entity.grid_cell is None
+
+
+def test_a_joint_team_member_of_the_other_department_records_the_inspection(
+    county: Any,
+) -> None:
+    from yaojian.accounts.choices import Role
+    from yaojian.accounts.tests.factories import MembershipFactory, UserFactory
+
+    # given a joint plan with the market regulator, drawn
+    for n in range(3):
+        MembershipFactory(
+            user=UserFactory(username=f"market{n}"), department=county.market, role=Role.INSPECTOR
+        )
+    plan = plan_for(county, joint_departments=[county.market], proportion="10")
+    draw = services.make_draw(actor=county.head, plan=plan, seed="joint")
+    drawn = draw.entities.order_by("position").first()
+    member = drawn.team.get(department=county.market).inspector
+    # when the market inspector opens the assignment and records it
+    inspection = services.start_from_assignment(actor=member, drawn=drawn)
+    services.record_inspection(
+        actor=member,
+        inspection=inspection,
+        answers=ALL_YES,
+        conclusion="passed",
+        signed_by="店长",
+    )
+    # then the lead department's inspection is recorded by them
+    inspection.refresh_from_db()
+    assert inspection.department == county.department
+    assert (inspection.state, inspection.recorded_by) == ("recorded", member)
+    # and a market inspector who is not on the team may not record it
+    stranger = UserFactory(username="market9")
+    MembershipFactory(user=stranger, department=county.market, role=Role.INSPECTOR)
+    assert not Inspection.objects.visible_to(stranger, "change").filter(pk=inspection.pk).exists()

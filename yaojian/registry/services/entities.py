@@ -15,7 +15,7 @@ from yaojian.audit.services import diff, record
 from yaojian.core.events import publish
 from yaojian.registry import names
 from yaojian.registry.choices import EntityKind, EntityStatus
-from yaojian.registry.events import EntityCreated, EntityUpdated
+from yaojian.registry.events import EntityCreated, EntityRegisteredByHand, EntityUpdated
 from yaojian.registry.identifiers import validate_unified_social_credit_code
 from yaojian.registry.models import Entity
 from yaojian.registry.services.validation import (
@@ -223,6 +223,13 @@ def create_entity(
             public_id=str(entity.public_id),
             region_code=entity.region_id,
             kind=entity.kind,
+            actor_id=getattr(actor, "pk", None),
+        )
+    )
+    publish(
+        EntityRegisteredByHand(
+            entity_id=entity.pk,
+            region_code=entity.region_id,
             actor_id=getattr(actor, "pk", None),
         )
     )
