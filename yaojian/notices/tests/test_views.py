@@ -149,7 +149,7 @@ def test_the_problem_form_keeps_what_was_typed_with_errors_beside_the_fields(cli
     assert 'name="person-1-phone" value="13900000000"' in body
     assert '<option value="patient" selected>' in body
 
-    # A person's own error is shown in that person's row.
+    # A person's own error is shown in that person's row, beside the field it concerns.
     response = client.post(
         "/notices/problems/new/",
         {
@@ -164,8 +164,11 @@ def test_the_problem_form_keeps_what_was_typed_with_errors_beside_the_fields(cli
     )
     body = response.content.decode()
     assert response.status_code == 422
-    assert body.count('data-testid="error-person-1"') == 1
-    assert 'data-testid="error-person-0"' not in body
+    assert body.count('data-testid="error-person-1-id_number"') == 1
+    assert body.count('data-testid="error-') == 1  # no other row, field or form error
+    row = body[body.index('data-testid="person-row-1"') :]
+    row = row[: row.index('data-testid="person-row-2"')]
+    assert 'data-testid="error-person-1-id_number"' in row
     assert 'name="person-1-id_number" value="540102199001011230"' in body
 
 
