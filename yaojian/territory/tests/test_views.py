@@ -53,7 +53,7 @@ def test_region_browser_starts_with_the_provinces(client, county, user_in_depart
     codes = [r.code for r in response.context["regions"]]
     assert len(codes) == 34
     assert "540000" in codes
-    assert 'hx-get="/territory/regions/?parent=540000"' in response.text
+    assert 'href="/territory/regions/?parent=540000"' in response.text
 
 
 def test_drilling_down_returns_the_children_partial_with_abolished_codes(
@@ -63,11 +63,11 @@ def test_drilling_down_returns_the_children_partial_with_abolished_codes(
     response = client.get(reverse("territory:region_list"), {"parent": "540000"}, headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.lstrip().startswith('<ul class="region-tree"')
-    codes = re.findall(r'<li data-code="(\d{6})">', response.text)
+    assert response.text.lstrip().startswith('<div id="region-table"')
+    codes = re.findall(r'<tr data-testid="region-row" data-code="(\d{6})">', response.text)
     assert codes[:2] == ["540100", "540200"]
     assert "542300" in codes  # 日喀则地区, abolished
-    abolished = re.search(r'<li data-code="542300">.*?</li>', response.text, re.S).group(0)
+    abolished = re.search(r'data-code="542300">.*?</tr>', response.text, re.S).group(0)
     assert "2014-06-26" in abolished
     assert "540200" in abolished  # its successor, 日喀则市
 
