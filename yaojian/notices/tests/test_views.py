@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -223,3 +225,39 @@ def test_from_and_to_of_a_notice_are_the_sender_and_the_recipient(client, world,
     assert "接收部门" in body
     assert "起始日期" not in body
     assert "截止日期" not in body
+
+
+def _rule_days(html: str) -> list[int]:
+    rows = re.findall(r'<tr data-testid="rule-row">(.*?)</tr>', html, re.S)
+    return [int(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[4]) for row in rows]
+
+
+def test_the_routing_rules_sort_by_the_column_heads_and_page(client, world, monkeypatch):
+    from yaojian.notices.models import RoutingRule
+    from yaojian.notices.views import rules as rule_views
+
+    # given: the seeded rules with distinct deadlines, three a page
+    for days, rule in enumerate(RoutingRule.objects.order_by("id"), start=1):
+        RoutingRule.objects.filter(pk=rule.pk).update(due_working_days=days)
+    total = RoutingRule.objects.count()
+    monkeypatch.setattr(rule_views, "PAGE_SIZE", 3)
+    client.force_login(world.inspector)
+    # when
+    ascending = client.get("/notices/rules/", {"sort": "due"}).content.decode()
+    descending = client.get("/notices/rules/", {"sort": "-due"}).content.decode()
+    last = client.get("/notices/rules/", {"sort": "-due", "page": 2}).content.decode()
+    # then
+    assert _rule_days(ascending) == [1, 2, 3]
+    assert _rule_days(descending) == [total, total - 1, total - 2]
+    assert _rule_days(last) == [total - 3, total - 4, total - 5]
+    assert 'aria-sort="descending"' in descending
+    assert "sort=-due" in re.search(r'href="(\?[^"]*page=2[^"]*)"', descending).group(1)
+
+
+def test_an_unknown_rule_sort_is_ignored(client, world):
+    client.force_login(world.inspector)
+    default = client.get("/notices/rules/").content.decode()
+    for bad in ("category__code; --", "public_id", "-expected_answer", "x" * 500):
+        response = client.get("/notices/rules/", {"sort": bad, "page": "-1"})
+        assert response.status_code == 200
+        assert _rule_days(response.content.decode()) == _rule_days(default)
