@@ -20,9 +20,7 @@ from yaojian.core.pagination import PARTS_ATTRIBUTE, WINDOW_ATTRIBUTE
 SortKeys = Mapping[str, str | Sequence[str]]
 
 
-def requested(
-    request: HttpRequest, keys: SortKeys, prefix: str = ""
-) -> tuple[str, bool] | None:
+def requested(request: HttpRequest, keys: SortKeys, prefix: str = "") -> tuple[str, bool] | None:
     """``(key, descending)`` when ``?sort=`` (``?<prefix>sort=``) names a whitelisted key."""
     raw = str(request.GET.get(f"{prefix}sort", ""))[:64]
     descending = raw.startswith("-")

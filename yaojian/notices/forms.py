@@ -104,7 +104,6 @@ def person_rows(data: Any) -> list[dict[str, str]]:
     return rows
 
 
-
 class RoutingRuleForm(forms.Form):
     category = forms.ChoiceField(label=_("Problem category"))
     entity_kind = forms.ChoiceField(

@@ -23,7 +23,6 @@ from yaojian.portal.models import Publication, TypicalCase
 from yaojian.territory.codes import subtree_q
 
 
-
 def _uuid(value: Any) -> uuid.UUID | None:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

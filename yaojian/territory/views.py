@@ -40,7 +40,11 @@ def region_list(request: HttpRequest) -> HttpResponse:
     parent_code = request.GET.get("parent") or None
     parent = selectors.get_region(parent_code) if parent_code else None
     page = tables.sorted_page(
-        request, selectors.regions_under(parent_code), REGION_SORTS, per_page=PAGE_SIZE, tiebreak="pk"
+        request,
+        selectors.regions_under(parent_code),
+        REGION_SORTS,
+        per_page=PAGE_SIZE,
+        tiebreak="pk",
     )
     context: dict[str, Any] = {
         "parent": parent,

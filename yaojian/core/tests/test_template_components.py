@@ -156,7 +156,7 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
 
 def forms_with_hand_made_fields(text: str) -> list[str]:
     """The hand-made field markup of each <form> that renders no field component."""
-    found = []
+    found: list[str] = []
     for match in FORM.finditer(text):
         body = match.group(2)
         if any(component in body for component in FIELD_COMPONENTS):

@@ -231,7 +231,6 @@ def test_my_work_offers_only_the_links_the_user_may_follow(
     assert 'data-testid="case-list-link"' in page
 
 
-
 def test_the_case_filter_bar_renders_each_filter_once(client: Any, office: Any) -> None:
     # the filter bar gets the cheap ``fields``, not the form that is also in the page's context
     _client(client, office.head)

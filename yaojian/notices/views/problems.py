@@ -147,7 +147,8 @@ def _person_rows(data: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]
         if form.is_bound:
             form.is_valid()  # shape only: every field is optional
         values = {
-            key: (data.get(f"{prefix}-{key}") or "").strip() for key in ("name", "id_number", "phone")
+            key: (data.get(f"{prefix}-{key}") or "").strip()
+            for key in ("name", "id_number", "phone")
         }
         if any(values.values()):
             key_prefix = f"personal_data.{filled}"

@@ -72,7 +72,9 @@ def profile_columns(*, can_change: bool) -> dict[str, list[tables.Column]]:
     return {
         "licences": LICENCE_COLUMNS,
         "products": PRODUCT_COLUMNS,
-        "persons": [*PERSON_COLUMNS, tables.Column("actions", "")] if can_change else PERSON_COLUMNS,
+        "persons": [*PERSON_COLUMNS, tables.Column("actions", "")]
+        if can_change
+        else PERSON_COLUMNS,
         "past_persons": PAST_PERSON_COLUMNS,
         "history": HISTORY_COLUMNS,
     }

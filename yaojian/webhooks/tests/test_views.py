@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from yaojian.accounts.choices import Role
+from yaojian.webhooks import views as webhook_views
 from yaojian.webhooks.choices import DeliveryStatus
 from yaojian.webhooks.models import Delivery, Endpoint
-from yaojian.webhooks import views as webhook_views
 from yaojian.webhooks.tests.factories import DeliveryFactory, EndpointFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
