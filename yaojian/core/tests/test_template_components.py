@@ -129,7 +129,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/notices/templates/notices/problem_list.html",
         "yaojian/notices/templates/notices/sent.html",
         "yaojian/outbox/templates/outbox/message_list.html",
-        "yaojian/portal/templates/portal/case_manage_list.html",
         "yaojian/portal/templates/portal/complaint_outcomes.html",
         "yaojian/portal/templates/portal/public_credit_entity.html",
         "yaojian/portal/templates/portal/public_dishonesty_list.html",

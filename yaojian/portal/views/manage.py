@@ -77,6 +77,13 @@ ENDED_COLUMNS = tables.columns(
     ("updated_at", _("Ended on"), True),
 )
 
+TYPICAL_CASE_SORTS = {"title": "title", "published": "is_published", "published_at": "published_at"}
+TYPICAL_CASE_COLUMNS = tables.columns(
+    ("title", _("Title"), True),
+    ("published", _("Status"), True),
+    ("published_at", _("Published on"), True),
+)
+
 
 @require_safe
 def manage(request: HttpRequest) -> HttpResponse:
@@ -208,14 +215,24 @@ def publication_stop(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_safe
 def case_manage_list(request: HttpRequest) -> HttpResponse:
-    """My department's typical cases, published or not."""
+    """My department's typical cases, published or not, sortable by the column heads."""
     if not has_permission(request.user, VIEW_TYPICAL_CASE):
         raise PermissionDenied
+    page = tables.sorted_page(
+        request,
+        selectors.typical_cases_visible_to(request.user),
+        TYPICAL_CASE_SORTS,
+        per_page=QUEUE_PAGE,
+    )
     context = {
-        "cases": selectors.typical_cases_visible_to(request.user)[:200],
+        "columns": TYPICAL_CASE_COLUMNS,
+        "page_obj": page,
+        "cases": page.object_list,
         "can_add": has_permission(request.user, ADD_TYPICAL_CASE),
     }
-    return render(request, "portal/case_manage_list.html", context)
+    return render(
+        request, template_for(request, "portal/case_manage_list.html", "case-table"), context
+    )
 
 
 def _publications_for_form(request: HttpRequest) -> Any:
