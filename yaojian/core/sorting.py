@@ -20,9 +20,9 @@ from yaojian.core.pagination import PARTS_ATTRIBUTE, WINDOW_ATTRIBUTE
 SortKeys = Mapping[str, str | Sequence[str]]
 
 
-def requested(request: HttpRequest, keys: SortKeys) -> tuple[str, bool] | None:
-    """``(key, descending)`` when ``?sort=`` names a whitelisted key, else None."""
-    raw = str(request.GET.get("sort", ""))[:64]
+def requested(request: HttpRequest, keys: SortKeys, prefix: str = "") -> tuple[str, bool] | None:
+    """``(key, descending)`` when ``?sort=`` (``?<prefix>sort=``) names a whitelisted key."""
+    raw = str(request.GET.get(f"{prefix}sort", ""))[:64]
     descending = raw.startswith("-")
     key = raw[1:] if descending else raw
     if key not in keys:
@@ -39,14 +39,20 @@ def ordering(keys: SortKeys, key: str, descending: bool, tiebreak: str = "id") -
 
 
 def sort(
-    request: HttpRequest, queryset: QuerySet[Any], keys: SortKeys, tiebreak: str = "id"
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    keys: SortKeys,
+    tiebreak: str = "id",
+    prefix: str = "",
 ) -> QuerySet[Any]:
     """``queryset`` in the order ``?sort=`` asks for (whitelisted), else unchanged.
+
+    ``prefix``: one of several tables on a page, sorted by ``?<prefix>sort=``.
 
     A requested order drops the paginator's hints for the default order (``search_within``,
     ``ordered_in_parts``): they name index walks of that order only.
     """
-    asked = requested(request, keys)
+    asked = requested(request, keys, prefix)
     if asked is None:
         return queryset
     sorted_qs = queryset.order_by(*ordering(keys, *asked, tiebreak=tiebreak))

@@ -21,7 +21,9 @@ class RejectForm(forms.Form):
     """Reject a proposed link, with the reason."""
 
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "data-testid": "review-reason"}),
+        max_length=2000,
     )
 
 

@@ -57,6 +57,9 @@ def _bars(review: object) -> list[dict[str, object]]:
                 "title": COMPARISON_LABELS.get(label, label),
                 "weight": weight,
                 "width": round(width, 1),
+                # where the bar starts on a 0–100 track centred at 50 (an SVG, not a style
+                # attribute: the Content-Security-Policy forbids inline styles)
+                "x": 50.0 if weight >= 0 else round(50 - width, 1),
                 "positive": weight >= 0,
             }
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.choices import DepartmentKind
@@ -31,14 +32,36 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 5}))
+    answer = forms.CharField(
+        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 5, "data-testid": "answer-text"})
+    )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
 
 class ProblemForm(forms.Form):
     department = forms.ChoiceField(label=_("Reporting department"))
-    category = forms.ChoiceField(label=_("Problem category"))
+    category = forms.ChoiceField(
+        label=_("Problem category"), widget=forms.Select(attrs={"data-testid": "problem-category"})
+    )
     entity = forms.UUIDField(label=_("Entity"), required=False, widget=forms.HiddenInput)
+    # The entity picker's search box (not stored): it asks for matches as the user types.
+    q = forms.CharField(
+        label=_("Search by name or credit code"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "data-testid": "entity-search",
+                "hx-get": reverse_lazy("notices:entity_picker"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#entity-results",
+                "hx-swap": "outerHTML",
+                "hx-include": "this",
+            }
+        ),
+    )
     region_code = forms.CharField(
         label=_("Region code"),
         required=False,
@@ -48,8 +71,21 @@ class ProblemForm(forms.Form):
     found_on = forms.DateField(
         label=_("Found on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5, "data-testid": "problem-description"}),
+    )
     attachments = MultipleFileField(label=_("Evidence"), required=False)
+
+
+class PersonRowForm(forms.Form):
+    """One row of personal data on the problem form (prefix ``person-<n>``); the service
+    validates the values (identity card checksum, phone), this form only shows them."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices, required=False)
+    name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    id_number = forms.CharField(label=_("Identity card number"), max_length=18, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
 
 
 PERSON_ROWS = 3
@@ -66,9 +102,6 @@ def person_rows(data: Any) -> list[dict[str, str]]:
         if row["name"] or row["id_number"] or row["phone"]:
             rows.append(row)
     return rows
-
-
-PERSON_ROLE_CHOICES = PersonRole.choices
 
 
 class RoutingRuleForm(forms.Form):

@@ -17,15 +17,27 @@ class PenaltySearchForm(forms.Form):
 
     party = forms.CharField(label=_("Party name"), required=False, max_length=100, strip=True)
     credit_code = forms.CharField(
-        label=_("Unified social credit code"), required=False, max_length=18, strip=True
+        label=_("Unified social credit code"),
+        required=False,
+        max_length=18,
+        strip=True,
+        widget=forms.TextInput(attrs={"data-testid": "search-credit-code"}),
     )
     region = forms.RegexField(
         label=_("Region code"),
         required=False,
         regex=r"^\d{2}(\d{2}){0,2}$",
         error_messages={"invalid": _("Enter a division code of 2, 4 or 6 digits.")},
+        widget=forms.TextInput(
+            attrs={"data-testid": "search-region", "inputmode": "numeric", "maxlength": 6}
+        ),
     )
-    year = forms.IntegerField(label=_("Year of decision"), required=False, min_value=2000)
+    year = forms.IntegerField(
+        label=_("Year of decision"),
+        required=False,
+        min_value=2000,
+        widget=forms.NumberInput(attrs={"data-testid": "search-year"}),
+    )
 
     def clean_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("year")
@@ -41,6 +53,23 @@ class PenaltySearchForm(forms.Form):
             "region": data.get("region") or "",
             "year": data.get("year"),
         }
+
+
+class PenaltyQuickSearchForm(forms.Form):
+    """The public home's search box: a party name, answered by the penalty list."""
+
+    party = forms.CharField(
+        label=_("Party name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "data-testid": "home-search-party",
+                "placeholder": _("Name of the enterprise or person"),
+            }
+        ),
+    )
 
 
 class WithdrawForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +21,6 @@ from yaojian.clocks.calendar import CalendarNotCoveredError, working_days_betwee
 from yaojian.portal.choices import PublicationStatus
 from yaojian.portal.models import Publication, TypicalCase
 from yaojian.territory.codes import subtree_q
-
-ENDED_LIMIT = 50
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -137,48 +136,56 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class ManageQueues:
-    to_publish: list[QueueRow]
-    to_withdraw: list[QueueRow]
+    """The staff overview's four queues (querysets in their default order: the view sorts and
+    pages each) and what the user may do."""
+
+    to_publish: QuerySet[Publication]
+    to_withdraw: QuerySet[Publication]
     on_display: QuerySet[Publication]
-    ended: list[Publication]
+    ended: QuerySet[Publication]
     can_publish: bool
     can_withdraw: bool
     can_stop: bool
     can_curate: bool
 
 
-def manage_queues(user: Any, today: dt.date | None = None) -> ManageQueues:
-    """The staff overview: what to publish (deadline first), what to withdraw, what is shown."""
-    today = today or timezone.localdate()
+def manage_queues(user: Any) -> ManageQueues:
+    """The staff overview: what to publish (deadline first), what to withdraw, what is shown,
+    what ended (latest first)."""
     mine = publications_visible_to(user)
-    drafts = mine.filter(status=PublicationStatus.DRAFT).order_by("publish_by", "id")
-    due = mine.filter(status=PublicationStatus.PUBLISHED, withdraw_by__isnull=False).order_by(
-        "withdraw_by", "id"
-    )
     return ManageQueues(
-        to_publish=[
-            QueueRow(p, p.publish_by, working_days_left(p.publish_by, today)) for p in drafts
-        ],
-        to_withdraw=[
-            QueueRow(p, p.withdraw_by, working_days_left(p.withdraw_by, today)) for p in due
-        ],
+        to_publish=mine.filter(status=PublicationStatus.DRAFT).order_by("publish_by", "id"),
+        to_withdraw=mine.filter(
+            status=PublicationStatus.PUBLISHED, withdraw_by__isnull=False
+        ).order_by("withdraw_by", "id"),
         on_display=mine.filter(
             status=PublicationStatus.PUBLISHED, withdraw_by__isnull=True
         ).order_by("display_until", "id"),
-        ended=list(
-            mine.filter(
-                status__in=[
-                    PublicationStatus.WITHDRAWN,
-                    PublicationStatus.EXPIRED,
-                    PublicationStatus.STOPPED,
-                ]
-            ).order_by("-updated_at", "-id")[:ENDED_LIMIT]
-        ),
+        ended=mine.filter(
+            status__in=[
+                PublicationStatus.WITHDRAWN,
+                PublicationStatus.EXPIRED,
+                PublicationStatus.STOPPED,
+            ]
+        ).order_by("-updated_at", "-id"),
         can_publish=has_permission(user, "portal.publish_publication"),
         can_withdraw=has_permission(user, "portal.withdraw_publication"),
         can_stop=has_permission(user, "portal.stop_publication"),
         can_curate=has_permission(user, "portal.add_typicalcase"),
     )
+
+
+def queue_rows(
+    publications: Iterable[Publication], deadline: str, today: dt.date | None = None
+) -> list[QueueRow]:
+    """Publications with their ``deadline`` field (``publish_by`` / ``withdraw_by``) and the
+    working days left to it."""
+    today = today or timezone.localdate()
+    rows = []
+    for publication in publications:
+        due = getattr(publication, deadline)
+        rows.append(QueueRow(publication, due, working_days_left(due, today)))
+    return rows
 
 
 def publication_versions(publication: Publication) -> QuerySet[Publication]:

@@ -9,9 +9,10 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.scoping import has_permission
-from yaojian.core import sorting
+from yaojian.core import sorting, tables
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.territory import selectors, services
@@ -23,20 +24,37 @@ GRIDCELL_SORTS = {
     "name": "name",
     "county": "region_id",
 }
+REGION_SORTS = {"name": "name", "code": "code", "kind": "kind", "valid_to": "valid_to"}
+REGION_COLUMNS = tables.columns(
+    ("name", _("Name"), True),
+    ("code", _("Division code"), True),
+    ("kind", _("Kind"), True),
+    ("valid_to", _("Status"), True),
+)
 
 
 def region_list(request: HttpRequest) -> HttpResponse:
-    """Provinces → prefectures → counties; ``?parent=<code>`` drills down (htmx:
-    ``#region-children`` of one region). Abolished codes are listed with their successor."""
+    """Provinces → prefectures → counties: ``?parent=<code>`` lists the regions below one,
+    sortable by the column heads (htmx: ``#region-table``). Abolished codes are listed with
+    their successor."""
     parent_code = request.GET.get("parent") or None
     parent = selectors.get_region(parent_code) if parent_code else None
+    page = tables.sorted_page(
+        request,
+        selectors.regions_under(parent_code),
+        REGION_SORTS,
+        per_page=PAGE_SIZE,
+        tiebreak="pk",
+    )
     context: dict[str, Any] = {
         "parent": parent,
         "path": selectors.region_path(parent) if parent else [],
-        "regions": selectors.regions_under(parent_code),
+        "columns": REGION_COLUMNS,
+        "page_obj": page,
+        "regions": page.object_list,
     }
     return render(
-        request, template_for(request, "territory/region_list.html", "region-children"), context
+        request, template_for(request, "territory/region_list.html", "region-table"), context
     )
 
 

@@ -25,6 +25,7 @@ def endpoints_visible_to(user: Any, action: str = "view") -> QuerySet[Endpoint]:
         Endpoint.objects.visible_to(user, action)
         .select_related("department")
         .annotate(delivery_count=Count("deliveries"))
+        .order_by("department_id", "name", "id")  # an aggregate drops Meta.ordering
     )
 
 

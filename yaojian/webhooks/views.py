@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yaojian.core import sorting
+from yaojian.core import sorting, tables
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, render_after_action, template_for
 from yaojian.webhooks import selectors, services
@@ -27,6 +28,21 @@ from yaojian.webhooks.forms import DeliveryFilterForm, EndpointForm
 from yaojian.webhooks.models import Endpoint
 
 PAGE_SIZE = 50
+ENDPOINT_SORTS = {
+    "name": "name",
+    "department": "department__name",
+    "url": "url",
+    "active": "is_active",
+    "deliveries": "delivery_count",
+}
+ENDPOINT_COLUMNS = tables.columns(
+    ("name", _lazy("Name"), True),
+    ("department", _lazy("Department"), True),
+    ("url", _lazy("URL"), True),
+    ("events", _lazy("Event types")),
+    ("active", _lazy("Status"), True),
+    ("deliveries", _lazy("Deliveries"), True),
+)
 DELIVERY_SORTS = {
     "created": "created_at",
     "endpoint": "endpoint__name",
@@ -49,13 +65,21 @@ def _require_manage(request: HttpRequest) -> None:
 
 @require_GET
 def endpoint_list(request: HttpRequest) -> HttpResponse:
-    """Endpoints of my department."""
+    """Endpoints of my department, sortable by the column heads, 50 a page."""
     _require_view(request)
+    page = tables.sorted_page(
+        request,
+        selectors.endpoints_visible_to(request.user),
+        ENDPOINT_SORTS,
+        per_page=PAGE_SIZE,
+    )
     return render(
         request,
-        "webhooks/endpoint_list.html",
+        template_for(request, "webhooks/endpoint_list.html", "endpoint-table"),
         {
-            "endpoints": selectors.endpoints_visible_to(request.user),
+            "columns": ENDPOINT_COLUMNS,
+            "page_obj": page,
+            "endpoints": page.object_list,
             "can_manage": selectors.can_manage_webhooks(request.user),
         },
     )

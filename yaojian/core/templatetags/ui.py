@@ -93,25 +93,37 @@ def tag_colour(state: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_url(context: Any, field: str) -> str:
-    """The current URL with ``sort`` set to ``field``, or ``-field`` if already sorted by it."""
+def sort_url(context: Any, field: str, prefix: str = "") -> str:
+    """The current URL with ``sort`` set to ``field``, or ``-field`` if already sorted by it.
+
+    ``prefix`` names another table's parameters on the same page (``<prefix>sort``); the
+    table's page goes back to the first."""
     request = context["request"]
-    current = request.GET.get("sort", "")
+    name = f"{prefix or ''}sort"
+    current = request.GET.get(name, "")
     query = request.GET.copy()
-    query["sort"] = f"-{field}" if current == field else field
-    query.pop("page", None)
+    query[name] = f"-{field}" if current == field else field
+    query.pop(f"{prefix or ''}page", None)
     return f"?{query.urlencode()}"
 
 
 @register.simple_tag(takes_context=True)
-def sort_state(context: Any, field: str) -> str:
+def sort_state(context: Any, field: str, prefix: str = "") -> str:
     """``asc``, ``desc`` or ``""``: how the list is sorted by ``field`` now."""
-    current = context["request"].GET.get("sort", "")
+    current = context["request"].GET.get(f"{prefix or ''}sort", "")
     if current == field:
         return "asc"
     if current == f"-{field}":
         return "desc"
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: Any, number: int, prefix: str = "") -> str:
+    """The current URL on page ``number`` (``<prefix>page``), the other parameters kept."""
+    query = context["request"].GET.copy()
+    query[f"{prefix or ''}page"] = str(number)
+    return f"?{query.urlencode()}"
 
 
 @register.simple_tag

@@ -229,3 +229,17 @@ def test_my_work_offers_only_the_links_the_user_may_follow(
     page = client.get(reverse("enforcement:my_work")).content.decode()
     assert 'data-testid="clue-create"' in page
     assert 'data-testid="case-list-link"' in page
+
+
+def test_the_case_filter_bar_renders_each_filter_once(client: Any, office: Any) -> None:
+    # the filter bar gets the cheap ``fields``, not the form that is also in the page's context
+    _client(client, office.head)
+    html = client.get(
+        reverse("enforcement:case_list"), {"stage": CaseStage.INVESTIGATION, "region": "5401"}
+    ).content.decode()
+    bar = html[html.index('data-testid="filter-bar"') :]
+    bar = bar[: bar.index("</form>")]
+    assert bar.count("<select name=") == 2  # stage and clocks
+    assert bar.count('<input type="text"') == 2  # officer and region
+    assert f'<option value="{CaseStage.INVESTIGATION}" selected>' in bar
+    assert 'name="region" id="id_region" value="5401" maxlength="12"' in bar

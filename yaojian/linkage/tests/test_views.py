@@ -183,7 +183,7 @@ def test_states_and_weights_are_labelled_in_chinese(steward_client, state, label
     detail = client.get(reverse("linkage:review_detail", args=[review.public_id])).content.decode()
     # then
     assert re.search(rf"<td>(<span[^>]*>)?{label}(</span>)?</td>", listing)
-    assert f'<span data-state="{state}">{label}</span>' in detail
+    assert re.search(rf'<span class="[^"]*status-tag" data-state="{state}">{label}</span>', detail)
     assert "待发送" not in listing + detail
     assert "已拒收" not in listing + detail
     assert '<th scope="row">名称</th>' in detail  # the weight of "name", translated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -149,7 +151,7 @@ def test_the_problem_form_keeps_what_was_typed_with_errors_beside_the_fields(cli
     assert 'name="person-1-phone" value="13900000000"' in body
     assert '<option value="patient" selected>' in body
 
-    # A person's own error is shown in that person's row.
+    # A person's own error is shown in that person's row, beside the field it concerns.
     response = client.post(
         "/notices/problems/new/",
         {
@@ -164,8 +166,11 @@ def test_the_problem_form_keeps_what_was_typed_with_errors_beside_the_fields(cli
     )
     body = response.content.decode()
     assert response.status_code == 422
-    assert body.count('data-testid="error-person-1"') == 1
-    assert 'data-testid="error-person-0"' not in body
+    assert body.count('data-testid="error-person-1-id_number"') == 1
+    assert body.count('data-testid="error-') == 1  # no other row, field or form error
+    row = body[body.index('data-testid="person-row-1"') :]
+    row = row[: row.index('data-testid="person-row-2"')]
+    assert 'data-testid="error-person-1-id_number"' in row
     assert 'name="person-1-id_number" value="540102199001011230"' in body
 
 
@@ -237,3 +242,37 @@ def test_a_notices_problem_category_is_in_the_readers_language(client, world, se
     assert f"<dd>{category.name_zh}</dd>" in chinese
     assert f"<dd>{category.name_en}</dd>" in english
     assert f"<dd>{category.name_zh}</dd>" not in english
+def _rule_days(html: str) -> list[int]:
+    rows = re.findall(r'<tr data-testid="rule-row">(.*?)</tr>', html, re.S)
+    return [int(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[4]) for row in rows]
+
+
+def test_the_routing_rules_sort_by_the_column_heads_and_page(client, world, monkeypatch):
+    from yaojian.notices.models import RoutingRule
+    from yaojian.notices.views import rules as rule_views
+
+    # given: the seeded rules with distinct deadlines, three a page
+    for days, rule in enumerate(RoutingRule.objects.order_by("id"), start=1):
+        RoutingRule.objects.filter(pk=rule.pk).update(due_working_days=days)
+    total = RoutingRule.objects.count()
+    monkeypatch.setattr(rule_views, "PAGE_SIZE", 3)
+    client.force_login(world.inspector)
+    # when
+    ascending = client.get("/notices/rules/", {"sort": "due"}).content.decode()
+    descending = client.get("/notices/rules/", {"sort": "-due"}).content.decode()
+    last = client.get("/notices/rules/", {"sort": "-due", "page": 2}).content.decode()
+    # then
+    assert _rule_days(ascending) == [1, 2, 3]
+    assert _rule_days(descending) == [total, total - 1, total - 2]
+    assert _rule_days(last) == [total - 3, total - 4, total - 5]
+    assert 'aria-sort="descending"' in descending
+    assert "sort=-due" in re.search(r'href="(\?[^"]*page=2[^"]*)"', descending).group(1)
+
+
+def test_an_unknown_rule_sort_is_ignored(client, world):
+    client.force_login(world.inspector)
+    default = client.get("/notices/rules/").content.decode()
+    for bad in ("category__code; --", "public_id", "-expected_answer", "x" * 500):
+        response = client.get("/notices/rules/", {"sort": bad, "page": "-1"})
+        assert response.status_code == 200
+        assert _rule_days(response.content.decode()) == _rule_days(default)

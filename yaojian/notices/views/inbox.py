@@ -159,12 +159,15 @@ def notice_action(request: HttpRequest, public_id: str, action: str) -> HttpResp
             raise Http404
     except ValidationError as exc:
         messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        field_errors = {k: v for k, v in messages.items() if k in form.fields}
         notice.refresh_from_db()
-        context = _detail_context(
-            request, notice, AnswerForm(initial={"answer": form.data.get("answer", "")})
-        )
-        context["field_errors"] = field_errors
+        # The answer as typed, the service's errors beside the fields they name (the form's
+        # own check of the same field is not repeated); the others above the actions.
+        shown = AnswerForm({"answer": form.data.get("answer", "")})
+        shown.is_valid()
+        for field, field_messages in messages.items():
+            if field in shown.fields and field not in shown.errors:
+                shown.add_error(field, field_messages)
+        context = _detail_context(request, notice, shown)
         context["action_errors"] = [
             m for k, v in messages.items() if k not in form.fields for m in v
         ]

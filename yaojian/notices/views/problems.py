@@ -15,7 +15,7 @@ from yaojian.core import sorting
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.notices import selectors, services
-from yaojian.notices.forms import PERSON_ROLE_CHOICES, PERSON_ROWS, ProblemForm, person_rows
+from yaojian.notices.forms import PERSON_ROWS, PersonRowForm, ProblemForm, person_rows
 from yaojian.registry import selectors as registry_selectors
 from yaojian.registry.models import Entity
 from yaojian.territory.codes import subtree_q
@@ -33,7 +33,10 @@ def _form(request: HttpRequest, data: Any = None, files: Any = None) -> ProblemF
     form = ProblemForm(data, files)
     departments = selectors.recording_departments(request.user)
     form.fields["department"].choices = [(str(d.public_id), d.name) for d in departments]  # type: ignore[attr-defined]
-    form.fields["category"].choices = [(c.code, str(c)) for c in selectors.active_categories()]  # type: ignore[attr-defined]
+    form.fields["category"].choices = [  # type: ignore[attr-defined]
+        ("", "—"),
+        *((c.code, str(c)) for c in selectors.active_categories()),
+    ]
     return form
 
 
@@ -120,7 +123,6 @@ def problem_create(request: HttpRequest) -> HttpResponse:
         "entity": entity,
         "person_rows": _person_rows(request.POST, person_errors),
         "person_errors": person_errors.get("personal_data", []),
-        "person_roles": PERSON_ROLE_CHOICES,
         "can_record": True,  # checked above
     }
     return render(
@@ -132,33 +134,32 @@ def problem_create(request: HttpRequest) -> HttpResponse:
 
 
 def _person_rows(data: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """The personal-data rows as typed, each with its errors beside its fields.
+    """The personal-data rows as typed (one ``PersonRowForm`` each), errors beside the fields.
 
     The service numbers only the rows that were filled in (``personal_data.<n>.<field>``);
-    the n-th filled row is shown with the n-th error set."""
+    the n-th filled row is shown with the n-th error set: a field's errors beside the field,
+    the row's own errors above it."""
     rows: list[dict[str, Any]] = []
     filled = 0
     for index in range(PERSON_ROWS):
+        prefix = f"person-{index}"
+        form = PersonRowForm(data or None, prefix=prefix)
+        if form.is_bound:
+            form.is_valid()  # shape only: every field is optional
         values = {
-            key: (data.get(f"person-{index}-{key}") or "").strip()
-            for key in ("role", "name", "id_number", "phone")
+            key: (data.get(f"{prefix}-{key}") or "").strip()
+            for key in ("name", "id_number", "phone")
         }
-        row: dict[str, Any] = {"index": index, **values, "errors": []}
-        if values["name"] or values["id_number"] or values["phone"]:
-            prefix = f"personal_data.{filled}"
-            row["errors"] = [
-                message
-                for key, messages in sorted(errors.items())
-                if key == prefix or key.startswith(prefix + ".")
-                for message in messages
-            ]
-            row["field_errors"] = {
-                key.rsplit(".", 1)[-1]: messages
-                for key, messages in errors.items()
-                if key.startswith(prefix + ".")
-            }
+        if any(values.values()):
+            key_prefix = f"personal_data.{filled}"
+            for key, messages in sorted(errors.items()):
+                if key == key_prefix:
+                    form.add_error(None, messages)
+                elif key.startswith(key_prefix + "."):
+                    field = key.rsplit(".", 1)[-1]
+                    form.add_error(field if field in form.fields else None, messages)
             filled += 1
-        rows.append(row)
+        rows.append({"index": index, "form": form})
     return rows
 
 

@@ -7,23 +7,46 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yaojian.core import tables
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
+from yaojian.core.htmx import template_for
 from yaojian.notices import selectors, services
 from yaojian.notices.forms import RoutingRuleForm
 from yaojian.notices.models import RoutingRule
 
+PAGE_SIZE = 50
+RULE_SORTS = {
+    "category": ("category__order", "category__code"),
+    "entity_kind": "entity_kind",
+    "target_kind": "target_kind",
+    "target_level": "target_level",
+    "due": "due_working_days",
+    "active": "is_active",
+}
+RULE_COLUMNS = tables.columns(
+    ("category", _("Problem category"), True),
+    ("entity_kind", _("Entity kind"), True),
+    ("target_kind", _("Department to notify"), True),
+    ("target_level", _("Level"), True),
+    ("due", _("Deadline (working days)"), True),
+    ("expected_answer", _("Answer expected")),
+    ("active", _("Active"), True),
+)
+
 
 @require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
+    """The routing rules, sortable by the column heads, 50 a page."""
+    can_edit = selectors.can_edit_rules(request.user)
+    page = tables.sorted_page(request, selectors.routing_rules(), RULE_SORTS, per_page=PAGE_SIZE)
+    columns = [*RULE_COLUMNS, tables.Column("edit", "")] if can_edit else RULE_COLUMNS
     return render(
         request,
-        "notices/rule_list.html",
-        {
-            "rules": list(selectors.routing_rules()),
-            "can_edit": selectors.can_edit_rules(request.user),
-        },
+        template_for(request, "notices/rule_list.html", "rule-table"),
+        {"columns": columns, "page_obj": page, "rules": page.object_list, "can_edit": can_edit},
     )
 
 

@@ -92,3 +92,24 @@ def test_case_pages_refuse_officers(officer, client):
     client.force_login(officer)
     assert client.get(reverse("portal:case_create")).status_code == 403
     assert client.get(reverse("portal:case_manage_list")).status_code == 403
+
+
+def test_the_typical_cases_sort_by_title_and_page(head, client, monkeypatch):
+    import re
+
+    from yaojian.portal.views import manage as manage_views
+
+    for title in ("beta case", "alpha case", "gamma case"):
+        services.create_typical_case(actor=head, **{**TEXT, "title": title})
+    monkeypatch.setattr(manage_views, "QUEUE_PAGE", 2)
+    client.force_login(head)
+    url = reverse("portal:case_manage_list")
+
+    def titles(params):
+        html = client.get(url, params).content.decode()
+        return re.findall(r'data-testid="case-manage-row">\s*<td[^>]*><a [^>]*>([^<]+)<', html)
+
+    assert titles({"sort": "title"}) == ["alpha case", "beta case"]
+    assert titles({"sort": "title", "page": 2}) == ["gamma case"]
+    assert titles({"sort": "-title"}) == ["gamma case", "beta case"]
+    assert len(titles({"sort": "summary; --"})) == 2  # off the whitelist: the default order

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -142,3 +144,58 @@ def test_manage_query_count(client, officer, department, today, django_assert_ma
     page = response.content.decode()
     assert page.count('data-testid="to-publish-row"') == 3
     assert page.count('data-testid="on-display-row"') == 3
+
+
+def _queue_numbers(html: str, testid: str) -> list[str]:
+    rows = re.findall(rf'<tr data-testid="{testid}"[^>]*>(.*?)</tr>', html, re.S)
+    return [re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1) for row in rows]
+
+
+def test_each_queue_sorts_and_pages_by_its_own_parameters(
+    client, officer, department, today, monkeypatch
+):
+    import datetime as dt
+
+    from yaojian.portal import services
+    from yaojian.portal.tests.factories import penalty
+    from yaojian.portal.views import manage as manage_views
+
+    # given: three drafts decided on three days and two publications on display
+    drafts = {
+        day: services.ingest_decision(
+            payload=penalty(department, decided_on=dt.date(2025, 9, day))
+        ).decision_number
+        for day in (12, 3, 25)
+    }
+    shown = [
+        services.publish_publication(
+            actor=officer, publication=services.ingest_decision(payload=penalty(department))
+        ).decision_number
+        for _ in range(2)
+    ]
+    monkeypatch.setattr(manage_views, "QUEUE_PAGE", 2)
+    client.force_login(officer)
+    url = reverse("portal:manage")
+    # when: the drafts by decision date, newest first, page 1 and 2
+    page1 = client.get(url, {"publish_sort": "-decided_on"}).content.decode()
+    page2 = client.get(url, {"publish_sort": "-decided_on", "publish_page": 2}).content.decode()
+    # then
+    assert _queue_numbers(page1, "to-publish-row") == [drafts[25], drafts[12]]
+    assert _queue_numbers(page2, "to-publish-row") == [drafts[3]]
+    assert 'href="?publish_sort=decided_on"' in page1  # the head toggles that queue only
+    assert "publish_sort=-decided_on" in re.search(
+        r'href="(\?[^"]*publish_page=2[^"]*)"', page1
+    ).group(1)
+    # the other queues keep their own order and page
+    assert sorted(_queue_numbers(page2, "on-display-row")) == sorted(shown)
+    assert page1.count('aria-sort="descending"') == 1
+
+
+def test_a_bad_queue_sort_or_page_is_ignored(client, officer, draft):
+    client.force_login(officer)
+    response = client.get(
+        reverse("portal:manage"),
+        {"publish_sort": "party_credit_code", "ended_sort": "-x", "display_page": "abc"},
+    )
+    assert response.status_code == 200
+    assert _queue_numbers(response.content.decode(), "to-publish-row") == [draft.decision_number]

@@ -129,3 +129,46 @@ def test_unknown_ids_answer_404(client, db):
     assert (
         client.get("/public/typical-cases/00000000-0000-0000-0000-000000000000/").status_code == 404
     )
+
+
+def _decided_on(html: str) -> list[str]:
+    rows = re.findall(r'<tr data-testid="penalty-row">(.*?)</tr>', html, re.S)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5] for row in rows]
+
+
+def test_the_penalty_list_sorts_by_the_column_heads_and_pages(
+    client, department, officer, today, monkeypatch
+):
+    from yaojian.portal.views import public as public_views
+
+    # given: three publications decided on three days, two a page
+    for day in (12, 3, 25):
+        services.publish_publication(
+            actor=officer,
+            publication=services.ingest_decision(
+                payload=penalty(department, decided_on=dt.date(2025, 9, day))
+            ),
+        )
+    monkeypatch.setattr(public_views, "PAGE_SIZE", 2)
+    url = reverse("portal:penalty_list")
+    # then: newest first by default; oldest first when asked; the pager keeps the sort
+    assert _decided_on(client.get(url).content.decode()) == ["2025-09-25", "2025-09-12"]
+    ascending = client.get(url, {"sort": "decided_on"}).content.decode()
+    assert _decided_on(ascending) == ["2025-09-03", "2025-09-12"]
+    assert 'aria-sort="ascending"' in ascending
+    assert "sort=decided_on" in re.search(r'href="(\?[^"]*page=2[^"]*)"', ascending).group(1)
+    page2 = client.get(url, {"sort": "decided_on", "page": 2}).content.decode()
+    assert _decided_on(page2) == ["2025-09-25"]
+    # a search keeps the sort, and the sort keeps the search
+    searched = client.get(url, {"sort": "-decided_on", "year": "2025"}).content.decode()
+    assert _decided_on(searched) == ["2025-09-25", "2025-09-12"]
+    assert '<input type="hidden" name="sort" value="-decided_on">' in searched
+
+
+@pytest.mark.parametrize("bad", ["party_name", "-party_credit_code", "violation", "id;--"])
+def test_the_penalty_list_ignores_a_sort_on_unpublished_fields(client, published, bad):
+    # the unmasked party name and the internal fields never order the public list
+    response = client.get(reverse("portal:penalty_list"), {"sort": bad})
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="penalty-row"') == 1
+    assert "aria-sort" not in response.content.decode()

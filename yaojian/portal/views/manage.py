@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core import tables
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.portal import rules, selectors, services
@@ -27,12 +29,95 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if is_partial(request) else redirect(url)
 
 
+QUEUE_PAGE = 25
+# Each queue sorts and pages by its own parameters (``publish_sort``, ``publish_page``, …).
+TO_PUBLISH_SORTS = {
+    "number": "decision_number",
+    "party": "party_name",
+    "decided_on": "decided_on",
+    "deadline": "publish_by",
+}
+TO_WITHDRAW_SORTS = {
+    "number": "decision_number",
+    "party": "party_name",
+    "deadline": "withdraw_by",
+}
+ON_DISPLAY_SORTS = {
+    "number": "decision_number",
+    "party": "public_party_name",
+    "published_at": "published_at",
+    "display_until": "display_until",
+}
+ENDED_SORTS = {"number": "decision_number", "status": "status", "updated_at": "updated_at"}
+TO_PUBLISH_COLUMNS = tables.columns(
+    ("number", _("Decision number"), True),
+    ("party", _("Party"), True),
+    ("decided_on", _("Decided on"), True),
+    ("deadline", _("Publish by"), True),
+    ("days_left", _("Working days left")),
+    ("actions", ""),
+)
+TO_WITHDRAW_COLUMNS = tables.columns(
+    ("number", _("Decision number"), True),
+    ("party", _("Party"), True),
+    ("reason", _("Reason")),
+    ("deadline", _("Withdraw by"), True),
+    ("days_left", _("Working days left")),
+)
+ON_DISPLAY_COLUMNS = tables.columns(
+    ("number", _("Decision number"), True),
+    ("party", _("Party (as published)"), True),
+    ("published_at", _("Published on"), True),
+    ("display_until", _("On display until"), True),
+)
+ENDED_COLUMNS = tables.columns(
+    ("number", _("Decision number"), True),
+    ("status", _("Status"), True),
+    ("reason", _("Reason")),
+    ("updated_at", _("Ended on"), True),
+)
+
+TYPICAL_CASE_SORTS = {"title": "title", "published": "is_published", "published_at": "published_at"}
+TYPICAL_CASE_COLUMNS = tables.columns(
+    ("title", _("Title"), True),
+    ("published", _("Status"), True),
+    ("published_at", _("Published on"), True),
+)
+
+
 @require_safe
 def manage(request: HttpRequest) -> HttpResponse:
-    """My department's publications: to publish (with deadlines), to withdraw, on display."""
+    """My department's publications: to publish (with deadlines), to withdraw, on display,
+    ended; each queue sortable by its column heads and paged."""
     if not has_permission(request.user, VIEW_PUBLICATION):
         raise PermissionDenied
-    context = {"queues": selectors.manage_queues(request.user)}
+    queues = selectors.manage_queues(request.user)
+    to_publish = tables.sorted_page(
+        request, queues.to_publish, TO_PUBLISH_SORTS, per_page=QUEUE_PAGE, prefix="publish_"
+    )
+    to_withdraw = tables.sorted_page(
+        request, queues.to_withdraw, TO_WITHDRAW_SORTS, per_page=QUEUE_PAGE, prefix="withdraw_"
+    )
+    today = timezone.localdate()
+    context = {
+        "queues": queues,
+        "to_publish": to_publish,
+        "to_publish_rows": selectors.queue_rows(to_publish.object_list, "publish_by", today),
+        "to_withdraw": to_withdraw,
+        "to_withdraw_rows": selectors.queue_rows(to_withdraw.object_list, "withdraw_by", today),
+        "on_display": tables.sorted_page(
+            request, queues.on_display, ON_DISPLAY_SORTS, per_page=QUEUE_PAGE, prefix="display_"
+        ),
+        "ended": tables.sorted_page(
+            request, queues.ended, ENDED_SORTS, per_page=QUEUE_PAGE, prefix="ended_"
+        ),
+        "columns": {
+            "to_publish": TO_PUBLISH_COLUMNS,
+            "to_withdraw": TO_WITHDRAW_COLUMNS,
+            "on_display": ON_DISPLAY_COLUMNS,
+            "ended": ENDED_COLUMNS,
+        },
+    }
     return render(request, template_for(request, "portal/manage.html", "queues"), context)
 
 
@@ -130,14 +215,24 @@ def publication_stop(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_safe
 def case_manage_list(request: HttpRequest) -> HttpResponse:
-    """My department's typical cases, published or not."""
+    """My department's typical cases, published or not, sortable by the column heads."""
     if not has_permission(request.user, VIEW_TYPICAL_CASE):
         raise PermissionDenied
+    page = tables.sorted_page(
+        request,
+        selectors.typical_cases_visible_to(request.user),
+        TYPICAL_CASE_SORTS,
+        per_page=QUEUE_PAGE,
+    )
     context = {
-        "cases": selectors.typical_cases_visible_to(request.user)[:200],
+        "columns": TYPICAL_CASE_COLUMNS,
+        "page_obj": page,
+        "cases": page.object_list,
         "can_add": has_permission(request.user, ADD_TYPICAL_CASE),
     }
-    return render(request, "portal/case_manage_list.html", context)
+    return render(
+        request, template_for(request, "portal/case_manage_list.html", "case-table"), context
+    )
 
 
 def _publications_for_form(request: HttpRequest) -> Any:

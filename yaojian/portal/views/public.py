@@ -10,15 +10,34 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from yaojian.core import tables
 from yaojian.core.htmx import template_for
 from yaojian.portal import selectors
-from yaojian.portal.forms import PenaltySearchForm
+from yaojian.portal.forms import PenaltyQuickSearchForm, PenaltySearchForm
 
 PAGE_SIZE = 20
 HOME_PENALTIES = 10
 HOME_CASES = 5
+PENALTY_SORTS = {
+    "number": "decision_number",
+    "party": "public_party_name",
+    "department": "department_name",
+    "decided_on": "decided_on",
+}
+_PENALTY_COLUMNS = (
+    ("number", _("Decision number")),
+    ("party", _("Party")),
+    ("credit_code", _("Unified social credit code")),
+    ("penalty", _("Penalty")),
+    ("department", _("Deciding department")),
+    ("decided_on", _("Decided on")),
+)
+# The list sorts by the heads of the columns in PENALTY_SORTS; the home page's latest few do not.
+PENALTY_COLUMNS = [tables.Column(f, label, f in PENALTY_SORTS) for f, label in _PENALTY_COLUMNS]
+HOME_PENALTY_COLUMNS = [tables.Column(f, label) for f, label in _PENALTY_COLUMNS]
 
 
 @login_not_required
@@ -26,7 +45,8 @@ HOME_CASES = 5
 def home(request: HttpRequest) -> HttpResponse:
     """The public home: the latest penalty information, typical cases, a search box."""
     context = {
-        "form": PenaltySearchForm(),
+        "form": PenaltyQuickSearchForm(),
+        "penalty_columns": HOME_PENALTY_COLUMNS,
         "penalties": selectors.published_penalties()[:HOME_PENALTIES],
         "cases": selectors.published_typical_cases()[:HOME_CASES],
     }
@@ -36,7 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def penalty_list(request: HttpRequest) -> HttpResponse:
-    """Search penalty information by party, credit code, region and year (htmx: the table)."""
+    """Search penalty information by party, credit code, region and year, sortable by the
+    column heads (htmx: the table)."""
     form = PenaltySearchForm(request.GET or None)
     if form.is_bound and form.is_valid():
         rows = selectors.published_penalties_matching(**form.search_arguments())
@@ -44,8 +65,13 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.published_penalties().none()
     else:
         rows = selectors.published_penalties()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "penalties": page.object_list}
+    page = tables.sorted_page(request, rows, PENALTY_SORTS, per_page=PAGE_SIZE)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "penalties": page.object_list,
+        "penalty_columns": PENALTY_COLUMNS,
+    }
     return render(
         request, template_for(request, "portal/public_penalty_list.html", "penalty-table"), context
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.audit.models import AuditEvent
+from yaojian.core import tables
 from yaojian.core.labels import AUDIT_ACTIONS
 from yaojian.registry.choices import (
     EntityKind,
@@ -18,6 +19,56 @@ from yaojian.registry.choices import (
     ProductRelation,
 )
 from yaojian.registry.models import Entity, Licence
+
+# The tables of an entity's profile (data_table.html; the rows are the profile's own).
+LICENCE_COLUMNS = tables.columns(
+    ("kind", _("Kind")),
+    ("number", _("Number")),
+    ("issued_by", _("Issued by")),
+    ("valid", _("Valid")),
+    ("status", _("Status")),
+    ("history", _("History")),
+)
+PRODUCT_COLUMNS = tables.columns(
+    ("product", _("Product")),
+    ("approval_number", _("Approval number")),
+    ("relation", _("Relation")),
+    ("risk_class", _("Risk class")),
+)
+PERSON_COLUMNS = tables.columns(
+    ("name", _("Name")),
+    ("role", _("Role")),
+    ("qualification", _("Qualification")),
+    ("since", _("Since")),
+    ("personal_data", _("Identity card number · phone")),
+)
+PAST_PERSON_COLUMNS = tables.columns(
+    ("name", _("Name")),
+    ("role", _("Role")),
+    ("period", _("Period")),
+    ("personal_data", _("Identity card number · phone")),
+)
+HISTORY_COLUMNS = tables.columns(
+    ("when", _("When")),
+    ("who", _("Who")),
+    ("department", _("Department")),
+    ("what", _("What")),
+    ("changes", _("Changes")),
+    ("reason", _("Reason")),
+)
+
+
+def profile_columns(*, can_change: bool) -> dict[str, list[tables.Column]]:
+    """The column heads of the profile's tables (an action column for those who may change)."""
+    return {
+        "licences": LICENCE_COLUMNS,
+        "products": PRODUCT_COLUMNS,
+        "persons": [*PERSON_COLUMNS, tables.Column("actions", "")]
+        if can_change
+        else PERSON_COLUMNS,
+        "past_persons": PAST_PERSON_COLUMNS,
+        "history": HISTORY_COLUMNS,
+    }
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from yaojian.registry.forms import (
     ProductLinkForm,
 )
 from yaojian.registry.panels import panels_for
-from yaojian.registry.views.common import history_rows
+from yaojian.registry.views.common import history_rows, profile_columns
 
 PAGE_SIZE = 25
 ENTITY_SORTS = {
@@ -108,6 +108,7 @@ def profile_context(request: HttpRequest, entity: Any, **forms: Any) -> dict[str
         "person_notice": forms.get("person_notice"),
         "persons_errors": failed_end[1].non_field_errors() if stale_end else None,
         "panels": panels_for(entity),
+        "columns": profile_columns(can_change=profile.can_change),
     }
 
 

@@ -53,7 +53,7 @@ def test_region_browser_starts_with_the_provinces(client, county, user_in_depart
     codes = [r.code for r in response.context["regions"]]
     assert len(codes) == 34
     assert "540000" in codes
-    assert 'hx-get="/territory/regions/?parent=540000"' in response.text
+    assert 'href="/territory/regions/?parent=540000"' in response.text
 
 
 def test_drilling_down_returns_the_children_partial_with_abolished_codes(
@@ -63,11 +63,11 @@ def test_drilling_down_returns_the_children_partial_with_abolished_codes(
     response = client.get(reverse("territory:region_list"), {"parent": "540000"}, headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.lstrip().startswith('<ul class="region-tree"')
-    codes = re.findall(r'<li data-code="(\d{6})">', response.text)
+    assert response.text.lstrip().startswith('<div id="region-table"')
+    codes = re.findall(r'<tr data-testid="region-row" data-code="(\d{6})">', response.text)
     assert codes[:2] == ["540100", "540200"]
     assert "542300" in codes  # 日喀则地区, abolished
-    abolished = re.search(r'<li data-code="542300">.*?</li>', response.text, re.S).group(0)
+    abolished = re.search(r'data-code="542300">.*?</tr>', response.text, re.S).group(0)
     assert "2014-06-26" in abolished
     assert "540200" in abolished  # its successor, 日喀则市
 
@@ -305,3 +305,36 @@ def test_grid_cell_detail_loads_the_history_for_those_who_may_audit(
         history
         not in client.get(reverse("territory:gridcell_detail", args=[target.public_id])).text
     )
+
+
+def _region_codes(html: str) -> list[str]:
+    return re.findall(r'<tr data-testid="region-row" data-code="(\d{6})">', html)
+
+
+def test_regions_sort_by_the_column_heads_and_page(client, county, user_in_department, monkeypatch):
+    from yaojian.territory import views as territory_views
+
+    client.force_login(user_in_department(department=county))
+    monkeypatch.setattr(territory_views, "PAGE_SIZE", 10)
+    url = reverse("territory:region_list")
+    # the provinces, ten a page, by code both ways
+    first = client.get(url).content.decode()
+    assert _region_codes(first)[:2] == ["110000", "120000"]
+    descending = client.get(url, {"sort": "-code"}).content.decode()
+    assert _region_codes(descending)[:3] == ["820000", "810000", "710000"]
+    assert 'aria-sort="descending"' in descending
+    last = client.get(url, {"sort": "-code", "page": 4}).content.decode()
+    assert _region_codes(last) == ["140000", "130000", "120000", "110000"]  # 34 = 3 × 10 + 4
+    # below Tibet, by code
+    tibet = client.get(url, {"parent": "540000", "sort": "code"}).content.decode()
+    assert _region_codes(tibet) == sorted(_region_codes(tibet))
+
+
+@pytest.mark.parametrize("bad", ["parent__name", "-valid_from", "code)--", ""])
+def test_an_unknown_region_sort_keeps_the_order_by_code(client, county, user_in_department, bad):
+    client.force_login(user_in_department(department=county))
+    response = client.get(reverse("territory:region_list"), {"sort": bad, "page": "999"})
+    assert response.status_code == 200
+    codes = _region_codes(response.content.decode())
+    assert codes == sorted(codes)
+    assert len(codes) == 34

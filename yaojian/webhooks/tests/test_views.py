@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from yaojian.accounts.choices import Role
+from yaojian.webhooks import views as webhook_views
 from yaojian.webhooks.choices import DeliveryStatus
 from yaojian.webhooks.models import Delivery, Endpoint
 from yaojian.webhooks.tests.factories import DeliveryFactory, EndpointFactory
@@ -134,3 +137,44 @@ def test_department_head_reads_without_forms(client, user_in_department, departm
 def test_inspector_is_refused(client, user_in_department):
     client.force_login(user_in_department(role=Role.INSPECTOR))
     assert client.get(reverse("webhooks:endpoint_list")).status_code == 403
+
+
+def _endpoint_names(html: str) -> list[str]:
+    return re.findall(r'data-testid="endpoint-row">\s*<td[^>]*><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_endpoints_sort_by_the_column_heads_and_page(admin_client, department, monkeypatch):
+    # given: three endpoints of my department, two a page
+    for name, active in (("beta", True), ("alpha", False), ("gamma", True)):
+        EndpointFactory(department=department, name=name, is_active=active)
+    monkeypatch.setattr(webhook_views, "PAGE_SIZE", 2)
+    url = reverse("webhooks:endpoint_list")
+    # when / then: by name both ways, the head showing the state, the pager keeping the sort
+    html = admin_client.get(url, {"sort": "name"}).content.decode()
+    assert _endpoint_names(html) == sorted(["beta", "alpha", "gamma"])[:2]
+    assert 'aria-sort="ascending"' in html
+    assert 'href="?sort=-name"' in html
+    assert "sort=name" in re.search(r'href="(\?[^"]*page=2[^"]*)"', html).group(1)
+    page2 = admin_client.get(url, {"sort": "name", "page": 2}).content.decode()
+    assert _endpoint_names(page2) == sorted(["beta", "alpha", "gamma"])[2:]
+    html = admin_client.get(url, {"sort": "-active"}).content.decode()
+    assert "alpha" not in _endpoint_names(html)  # the inactive one sorts last
+
+
+@pytest.mark.parametrize("bad", ["secret", "-secret", "name;DROP TABLE x", "department__secret"])
+def test_an_unknown_endpoint_sort_keeps_the_default_order(admin_client, department, bad):
+    for name in ("beta", "alpha"):
+        EndpointFactory(department=department, name=name)
+    url = reverse("webhooks:endpoint_list")
+    default = _endpoint_names(admin_client.get(url).content.decode())
+    response = admin_client.get(url, {"sort": bad, "page": "x"})
+    assert response.status_code == 200
+    assert _endpoint_names(response.content.decode()) == default == sorted(default)
+    assert "aria-sort" not in response.content.decode()
+
+
+def test_the_endpoint_table_as_an_htmx_partial(admin_client, department):
+    EndpointFactory(department=department, name="alpha")
+    response = admin_client.get(reverse("webhooks:endpoint_list"), {"sort": "url"}, **HTMX)
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="endpoint-table">')
