@@ -242,6 +242,8 @@ def test_a_notices_problem_category_is_in_the_readers_language(client, world, se
     assert f"<dd>{category.name_zh}</dd>" in chinese
     assert f"<dd>{category.name_en}</dd>" in english
     assert f"<dd>{category.name_zh}</dd>" not in english
+
+
 def _rule_days(html: str) -> list[int]:
     rows = re.findall(r'<tr data-testid="rule-row">(.*?)</tr>', html, re.S)
     return [int(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[4]) for row in rows]
