@@ -188,9 +188,9 @@ def _postings_search(
     an identifier that matches, postings of a bulk write still pending).
 
     A one-character query joins the postings of that character; a longer one the rarest
-    pair of adjacent characters of the fragment (one posting per entity), the whole fragment is checked on the search key, and the list is ordered by the
-    posting's copy of the name, so a page is the first postings of one index walk; within a
-    city, one walk per county (``ordered_in_parts``), each exact.
+    pair of adjacent characters of the fragment (one posting per entity); the whole fragment
+    is checked on the search key, and the list is ordered by the posting's copy of the name,
+    so a page is the first postings of one index walk (within a city, of its counties).
     """
     if connections[queryset.db].vendor != "postgresql":
         return None
@@ -206,18 +206,18 @@ def _postings_search(
             codes = [str(code) for code in parts[1]]
     grams = sorted({text[i : i + 2] for i in range(len(text) - 1)}) or [text]
     gram = min(grams, key=lambda g: _posting_count(g, codes)) if len(grams) > 1 else grams[0]
-    found = queryset.annotate(hit=FilteredRelation("grams", condition=Q(grams__gram=gram)))
+    # Every condition on the postings sits in the join itself and is filtered once: a later
+    # filter() on ``hit`` would join the postings a second time (a multi-valued relation).
+    condition = Q(grams__gram=gram)
+    if codes is not None:
+        condition &= Q(grams__region_id__in=codes)
+    found = queryset.annotate(hit=FilteredRelation("grams", condition=condition))
     found = found.filter(hit__gram=gram)
     if len(text) > 2:
         found = found.filter(search_key__contains=names.search_fragment(q))
-    if codes is not None:
-        found = found.filter(hit__region_id__in=codes) if len(codes) > 1 else found
-        found = found.filter(hit__region_id=codes[0]) if len(codes) == 1 else found
     setattr(found.query, PARTS_ATTRIBUTE, None)
     if tuple(str(f) for f in found.query.order_by) == ("name", "id"):
         found = found.order_by("hit__name", "hit__entity_id")
-        if codes is not None and len(codes) > 1:
-            found = ordered_in_parts(found, "hit__region_id", codes)
     return found
 
 
