@@ -61,6 +61,33 @@ def ordered_in_parts(queryset: QuerySet[Any], field: str, values: list[Any]) -> 
     return queryset
 
 
+WALK_ATTRIBUTE = "ordered_walk"
+
+
+def ordered_walk(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Mark ``queryset`` as served by an index walk in its own order joined by key (the
+    registry's name postings, ADR 0032): ``CappedCountPaginator`` reads its count and the
+    ids of a page with sequential scans, bitmaps, hash and merge joins off, so the plan is
+    the walk whatever the statistics say (without them the planner chose hash joins over
+    millions of postings: seconds)."""
+    setattr(queryset.query, WALK_ATTRIBUTE, True)
+    return queryset
+
+
+@contextmanager
+def _walk_plans(alias: str) -> Iterator[None]:
+    """On PostgreSQL: index walks and nested loops only, for the queries inside."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    settings = ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in settings))
+        yield
+        cursor.execute("; ".join(f"SET LOCAL {name} = on" for name in settings))
+
+
 @contextmanager
 def _bitmap_plans(alias: str, *, ordered_walks: bool) -> Iterator[None]:
     """On PostgreSQL: no sequential scans for the queries inside; with ``ordered_walks``
@@ -166,6 +193,9 @@ class CappedCountPaginator(Paginator):
             return self._window_ids
         object_list: Any = self.object_list
         ids = object_list.order_by().values_list("pk", flat=True)[: self.count_cap + 1]
+        if self._walk:
+            with _walk_plans(object_list.db):
+                return list(ids)
         if self._superset is None:
             return list(ids)
         with _bitmap_plans(object_list.db, ordered_walks=False):
@@ -189,7 +219,14 @@ class CappedCountPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         source: Any = self.object_list
-        if self._is_queryset() and not self.count_is_capped:
+        if self._walk and top > bottom:
+            if not self.count_is_capped:
+                source = source.filter(pk__in=self._first_ids)
+            with _walk_plans(source.db):
+                ids = list(source.values_list("pk", flat=True)[bottom:top])
+            source = self.object_list.filter(pk__in=ids)  # type: ignore[attr-defined]
+            bottom, top = 0, len(ids)
+        elif self._is_queryset() and not self.count_is_capped:
             source = source.filter(pk__in=self._first_ids)
         elif self._superset is not None and top > bottom:
             source = source.filter(pk__in=self._page_ids(bottom, top))
@@ -198,6 +235,12 @@ class CappedCountPaginator(Paginator):
             source = source.filter(pk__in=self._parts_page_ids(bottom, top))
             bottom, top = 0, top - bottom
         return self._get_page(source[bottom:top], number, self)  # type: ignore[attr-defined]
+
+    @cached_property
+    def _walk(self) -> bool:
+        return self._is_queryset() and bool(
+            getattr(self.object_list.query, WALK_ATTRIBUTE, False)  # type: ignore[union-attr,attr-defined]
+        )
 
     @cached_property
     def _parts(self) -> tuple[str, list[Any]] | None:

@@ -30,7 +30,12 @@ from django.db.models import (
 from yaojian.accounts.choices import ShareKind
 from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
 from yaojian.audit.models import AuditEvent
-from yaojian.core.pagination import PARTS_ATTRIBUTE, ordered_in_parts, search_within
+from yaojian.core.pagination import (
+    PARTS_ATTRIBUTE,
+    ordered_in_parts,
+    ordered_walk,
+    search_within,
+)
 from yaojian.registry import names, postings
 from yaojian.registry.choices import LICENCE_TRANSITIONS, EthnicMedicine, LicenceKind, LicenceStatus
 from yaojian.registry.identifiers import (
@@ -217,7 +222,7 @@ def _postings_search(
         found = found.filter(search_key__contains=names.search_fragment(q))
     setattr(found.query, PARTS_ATTRIBUTE, None)
     if tuple(str(f) for f in found.query.order_by) == ("name", "id"):
-        found = found.order_by("hit__name", "hit__entity_id")
+        found = ordered_walk(found.order_by("hit__name", "hit__entity_id"))
     return found
 
 
