@@ -46,6 +46,24 @@ def postings() -> dict[int, tuple[set[str], set[str], set[str | None]]]:
     return found
 
 
+def bulk_entities(
+    name: Any, count: int, *, kind: Any, region: str, department: Any
+) -> list[Entity]:
+    """``count`` entities named ``name(n)``, written by one bulk INSERT statement."""
+    return Entity.objects.bulk_create(
+        [
+            Entity(
+                name=name(n),
+                search_key=names.search_key(name(n)),
+                kind=kind,
+                region_id=region,
+                registered_by=department,
+            )
+            for n in range(count)
+        ]
+    )
+
+
 def assert_in_step() -> None:
     stored = postings()
     for entity in Entity.objects.all():
@@ -72,18 +90,14 @@ def test_every_write_path_keeps_the_postings_in_step(regions: None) -> None:
     first.save()  # the name does not change: the postings are left alone
     assert_in_step()
 
-    made = Entity.objects.bulk_create(
-        [
-            Entity(
-                name=f"林芝{n}号卫生院",
-                search_key=names.search_key(f"林芝{n}号卫生院"),
-                kind=first.kind,
-                region_id="540102",
-                registered_by=first.registered_by,
-            )
-            for n in range(30)
-        ]
-    )  # one INSERT statement: the statement trigger writes every posting
+    # one INSERT statement: the statement trigger writes every posting
+    made = bulk_entities(
+        lambda n: f"林芝{n}号卫生院",
+        30,
+        kind=first.kind,
+        region="540102",
+        department=first.registered_by,
+    )
     assert_in_step()
 
     for entity in made[:10]:
@@ -96,18 +110,14 @@ def test_every_write_path_keeps_the_postings_in_step(regions: None) -> None:
     Entity.objects.filter(pk__in=[e.pk for e in made[20:]]).delete()
     assert_in_step()
 
-    big = Entity.objects.bulk_create(
-        [
-            Entity(
-                name=f"昌都{n}号药店",
-                search_key=names.search_key(f"昌都{n}号药店"),
-                kind=first.kind,
-                region_id="540102",
-                registered_by=first.registered_by,
-            )
-            for n in range(1001)
-        ]
-    )  # a bulk write of more than 1,000 entities: its postings wait for the worker
+    # a bulk write of more than 1,000 entities: its postings wait for the worker
+    big = bulk_entities(
+        lambda n: f"昌都{n}号药店",
+        1001,
+        kind=first.kind,
+        region="540102",
+        department=first.registered_by,
+    )
     assert postings_service.pending_count() == 1001
     assert not EntityGram.objects.filter(entity_id=big[0].pk).exists()
     assert postings_service.refresh_postings(batch=400) == 1001
@@ -225,17 +235,8 @@ def test_while_postings_are_pending_the_search_is_still_exact(
     user = user_in_department(role=Role.LEADER, region="540000")
     kind = Entity.objects.first().kind  # type: ignore[union-attr]
     department = Entity.objects.first().registered_by  # type: ignore[union-attr]
-    Entity.objects.bulk_create(
-        [
-            Entity(
-                name=f"阿里{n:04d}号门诊",
-                search_key=names.search_key(f"阿里{n:04d}号门诊"),
-                kind=kind,
-                region_id="542521",
-                registered_by=department,
-            )
-            for n in range(1001)
-        ]
+    bulk_entities(
+        lambda n: f"阿里{n:04d}号门诊", 1001, kind=kind, region="542521", department=department
     )
     expected = plain(user, "阿里")
     ids, sql = search(user, {"q": "阿里"}, 1, 1000)
