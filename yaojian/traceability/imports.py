@@ -59,7 +59,7 @@ COLUMNS = (
         "事件类型",
         True,
         _("produce, ship, receive, dispense or reverse."),
-        "dispense",
+        "发药/销售",
         choices="trace_event_type",
     ),
     Column(
