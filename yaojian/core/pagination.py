@@ -224,8 +224,9 @@ class CappedCountPaginator(Paginator):
                 source = source.filter(pk__in=self._first_ids)
             with _walk_plans(source.db):
                 ids = list(source.values_list("pk", flat=True)[bottom:top])
-            source = self.object_list.filter(pk__in=ids)  # type: ignore[attr-defined]
-            bottom, top = 0, len(ids)
+                # the page itself too (it still joins the postings for its order)
+                rows = list(self.object_list.filter(pk__in=ids))  # type: ignore[attr-defined]
+            return self._get_page(rows, number, self)  # type: ignore[attr-defined]
         elif self._is_queryset() and not self.count_is_capped:
             source = source.filter(pk__in=self._first_ids)
         elif self._superset is not None and top > bottom:
