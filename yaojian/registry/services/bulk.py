@@ -227,6 +227,9 @@ class _BulkApplier:
         self.licence_diffs: dict[str, dict[str, list[Any]]] = {}
         self.events: list[Any] = []
         self.new_diffs: dict[int, dict[str, list[Any]]] = {}  # by id() until inserted
+        self.new_entity = bulkwrite.Blueprint(
+            Entity, status=EntityStatus.ACTIVE, registered_by=department
+        )
 
     # --- checks --------------------------------------------------------------------------
 
@@ -473,16 +476,14 @@ class _BulkApplier:
             key = values["unified_social_credit_code"] or f"{search_key}@{values['region']}"
             entity = self.new_entities.get(key)
             if entity is None:
-                entity = Entity(
+                entity = self.new_entity(
                     name=values["name"],
                     search_key=search_key,
                     unified_social_credit_code=values["unified_social_credit_code"] or None,
                     kind=values["kind"],
-                    status=EntityStatus.ACTIVE,
                     region_id=values["region"],
                     address=values["address"],
                     legal_representative=values["legal_representative"],
-                    registered_by=self.department,
                 )
                 self.new_entities[key] = entity
                 self.new_diffs[id(entity)] = {
@@ -518,6 +519,7 @@ class _BulkApplier:
         history: list[LicenceStatusChange] = []
         status_events: list[tuple[Licence, str, str]] = []
         today = timezone.localdate()
+        new_licence = bulkwrite.Blueprint(Licence, issued_by=self.department)
         for item in work:
             values, licence, entity = item.row.licence, item.licence, item.result.entity
             if values is None or entity is None:
@@ -530,11 +532,10 @@ class _BulkApplier:
                     and values.valid_until < today
                 ):
                     status = LicenceStatus.EXPIRED
-                licence = Licence(
+                licence = new_licence(
                     entity=entity,
                     kind=values.kind,
                     number=values.number,
-                    issued_by=self.department,
                     valid_from=values.valid_from,  # type: ignore[misc]  # checked above
                     valid_until=values.valid_until,
                     status=status,
