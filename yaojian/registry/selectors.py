@@ -222,7 +222,7 @@ def _postings_search(
         found = found.filter(search_key__contains=names.search_fragment(q))
     setattr(found.query, PARTS_ATTRIBUTE, None)
     if tuple(str(f) for f in found.query.order_by) == ("name", "id"):
-        found = ordered_walk(found.order_by("hit__name", "hit__entity_id"))
+        found = ordered_walk(found.order_by("hit__name", "hit__entity_id"), ("name", "id"))
     return found
 
 
