@@ -83,11 +83,11 @@ class Blueprint:
         for attname, default in self.fresh:
             attributes[attname] = default()
         for name, value in values.items():
-            attname = self.relations.get(name)
-            if attname is None:
+            relation = self.relations.get(name)
+            if relation is None:
                 attributes[name] = value
             else:
-                attributes[attname] = None if value is None else value.pk
+                attributes[relation] = None if value is None else value.pk
                 obj._state.fields_cache[name] = value
         return obj
 
