@@ -107,6 +107,9 @@ WSGI_APPLICATION = "yaojian.wsgi.application"
 
 AUTHENTICATION_BACKENDS = ["yaojian.accounts.backends.RoleBackend"]
 
+# Django's templates, the stock <select> written directly (yaojian/core/form_renderer.py).
+FORM_RENDERER = "yaojian.core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
