@@ -148,8 +148,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/traceability/templates/traceability/batch_list.html",
         "yaojian/traceability/templates/traceability/hubs.html",
         "yaojian/traceability/templates/traceability/institution.html",
-        "yaojian/webhooks/templates/webhooks/delivery_detail.html",
-        "yaojian/webhooks/templates/webhooks/delivery_list.html",
     }
 )
 
