@@ -102,7 +102,9 @@ def rebuild_postings(conn: psycopg.Connection) -> None:
     (hours). As migration ``registry/0008`` does, insert with the indexes dropped and build them
     sorted after."""
     harness.log("postings: rebuilding with the indexes dropped")
-    conn.execute("ALTER TABLE registry_entity_gram DROP CONSTRAINT IF EXISTS registry_entity_gram_pkey")
+    conn.execute(
+        "ALTER TABLE registry_entity_gram DROP CONSTRAINT IF EXISTS registry_entity_gram_pkey"
+    )
     conn.execute("DROP INDEX IF EXISTS registry_entity_gram_region")
     conn.execute("DROP INDEX IF EXISTS registry_entity_gram_entity")
     conn.execute("TRUNCATE registry_entity_gram, registry_entity_gram_pending")
