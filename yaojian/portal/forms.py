@@ -80,7 +80,12 @@ class TraceCodeCheckForm(forms.Form):
         max_length=120,
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "inputmode": "numeric", "data-testid": "home-code-input"}
+            attrs={
+                "type": "search",
+                "inputmode": "numeric",
+                "class": "form-control",
+                "data-testid": "home-code-input",
+            }
         ),
     )
 
