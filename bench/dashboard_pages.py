@@ -2,9 +2,10 @@
 
     uv run python bench/dashboard_pages.py [--entities 60000] [--cases 200000]
         [--notices 1000000] [--requests 200] [--concurrency 3] [--reseed] [--export-only]
+        [--database bench_dashboard]
 
-PostgreSQL only. The scratch database ``bench_dashboard`` is built once and kept (``--reseed``
-rebuilds it): ``migrate``, ``load_regions``, ``seed_demo --entities N`` (the project's own
+PostgreSQL only. The scratch database ``bench_dashboard`` (``--database`` names another, e.g. a
+worktree's own ``bench_h_<name>_dash``) is built once and kept (``--reseed`` rebuilds it): ``migrate``, ``load_regions``, ``seed_demo --entities N`` (the project's own
 generator: departments, demo accounts and entities of province 54), then the cases by COPY
 (``bench/cases_pages.py``'s seeder, reused) and the notices by COPY here: every market and
 drug regulator of the province receives notices from the provincial drug regulator, 60 %
@@ -116,17 +117,17 @@ def count(url: str, table: str) -> int:
 
 
 def ensure_database(
-    entities: int, cases: int, notices: int, reseed: bool
+    entities: int, cases: int, notices: int, reseed: bool, name: str = NAME
 ) -> tuple[str, dict[str, float]]:
-    url = harness.database_url("postgresql", NAME)
+    url = harness.database_url("postgresql", name)
     timings: dict[str, float] = {}
     if (
         reseed
-        or not harness.database_exists("postgresql", NAME)
+        or not harness.database_exists("postgresql", name)
         or harness.entity_count(url) < entities
     ):
-        url = harness.recreate_database("postgresql", NAME)
-        harness.log(f"preparing {NAME}")
+        url = harness.recreate_database("postgresql", name)
+        harness.log(f"preparing {name}")
         harness.prepare_database(url)
         timings["seed_demo_seconds"] = round(harness.timed_seed(url, entities), 1)
     else:
@@ -189,6 +190,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=3)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--database", default=NAME, help="The scratch database (bench…).")
     parser.add_argument(
         "--export-only", action="store_true", help="Only time the 200,000-case list export."
     )
@@ -196,7 +198,9 @@ def main() -> int:
     if not harness.postgres_reachable():
         harness.log("postgresql: not reachable (BENCH_PG_ADMIN_URL)")
         return 1
-    url, timings = ensure_database(args.entities, args.cases, args.notices, args.reseed)
+    url, timings = ensure_database(
+        args.entities, args.cases, args.notices, args.reseed, args.database
+    )
     if args.export_only:
         harness.log("exporting the leader's case list (every case of the province)")
         print(harness.shell(url, EXPORT).splitlines()[-1])

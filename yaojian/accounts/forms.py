@@ -126,3 +126,10 @@ class ShareRevokeForm(forms.Form):
     """Why a grant is revoked."""
 
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class RowReasonForm(forms.Form):
+    """The optional reason typed beside a button in a table row (end a membership, revoke a
+    grant); each row its own ids (``auto_id``)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

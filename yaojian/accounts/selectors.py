@@ -136,6 +136,11 @@ class Profile:
     grants_received: tuple[ShareGrant, ...]
     grants_given: tuple[ShareGrant, ...]
 
+    @property
+    def grants(self) -> tuple[ShareGrant, ...]:
+        """The grants received, then those given (one table on the profile page)."""
+        return self.grants_received + self.grants_given
+
 
 def _permission_names(codes: set[str]) -> dict[str, str]:
     names: dict[str, str] = {}

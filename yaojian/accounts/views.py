@@ -23,6 +23,7 @@ from yaojian.accounts.forms import (
     MembershipAddForm,
     MembershipEndForm,
     PasswordForm,
+    RowReasonForm,
     ShareGrantForm,
     ShareRevokeForm,
 )
@@ -90,14 +91,18 @@ def _department_context(
     user = request.user
     show_details = selectors.can_view_department_details(user, department)
     manage_members = selectors.can_manage_memberships(user, department)
+    members = list(selectors.department_members(department)) if show_details else []
+    grants_given = list(selectors.grants_given(department)) if show_details else []
+    for row in (*members, *grants_given):
+        row.reason_form = RowReasonForm(auto_id=f"id_{type(row).__name__}_{row.pk}_%s")  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "department": department,
         "children": department.children.filter(is_active=True).order_by("code"),
         "show_details": show_details,
         "can_manage_members": manage_members,
         "can_grant": selectors.can_grant_share(user, department),
-        "members": selectors.department_members(department) if show_details else [],
-        "grants_given": selectors.grants_given(department) if show_details else [],
+        "members": members,
+        "grants_given": grants_given,
         "grants_received": selectors.grants_received(department) if show_details else [],
         "member_form": forms.get("member_form") or MembershipAddForm(),
     }

@@ -8,17 +8,19 @@ from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from yaojian.core import guide
 from yaojian.core import search as global_search
+from yaojian.core.forms import SearchForm
 from yaojian.core.htmx import template_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in landing page."""
-    return render(request, "home.html")
+    return render(request, "home.html", {"search_form": SearchForm(auto_id="home-%s")})
 
 
 @require_safe
@@ -27,7 +29,18 @@ def search(request: HttpRequest) -> HttpResponse:
     (htmx: ``#search-results``). The query is plain text; every hit is escaped."""
     q = global_search.clean_query(request.GET.get("q", ""))
     sections = global_search.search(request.user, q)
-    context = {"q": q, "sections": sections, "total": sum(len(s["hits"]) for s in sections)}
+    form = SearchForm(
+        {"q": q},
+        auto_id="search-%s",
+        label=_("Entity name, credit code, case, decision, notice or licence number"),
+        testid="search-page-input",
+    )
+    context = {
+        "q": q,
+        "search_form": form,
+        "sections": sections,
+        "total": sum(len(s["hits"]) for s in sections),
+    }
     return render(request, template_for(request, "search.html", "search-results"), context)
 
 

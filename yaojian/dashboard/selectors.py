@@ -29,8 +29,13 @@ def workbench(user: Any) -> dict[str, Any]:
     return {"sections": sections, "urgent": urgent, "today": today}
 
 
-def snapshot_for(scope: DashboardScope) -> Snapshot | None:
-    return Snapshot.objects.filter(key=scope.key).first()
+def snapshot_for(scope: DashboardScope, *, with_figures: bool = True) -> Snapshot | None:
+    """The stored snapshot of ``scope``; ``with_figures=False`` leaves its figures (the large
+    JSON column) unread until something asks for them."""
+    snapshots = Snapshot.objects.filter(key=scope.key)
+    if not with_figures:
+        snapshots = snapshots.defer("figures")
+    return snapshots.first()
 
 
 def figures_of(snapshot: Snapshot) -> list[dict[str, Any]]:

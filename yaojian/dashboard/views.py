@@ -18,8 +18,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from yaojian.accounts.scoping import has_permission
+from yaojian.core.forms import SearchForm
 from yaojian.core.workbench import dashboard_figures
 from yaojian.dashboard import briefing, exports, selectors, services
+from yaojian.dashboard.forms import IndicatorForm
 from yaojian.dashboard.models import Snapshot
 from yaojian.dashboard.scope import DashboardScope, dashboard_scope, may_view_dashboard
 from yaojian.jobs.tables import ENCODINGS, FORMATS
@@ -35,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The first page: what waits for this person now, the most urgent first."""
     context = selectors.workbench(request.user)
     context["can_dashboard"] = may_view_dashboard(request.user)
+    context["search_form"] = SearchForm(auto_id="workbench-%s")
     return render(request, "dashboard/home.html", context)
 
 
@@ -46,7 +49,7 @@ def _scope(request: HttpRequest) -> DashboardScope:
 
 def _snapshot(scope: DashboardScope) -> Snapshot:
     """The stored figures; computed now the first time a region is looked at."""
-    snapshot = selectors.snapshot_for(scope)
+    snapshot = selectors.snapshot_for(scope, with_figures=False)
     if snapshot is None:
         snapshot = services.refresh_snapshot(actor=None, scope=scope)
     services.mark_viewed(snapshot)
@@ -68,16 +71,34 @@ def _trail(scope: DashboardScope) -> list[Region]:
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The region's figures as charts and tables, a map of its counties, the freshness."""
+    """The region's figures as charts and tables, a map of its counties, the freshness.
+
+    The figure cards are rendered once per snapshot (``_figures_html``); while that fragment
+    is cached, the snapshot's figures (the big JSON column) are not even read."""
     scope = _scope(request)
     snapshot = _snapshot(scope)
-    figures = selectors.figures_of(snapshot)
     indicators = [f for f in dashboard_figures.all() if f.map_indicator]
     indicator = request.GET.get("indicator", "")
     if indicator not in {f.key for f in indicators}:
         indicator = indicators[0].key if indicators else ""
+    context = {
+        "scope": scope,
+        "snapshot": snapshot,
+        "figures_html": _figures_html(request.user, snapshot, scope, indicator),
+        "indicators": indicators,
+        "indicator": indicator,
+        "indicator_form": IndicatorForm(initial={"indicator": indicator}, indicators=indicators),
+        "trail": _trail(scope),
+        "age_minutes": int((timezone.now() - snapshot.computed_at).total_seconds() // 60),
+        "key_numbers": _key_numbers(snapshot),
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def _payload(scope: DashboardScope, indicator: str, figures: list[dict[str, Any]]) -> Any:
+    """What dashboard.js draws: the charts' rows, the map's boundaries and indicator."""
     province = scope.region.code[:2] + "0000"
-    payload: dict[str, Any] = {
+    return {
         "region": scope.region.code,
         "prefix": scope.prefix,
         "geo": static(f"vendor/geo/{province}.json"),
@@ -92,17 +113,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for entry in figures
         },
     }
-    context = {
-        "scope": scope,
-        "snapshot": snapshot,
-        "figures_html": _figures_html(request.user, snapshot, figures, payload),
-        "indicators": indicators,
-        "indicator": indicator,
-        "trail": _trail(scope),
-        "age_minutes": int((timezone.now() - snapshot.computed_at).total_seconds() // 60),
-        "key_numbers": _key_numbers(snapshot),
-    }
-    return render(request, "dashboard/dashboard.html", context)
+
+
+def _snapshot_cache_key(snapshot: Snapshot) -> str:
+    return f"{snapshot.pk}:{snapshot.key}:{snapshot.computed_at.timestamp()}"
+
+
+def _needed_permissions(snapshot: Snapshot) -> set[str]:
+    """The permissions that the snapshot's figure rows link behind (kept per snapshot)."""
+    key = "dashboard:needed:" + _snapshot_cache_key(snapshot)
+    needed = cache.get(key)
+    if needed is None:
+        needed = {
+            row["permission"]
+            for entry in selectors.figures_of(snapshot)
+            for row in entry["data"].get("rows", [])
+            if row.get("permission")
+        }
+        cache.set(key, needed, FIGURES_CACHE_SECONDS)
+    return set(needed)
 
 
 def _without_closed_links(
@@ -140,26 +169,24 @@ def _without_closed_links(
     return held, figures, payload
 
 
-def _figures_html(
-    user: Any, snapshot: Snapshot, figures: list[dict[str, Any]], payload: Any
-) -> str:
+def _figures_html(user: Any, snapshot: Snapshot, scope: DashboardScope, indicator: str) -> str:
     """The figure cards and their data, rendered once per snapshot, language, indicator and
     the permissions that open the figures' links.
 
     The figures change only when the snapshot is recomputed, so each server process keeps the
-    rendered fragment (Django's cache) under a key naming the snapshot's computation.
+    rendered fragment (Django's cache) under a key naming the snapshot's computation; the
+    snapshot's figures are read only to render it.
     """
-    held, figures, payload = _without_closed_links(user, figures, payload)
-    key = "dashboard:figures:{}:{}:{}:{}:{}:{}".format(
-        snapshot.pk,
-        snapshot.key,
-        snapshot.computed_at.timestamp(),
-        get_language(),
-        payload.get("indicator", ""),
-        ",".join(held),
+    held = sorted(p for p in _needed_permissions(snapshot) if has_permission(user, p))
+    key = "dashboard:figures:{}:{}:{}:{}".format(
+        _snapshot_cache_key(snapshot), get_language(), indicator, ",".join(held)
     )
     html = cache.get(key)
     if html is None:
+        figures = selectors.figures_of(snapshot)
+        _, figures, payload = _without_closed_links(
+            user, figures, _payload(scope, indicator, figures)
+        )
         html = render_to_string("dashboard/_figures.html", {"figures": figures, "payload": payload})
         cache.set(key, html, FIGURES_CACHE_SECONDS)
     return mark_safe(html)

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -142,6 +143,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "alerts": page.object_list,
         "status": status,
         "statuses": AlertStatus.choices,
+        "status_filter": [
+            ("status", _("Status"), [*AlertStatus.choices, ("all", _("All"))], status, None)
+        ],
         "can_change": has_permission(request.user, CHANGE_ALERTS),
         "form": AlertTransitionForm(),
     }

@@ -315,6 +315,14 @@ class Notice(PublicIdModel, TimeStampedModel):
                 condition=Q(state__in=["acknowledged", "read", "unread"]),
                 name="notices_open_by_recipient_due",
             ),
+            # The open escalated notices of the heads' departments (the first page's
+            # escalation section, the inbox's escalated tab): a handful among a department's
+            # thousands of open notices, found without reading those from the heap.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(escalation_level__gte=1, state__in=["acknowledged", "read", "unread"]),
+                name="notices_escalated_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -80,7 +80,19 @@ class PublicComplaintForm(forms.Form):
     address = forms.CharField(label=_("Postal address"), required=False, max_length=200)
     website = forms.CharField(required=False, label=_("Leave this empty"), max_length=100)
     challenge_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
-    challenge_answer = forms.CharField(label=_("Answer"), max_length=10)
+    challenge_answer = forms.CharField(
+        label=_("Answer to the question above"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "form-control",
+                "aria-describedby": "challenge-question",
+                "data-testid": "challenge-answer",
+            }
+        ),
+    )
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

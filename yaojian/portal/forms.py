@@ -72,6 +72,24 @@ class PenaltyQuickSearchForm(forms.Form):
     )
 
 
+class TraceCodeCheckForm(forms.Form):
+    """The home page's box checking a pack's trace code (sent to traceability's public check)."""
+
+    code = forms.CharField(
+        label=_("Trace code on the pack"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "inputmode": "numeric",
+                "class": "form-control",
+                "data-testid": "home-code-input",
+            }
+        ),
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

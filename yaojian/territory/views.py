@@ -65,11 +65,21 @@ def gridcell_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sorting.sort(request, cells, GRIDCELL_SORTS), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    counties = selectors.counties_with_gridcells(request.user)
     context = {
         "page_obj": page,
         "cells": page.object_list,
         "county": county,
-        "counties": selectors.counties_with_gridcells(request.user),
+        "counties": counties,
+        "county_filter": [
+            (
+                "county",
+                _("County"),
+                [("", _("All")), *((r.code, f"{r.name} ({r.code})") for r in counties)],
+                county,
+                6,
+            )
+        ],
         "can_create": has_permission(request.user, selectors.CHANGE_GRIDCELL),
     }
     return render(

@@ -9,6 +9,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from yaojian.core.tables import Column
+
 register = template.Library()
 
 ICON_SPRITE = "vendor/tabler-icons-3.48.0/icons.svg"
@@ -26,6 +28,8 @@ TAG_COLOURS = {
     "published": "green",
     "on_time": "green",
     "confirmed": "green",
+    "delivered": "green",
+    "sent": "green",
     "closed": "secondary",
     "filed": "blue",
     # under way
@@ -67,6 +71,7 @@ TAG_COLOURS = {
     "overdue": "red",
     "revoked": "red",
     "failed": "red",
+    "dead": "red",
     "rejected": "red",
     "missed": "red",
     "not_filed": "secondary",
@@ -124,6 +129,24 @@ def page_url(context: Any, number: int, prefix: str = "") -> str:
     query = context["request"].GET.copy()
     query[f"{prefix or ''}page"] = str(number)
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def table_columns(*specs: Any) -> list[Any]:
+    """The columns of a data table named in the template, as pairs of key and label:
+    ``{% table_columns "sort:created" _("Created") "error" _("Error") as columns %}``.
+
+    A key ``sort:<field>`` makes a sortable column (``<field>`` a key of the view's sort
+    whitelist); otherwise the key only names the column. A view may instead pass
+    ``core.tables.columns(...)``; both give ``core.tables.Column``.
+    """
+    if len(specs) % 2:
+        raise ValueError("table_columns takes pairs of key and label")
+    result = []
+    for key, label in zip(specs[::2], specs[1::2], strict=True):
+        sortable = str(key).startswith("sort:")
+        result.append(Column(str(key).removeprefix("sort:"), label, sortable))
+    return result
 
 
 @register.simple_tag

@@ -108,10 +108,18 @@ def provisional_warning() -> str:
     )
 
 
+def _outcome_form(item: Any, label: str | None = None) -> forms.OutcomeForm:
+    """The outcome (or answer) form of one row: its own ids, so several rows can share a page."""
+    form = forms.OutcomeForm(auto_id=f"id_{item.public_id}_%s")
+    if label:
+        form.fields["text"].label = label
+    return form
+
+
 def _work_items(queryset: Any, more: bool, detail: str, action: str) -> tuple[list[Any], bool]:
     """The first items of a "my work" list (up to ``WORK_LIST_ALL`` with ``more``), each
-    with ``detail_url`` (``detail`` takes the item's case for tasks, else the item) and
-    ``action_url``; and whether some were left off."""
+    with ``detail_url`` (``detail`` takes the item's case for tasks, else the item),
+    ``action_url`` and ``form`` (the outcome or answer); and whether some were left off."""
     limit = WORK_LIST_ALL if more else WORK_LIST_CAP
     items = list(queryset[: limit + 1])
     detail_url, action_url = _url_maker(detail), _url_maker(action)
@@ -119,6 +127,9 @@ def _work_items(queryset: Any, more: bool, detail: str, action: str) -> tuple[li
         target = item.case if detail == "enforcement:case_detail" else item
         item.detail_url = detail_url(target.public_id)
         item.action_url = action_url(item.public_id)
+        item.form = _outcome_form(
+            item, None if detail == "enforcement:case_detail" else gettext("Answer")
+        )
     return items[:limit], len(items) > limit
 
 
@@ -257,6 +268,9 @@ def _detail_context(
     if not lead:
         documents = documents.filter(shared=True)
         tasks = tasks.filter(department_id__in=sorted(own))
+    tasks = list(tasks)
+    for task in tasks:
+        task.form = _outcome_form(task)
     return {
         "case": case,
         "access": case_access,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from yaojian.core import tables
 from yaojian.core.htmx import template_for
 from yaojian.portal import selectors
-from yaojian.portal.forms import PenaltyQuickSearchForm, PenaltySearchForm
+from yaojian.portal.forms import PenaltyQuickSearchForm, PenaltySearchForm, TraceCodeCheckForm
 
 PAGE_SIZE = 20
 HOME_PENALTIES = 10
@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public home: the latest penalty information, typical cases, a search box."""
     context = {
         "form": PenaltyQuickSearchForm(),
+        "code_form": TraceCodeCheckForm(auto_id="home-%s"),
         "penalty_columns": HOME_PENALTY_COLUMNS,
         "penalties": selectors.published_penalties()[:HOME_PENALTIES],
         "cases": selectors.published_typical_cases()[:HOME_CASES],
