@@ -138,31 +138,108 @@ def check_restrictions(
     kinds = set().union(*(_restricting(r, action) for r in [DEFAULT, *current.values()]))
     found: list[Restriction] = []
     if kinds:
-        label = str(Action(action).label)
         template = (
             gettext("%(action)s is restricted: %(kind)s of the person")
             if is_person
             else gettext("%(action)s is restricted: %(kind)s")
         )
-        for kind, region, basis, expires, department in _active_rows(
-            subject, column, value, sorted(kinds), day
-        ):
-            rules = current.get(grades.province_of(region), DEFAULT)
-            if kind not in _restricting(rules, action):
-                continue
-            if isinstance(expires, str):  # SQLite returns dates as text
-                expires = dt.date.fromisoformat(expires)
-            found.append(
-                Restriction(
-                    measure=template % {"action": label, "kind": RecordKind(kind).label},
-                    legal_basis=basis,
-                    source_department=department,
-                    until=expires.isoformat() if expires else "",
-                )
-            )
+        for row in _active_rows(subject, column, value, sorted(kinds), day):
+            restriction = _restriction(current, action, template, *row)
+            if restriction is not None:
+                found.append(restriction)
     if is_person and action == Action.PERSON_APPOINT:
         found.extend(_listed_representative(subject, day))
     return found
+
+
+def _restriction(
+    current: dict[str, Rules],
+    action: str,
+    template: str,
+    kind: str,
+    region: str,
+    basis: str,
+    expires: Any,
+    department: str,
+) -> Restriction | None:
+    """The restriction one active record puts on ``action`` (by its province's rule set)."""
+    rules = current.get(grades.province_of(region), DEFAULT)
+    if kind not in _restricting(rules, action):
+        return None
+    if isinstance(expires, str):  # SQLite returns dates as text
+        expires = dt.date.fromisoformat(expires)
+    return Restriction(
+        measure=template % {"action": Action(action).label, "kind": RecordKind(kind).label},
+        legal_basis=basis,
+        source_department=department,
+        until=expires.isoformat() if expires else "",
+    )
+
+
+# The active records of many entities at once (an import's licences): the same statement with
+# the entity in a list; one per 900 entities (SQLite's parameter limit).
+_MANY_SQL = """
+    SELECT r.entity_id, r.kind, r.region_id, r.legal_basis, r.expires_on, d.name
+    FROM credit_creditrecord r
+    JOIN accounts_department d ON d.id = r.source_department_id
+    WHERE r.entity_id IN ({entities})
+      AND r.kind IN ({kinds})
+      AND r.status = %s
+      AND r.occurred_on <= %s
+      AND (r.expires_on IS NULL OR r.expires_on > %s)
+    ORDER BY r.occurred_on DESC, r.id DESC
+"""
+CHUNK = 900
+
+
+def check_many(
+    decisions: list[tuple[DecisionSubject, str]], *, day: dt.date | None = None
+) -> list[list[Restriction]]:
+    """:func:`check_restrictions` of many decisions, one answer per decision in order.
+
+    Decisions about entities (by id) are answered set-based: one query for the rule sets and
+    one per 900 entities for all their active records, whatever the number of rows. A decision
+    about a person (or by credit code) is checked alone."""
+    day = day or timezone.localdate()
+    answers: list[list[Restriction]] = [[] for _d in decisions]
+    by_entity: dict[int, list[int]] = {}
+    for index, (subject, action) in enumerate(decisions):
+        if action not in Action.values:
+            continue
+        if (
+            isinstance(subject, DecisionSubject)
+            and subject.entity_id is not None
+            and subject.person_id is None
+            and not subject.id_number.strip()
+        ):
+            by_entity.setdefault(subject.entity_id, []).append(index)
+        else:
+            answers[index] = check_restrictions(subject, action, day=day)
+    if not by_entity:
+        return answers
+    current = grades.current_rules()
+    actions = {decisions[i][1] for indexes in by_entity.values() for i in indexes}
+    kinds = sorted(
+        set().union(*(_restricting(r, a) for r in [DEFAULT, *current.values()] for a in actions))
+    )
+    if not kinds:
+        return answers
+    template = gettext("%(action)s is restricted: %(kind)s")
+    ids = sorted(by_entity)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        sql = _MANY_SQL.format(
+            entities=", ".join(["%s"] * len(chunk)), kinds=", ".join(["%s"] * len(kinds))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*chunk, *kinds, RecordStatus.ACTIVE, day, day])
+            rows = cursor.fetchall()
+        for entity_id, *row in rows:
+            for index in by_entity[entity_id]:
+                restriction = _restriction(current, decisions[index][1], template, *row)
+                if restriction is not None:
+                    answers[index].append(restriction)
+    return answers
 
 
 def _listed_representative(subject: Any, day: dt.date) -> list[Restriction]:
