@@ -64,7 +64,6 @@ FORMS_ALLOWED = {
     "yaojian/exchange/templates/exchange/alert_list.html": "to convert",
     "yaojian/territory/templates/territory/gridcell_list.html": "county picker: to convert",
     "yaojian/portal/templates/portal/complaint_form.html": "anti-bot and picker fields",
-    "yaojian/portal/templates/portal/public_credit_search.html": "credit pages, being reworked",
     # apps under concurrent rework on 2026-12-03 (credit, inspections, traceability)
     "yaojian/inspections/templates/inspections/coverage.html": "inspections rework",
     "yaojian/inspections/templates/inspections/due_list.html": "inspections rework",
@@ -77,10 +76,7 @@ FORMS_ALLOWED = {
 }
 
 #: Tables without the design system's ``table`` class (unstyled, overflowing on a phone).
-UNSTYLED_TABLES_ALLOWED = {
-    "yaojian/portal/templates/portal/public_credit_entity.html": "credit pages, being reworked",
-    "yaojian/portal/templates/portal/public_dishonesty_list.html": "credit pages, being reworked",
-}
+UNSTYLED_TABLES_ALLOWED: dict[str, str] = {}
 
 #: ``style=""`` attributes (the Content-Security-Policy forbids inline styles).
 INLINE_STYLES_ALLOWED = {
@@ -126,8 +122,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/notices/templates/notices/sent.html",
         "yaojian/outbox/templates/outbox/message_list.html",
         "yaojian/portal/templates/portal/complaint_outcomes.html",
-        "yaojian/portal/templates/portal/public_credit_entity.html",
-        "yaojian/portal/templates/portal/public_dishonesty_list.html",
         "yaojian/portal/templates/portal/public_inspection_list.html",
         "yaojian/referrals/templates/referrals/referral_detail.html",
         "yaojian/referrals/templates/referrals/referral_list.html",
