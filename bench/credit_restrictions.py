@@ -2,7 +2,10 @@
 20 ms at 1,000,000 entities and 2,000,000 persons, under load).
 
     uv run python bench/credit_restrictions.py [--entities 1000000] [--persons 2000000]
-        [--requests 600] [--concurrency 3]
+        [--requests 600] [--concurrency 3] [--database bench_credit_r] [--reuse]
+
+``--reuse`` keeps an existing database of that name (seeded by an earlier run) so that two
+versions of the code can be measured on the same data one after the other.
 
 The scratch database ``bench_credit_r`` gets ``--entities`` entities with credit codes, twice as
 many persons with identity card numbers, one record per entity (1 % serious-dishonesty
@@ -10,8 +13,9 @@ listings) and a practice ban on 1 % of the persons, generated in SQL. gunicorn s
 free loopback port (3 workers × 4 threads); in the same run, concurrently from
 ``--concurrency`` clients: ``/healthz`` (the trivial view), ``GET
 /api/v1/credit/restrictions/?subject=<USCC>&action=licence.issue`` and ``POST`` of a person's
-identity card number (``person.appoint``), random subjects. Results:
-var/bench/credit_restrictions.json.
+identity card number (``person.appoint``), random subjects. When the answer carries
+``Server-Timing: check;dur=<ms>`` (the check itself, timed in the view), those figures are
+reported too ("… (check)"). Results: var/bench/credit_restrictions.json.
 """
 
 from __future__ import annotations
@@ -80,28 +84,51 @@ def _percentile(values: list[float], fraction: float) -> float:
     return round(harness.percentile(sorted(values), fraction), 1)
 
 
+def _seeded(url: str) -> bool:
+    """True when the database exists and holds the bench department."""
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            return bool(
+                conn.execute(
+                    "SELECT 1 FROM accounts_department WHERE code = 'BENCH-540000'"
+                ).fetchone()
+            )
+    except psycopg.Error:
+        return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--persons", type=int, default=2_000_000)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=3)
+    parser.add_argument("--database", default=NAME, help="scratch database (bench…)")
+    parser.add_argument("--reuse", action="store_true", help="keep a seeded database")
+    parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
     args = parser.parse_args()
     if not harness.postgres_reachable():
         harness.log("postgresql: not reachable (BENCH_PG_ADMIN_URL)")
         return 1
-    url = harness.recreate_database("postgresql", NAME)
-    harness.prepare_database(url)
     started = time.monotonic()
-    with psycopg.connect(url, autocommit=True) as conn:
-        for statement in [s for s in SEED_SQL.split(";\n") if s.strip()]:
-            conn.execute(statement, {"entities": args.entities, "persons": args.persons})
+    url = harness.database_url("postgresql", args.database)
+    if not (args.reuse and _seeded(url)):
+        url = harness.recreate_database("postgresql", args.database)
+        harness.prepare_database(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            for statement in [s for s in SEED_SQL.split(";\n") if s.strip()]:
+                conn.execute(statement, {"entities": args.entities, "persons": args.persons})
+    else:
+        harness.manage(url, "migrate", "--no-input", "-v0")
     seeded = time.monotonic() - started
     harness.log(f"seeded in {seeded:.0f} s")
+    if args.seed_only:
+        return 0
     token = harness.shell(url, SETUP_CLIENT).splitlines()[-1]
     rng = random.Random(54)
     latencies: dict[str, list[float]] = {"healthz": [], "entity GET": [], "person POST": []}
     errors = dict.fromkeys(latencies, 0)
+    checks: dict[str, list[float]] = {}
     lock = threading.Lock()
     load_before = harness.load_average()
     with harness.gunicorn(url) as base:
@@ -122,11 +149,15 @@ def main() -> int:
                     json={"id_number": number, "action": "person.appoint"},
                 )
             t0 = time.perf_counter()
-            ok = request().status_code == 200
+            response = request()
+            ok = response.status_code == 200
             elapsed = (time.perf_counter() - t0) * 1000
+            timing = response.headers.get("server-timing", "")
             with lock:
                 latencies[kind].append(elapsed)
                 errors[kind] += 0 if ok else 1
+                if timing.startswith("check;dur="):  # the check itself, timed in the view
+                    checks.setdefault(f"{kind} (check)", []).append(float(timing[10:]))
 
         kinds = list(latencies)
 
@@ -141,7 +172,7 @@ def main() -> int:
         for _ in range(20):
             one(warm, "entity GET")
             one(warm, "person POST")
-        for values in latencies.values():
+        for values in [*latencies.values(), *checks.values()]:
             values.clear()
         threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.concurrency)]
         for thread in threads:
@@ -158,9 +189,21 @@ def main() -> int:
         }
         for kind, values in latencies.items()
     }
+    rows.update(
+        {
+            kind: {
+                "requests": len(values),
+                "p50_ms": _percentile(values, 0.5),
+                "p95_ms": _percentile(values, 0.95),
+                "p99_ms": _percentile(values, 0.99),
+            }
+            for kind, values in checks.items()
+        }
+    )
     for kind, row in rows.items():
         harness.log(f"{kind:<12} {row}")
     payload = {
+        "database": args.database,
         "entities": args.entities,
         "persons": args.persons,
         "seed_seconds": round(seeded, 1),

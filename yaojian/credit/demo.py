@@ -1,22 +1,27 @@
 """Demo credit files: graded entities, positive and negative records, two serious-dishonesty
 listings (one published), a banned legal representative, a repair in progress and ledger
-entries. Called by the demo generator after the cases exist; through the services, so audit,
+entries, and the decisions checked at the other decision points (an insurance designation,
+a licence-holder change, an honour and a 告知承诺制 approval, one honour with a head's
+override). Called by the demo generator after the cases exist; through the services, so audit,
 notices and grades are real."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from yaojian.accounts.choices import Role
+from yaojian.accounts.choices import DepartmentKind, Role
 from yaojian.accounts.models import Membership
 from yaojian.credit import grades, services
 from yaojian.credit.choices import LedgerState, RecordKind
 from yaojian.credit.models import CreditRecord, LedgerEntry, Listing
-from yaojian.registry.models import Entity, EntityPerson
+from yaojian.credit.rules import DEFAULT_RULES
+from yaojian.registry.choices import LicenceKind
+from yaojian.registry.models import Entity, EntityPerson, Licence
 
 BASIS = {
     RecordKind.PENALTY: "《药品管理法》第一百二十六条",
@@ -151,8 +156,10 @@ def seed_demo_credit() -> dict[str, int]:
             state=LedgerState.APPLIED,
             evidence="已解除医保定点服务协议（协议编号 YB-2026-017）",
         )
+    decisions = seed_demo_decisions(officer, head, department, entities)
     grades.recompute()
     return {
+        **decisions,
         "credit_records": CreditRecord.objects.count(),
         "listings": listed,
         "banned_persons": banned,
@@ -160,3 +167,118 @@ def seed_demo_credit() -> dict[str, int]:
         "records_made": made,
         "heads": 1 if head else 0,
     }
+
+
+def _steward(kind: str, region_ids: list[str]) -> Any:
+    """A data steward of a ``kind`` department at one of ``region_ids`` (most local first)."""
+    for region_id in region_ids:
+        membership = (
+            Membership.objects.filter(
+                is_active=True,
+                role=Role.DATA_STEWARD,
+                department__kind=kind,
+                department__region_id=region_id,
+            )
+            .select_related("user")
+            .order_by("id")
+            .first()
+        )
+        if membership is not None:
+            return membership.user
+    return None
+
+
+def seed_demo_decisions(
+    officer: Any, head: Any, department: Any, entities: list[Entity]
+) -> dict[str, int]:
+    """One decision at each of the newer decision points, taken through the services (so the
+    restriction check runs and everything is audited): the insurance bureau designates a
+    pharmacy, the regulator files a licence-holder change, the case officer records an honour
+    and a 告知承诺制 approval, and the head grants an honour to a listed pharmacy with a
+    recorded override (shown as "Restriction overridden")."""
+    from yaojian.credit.checked_decisions import record_checked_decision
+    from yaojian.registry.services import add_licence, change_licence_holder
+
+    today = timezone.localdate()
+    county = department.region_id
+    regions = [county, department.region.parent_id or county, county[:2] + "0000"]
+    made = dict.fromkeys(("designations", "holder_changes", "honours", "commitments"), 0)
+    clear = list(
+        Entity.objects.filter(region_id=county, unified_social_credit_code__isnull=False)
+        .exclude(
+            pk__in=CreditRecord.objects.filter(
+                entity__isnull=False, kind__in=sorted(DEFAULT_RULES["restrictions"])
+            ).values("entity_id")
+        )
+        .exclude(pk__in=[e.pk for e in entities[:4]])
+        .order_by("-id")[:4]
+    )
+    if len(clear) < 4:
+        return made
+    bureau = _steward(DepartmentKind.MEDICAL_INSURANCE, regions)
+    if bureau is not None:
+        try:
+            add_licence(
+                actor=bureau,
+                entity=clear[0],
+                kind=LicenceKind.INSURANCE_AGREEMENT,
+                number=f"P{county}9{today:%y}01",
+                valid_from=today - dt.timedelta(days=7),
+                valid_until=today + dt.timedelta(days=3 * 365),
+            )
+            made["designations"] = 1
+        except ValidationError:  # the number is taken (a re-run): nothing to add
+            pass
+    licence = (
+        Licence.objects.filter(entity__in=clear[1:], issued_by__kind=department.kind)
+        .exclude(kind=LicenceKind.INSURANCE_AGREEMENT)
+        .select_related("issued_by")
+        .order_by("id")
+        .first()
+    )
+    steward = (
+        Membership.objects.filter(
+            department_id=licence.issued_by_id, role=Role.DATA_STEWARD, is_active=True
+        )
+        .select_related("user")
+        .order_by("id")
+        .first()
+        if licence is not None
+        else None
+    )
+    holder = next((e for e in clear[1:] if licence and e.pk != licence.entity_id), None)
+    if licence is not None and steward is not None and holder is not None:
+        change_licence_holder(
+            actor=steward.user,
+            licence=licence,
+            credit_code=holder.unified_social_credit_code or "",
+            reason="企业吸收合并，许可证持有人由原企业变更为合并后企业。",
+        )
+        made["holder_changes"] = 1
+    for entity, action, title in (
+        (clear[3], "honour", f"{today.year}年度药品安全诚信经营示范单位"),
+        (clear[1], "commitment", "药品经营许可证延续（告知承诺制）"),
+    ):
+        if entity.unified_social_credit_code:
+            record_checked_decision(
+                actor=officer,
+                action=action,
+                credit_code=entity.unified_social_credit_code,
+                title=title,
+                decided_on=today - dt.timedelta(days=3),
+            )
+            made["honours" if action == "honour" else "commitments"] += 1
+    listed = entities[0]
+    if listed.unified_social_credit_code:
+        try:
+            record_checked_decision(
+                actor=head,
+                action="honour",
+                credit_code=listed.unified_social_credit_code,
+                title="抗震救灾药品保供先进单位",
+                override_reason="保供任务在列入名单前完成，经局务会研究予以表彰。",
+            )
+            made["honours"] += 1
+        except ValidationError:  # the head may not override here: leave it out
+            pass
+    return made

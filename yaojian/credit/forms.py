@@ -16,6 +16,11 @@ from yaojian.credit.choices import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+def _box(rows: int, extra: str = "") -> forms.Textarea:
+    """A text box that fits a phone's width (``form-control``: it shrinks with its card)."""
+    return forms.Textarea(attrs={"rows": rows, "class": f"form-control {extra}".strip()})
+
+
 class RecordForm(forms.Form):
     """A credit fact entered by an officer: about an entity (credit code) and/or a person."""
 
@@ -37,9 +42,7 @@ class RecordForm(forms.Form):
         widget=DATE_INPUT,
         help_text=_("Empty: the rule set's period for this kind."),
     )
-    summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=_box(2))
 
 
 class RecordFilterForm(forms.Form):
@@ -57,7 +60,7 @@ class GradeFilterForm(forms.Form):
 
 
 class ListingProposalForm(forms.Form):
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("Reasons"), widget=_box(3))
     refused_to_comply = forms.BooleanField(
         label=_("The party refused to carry out the penalty while able to (第11条)"),
         required=False,
@@ -83,9 +86,7 @@ class ApproveForm(forms.Form):
         choices=[("1", _("Approve")), ("0", _("Refuse"))],
         coerce=lambda v: v == "1",
     )
-    reasons = forms.CharField(
-        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reasons = forms.CharField(label=_("Reasons"), required=False, widget=_box(2))
 
 
 class DateForm(forms.Form):
@@ -93,9 +94,7 @@ class DateForm(forms.Form):
 
 
 class RemovalApplicationForm(forms.Form):
-    statement = forms.CharField(
-        label=_("The entity's statement"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    statement = forms.CharField(label=_("The entity's statement"), widget=_box(3))
     on = forms.DateField(label=_("Applied on"), required=False, widget=DATE_INPUT)
 
 
@@ -104,11 +103,11 @@ class RemovalDecisionForm(forms.Form):
         label=_("The obligations of the penalty are fulfilled"), required=False
     )
     harm_remedied = forms.BooleanField(label=_("The harm is remedied"), required=False)
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Reasons"), widget=_box(2))
 
 
 class ReasonsForm(forms.Form):
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Reasons"), widget=_box(2))
 
 
 class RepairForm(forms.Form):
@@ -116,9 +115,7 @@ class RepairForm(forms.Form):
         label=_("The penalty has been complied with"), required=False
     )
     harm_remedied = forms.BooleanField(label=_("The harm has been remedied"), required=False)
-    statement = forms.CharField(
-        label=_("The entity's statement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    statement = forms.CharField(label=_("The entity's statement"), required=False, widget=_box(2))
 
 
 class RepairDecisionForm(forms.Form):
@@ -127,7 +124,7 @@ class RepairDecisionForm(forms.Form):
         choices=[("1", _("Grant")), ("0", _("Refuse"))],
         coerce=lambda v: v == "1",
     )
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Reasons"), widget=_box(2))
 
 
 class LedgerForm(forms.Form):
@@ -138,13 +135,11 @@ class LedgerForm(forms.Form):
             (LedgerState.NOT_APPLICABLE, LedgerState.NOT_APPLICABLE.label),
         ],
     )
-    evidence = forms.CharField(
-        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    evidence = forms.CharField(label=_("Evidence"), required=False, widget=_box(2))
     reason = forms.CharField(
         label=_("Reason (when not applicable)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=_box(2),
     )
 
 
@@ -158,7 +153,7 @@ class LedgerFilterForm(forms.Form):
 class RuleSetForm(forms.Form):
     text = forms.CharField(
         label=_("Rules (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
+        widget=_box(24, "font-monospace"),
     )
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
@@ -183,7 +178,7 @@ class RestrictionCheckForm(forms.Form):
 class OverrideForm(RestrictionCheckForm):
     """A head's override of a restriction on one decision (the reason is audited)."""
 
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=_box(3))
 
 
 class CheckedDecisionForm(forms.Form):
@@ -205,6 +200,6 @@ class CheckedDecisionForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Reason for overriding a credit restriction"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=_box(2),
         help_text=_("Only when the decision is restricted: a department head's reason (audited)."),
     )

@@ -571,6 +571,10 @@ class CreditChecker:
     def check(self, subject: DecisionSubject, action: str) -> list[Restriction]:
         return check_restrictions(subject, action)
 
+    def check_many(self, decisions: list[tuple[DecisionSubject, str]]) -> list[list[Restriction]]:
+        """Many decisions at once (an import's licences; set-based)."""
+        return restrictions.check_many(decisions)
+
     def consume_override(
         self, *, actor: Any, subject: DecisionSubject, action: str, department_id: int | None
     ) -> bool:

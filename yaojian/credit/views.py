@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from yaojian.accounts.scoping import has_permission
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
-from yaojian.credit import forms, grades, selectors, services
+from yaojian.credit import forms, grades, selectors, services, tables
 from yaojian.credit import permissions as perms
 from yaojian.credit.choices import LedgerState, ListingState
 from yaojian.credit.models import CreditGrade, Listing
@@ -61,6 +61,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": rows,
+            "columns": tables.RECORDS,
             "can_add": has_permission(request.user, perms.ADD_RECORD),
         },
     )
@@ -180,7 +181,7 @@ def grade_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template_for(request, "credit/grade_list.html", "grade-table"),
-        {"form": form, "page_obj": page},
+        {"form": form, "page_obj": page, "columns": tables.GRADES},
     )
 
 
@@ -199,6 +200,7 @@ def entity_panel(request: HttpRequest, public_id: str) -> HttpResponse:
             "x": explanation,
             "listings": listings,
             "restrictions": selectors.restrictions_in_force(entity),
+            "columns": tables.CONTRIBUTIONS,
         },
     )
 
@@ -215,7 +217,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template_for(request, "credit/listing_list.html", "listing-table"),
-        {"form": form, "page_obj": _page(request, listings)},
+        {"form": form, "page_obj": _page(request, listings), "columns": tables.LISTINGS},
     )
 
 
@@ -295,6 +297,7 @@ def listing_detail(
             "listing": listing,
             "step_forms": step_forms,
             "ledger": listing.ledger.select_related("department"),
+            "columns": tables.LISTING_LEDGER,
             "today": timezone.localdate(),
         },
         status=status,
@@ -326,7 +329,10 @@ def repair_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "credit/repair_list.html",
-        {"page_obj": _page(request, selectors.repairs_for_user(request.user))},
+        {
+            "page_obj": _page(request, selectors.repairs_for_user(request.user)),
+            "columns": tables.REPAIRS,
+        },
     )
 
 
@@ -376,7 +382,12 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template_for(request, "credit/ledger_list.html", "ledger-table"),
-        {"form": form, "page_obj": _page(request, entries), "today": today},
+        {
+            "form": form,
+            "page_obj": _page(request, entries),
+            "today": today,
+            "columns": tables.LEDGER,
+        },
     )
 
 
@@ -522,6 +533,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         "credit/decision_list.html",
         {
             "page_obj": _page(request, rows),
+            "columns": tables.DECISIONS,
             "can_add": has_permission(request.user, perms.ADD_DECISION),
         },
     )

@@ -634,6 +634,16 @@ def apply_reviewed_row(
             ImportBatch.objects.filter(pk=batch.pk, held_count__gt=0).update(
                 held_count=batch.held_count - 1, accepted_count=batch.accepted_count + 1
             )
+        # Refused once decided (a licence credit restricts …): kept like the file's rejected rows.
+        refused = [o for o in outcomes if o.outcome == RowOutcome.REJECTED]
+        if refused:
+            RejectedRow.objects.bulk_create(
+                RejectedRow(batch=batch, line_number=o.line, values=payload, reasons=o.reasons)
+                for o in refused
+            )
+            ImportBatch.objects.filter(pk=batch.pk, held_count__gt=0).update(
+                held_count=batch.held_count - 1, rejected_count=batch.rejected_count + 1
+            )
         recompute_alerts([o.entity_id for o in accepted if o.entity_id])
 
 

@@ -14,6 +14,7 @@ recorded by the checker and audited here. No import goes upwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -84,6 +85,75 @@ def restrictions_for(subject: DecisionSubject, action: str) -> list[tuple[Checke
         checker = _checkers[key]
         found.extend((checker, r) for r in checker.check(subject, action))
     return found
+
+
+def restrictions_for_many(
+    decisions: Sequence[tuple[DecisionSubject, str]],
+) -> list[list[tuple[Checker, Restriction]]]:
+    """:func:`restrictions_for` of many decisions at once, one answer per decision in order.
+
+    A checker with a ``check_many(decisions) -> list[list[Restriction]]`` method answers them
+    all at once (set-based: an import checks thousands of rows); another is asked per decision.
+    """
+    found: list[list[tuple[Checker, Restriction]]] = [[] for _d in decisions]
+    if not decisions:
+        return found
+    for key in sorted(_checkers):
+        checker = _checkers[key]
+        check_many = getattr(checker, "check_many", None)
+        if check_many is not None:
+            answers = check_many(list(decisions))
+        else:
+            answers = [checker.check(subject, action) for subject, action in decisions]
+        for index, restrictions in enumerate(answers):
+            found[index].extend((checker, r) for r in restrictions)
+    return found
+
+
+def refused_in_bulk(
+    *,
+    actor: Any,
+    decisions: Sequence[tuple[DecisionSubject, str]],
+    department_id: int | None,
+    obj: Any = None,
+) -> list[list[Restriction]]:
+    """The restrictions that refuse each of many decisions taken without a person at a form
+    (an import): ``[]`` for a clear decision.
+
+    Nobody can give an override reason in a file, so a restricted decision passes only when a
+    head recorded an override for it beforehand (credit's page; consumed here and audited as
+    ``registry.restriction_overridden``, as :func:`require_clear` does); otherwise it is
+    refused with its restrictions. The check itself is set-based (:func:`restrictions_for_many`).
+    """
+    answers = restrictions_for_many(decisions)
+    refused: list[list[Restriction]] = []
+    for (subject, action), found in zip(decisions, answers, strict=True):
+        if not found:
+            refused.append([])
+            continue
+        restrictions = [r for _c, r in found]
+        checkers = list({id(c): c for c, _r in found}.values())
+        if all(
+            c.consume_override(
+                actor=actor, subject=subject, action=action, department_id=department_id
+            )
+            for c in checkers
+        ):
+            record(
+                actor=actor,
+                action="registry.restriction_overridden",
+                obj=obj,
+                changes={
+                    "action": action,
+                    "entity_id": subject.entity_id,
+                    "restrictions": [r.measure for r in restrictions],
+                },
+                reason=str(_("Override recorded by a department head.")),
+            )
+            refused.append([])
+            continue
+        refused.append(restrictions)
+    return refused
 
 
 def describe(restriction: Restriction) -> str:

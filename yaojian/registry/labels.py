@@ -18,5 +18,6 @@ AUDIT_ACTIONS = {
     "registry.product_created": _("Product recorded"),
     "registry.product_updated": _("Product changed"),
     "registry.restriction_overridden": _("Restriction overridden"),
+    "registry.restricted_rows_refused": _("Imported licences refused by a restriction"),
     "registry.licence_holder_changed": _("Licence holder changed"),
 }

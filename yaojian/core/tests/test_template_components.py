@@ -51,7 +51,6 @@ FORMS_ALLOWED = {
     # the shell's global search box (top bar) and its page: one box, its own component
     "templates/_base.html": "global search in the top bar",
     # one reason box beside a button in a table row (not a form page)
-    "yaojian/portal/templates/portal/public_credit_search.html": "credit pages, being reworked",
     # apps under concurrent rework on 2026-12-03 (credit, inspections, traceability)
     "yaojian/inspections/templates/inspections/coverage.html": "inspections rework",
     "yaojian/inspections/templates/inspections/due_list.html": "inspections rework",
@@ -63,10 +62,7 @@ FORMS_ALLOWED = {
 }
 
 #: Tables without the design system's ``table`` class (unstyled, overflowing on a phone).
-UNSTYLED_TABLES_ALLOWED = {
-    "yaojian/portal/templates/portal/public_credit_entity.html": "credit pages, being reworked",
-    "yaojian/portal/templates/portal/public_dishonesty_list.html": "credit pages, being reworked",
-}
+UNSTYLED_TABLES_ALLOWED: dict[str, str] = {}
 
 #: ``style=""`` attributes (the Content-Security-Policy forbids inline styles).
 INLINE_STYLES_ALLOWED = {
@@ -81,14 +77,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/clocks/templates/clocks/year_detail.html",
         "yaojian/traceability/templates/traceability/batch_detail.html",
         "yaojian/complaints/templates/complaints/complaint_list.html",
-        "yaojian/credit/templates/credit/decision_list.html",
-        "yaojian/credit/templates/credit/entity_panel.html",
-        "yaojian/credit/templates/credit/grade_list.html",
-        "yaojian/credit/templates/credit/ledger_list.html",
-        "yaojian/credit/templates/credit/listing_detail.html",
-        "yaojian/credit/templates/credit/listing_list.html",
-        "yaojian/credit/templates/credit/record_list.html",
-        "yaojian/credit/templates/credit/repair_list.html",
         "yaojian/inspections/templates/inspections/capacity.html",
         "yaojian/inspections/templates/inspections/coverage.html",
         "yaojian/inspections/templates/inspections/draw_detail.html",
@@ -99,8 +87,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/inspections/templates/inspections/plan_list.html",
         "yaojian/inspections/templates/inspections/sample_list.html",
         "yaojian/inspections/templates/inspections/worksheet.html",
-        "yaojian/portal/templates/portal/public_credit_entity.html",
-        "yaojian/portal/templates/portal/public_dishonesty_list.html",
         "yaojian/traceability/templates/traceability/alert_detail.html",
         "yaojian/traceability/templates/traceability/alert_list.html",
         "yaojian/traceability/templates/traceability/batch_list.html",

@@ -234,3 +234,11 @@ def test_commitment_procedure_through_the_api_allowed_restricted_and_scoped(
     assert api_client_for(world.officer).get(url).json()["count"] == 2
     # Roles without the permission (an auditor) cannot record.
     assert CheckedDecision.objects.count() == 2
+
+
+def test_the_override_box_fits_a_phone(world: Any, client: Any) -> None:
+    """The reason boxes shrink with their card (``form-control``): at 390 px the override box
+    of the decision page overflowed with the browser's default 40 columns."""
+    client.force_login(world.head)
+    text = client.get(reverse("credit:decision_create")).content.decode()
+    assert '<textarea name="override_reason" cols="40" rows="2" class="form-control"' in text

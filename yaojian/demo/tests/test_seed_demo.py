@@ -406,6 +406,14 @@ def test_demo_activity_cases_decisions_publications_and_notices(seed):
     assert CreditGrade.objects.filter(grade="D").exists()
     assert RepairApplication.objects.exists()
     assert LedgerEntry.objects.filter(state="applied").exists()
+    # The other decision points hold one decision each, checked and audited (issue 11 item 5).
+    from yaojian.credit.models import CheckedDecision
+
+    decisions = CheckedDecision.objects.order_by("id")
+    assert sorted(decisions.values_list("action", flat=True)) == ["commitment", "honour", "honour"]
+    assert [bool(d.restrictions_overridden) for d in decisions] == [False, False, True]
+    assert Licence.objects.filter(number__startswith="P5401029").count() == 1  # designated
+    assert AuditEvent.objects.filter(action="registry.licence_holder_changed").count() == 1
     # A joint inspection plan (部门联合抽查) of the demo head with the health commission, drawn:
     # every team has a member of each department, and the health account is on a team.
     from yaojian.inspections.models import Assignment, Plan

@@ -14,14 +14,34 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from yaojian.core import tables
 from yaojian.core.spreadsheets import neutralise
 from yaojian.credit import selectors as credit
 from yaojian.portal.masking import mask_person_name
 from yaojian.registry.models import Entity
 
 PAGE_SIZE = 20
+ENTITY_COLUMNS = tables.columns(
+    ("name", gettext_lazy("Entity")),
+    ("credit_code", gettext_lazy("Unified social credit code")),
+)
+RECORD_COLUMNS = tables.columns(
+    ("kind", gettext_lazy("Kind")),
+    ("department", gettext_lazy("Department")),
+    ("legal_basis", gettext_lazy("Legal basis")),
+    ("occurred_on", gettext_lazy("Date")),
+    ("expires_on", gettext_lazy("Displayed until")),
+)
+LISTING_COLUMNS = tables.columns(
+    ("entity", gettext_lazy("Entity")),
+    ("credit_code", gettext_lazy("Unified social credit code")),
+    ("department", gettext_lazy("Listing department")),
+    ("approved_on", gettext_lazy("Listed on")),
+    ("listed_until", gettext_lazy("Listed until")),
+)
 
 
 @login_not_required
@@ -35,7 +55,16 @@ def credit_search(request: HttpRequest) -> HttpResponse:
             Q(name__contains=q) | Q(unified_social_credit_code=q.upper())
         ).order_by("name", "id")
     page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/public_credit_search.html", {"q": q, "page_obj": page})
+    return render(
+        request,
+        "portal/public_credit_search.html",
+        {
+            "q": q,
+            "page_obj": page,
+            "columns": ENTITY_COLUMNS,
+            "search_fields": [("q", _("Entity name or credit code"), None, q, 100)],
+        },
+    )
 
 
 @login_not_required
@@ -53,6 +82,7 @@ def credit_entity(request: HttpRequest, public_id: str) -> HttpResponse:
         "repairs": credit.public_repairs(entity),
         "listings": listings,
         "grade": credit.grades_for([entity.pk]).get(entity.pk, ""),
+        "columns": RECORD_COLUMNS,
     }
     return render(request, "portal/public_credit_entity.html", context)
 
@@ -115,4 +145,8 @@ def dishonesty_list(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="dishonesty-list.xlsx"'
         return response
     page = Paginator(credit.public_listings(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/public_dishonesty_list.html", {"page_obj": page})
+    return render(
+        request,
+        "portal/public_dishonesty_list.html",
+        {"page_obj": page, "columns": LISTING_COLUMNS},
+    )

@@ -12,6 +12,8 @@ queries per 900 rows (COPY on PostgreSQL) and keeps the registry's rules itself:
   issued it, along ``LICENCE_TRANSITIONS``;
 - a matched entity found by linkage (``linked``) or given by a non-authoritative source only
   gets its empty fields filled; an authoritative source (the licence register) rewrites them;
+- a licence issued, renewed or designated for a stored entity goes through the decision hook
+  like a form's (处处受限, ``bulk_decisions.py``, set-based); a restricted row is refused;
 - one ``registry.entity_rows_applied`` audit event per 500 entities with each entity's and
   licence's before/after, the licence history, and the registry's own events
   (EntityCreated, EntityUpdated, LicenceAdded, LicenceStatusChanged) published after commit.
@@ -54,6 +56,7 @@ from yaojian.registry.events import (
 )
 from yaojian.registry.identifiers import uscc, validate_unified_social_credit_code
 from yaojian.registry.models import Entity, Licence, LicenceStatusChange
+from yaojian.registry.services.bulk_decisions import refuse_restricted
 from yaojian.registry.services.bulk_persons import sync_legal_representatives
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import Region
@@ -247,6 +250,7 @@ class _BulkApplier:
                 accepted.append(item)
             else:
                 item.result.refusal = refusal
+        accepted = self._clear(accepted)
         created = self._write_entities(accepted)
         added, changed = self._write_licences(accepted)
         self._audit()
@@ -269,6 +273,19 @@ class _BulkApplier:
             entity_changes={pk: self.entity_diffs.get(pk, {}) for pk in self.changed_entities},
             changed_entities=dict(self.changed_entities),
         )
+
+    def _clear(self, work: list[_Work]) -> list[_Work]:
+        """The rows whose licence decision credit does not restrict (bulk_decisions.py)."""
+        refusals = refuse_restricted(
+            work, actor=self.actor, department=self.department, source=self.source
+        )
+        clear: list[_Work] = []
+        for item, refusal in zip(work, refusals, strict=True):
+            if refusal is None:
+                clear.append(item)
+            else:
+                item.result.refusal = refusal
+        return clear
 
     def _licences(self, work: list[_Work]) -> dict[tuple[str, str], Licence]:
         numbers = sorted({i.row.licence.number for i in work if i.row.licence is not None})

@@ -1,0 +1,113 @@
+"""处处受限 for bulk licence writes: an import issues, renews and designates like a form does.
+
+``add_licence`` asks the decision hook (``registry.decisions.require_clear``) before every
+licence; :func:`apply_entity_rows` used to skip it, so a restricted entity could get a licence
+through an import. :func:`refuse_restricted` runs the same check for the rows of a bulk write
+at once (``registry.decisions.refused_in_bulk``: one set-based check, not a query per row):
+
+- a new licence of a stored entity is ``licence.issue`` (``insurance.designate`` for a
+  medical-insurance agreement, ``decision_action``);
+- a stored licence is renewed (``licence.renew`` / ``insurance.designate``) when the row moves
+  its end date later or brings it back to valid;
+- a restricted row passes only with an override a head recorded beforehand (consumed and
+  audited by the hook); the others are refused with the restrictions in the platform's
+  language, and one ``registry.restricted_rows_refused`` audit event names them.
+
+A new entity has no credit file yet, so its first licence is not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from yaojian.accounts.models import Department
+from yaojian.audit.services import record
+from yaojian.registry.choices import LicenceStatus
+from yaojian.registry.decisions import DecisionSubject, describe, refused_in_bulk
+from yaojian.registry.models import Licence
+from yaojian.registry.services.licences import decision_action
+
+AUDIT_CHUNK = 500
+
+
+def licence_decision(values: Any, licence: Licence | None) -> str | None:
+    """The decision a bulk row's licence values take (``None`` when they decide nothing)."""
+    if licence is None:
+        return decision_action(values.kind)
+    later = (
+        values.valid_until is not None
+        and licence.valid_until is not None
+        and values.valid_until > licence.valid_until
+    )
+    reinstated = values.status == LicenceStatus.VALID and licence.status != LicenceStatus.VALID
+    if later or reinstated:
+        return decision_action(licence.kind, renewal=True)
+    return None
+
+
+def refuse_restricted(
+    items: Sequence[Any],
+    *,
+    actor: Any,
+    department: Department,
+    source: models.Model | None,
+) -> list[dict[str, str] | None]:
+    """One refusal (or ``None``) per item (``_Work`` of ``bulk.py``: ``row``, ``licence``)."""
+    checked: list[tuple[int, DecisionSubject, str]] = []
+    for index, item in enumerate(items):
+        entity, values = item.row.entity, item.row.licence
+        if values is None or entity is None or entity.pk is None:
+            continue
+        action = licence_decision(values, item.licence)
+        if action is not None:
+            checked.append((index, DecisionSubject(entity_id=entity.pk), action))
+    refusals: list[dict[str, str] | None] = [None] * len(items)
+    if not checked:
+        return refusals
+    with translation.override(settings.LANGUAGE_CODE):
+        answers = refused_in_bulk(
+            actor=actor,
+            decisions=[(subject, action) for _i, subject, action in checked],
+            department_id=department.pk,
+            obj=source,
+        )
+        refused: list[dict[str, Any]] = []
+        for (index, _subject, action), restrictions in zip(checked, answers, strict=True):
+            if not restrictions:
+                continue
+            item = items[index]
+            message = _(
+                "This licence decision is restricted by credit: %(list)s. A department head "
+                "may record an override on the credit pages; then import the row again."
+            ) % {"list": "；".join(describe(r) for r in restrictions)}
+            refusals[index] = {
+                "field": "licence_number",
+                "code": "restricted",
+                "message": str(message),
+            }
+            refused.append(
+                {
+                    "ref": str(item.row.ref),
+                    "entity": str(item.row.entity.public_id),
+                    "licence": item.row.licence.number,
+                    "action": action,
+                    "measures": [r.measure for r in restrictions],
+                    "legal_basis": [r.legal_basis for r in restrictions],
+                }
+            )
+    for start in range(0, len(refused), AUDIT_CHUNK):
+        record(
+            actor=actor,
+            action="registry.restricted_rows_refused",
+            obj=source,
+            changes={"rows": refused[start : start + AUDIT_CHUNK]},
+            reason=str(_("Refused by the credit restriction check.")),
+            department=department,
+        )
+    return refusals
