@@ -185,8 +185,8 @@ def strata_rows(draw: Draw) -> list[dict[str, Any]]:
             "cells": [
                 row["grade"] or _("No grade"),
                 row["proportion"],
-                row["pool"],
-                row["drawn"],
+                str(row["pool"]),  # a string: 0 is a count, not an empty cell
+                str(row["drawn"]),
             ]
         }
         for row in draw.strata
