@@ -95,7 +95,7 @@ def main() -> None:
         actor=head,
         department=department,
         year=2026,
-        kind="annual",
+        kind="ad_hoc" if args.by_grade else "annual",  # A at 1 % may take the whole under 3 %
         title=title,
         items=["ypjy_gsp"],
         proportion=args.proportion,
