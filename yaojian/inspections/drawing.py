@@ -137,13 +137,18 @@ def strata(
 ) -> list[tuple[str, Decimal, list[int]]]:
     """``(grade, proportion, pool positions)`` per stratum in the order A, B, C, D,
     ungraded; a grade without its own proportion takes ``proportion``."""
-    positions: dict[int, list[int]] = {code: [] for code in range(len(GRADES) + 1)}
-    for position, code in enumerate(pool.grades or [0] * len(pool.entity_ids)):
-        positions[code if code in positions else 0].append(position)
-    order = [*GRADES, UNGRADED]
+    grades = pool.grades if pool.grades is not None else [0] * len(pool.entity_ids)
+    positions: dict[int, list[int]] = {code: [] for code in range(1, len(GRADES) + 1)}
+    # One pass picks the few graded positions; the ungraded (most of a large pool, and any
+    # unknown code) are the rest, in pool order: the same lists as a per-position loop,
+    # several times faster.
+    for position, code in [(p, c) for p, c in enumerate(grades) if c]:
+        if code in positions:
+            positions[code].append(position)
+    positions[0] = [p for p, c in enumerate(grades) if c not in positions]
     return [
         (grade, Decimal(by_grade.get(grade, proportion)), positions[grade_code(grade)])
-        for grade in order
+        for grade in (*GRADES, UNGRADED)
     ]
 
 

@@ -843,15 +843,28 @@ def _strata(
     drawn}]`` (A, B, C, D, ungraded); empty for a draw with one proportion."""
     if by_grade is None:
         return []
-    drawn = {entity_id for entity_id, _team in result}
+    from bisect import bisect_left
+    from collections import Counter
+
+    def grade_of(code: int) -> str:
+        return drawing.GRADES[code - 1] if 1 <= code <= len(drawing.GRADES) else ""
+
+    grades = pool.grades or []
+    in_pool: Counter[str] = Counter()
+    for code, count in Counter(grades).items():  # counted in C, not per entity in Python
+        in_pool[grade_of(code)] += count
+    # The pool is sorted by id: each drawn entity's grade by binary search.
+    drawn = Counter(
+        grade_of(grades[bisect_left(pool.entity_ids, entity_id)]) for entity_id, _team in result
+    )
     return [
         {
             "grade": grade,
-            "proportion": str(share.quantize(Decimal("0.01"))),
-            "pool": len(members),
-            "drawn": sum(1 for p in members if pool.entity_ids[p] in drawn),
+            "proportion": str(Decimal(by_grade.get(grade, proportion)).quantize(Decimal("0.01"))),
+            "pool": in_pool[grade],
+            "drawn": drawn[grade],
         }
-        for grade, share, members in drawing.strata(pool, proportion, by_grade)
+        for grade in (*drawing.GRADES, drawing.UNGRADED)
     ]
 
 
