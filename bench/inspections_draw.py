@@ -2,14 +2,16 @@
 target under 10 s, reproducible.
 
     uv run python bench/inspections_draw.py [--name bench_inspections_1m] [--inspectors 5000]
-        [--proportion 3] [--template bench_registry_1000000]
+        [--proportion 3] [--template bench_registry_1000000] [--by-grade]
 
 Adds (once) a provincial drug regulator of Tibet with a head and ``--inspectors`` inspectors,
 200 declared conflicts and cell officers, then times ``services.make_draw`` (pool query,
 snapshots and their hashes, the draw, storing 30,000 drawn entities and 60,000 assignments,
 audit) twice with the same seed, checks both results are identical, times
 ``services.verify_draw`` and a third draw with another seed (which must differ).
-Results: var/bench/inspections_draw.json.
+With ``--by-grade`` the plan also draws by credit grade (``draw-v2``: A 1 %, B 3 %, C 10 %,
+D 30 %, entities without a grade at ``--proportion``), which adds the grades to the pool
+snapshot. Results: var/bench/inspections_draw.json (``inspections_draw_by_grade.json``).
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def main() -> None:
     )
     parser.add_argument("--inspectors", type=int, default=5000)
     parser.add_argument("--proportion", default="3")
+    parser.add_argument("--by-grade", action="store_true", help="A 1, B 3, C 10, D 30 %%")
     args = parser.parse_args()
     url = inspections_common.ensure_database(args.name, args.template)
     inspections_common.setup_django(url)
@@ -84,17 +87,20 @@ def main() -> None:
     from yaojian.inspections.models import Plan
 
     department, head = staff(args.inspectors)
-    plan = Plan.objects.filter(
-        department=department, title="基准双随机"
-    ).first() or services.create_plan(
+    title = "基准双随机（按信用等级）" if args.by_grade else "基准双随机"
+    scope = (
+        {"grade_proportions": {"A": "1", "B": "3", "C": "10", "D": "30"}} if args.by_grade else {}
+    )
+    plan = Plan.objects.filter(department=department, title=title).first() or services.create_plan(
         actor=head,
         department=department,
         year=2026,
-        kind="annual",
-        title="基准双随机",
+        kind="ad_hoc" if args.by_grade else "annual",  # A at 1 % may take the whole under 3 %
+        title=title,
         items=["ypjy_gsp"],
         proportion=args.proportion,
         inspection_kind="gsp_pharmacy",
+        scope=scope,
     )
     load = harness.load_average()
     timings = []
@@ -112,6 +118,8 @@ def main() -> None:
     ok, why = services.verify_draw(draws[0])
     verify_seconds = round(time.monotonic() - started, 2)
     result = {
+        "algorithm": draws[0].algorithm,
+        "strata": draws[0].strata,
         "pool": draws[0].pool_size,
         "drawn": draws[0].drawn_count,
         "inspectors": draws[0].inspector_count,
@@ -127,7 +135,7 @@ def main() -> None:
         "machine": harness.machine(),
     }
     harness.log(str(result))
-    harness.save("inspections_draw", result)
+    harness.save("inspections_draw_by_grade" if args.by_grade else "inspections_draw", result)
 
 
 if __name__ == "__main__":

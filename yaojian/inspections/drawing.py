@@ -12,6 +12,14 @@ the pool positions; for each entity in draw order, ``team_size`` inspectors, slo
 *i*-th department of the plan in rotation (joint plans) or from the whole pool, never one who
 has a conflict with the entity, is responsible for its cell (when the plan excludes them) or is
 already on the team. Up to 32 random tries per slot, then a uniform choice among the eligible.
+
+``draw-v2`` (proportions by credit grade, DOMAIN.md §2.8: A reduced, B normal, C increased, D
+sharply increased): the pool snapshot also carries each entity's credit grade (0 = none, 1–4 =
+A–D) and the draw stores a proportion per grade. The pool is split into strata in the order A,
+B, C, D, ungraded (each in pool order); stratum *g* gives ``ceil(size_g × p_g / 100)`` entities
+by ``Random.sample`` (``p_g`` the grade's proportion, the plan's proportion when the grade has
+none); the drawn entities follow each other stratum by stratum, then teams as in ``draw-v1``.
+The random generator's key names the algorithm, so the two never share a stream.
 """
 
 from __future__ import annotations
@@ -27,7 +35,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 ALGORITHM = "draw-v1"
+ALGORITHM_BY_GRADE = "draw-v2"
+ALGORITHMS = (ALGORITHM, ALGORITHM_BY_GRADE)
 TRIES = 32
+#: Credit grades in the order of the strata (the code in the pool snapshot is the index + 1).
+GRADES = ("A", "B", "C", "D")
+UNGRADED = ""
 
 
 class PoolTooSmall(Exception):  # noqa: N818 (a domain refusal, not a programming error)
@@ -46,6 +59,12 @@ class Pool:
 
     entity_ids: Sequence[int]
     cell_ids: Sequence[int]  # 0 = no cell
+    grades: Sequence[int] | None = None  # draw-v2 only: 0 = no grade, 1–4 = A–D
+
+
+def grade_code(grade: str) -> int:
+    """The snapshot's code of a credit grade (0 for none or an unknown letter)."""
+    return GRADES.index(grade) + 1 if grade in GRADES else 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,8 @@ def _ints(values: Sequence[int]) -> bytes:
 def pack_pool(pool: Pool) -> tuple[bytes, str]:
     """The compressed snapshot and the SHA-256 of its uncompressed bytes."""
     raw = _ints([len(pool.entity_ids)]) + _ints(pool.entity_ids) + _ints(pool.cell_ids)
+    if pool.grades is not None:
+        raw += _ints(pool.grades)
     return zlib.compress(raw, 1), hashlib.sha256(raw).hexdigest()
 
 
@@ -73,7 +94,9 @@ def unpack_pool(blob: bytes) -> tuple[Pool, str]:
     values = array("q")
     values.frombytes(raw)
     n = values[0]
-    return Pool(values[1 : 1 + n], values[1 + n : 1 + 2 * n]), hashlib.sha256(raw).hexdigest()
+    grades = values[1 + 2 * n : 1 + 3 * n] if len(values) > 1 + 2 * n else None
+    pool = Pool(values[1 : 1 + n], values[1 + n : 1 + 2 * n], grades)
+    return pool, hashlib.sha256(raw).hexdigest()
 
 
 def pack_inspectors(inspectors: Inspectors) -> tuple[bytes, str]:
@@ -109,6 +132,26 @@ def sample_size(pool_size: int, proportion: Decimal) -> int:
     return min(pool_size, math.ceil(Decimal(pool_size) * Decimal(proportion) / 100))
 
 
+def strata(
+    pool: Pool, proportion: Decimal, by_grade: dict[str, Decimal]
+) -> list[tuple[str, Decimal, list[int]]]:
+    """``(grade, proportion, pool positions)`` per stratum in the order A, B, C, D,
+    ungraded; a grade without its own proportion takes ``proportion``."""
+    grades = pool.grades if pool.grades is not None else [0] * len(pool.entity_ids)
+    positions: dict[int, list[int]] = {code: [] for code in range(1, len(GRADES) + 1)}
+    # One pass picks the few graded positions; the ungraded (most of a large pool, and any
+    # unknown code) are the rest, in pool order: the same lists as a per-position loop,
+    # several times faster.
+    for position, code in [(p, c) for p, c in enumerate(grades) if c]:
+        if code in positions:
+            positions[code].append(position)
+    positions[0] = [p for p, c in enumerate(grades) if c not in positions]
+    return [
+        (grade, Decimal(by_grade.get(grade, proportion)), positions[grade_code(grade)])
+        for grade in (*GRADES, UNGRADED)
+    ]
+
+
 def result_hash(result: Sequence[tuple[int, Sequence[int]]]) -> str:
     """SHA-256 of the result lines ``entity:inspector,inspector`` in draw order."""
     digest = hashlib.sha256()
@@ -126,13 +169,21 @@ def run(
     seed: str,
     pool_hash: str,
     inspector_hash: str,
+    by_grade: dict[str, Decimal] | None = None,
 ) -> list[tuple[int, list[int]]]:
     """The draw: ``[(entity id, [inspector ids])]`` in draw order. ``PoolTooSmall`` when an
-    entity cannot get its team."""
-    key = f"{ALGORITHM}|{seed}|{pool_hash}|{inspector_hash}".encode()
+    entity cannot get its team. ``by_grade`` (proportions by credit grade) makes it
+    ``draw-v2``: the pool must then carry the grades."""
+    algorithm = ALGORITHM if by_grade is None else ALGORITHM_BY_GRADE
+    key = f"{algorithm}|{seed}|{pool_hash}|{inspector_hash}".encode()
     rng = random.Random(int.from_bytes(hashlib.sha256(key).digest(), "big"))  # noqa: S311
-    n = sample_size(len(pool.entity_ids), proportion)
-    positions = rng.sample(range(len(pool.entity_ids)), n)
+    if by_grade is None:
+        n = sample_size(len(pool.entity_ids), proportion)
+        positions = rng.sample(range(len(pool.entity_ids)), n)
+    else:
+        positions = []
+        for _grade, share, members in strata(pool, proportion, by_grade):
+            positions.extend(rng.sample(members, sample_size(len(members), share)))
     everyone = [uid for uid, _dept in inspectors.inspectors]
     by_department: dict[int, list[int]] = {}
     for uid, dept in inspectors.inspectors:

@@ -20,6 +20,8 @@ from yaojian.inspections.choices import (
 )
 from yaojian.registry.choices import EntityKind, RiskClass
 
+CREDIT_GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
+
 
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -51,6 +53,44 @@ class PlanForm(forms.Form):
     )
     region = forms.CharField(label=_("Region code (empty: the whole jurisdiction)"), required=False)
     due_only = forms.BooleanField(label=_("Only entities due this year"), required=False)
+    credit_grades = forms.MultipleChoiceField(
+        label=_("Credit grades (empty: all; a targeted draw)"),
+        choices=CREDIT_GRADES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    proportion_a = forms.DecimalField(
+        label=_("Proportion for grade A (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the plan's proportion. Low risk: reduced, or 0."),
+    )
+    proportion_b = forms.DecimalField(
+        label=_("Proportion for grade B (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the plan's proportion. Normal risk: the normal rate."),
+    )
+    proportion_c = forms.DecimalField(
+        label=_("Proportion for grade C (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the plan's proportion. Higher risk: increased."),
+    )
+    proportion_d = forms.DecimalField(
+        label=_("Proportion for grade D (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: the plan's proportion. High risk: sharply increased."),
+    )
     joint_departments = forms.ModelMultipleChoiceField(
         label=_("Joint departments"), queryset=Department.objects.none(), required=False
     )
@@ -60,6 +100,30 @@ class PlanForm(forms.Form):
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["joint_departments"].queryset = joint  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+
+    GRADE_FIELDS = {
+        "A": "proportion_a",
+        "B": "proportion_b",
+        "C": "proportion_c",
+        "D": "proportion_d",
+    }
+
+    def scope(self) -> dict[str, Any]:
+        """The plan's scope from the cleaned fields (what is empty is left out)."""
+        data = self.cleaned_data
+        scope = {
+            key: data[key]
+            for key in ("kinds", "risk_classes", "region", "due_only", "credit_grades")
+            if data.get(key)
+        }
+        by_grade = {
+            grade: str(data[field])
+            for grade, field in self.GRADE_FIELDS.items()
+            if data.get(field) is not None
+        }
+        if by_grade:
+            scope["grade_proportions"] = by_grade
+        return scope
 
 
 class DrawForm(forms.Form):

@@ -10,6 +10,7 @@ AUDIT_ACTIONS = {
     "inspections.entities_placed": _("Entities placed in grid cells"),
     "inspections.entity_cell_assigned": _("Entity assigned to a grid cell"),
     "inspections.file_added": _("Inspection file added"),
+    "inspections.file_downloaded": _("Inspection file downloaded"),
     "inspections.inspection_published": _("Inspection result published"),
     "inspections.inspection_recorded": _("Inspection recorded"),
     "inspections.inspection_scheduled": _("Inspection scheduled"),

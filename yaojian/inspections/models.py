@@ -188,6 +188,15 @@ class Draw(PublicIdModel, TimeStampedModel):
     seed = models.CharField(_("seed"), max_length=64)
     algorithm = models.CharField(_("algorithm version"), max_length=32)
     proportion = models.DecimalField(_("proportion (%)"), max_digits=5, decimal_places=2)
+    strata = models.JSONField(
+        _("proportions by credit grade"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For a draw by credit grade (draw-v2): per grade the proportion, the entities in "
+            "the pool and those drawn. Empty: one proportion for the whole pool."
+        ),
+    )
     team_size = models.PositiveSmallIntegerField(_("inspectors per entity"))
     pool_size = models.PositiveIntegerField(_("entities in the pool"))
     pool_hash = models.CharField(_("pool snapshot hash"), max_length=64)

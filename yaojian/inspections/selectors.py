@@ -8,11 +8,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from yaojian.accounts.scoping import jurisdiction_q
+from yaojian.accounts.models import Department
+from yaojian.accounts.scoping import jurisdiction_q, scope_for
 from yaojian.inspections import capacity, checklists, permissions
 from yaojian.inspections.choices import InspectionState
 from yaojian.inspections.models import (
     Assignment,
+    Attachment,
     Draw,
     DrawnEntity,
     EntityRating,
@@ -115,6 +117,80 @@ def get_draw_for_user(user: Any, public_id: Any) -> Draw:
     return Draw.objects.select_related("plan", "plan__department", "drawn_by").get(
         public_id=public_id, plan__in=Plan.objects.visible_to(user).values("pk")
     )
+
+
+def attachment_of(inspection: Inspection, sha256: str) -> Attachment | None:
+    """The inspection's photo or file with this SHA-256 (the first, if added twice). The
+    caller has read the inspection through ``get_inspection_for_user``."""
+    return inspection.attachments.filter(sha256=sha256.lower()).order_by("id").first()
+
+
+def attachment_bytes(attachment: Attachment) -> bytes:
+    """The stored file's content."""
+    with attachment.file.open("rb") as handle:
+        return handle.read()
+
+
+def departments_with(user: Any, permission: str) -> QuerySet[Department]:
+    """The departments in which ``user`` holds ``permission`` (a superuser: every active
+    one), by code: whom the pages and the API offer as the planning or sampling department."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Department.objects.filter(is_active=True).order_by("code")
+    ids = sorted({m.department_id for m in scope.members_with(permission)})
+    return Department.objects.filter(pk__in=ids).order_by("code")
+
+
+def scope_summary(plan: Plan) -> list[tuple[str, str]]:
+    """The plan's scope in words: ``[(what, which)]`` (empty: the whole jurisdiction)."""
+    from django.utils.translation import gettext as _
+
+    from yaojian.registry.choices import EntityKind, RiskClass
+
+    scope = plan.scope or {}
+    kinds = dict(EntityKind.choices)
+    classes = dict(RiskClass.choices)
+    summary: list[tuple[str, str]] = []
+    if scope.get("kinds"):
+        summary.append((_("Entity kinds"), "、".join(str(kinds.get(k, k)) for k in scope["kinds"])))
+    if scope.get("risk_classes"):
+        summary.append(
+            (
+                _("Product risk classes"),
+                "、".join(str(classes.get(c, c)) for c in scope["risk_classes"]),
+            )
+        )
+    if scope.get("region"):
+        summary.append((_("Region"), str(scope["region"])))
+    if scope.get("due_only"):
+        summary.append((_("Only entities due this year"), _("yes")))
+    if scope.get("credit_grades"):
+        summary.append((_("Credit grades"), "、".join(scope["credit_grades"])))
+    return summary
+
+
+def grade_proportions(plan: Plan) -> list[tuple[str, str]]:
+    """``[(grade, proportion)]`` of a plan drawn by credit grade, in the order A–D."""
+    shares = (plan.scope or {}).get("grade_proportions") or {}
+    return [(grade, shares[grade]) for grade in ("A", "B", "C", "D") if grade in shares]
+
+
+def strata_rows(draw: Draw) -> list[dict[str, Any]]:
+    """A draw by credit grade, per grade: proportion, entities in the pool, entities drawn
+    (rows of ``components/data_table.html``)."""
+    from django.utils.translation import gettext as _
+
+    return [
+        {
+            "cells": [
+                row["grade"] or _("No grade"),
+                row["proportion"],
+                str(row["pool"]),  # a string: 0 is a count, not an empty cell
+                str(row["drawn"]),
+            ]
+        }
+        for row in draw.strata
+    ]
 
 
 def draw_rows(draw: Draw, limit: int = 200) -> list[DrawnEntity]:

@@ -65,6 +65,7 @@ from yaojian.territory.selectors import most_local_departments
 CHANGE_GRIDCELL = "territory.change_gridcell"
 PHOTO_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
 FILE_TYPES = {"application/pdf": b"%PDF"}
+UPLOAD_TYPES = (*PHOTO_TYPES, *FILE_TYPES)
 MAX_UPLOAD = 10 * 1024 * 1024
 FOLLOW_UP_DAYS = 30
 LOOKBACK_YEARS = 3
@@ -490,6 +491,42 @@ def _clean_proportion(errors: FieldErrors, value: Any) -> Decimal:
     return proportion.quantize(Decimal("0.01")) if proportion > 0 else Decimal(0)
 
 
+def _clean_grade_proportions(errors: FieldErrors, value: Any) -> dict[str, str]:
+    """Proportions by credit grade (``{"A": "1", "D": "30"}``): grades A–D, each 0–100 % (0:
+    no entity of that grade is drawn, as for grade A without a complaint or a lead)."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        errors.add(
+            "grade_proportions", _("Give the proportions by credit grade A to D."), "invalid"
+        )
+        return {}
+    cleaned: dict[str, str] = {}
+    for grade, raw in sorted(value.items()):
+        if raw is None or raw == "":
+            continue
+        if grade not in drawing.GRADES:
+            errors.add(
+                "grade_proportions",
+                _("%(grade)s is not a credit grade (A, B, C or D).") % {"grade": grade},
+                "invalid_choice",
+            )
+            continue
+        try:
+            share = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            share = Decimal(-1)
+        if not Decimal(0) <= share <= Decimal(100):
+            errors.add(
+                "grade_proportions",
+                _("Give grade %(grade)s a proportion between 0 and 100 %%.") % {"grade": grade},
+                "invalid",
+            )
+            continue
+        cleaned[grade] = str(share.quantize(Decimal("0.01")))
+    return cleaned
+
+
 @transaction.atomic
 def create_plan(
     *,
@@ -542,6 +579,9 @@ def create_plan(
             "too_small",
         )
     scope = dict(scope or {})
+    grade_proportions = _clean_grade_proportions(errors, scope.pop("grade_proportions", None))
+    if grade_proportions:
+        scope["grade_proportions"] = grade_proportions
     region = str(scope.get("region") or "")
     if region and not region.startswith(subtree_prefix(department.region_id)):
         errors.add(
@@ -609,9 +649,18 @@ def pool_entities(plan: Plan) -> Any:
     return entities
 
 
-def _pool_snapshot(plan: Plan) -> drawing.Pool:
+def grade_proportions(plan: Plan) -> dict[str, Decimal]:
+    """The plan's proportions by credit grade (empty: one proportion for the whole pool)."""
+    return {
+        grade: Decimal(str(share))
+        for grade, share in ((plan.scope or {}).get("grade_proportions") or {}).items()
+    }
+
+
+def _pool_snapshot(plan: Plan, *, with_grades: bool = False) -> drawing.Pool:
     """The pool's (entity id, cell id) pairs in id order, read with a plain cursor (a million
-    rows without building a Python object per row through the ORM)."""
+    rows without building a Python object per row through the ORM); ``with_grades`` adds each
+    entity's credit grade (read by the pool's id range, not by a list of its ids)."""
     from django.db import connection
 
     query = pool_entities(plan).order_by("pk").values_list("pk", "grid_cell_id")
@@ -619,7 +668,12 @@ def _pool_snapshot(plan: Plan) -> drawing.Pool:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return drawing.Pool([row[0] for row in rows], [row[1] or 0 for row in rows])
+    ids = [row[0] for row in rows]
+    grades = None
+    if with_grades:
+        by_id = rating.credit_grades(ids, (ids[0], ids[-1])) if ids else {}
+        grades = [drawing.grade_code(by_id.get(pk, "")) for pk in ids]
+    return drawing.Pool(ids, [row[1] or 0 for row in rows], grades)
 
 
 def inspector_pool(plan: Plan, entity_ids: Sequence[int]) -> drawing.Inspectors:
@@ -683,7 +737,8 @@ def make_draw(*, actor: Any, plan: Plan, seed: str = "") -> Draw:
     if plan.state != PlanState.ACTIVE:
         errors.add("plan", _("Only a plan in progress can be drawn."), "invalid_state")
     errors.raise_if_any()
-    pool = _pool_snapshot(plan)
+    by_grade = grade_proportions(plan) or None
+    pool = _pool_snapshot(plan, with_grades=by_grade is not None)
     inspectors = inspector_pool(plan, pool.entity_ids)
     needed = plan.inspectors_per_entity
     if not pool.entity_ids:
@@ -708,6 +763,7 @@ def make_draw(*, actor: Any, plan: Plan, seed: str = "") -> Draw:
             seed=seed,
             pool_hash=pool_hash,
             inspector_hash=inspector_hash,
+            by_grade=by_grade,
         )
     except drawing.PoolTooSmall as exc:
         raise ValidationError(
@@ -719,10 +775,32 @@ def make_draw(*, actor: Any, plan: Plan, seed: str = "") -> Draw:
                 % {"entity": exc.entity_id, "needed": exc.needed, "available": exc.available}
             }
         ) from exc
+    strata = _strata(pool, plan.proportion, by_grade, result)
+    if by_grade is not None and plan.kind == PlanKind.ANNUAL:
+        least = Decimal(
+            province_config(plan.department.region_id[:2] + "0000")["draw_min_proportion"]
+        )
+        needed_total = drawing.sample_size(len(pool.entity_ids), least)
+        if len(result) < needed_total:
+            raise ValidationError(
+                {
+                    "plan": _(
+                        "An annual draw takes at least %(least)s %% of its pool: %(needed)s of "
+                        "%(pool)s entities. The proportions by credit grade give %(drawn)s."
+                    )
+                    % {
+                        "least": least,
+                        "needed": needed_total,
+                        "pool": len(pool.entity_ids),
+                        "drawn": len(result),
+                    }
+                }
+            )
     draw = Draw.objects.create(
         plan=plan,
         seed=seed,
-        algorithm=drawing.ALGORITHM,
+        algorithm=drawing.ALGORITHM if by_grade is None else drawing.ALGORITHM_BY_GRADE,
+        strata=strata,
         proportion=plan.proportion,
         team_size=needed,
         pool_size=len(pool.entity_ids),
@@ -743,7 +821,8 @@ def make_draw(*, actor: Any, plan: Plan, seed: str = "") -> Draw:
         changes={
             "plan": str(plan.public_id),
             "seed": seed,
-            "algorithm": drawing.ALGORITHM,
+            "algorithm": draw.algorithm,
+            "strata": strata,
             "pool_size": draw.pool_size,
             "pool_hash": pool_hash,
             "inspector_hash": inspector_hash,
@@ -752,6 +831,41 @@ def make_draw(*, actor: Any, plan: Plan, seed: str = "") -> Draw:
         },
     )
     return draw
+
+
+def _strata(
+    pool: drawing.Pool,
+    proportion: Decimal,
+    by_grade: dict[str, Decimal] | None,
+    result: list[tuple[int, list[int]]],
+) -> list[dict[str, Any]]:
+    """What a draw by credit grade took from each grade: ``[{grade, proportion, pool,
+    drawn}]`` (A, B, C, D, ungraded); empty for a draw with one proportion."""
+    if by_grade is None:
+        return []
+    from bisect import bisect_left
+    from collections import Counter
+
+    def grade_of(code: int) -> str:
+        return drawing.GRADES[code - 1] if 1 <= code <= len(drawing.GRADES) else ""
+
+    grades = pool.grades or []
+    in_pool: Counter[str] = Counter()
+    for code, count in Counter(grades).items():  # counted in C, not per entity in Python
+        in_pool[grade_of(code)] += count
+    # The pool is sorted by id: each drawn entity's grade by binary search.
+    drawn = Counter(
+        grade_of(grades[bisect_left(pool.entity_ids, entity_id)]) for entity_id, _team in result
+    )
+    return [
+        {
+            "grade": grade,
+            "proportion": str(Decimal(by_grade.get(grade, proportion)).quantize(Decimal("0.01"))),
+            "pool": in_pool[grade],
+            "drawn": drawn[grade],
+        }
+        for grade in (*drawing.GRADES, drawing.UNGRADED)
+    ]
 
 
 def _store_result(draw: Draw, result: list[tuple[int, list[int]]], dept: dict[int, int]) -> None:
@@ -801,8 +915,13 @@ def _store_result(draw: Draw, result: list[tuple[int, list[int]]], dept: dict[in
 def verify_draw(draw: Draw) -> tuple[bool, str]:
     """Run ``draw`` again from its stored snapshots: ``(True, "")`` when the snapshots still
     hash to their stored hashes and the result is the stored one, else ``(False, why)``."""
-    if draw.algorithm != drawing.ALGORITHM:
+    if draw.algorithm not in drawing.ALGORITHMS:
         return False, _("Unknown algorithm %(name)s.") % {"name": draw.algorithm}
+    by_grade = (
+        {row["grade"]: Decimal(row["proportion"]) for row in draw.strata}
+        if draw.algorithm == drawing.ALGORITHM_BY_GRADE
+        else None
+    )
     pool, pool_hash = drawing.unpack_pool(bytes(draw.pool_blob))
     inspectors, inspector_hash = drawing.unpack_inspectors(bytes(draw.inspector_blob))
     if pool_hash != draw.pool_hash:
@@ -817,6 +936,7 @@ def verify_draw(draw: Draw) -> tuple[bool, str]:
         seed=draw.seed,
         pool_hash=pool_hash,
         inspector_hash=inspector_hash,
+        by_grade=by_grade,
     )
     expected = drawing.result_hash(result)
     if expected != draw.result_hash:
@@ -1159,6 +1279,10 @@ def add_attachment(*, actor: Any, inspection: Inspection, upload: UploadedFile) 
     """A photo or file added to an inspection by its team."""
     if not Inspection.objects.visible_to(actor, "change").filter(pk=inspection.pk).exists():
         raise PermissionDenied(_("Only the inspection team adds files."))
+    if inspection.state == InspectionState.PUBLISHED:
+        raise ValidationError(
+            {"file": _("The result is published: its files can no longer change.")}
+        )
     try:
         content, content_type, is_photo = check_upload(upload)
     except ValidationError as exc:
@@ -1173,6 +1297,18 @@ def add_attachment(*, actor: Any, inspection: Inspection, upload: UploadedFile) 
         changes={"file": attachment.name, "sha256": attachment.sha256, "size": attachment.size},
     )
     return attachment
+
+
+@transaction.atomic
+def record_file_read(*, actor: Any, attachment: Attachment, purpose: str = "page") -> None:
+    """Audit that ``actor`` downloaded an inspection's photo or file (evidence: who read it
+    is kept). The caller has checked that ``actor`` may see the inspection."""
+    record(
+        actor=actor,
+        action="inspections.file_downloaded",
+        obj=attachment.inspection,
+        changes={"file": attachment.name, "sha256": attachment.sha256, "purpose": purpose},
+    )
 
 
 def _may_record_clue(actor: Any, department_id: int) -> bool:

@@ -29,4 +29,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:public_id>/record/", views.inspection_record, name="inspection_record"),
     path("<uuid:public_id>/record.pdf", views.inspection_pdf, name="inspection_pdf"),
     path("<uuid:public_id>/publish/", views.inspection_publish, name="inspection_publish"),
+    path("<uuid:public_id>/files/<str:sha256>/", views.inspection_file, name="inspection_file"),
 ]

@@ -12,10 +12,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from yaojian.accounts.models import Department
-from yaojian.accounts.scoping import has_permission, has_permission_in_region, scope_for
+from yaojian.accounts.scoping import has_permission, has_permission_in_region
+from yaojian.core import tables
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
 from yaojian.inspections import capacity, forms, permissions, selectors, services
@@ -24,14 +26,6 @@ from yaojian.registry import selectors as registry_selectors
 from yaojian.territory.models import GridCell
 
 PAGE = 50
-
-
-def _departments(user: Any, permission: str) -> Any:
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return Department.objects.filter(is_active=True).order_by("code")
-    ids = sorted({m.department_id for m in scope.members_with(permission)})
-    return Department.objects.filter(pk__in=ids).order_by("code")
 
 
 # --- grid -----------------------------------------------------------------------------------
@@ -50,6 +44,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
     context = selectors.coverage(request.user, region)
     context["region"] = region
     context["can_place"] = has_permission(request.user, services.CHANGE_GRIDCELL)
+    context["filter_fields"] = [("region", _("Region code"), None, region, 6)]
+    context["unplaced_columns"] = tables.columns(
+        ("name", _("Entity")), ("region", _("County")), ("address", _("Address")), ("cell", "")
+    )
+    context["load_columns"] = tables.columns(
+        ("officer", _("Officer")), ("cells", _("Cells")), ("entities", _("Entities"))
+    )
     return render(request, "inspections/coverage.html", context)
 
 
@@ -145,14 +146,36 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
         rows = rows.filter(subtree_q("region", region))
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    cells = GridCell.objects.visible_to(request.user).order_by("code")[:500]
+    departments = selectors.departments_with(request.user, permissions.VIEW)
+    everything = ("", _("All"))
     context = {
         "page_obj": page,
         "rows": page.object_list,
         "today": timezone.localdate(),
-        "cells": GridCell.objects.visible_to(request.user).order_by("code")[:500],
-        "departments": _departments(request.user, permissions.VIEW),
-        "cell": cell,
-        "department": department,
+        "columns": tables.columns(
+            ("entity", _("Entity")),
+            ("cell", _("Grid cell")),
+            ("rating", _("Rating")),
+            ("interval", _("Interval")),
+            ("due_on", _("Due on")),
+        ),
+        "filter_fields": [
+            (
+                "cell",
+                _("Grid cell"),
+                [everything, *((str(c.public_id), c.name) for c in cells)],
+                cell,
+                None,
+            ),
+            (
+                "department",
+                _("Department"),
+                [everything, *((str(d.pk), d.name) for d in departments)],
+                department,
+                None,
+            ),
+        ],
     }
     return render(request, template_for(request, "inspections/due_list.html", "due-table"), context)
 
@@ -166,12 +189,23 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/plan_list.html",
-        {"plans": plans[:200], "can_add": has_permission(request.user, permissions.ADD_PLAN)},
+        {
+            "plans": plans[:200],
+            "columns": tables.columns(
+                ("title", _("Title")),
+                ("year", _("Year")),
+                ("kind", _("Kind")),
+                ("department", _("Department")),
+                ("proportion", _("Proportion (%)")),
+                ("draws", _("Draws")),
+            ),
+            "can_add": has_permission(request.user, permissions.ADD_PLAN),
+        },
     )
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    departments = _departments(request.user, permissions.ADD_PLAN)
+    departments = selectors.departments_with(request.user, permissions.ADD_PLAN)
     if not departments.exists():
         raise Http404
     joint = Department.objects.filter(is_active=True).order_by("code")
@@ -180,11 +214,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            scope = {
-                key: data[key]
-                for key in ("kinds", "risk_classes", "region", "due_only")
-                if data.get(key)
-            }
+            scope = form.scope()
             try:
                 plan = services.create_plan(
                     actor=request.user,
@@ -216,7 +246,16 @@ def plan_detail(
         "inspections/plan_detail.html",
         {
             "plan": plan,
-            "draws": plan.draws.select_related("drawn_by").all(),
+            "columns": tables.columns(
+                ("created_at", _("Drawn at")),
+                ("seed", _("Seed")),
+                ("algorithm", _("Algorithm version")),
+                ("drawn_count", _("Drawn")),
+                ("pool_size", _("Pool")),
+            ),
+            "scope": selectors.scope_summary(plan),
+            "grade_proportions": selectors.grade_proportions(plan),
+            "draws": plan.draws.select_related("drawn_by").defer("pool_blob", "inspector_blob"),
             "can_draw": selectors.can_draw(request.user, plan),
             "draw_form": draw_form or forms.DrawForm(),
             "pool_size": services.pool_entities(plan).count(),
@@ -249,7 +288,24 @@ def draw_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "inspections/draw_detail.html",
-        {"draw": draw, "rows": selectors.draw_rows(draw), "verified": verified},
+        {
+            "draw": draw,
+            "rows": selectors.draw_rows(draw),
+            "columns": tables.columns(
+                ("position", "#"),
+                ("entity", _("Entity")),
+                ("county", _("County")),
+                ("team", _("Inspection team")),
+            ),
+            "strata": selectors.strata_rows(draw),
+            "strata_columns": tables.columns(
+                ("grade", _("Credit grade")),
+                ("proportion", _("Proportion (%)")),
+                ("pool", _("Entities in the pool")),
+                ("drawn", _("Entities drawn")),
+            ),
+            "verified": verified,
+        },
     )
 
 
@@ -292,6 +348,13 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "inspections": page.object_list,
+            "columns": tables.columns(
+                ("entity", _("Entity")),
+                ("kind", _("Kind")),
+                ("scheduled_on", _("Scheduled for")),
+                ("state", _("State")),
+                ("department", _("Department")),
+            ),
             "queue": selectors.publication_queue(request.user)[:50],
             "today": timezone.localdate(),
         },
@@ -306,8 +369,17 @@ def inspection_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "inspection": inspection,
             "checklist": selectors.checklist_rows(inspection),
+            "checklist_columns": tables.columns(
+                ("item", _("Item")), ("text", _("Requirement")), ("answer", _("Answer"))
+            ),
             "findings": inspection.findings.select_related("case"),
             "attachments": inspection.attachments.all(),
+            "attachment_columns": tables.columns(
+                ("name", _("File name")),
+                ("type", _("Type")),
+                ("size", _("Size")),
+                ("sha256", "SHA-256"),
+            ),
             "team": inspection.inspectors.all(),
             "can_record": selectors.can(request.user, inspection, "change")
             and inspection.state == "planned",
@@ -376,6 +448,21 @@ def inspection_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
     return response
 
 
+def inspection_file(request: HttpRequest, public_id: str, sha256: str) -> HttpResponse:
+    """Download a photo or file of an inspection the user may see (audited)."""
+    inspection = selectors.get_inspection_for_user(request.user, public_id)
+    attachment = selectors.attachment_of(inspection, sha256)
+    if attachment is None:
+        raise Http404
+    content = selectors.attachment_bytes(attachment)
+    services.record_file_read(actor=request.user, attachment=attachment, purpose="page")
+    response = HttpResponse(content, content_type=attachment.content_type)
+    disposition = "inline" if attachment.is_photo else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{attachment.sha256}"'
+    response["X-Content-SHA256"] = attachment.sha256
+    return response
+
+
 @require_POST
 def inspection_publish(request: HttpRequest, public_id: str) -> HttpResponse:
     inspection = selectors.get_inspection_for_user(request.user, public_id, "publish")
@@ -391,11 +478,12 @@ def sample_list(request: HttpRequest) -> HttpResponse:
     _require(request, permissions.VIEW_SAMPLE)
     samples = selectors.samples_visible_to(request.user)
     page = Paginator(samples, PAGE).get_page(request.GET.get("page"))
-    departments = _departments(request.user, permissions.ADD_SAMPLE)
+    departments = selectors.departments_with(request.user, permissions.ADD_SAMPLE)
     form = forms.SampleForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not departments.exists():
+        sampling = departments.first()
+        if sampling is None:
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
@@ -407,7 +495,7 @@ def sample_list(request: HttpRequest) -> HttpResponse:
                 try:
                     services.record_sample(
                         actor=request.user,
-                        department=departments.first(),
+                        department=sampling,
                         entity=entity,
                         number=data["number"],
                         product_name=data["product_name"],
@@ -419,14 +507,30 @@ def sample_list(request: HttpRequest) -> HttpResponse:
                 except ValidationError as exc:
                     add_service_errors(form, exc)
         status = UNPROCESSABLE
+    may_record = departments.exists()
+    rows = list(page.object_list)
+    for sample in rows:  # one small form per sample at the laboratory, ids kept apart
+        result_form = (
+            forms.ResultForm(auto_id=f"id_{sample.public_id}_%s")
+            if may_record and sample.state == "at_lab"
+            else None
+        )
+        setattr(sample, "result_form", result_form)  # noqa: B010 (read by the row template)
     return render(
         request,
         "inspections/sample_list.html",
         {
             "page_obj": page,
-            "samples": page.object_list,
-            "form": form if departments.exists() else None,
-            "result_form": forms.ResultForm(),
+            "samples": rows,
+            "columns": tables.columns(
+                ("number", _("Sample number")),
+                ("entity", _("Entity")),
+                ("product", _("Product")),
+                ("sampled_on", _("Sampled on")),
+                ("state", _("State")),
+                ("result", _("Laboratory result")),
+            ),
+            "form": form if may_record else None,
         },
         status=status,
     )
@@ -488,7 +592,24 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
             inspectors=form.cleaned_data["inspectors"],
             year_hours=form.cleaned_data["year_hours"] or capacity.YEAR_HOURS,
         )
-    return render(request, "inspections/capacity.html", {"form": form, "outcomes": outcomes})
+    return render(
+        request,
+        "inspections/capacity.html",
+        {
+            "form": form,
+            "outcomes": outcomes,
+            "columns": tables.columns(
+                ("threshold", _("Full frequency from rating")),
+                ("proportion", _("Proportion (%)")),
+                ("needed", _("Inspections needed")),
+                ("hours_needed", _("Hours needed")),
+                ("hours_available", _("Hours available")),
+                ("reached", _("Entities reached")),
+                ("floors_missed", _("Floors missed")),
+                ("uncovered", _("Risk left uncovered")),
+            ),
+        },
+    )
 
 
 # --- per-province settings ------------------------------------------------------------------
@@ -536,6 +657,17 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "province": province,
             "provinces": [(code, names.get(code, code)) for code in provinces],
+            "province_fields": [
+                (
+                    "province",
+                    _("Province"),
+                    [(code, names.get(code, code)) for code in provinces],
+                    province,
+                    None,
+                )
+            ]
+            if len(provinces) > 1
+            else [],
             "config": RiskConfig.objects.filter(province_id=province)
             .select_related("updated_by")
             .first(),

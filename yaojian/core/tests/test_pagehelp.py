@@ -80,6 +80,7 @@ NOT_PAGES = {
         "complaints:notice",
         "portal:complaint_notice",
         "inspections:inspection_pdf",
+        "inspections:inspection_file",
         "traceability:batch_rejected_download",
         "favicon",
     },

@@ -16,10 +16,47 @@ from yaojian.inspections.choices import (
     Remit,
     Severity,
 )
-from yaojian.inspections.models import Draw, DrawnEntity, EntityRating, Inspection, Plan
+from yaojian.inspections.models import (
+    Attachment,
+    Draw,
+    DrawnEntity,
+    EntityRating,
+    Inspection,
+    Plan,
+)
 from yaojian.registry.choices import EntityKind, RiskClass
 
 CREDIT_GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
+
+
+def _grade_share(grade: str, help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        required=False,
+        help_text=f"Grade {grade}: {help_text} (%); absent: the plan's proportion.",
+    )
+
+
+class GradeProportionsSerializer(serializers.Serializer[Any]):
+    """Proportions by credit grade (DOMAIN.md §2.8); entities without a grade, and grades not
+    given, are drawn at the plan's proportion."""
+
+    A = _grade_share("A", "low risk, reduced or 0")
+    B = _grade_share("B", "normal risk, the normal rate")
+    C = _grade_share("C", "higher risk, increased")
+    D = _grade_share("D", "high risk, sharply increased")
+
+
+class StratumSerializer(serializers.Serializer[Any]):
+    """What a draw by credit grade took from one grade ("" = entities without a grade)."""
+
+    grade = serializers.CharField(allow_blank=True)
+    proportion = serializers.CharField(help_text="The grade's proportion, in %.")
+    pool = serializers.IntegerField(help_text="Entities of the grade in the pool.")
+    drawn = serializers.IntegerField(help_text="Entities of the grade drawn.")
 
 
 class PlanScopeSerializer(serializers.Serializer[Any]):
@@ -41,7 +78,13 @@ class PlanScopeSerializer(serializers.Serializer[Any]):
         required=False, help_text="Only entities due for inspection in the plan's year."
     )
     credit_grades = serializers.ListField(
-        child=serializers.ChoiceField(choices=CREDIT_GRADES), required=False
+        child=serializers.ChoiceField(choices=CREDIT_GRADES),
+        required=False,
+        help_text="A targeted draw: only entities of these credit grades.",
+    )
+    grade_proportions = GradeProportionsSerializer(
+        required=False,
+        help_text="A draw by credit grade (draw-v2): a proportion per grade.",
     )
 
 
@@ -126,6 +169,11 @@ class DrawSerializer(serializers.ModelSerializer[Draw]):
 
     plan = serializers.UUIDField(source="plan.public_id", read_only=True)
     drawn_by = serializers.CharField(source="drawn_by.username", default=None, read_only=True)
+    strata = StratumSerializer(
+        many=True,
+        read_only=True,
+        help_text="A draw by credit grade: per grade A, B, C, D and '' (none). Empty otherwise.",
+    )
 
     class Meta:
         model = Draw
@@ -135,6 +183,7 @@ class DrawSerializer(serializers.ModelSerializer[Draw]):
             "seed",
             "algorithm",
             "proportion",
+            "strata",
             "team_size",
             "pool_size",
             "pool_hash",
@@ -281,3 +330,19 @@ class RatingSerializer(serializers.ModelSerializer[EntityRating]):
             "computed_at",
         ]
         read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    """A photo or file of an inspection (on-site evidence), named by its SHA-256."""
+
+    class Meta:
+        model = Attachment
+        fields = ["sha256", "name", "content_type", "size", "is_photo", "created_at"]
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    """A photo (JPEG, PNG, WebP) or a PDF file, at most 10 MB; the type is read from the
+    file's first bytes, not from its name."""
+
+    file = serializers.FileField(help_text="multipart/form-data field `file`.")

@@ -11,19 +11,24 @@ import uuid
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from yaojian.accounts.models import Department
-from yaojian.accounts.scoping import has_permission, scope_for
+from yaojian.accounts.scoping import has_permission
 from yaojian.core.pagination import CappedCountPagination
 from yaojian.inspections import permissions, selectors, services
 from yaojian.inspections.api.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
     DrawCreateSerializer,
     DrawnEntitySerializer,
     DrawSerializer,
@@ -58,14 +63,6 @@ def _require(request: Request, permission: str) -> None:
         raise PermissionDenied
 
 
-def _planning_departments(user: Any) -> QuerySet[Department]:
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return Department.objects.filter(is_active=True).order_by("code")
-    ids = sorted({m.department_id for m in scope.members_with(permissions.ADD_PLAN)})
-    return Department.objects.filter(pk__in=ids).order_by("code")
-
-
 @extend_schema(tags=["inspections"])
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Plan]):
     """Inspection plans of the caller's departments, of the joint plans they take part in and
@@ -94,7 +91,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data_in = PlanCreateSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data
-        departments = list(_planning_departments(request.user))
+        departments = list(selectors.departments_with(request.user, permissions.ADD_PLAN))
         if data.get("department"):
             department = next((d for d in departments if d.public_id == data["department"]), None)
         else:
@@ -228,6 +225,7 @@ class InspectionViewSet(
     serializer_class = InspectionSerializer
     lookup_field = "public_id"
     filterset_fields = ["state", "kind"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Inspection]:
         if getattr(self, "swagger_fake_view", False):
@@ -265,6 +263,66 @@ class InspectionViewSet(
             inspected_on=data["inspected_on"],
         )
         return Response(InspectionSerializer(self.get_object()).data)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=AttachmentSerializer(many=True),
+        description="The photos and files of the inspection (whoever may see it).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+        description=(
+            "Add a photo (JPEG, PNG, WebP) or a PDF file, at most 10 MB, checked by its first "
+            "bytes (the team; not once the result is published). Another type or a larger file "
+            "is refused (400); audited with its SHA-256."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def files(self, request: Request, public_id: str) -> Response:
+        """On-site evidence: list the inspection's photos and files, or add one."""
+        inspection = self.get_object()
+        if request.method == "POST":
+            data_in = AttachmentUploadSerializer(data=request.data)
+            data_in.is_valid(raise_exception=True)
+            attachment = services.add_attachment(
+                actor=request.user, inspection=inspection, upload=data_in.validated_data["file"]
+            )
+            return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        rows = inspection.attachments.order_by("id")
+        return Response(AttachmentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "sha256", str, OpenApiParameter.PATH, description="The file's SHA-256 (hex)."
+            )
+        ],
+        responses={
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="The file as recorded (its SHA-256 in X-Content-SHA256).",
+                )
+                for content_type in services.UPLOAD_TYPES
+            },
+            404: OpenApiResponse(description="Missing, or not readable by the caller."),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<sha256>[0-9a-f]{64})")
+    def file(self, request: Request, public_id: str, sha256: str) -> HttpResponse:
+        """Download one photo or file of the inspection (audited)."""
+        inspection = self.get_object()
+        attachment = selectors.attachment_of(inspection, sha256)
+        if attachment is None:
+            raise NotFound
+        content = selectors.attachment_bytes(attachment)
+        services.record_file_read(actor=request.user, attachment=attachment, purpose="api")
+        response = HttpResponse(content, content_type=attachment.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{attachment.sha256}"'
+        response["X-Content-SHA256"] = attachment.sha256
+        return response
 
 
 @extend_schema(tags=["inspections"])

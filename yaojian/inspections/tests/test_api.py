@@ -427,3 +427,148 @@ def test_a_team_member_opens_a_drawn_entity_s_inspection(world: World, api_clien
         == 404
     )
     assert api_client_for(world.other_head).post(url).status_code == 404
+
+
+# --- photos and files (on-site evidence) ----------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def upload(
+    api_client_for: Any, user: Any, inspection: Inspection, content: bytes, name: str
+) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return api_client_for(user).post(
+        f"{API}/records/{inspection.public_id}/files/",
+        {"file": SimpleUploadedFile(name, content)},
+        format="multipart",
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 401),
+        ("steward", 403),  # same department, no inspections.view_inspection
+        ("other_head", 404),  # another county: as if it did not exist
+        ("outsider", 403),  # sees the record, is not on its team
+        ("province_leader", 403),  # oversees, does not record
+        ("team", 201),
+    ],
+)
+def test_file_upload_matrix(world: World, api_client_for: Any, who: str, expected: int) -> None:
+    response = upload(api_client_for, _user(world, who), world.inspection, PNG, "现场.png")
+    assert response.status_code == expected
+    added = AuditEvent.objects.filter(action="inspections.file_added")
+    if expected == 201:
+        import hashlib
+
+        body = response.json()
+        assert body["sha256"] == hashlib.sha256(PNG).hexdigest()
+        assert (body["name"], body["content_type"], body["size"], body["is_photo"]) == (
+            "现场.png",
+            "image/png",
+            len(PNG),
+            True,
+        )
+        assert added.count() == 1
+    else:
+        assert not world.inspection.attachments.exists()
+        assert not added.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "code"),
+    [
+        (b"MZ\x90\x00 not an image", "photo.jpg", "invalid_type"),  # the name says JPEG
+        (b"", "empty.png", "empty"),
+    ],
+)
+def test_a_file_that_is_not_a_photo_or_pdf_is_refused(
+    world: World, api_client_for: Any, content: bytes, name: str, code: str
+) -> None:
+    response = upload(api_client_for, world.team[0], world.inspection, content, name)
+    assert response.status_code == 400
+    assert "file" in response.json()["errors"]
+    assert not world.inspection.attachments.exists()
+    assert not AuditEvent.objects.filter(action="inspections.file_added").exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    world: World, api_client_for: Any, settings: Any
+) -> None:
+    big = PNG + b"0" * (services.MAX_UPLOAD + 1 - len(PNG))
+    response = upload(api_client_for, world.team[0], world.inspection, big, "big.png")
+    assert response.status_code == 400
+    assert "10 MB" in str(response.json())
+    assert not world.inspection.attachments.exists()
+
+
+def test_no_file_is_added_once_the_result_is_published(world: World, api_client_for: Any) -> None:
+    Inspection.objects.filter(pk=world.inspection.pk).update(state="published")
+    response = upload(api_client_for, world.team[0], world.inspection, PNG, "late.png")
+    assert response.status_code == 400
+    assert not world.inspection.attachments.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 401),
+        ("steward", 403),
+        ("other_head", 404),
+        ("outsider", 200),  # the department reads its records
+        ("province_leader", 200),
+        ("team", 200),
+    ],
+)
+def test_file_list_and_download_matrix(
+    world: World, api_client_for: Any, who: str, expected: int
+) -> None:
+    import hashlib
+
+    assert upload(api_client_for, world.team[0], world.inspection, PNG, "a.png").status_code == 201
+    sha = hashlib.sha256(PNG).hexdigest()
+    client = api_client_for(_user(world, who))
+    listed = client.get(f"{API}/records/{world.inspection.public_id}/files/")
+    assert listed.status_code == expected
+    downloaded = client.get(f"{API}/records/{world.inspection.public_id}/files/{sha}/")
+    assert downloaded.status_code == expected
+    reads = AuditEvent.objects.filter(action="inspections.file_downloaded")
+    if expected == 200:
+        assert [row["sha256"] for row in listed.json()] == [sha]
+        assert downloaded.content == PNG
+        assert downloaded["Content-Type"] == "image/png"
+        assert downloaded["X-Content-SHA256"] == sha
+        event = reads.get()
+        assert event.actor_id == _user(world, who).pk
+        assert event.changes == {"file": "a.png", "sha256": sha, "purpose": "api"}
+    else:
+        assert not reads.exists()
+
+
+def test_an_unknown_file_answers_404(world: World, api_client_for: Any) -> None:
+    client = api_client_for(world.county.head)
+    url = f"{API}/records/{world.inspection.public_id}/files/{'0' * 64}/"
+    assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="inspections.file_downloaded").exists()
+
+
+def test_a_file_of_another_inspection_is_not_reachable_through_this_one(
+    world: World, api_client_for: Any
+) -> None:
+    import hashlib
+
+    assert upload(api_client_for, world.team[0], world.inspection, PNG, "a.png").status_code == 201
+    other = services.start_inspection(
+        actor=world.county.head,
+        entity=world.county.entities[5],
+        department=world.county.department,
+        kind="gsp_pharmacy",
+        scheduled_on=world.inspection.scheduled_on,
+        inspectors=world.team,
+    )
+    sha = hashlib.sha256(PNG).hexdigest()
+    url = f"{API}/records/{other.public_id}/files/{sha}/"
+    assert api_client_for(world.county.head).get(url).status_code == 404

@@ -72,3 +72,30 @@ def test_every_inspections_operation_answers_as_documented(world: World) -> None
         .call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
     )
     assert recorded.status_code == 200
+    photo = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+    added = (
+        schema["/api/v1/inspections/records/{public_id}/files/"]["POST"]
+        .Case(
+            path_parameters={"public_id": str(inspection.public_id)},
+            body={"file": photo},  # type: ignore[dict-item]
+            media_type="multipart/form-data",
+        )
+        .call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    )
+    assert added.status_code == 201
+    sha = added.json()["sha256"]
+    listed = call(
+        world,
+        "GET",
+        "/api/v1/inspections/records/{public_id}/files/",
+        path_parameters={"public_id": str(inspection.public_id)},
+    )
+    assert [row["sha256"] for row in listed.json()] == [sha]
+    downloaded = call(
+        world,
+        "GET",
+        "/api/v1/inspections/records/{public_id}/files/{sha256}/",
+        path_parameters={"public_id": str(inspection.public_id), "sha256": sha},
+    )
+    assert downloaded.status_code == 200
+    assert downloaded.content == photo

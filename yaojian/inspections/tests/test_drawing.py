@@ -103,3 +103,65 @@ def test_snapshots_round_trip_with_their_hash() -> None:
     back_i, h3 = drawing.unpack_inspectors(blob)
     assert h3 == h == ih
     assert back_i.conflicts == [(1, 100)]
+
+
+# --- draw-v2: proportions by credit grade ------------------------------------------------------
+
+
+def graded(n: int = 1000) -> tuple[drawing.Pool, drawing.Inspectors, str, str]:
+    """1,000 entities: grades cycle A, B, C, D, none (200 each)."""
+    pool = drawing.Pool(
+        list(range(1, n + 1)), [(i % 10) + 1 for i in range(n)], [(i % 5 + 1) % 5 for i in range(n)]
+    )
+    insp = drawing.Inspectors(
+        inspectors=[(100 + i, 1) for i in range(20)], conflicts=[], cell_officers={}, departments=[]
+    )
+    return pool, insp, drawing.pack_pool(pool)[1], drawing.pack_inspectors(insp)[1]
+
+
+def run_graded(seed: str = "s", by_grade: dict[str, str] | None = None) -> list:
+    pool, insp, ph, ih = graded()
+    shares = by_grade if by_grade is not None else {"A": "1", "B": "3", "C": "10", "D": "30"}
+    return drawing.run(
+        pool=pool,
+        inspectors=insp,
+        proportion=Decimal("3"),
+        team_size=2,
+        seed=seed,
+        pool_hash=ph,
+        inspector_hash=ih,
+        by_grade={g: Decimal(v) for g, v in shares.items()},
+    )
+
+
+def test_proportions_by_credit_grade_are_exact_per_grade() -> None:
+    pool, *_rest = graded()
+    grade_of = dict(zip(pool.entity_ids, pool.grades or [], strict=True))
+    result = run_graded()
+    counts = Counter(grade_of[e] for e, _team in result)
+    # 200 per grade: A 1 % → 2, B 3 % → 6, C 10 % → 20, D 30 % → 60, ungraded (plan's 3 %) → 6
+    assert counts == {1: 2, 2: 6, 3: 20, 4: 60, 0: 6}
+    assert [grade_of[e] for e, _t in result] == sorted(
+        (grade_of[e] for e, _t in result), key=lambda code: (code == 0, code)
+    )  # stratum by stratum: A, B, C, D, then the ungraded
+    assert len({e for e, _t in result}) == 94
+
+
+def test_a_grade_at_zero_is_never_drawn_and_the_draw_is_reproducible() -> None:
+    result = run_graded(by_grade={"A": "0"})
+    pool, *_rest = graded()
+    grade_of = dict(zip(pool.entity_ids, pool.grades or [], strict=True))
+    assert not [e for e, _t in result if grade_of[e] == 1]
+    assert len(result) == 4 * 6  # B, C, D and ungraded at the plan's 3 % of 200
+    assert run_graded("x") == run_graded("x")
+    assert run_graded("x") != run_graded("y")
+
+
+def test_graded_snapshots_round_trip_and_hash_differently() -> None:
+    pool, _insp, ph, _ih = graded()
+    blob, h = drawing.pack_pool(pool)
+    back, h2 = drawing.unpack_pool(blob)
+    assert (h2, list(back.grades or [])) == (h, list(pool.grades or []))
+    plain = drawing.Pool(pool.entity_ids, pool.cell_ids)
+    assert drawing.pack_pool(plain)[1] != ph
+    assert drawing.unpack_pool(drawing.pack_pool(plain)[0])[0].grades is None

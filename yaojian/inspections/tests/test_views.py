@@ -194,3 +194,56 @@ def test_entity_panel_shows_cell_and_officers_with_dates(client: Any, county: An
     ).content.decode()
     assert "八廓街道网格" in page
     assert county.inspectors[0].username in page or county.inspectors[0].full_name in page
+
+
+def test_a_photo_is_listed_on_the_record_and_downloaded_with_an_audit_event(
+    client: Any, county: Any, stranger: Any
+) -> None:
+    import hashlib
+
+    from yaojian.audit.models import AuditEvent
+
+    inspection = scheduled(county)
+    services.add_attachment(
+        actor=county.inspectors[0],
+        inspection=inspection,
+        upload=SimpleUploadedFile("现场.png", PNG, content_type="image/png"),
+    )
+    sha = hashlib.sha256(PNG).hexdigest()
+    url = reverse("inspections:inspection_file", args=[inspection.public_id, sha])
+    client.force_login(county.head)
+    page = client.get(reverse("inspections:inspection_detail", args=[inspection.public_id]))
+    assert f'href="{url}" data-testid="attachment-download">现场.png' in page.content.decode()
+    response = client.get(url)
+    assert (response.status_code, response.content) == (200, PNG)
+    assert response["Content-Type"] == "image/png"
+    assert AuditEvent.objects.get(action="inspections.file_downloaded").changes == {
+        "file": "现场.png",
+        "sha256": sha,
+        "purpose": "page",
+    }
+    assert client.get(url.replace(sha, "0" * 64)).status_code == 404
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="inspections.file_downloaded").count() == 1
+
+
+def test_the_sample_list_gives_each_sample_at_the_lab_its_own_result_form(
+    client: Any, county: Any
+) -> None:
+    for n in range(2):
+        services.record_sample(
+            actor=county.head,
+            department=county.department,
+            entity=county.entities[n],
+            number=f"CJ-2026-{n}",
+            product_name="阿莫西林胶囊",
+            risk_class="",
+            batch_number="B1",
+            sampled_on=dt.date(2026, 11, 2),
+        )
+    client.force_login(county.head)
+    page = client.get(reverse("inspections:sample_list")).content.decode()
+    assert page.count('data-testid="sample-result-form"') == 2
+    ids = [part.split('"')[0] for part in page.split(' id="id_')[1:]]
+    assert len(ids) == len(set(ids))  # no id twice on the page
