@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from django import forms
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yaojian.complaints import selectors as complaint_selectors
 from yaojian.complaints.choices import Topic
 
+REGION_CODE = re.compile(r"[0-9]{6}")
 TEXTAREA = forms.Textarea(attrs={"rows": 6, "maxlength": 4000})
 
 
@@ -32,6 +35,22 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
+def _counties() -> list[tuple[str, str]]:
+    return [("", "—"), *complaint_selectors.county_choices()]
+
+
+class CountyField(forms.ChoiceField):
+    """A county picker whose list is built only when the form is shown: a submission is
+    checked for the code's shape here and against the regions and the offices by the
+    complaints app (which answers under the field), so a valid POST reads no list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=(), required=False, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return bool(REGION_CODE.fullmatch(str(value)))
+
+
 class PublicComplaintForm(forms.Form):
     """One form for both kinds; ``kind`` decides whether anonymity is offered."""
 
@@ -50,12 +69,10 @@ class PublicComplaintForm(forms.Form):
         help_text=_("If the search does not find it, type its name."),
     )
     subject_address = forms.CharField(label=_("Its address"), required=False, max_length=200)
-    region_code = forms.ChoiceField(label=_("County where it is"), choices=(), required=False)
+    region_code = CountyField(label=_("County where it is"))
     is_ecommerce = forms.BooleanField(label=_("Bought online"), required=False)
     platform_name = forms.CharField(label=_("Platform"), required=False, max_length=200)
-    platform_region_code = forms.ChoiceField(
-        label=_("Platform's domicile"), choices=(), required=False
-    )
+    platform_region_code = CountyField(label=_("Platform's domicile"))
     against_platform = forms.BooleanField(
         label=_("The complaint is against the platform itself"), required=False
     )
@@ -85,7 +102,7 @@ class PublicComplaintForm(forms.Form):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        counties = [("", "—"), *complaint_selectors.county_choices()]
+        counties = functools.cache(_counties)  # built once, and only if the form is shown
         self.fields["region_code"].choices = counties  # type: ignore[attr-defined]
         self.fields["platform_region_code"].choices = counties  # type: ignore[attr-defined]
         if kind != "report":
