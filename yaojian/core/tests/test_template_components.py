@@ -63,7 +63,6 @@ FORMS_ALLOWED = {
     "yaojian/registry/templates/registry/entity_list.html": "CSV encoding beside the count",
     "yaojian/exchange/templates/exchange/alert_list.html": "to convert",
     "yaojian/territory/templates/territory/gridcell_list.html": "county picker: to convert",
-    "yaojian/portal/templates/portal/complaint_form.html": "anti-bot and picker fields",
     "yaojian/portal/templates/portal/public_credit_search.html": "credit pages, being reworked",
     # apps under concurrent rework on 2026-12-03 (credit, inspections, traceability)
     "yaojian/inspections/templates/inspections/coverage.html": "inspections rework",
@@ -98,7 +97,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/clocks/templates/clocks/year_detail.html",
         "yaojian/clocks/templates/clocks/year_list.html",
         "yaojian/traceability/templates/traceability/batch_detail.html",
-        "yaojian/complaints/templates/complaints/complaint_list.html",
         "yaojian/credit/templates/credit/decision_list.html",
         "yaojian/credit/templates/credit/entity_panel.html",
         "yaojian/credit/templates/credit/grade_list.html",
@@ -133,7 +131,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/notices/templates/notices/problem_list.html",
         "yaojian/notices/templates/notices/sent.html",
         "yaojian/outbox/templates/outbox/message_list.html",
-        "yaojian/portal/templates/portal/complaint_outcomes.html",
         "yaojian/portal/templates/portal/public_credit_entity.html",
         "yaojian/portal/templates/portal/public_dishonesty_list.html",
         "yaojian/portal/templates/portal/public_inspection_list.html",
