@@ -245,6 +245,7 @@ LABELS = {
     "reward_claimed": _("Reward claimed"),
     "reward_paid": _("Reward paid"),
     "escalated": _("Escalated"),
+    "penalty_changed": _("Penalty decision changed or revoked"),
 }
 
 
