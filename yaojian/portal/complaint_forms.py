@@ -51,7 +51,7 @@ class CountySelect(forms.Select):
         chosen = "" if value is None else str(value)
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
                 (code, mark_safe(" selected") if str(code) == chosen else "", label)
                 for code, label in self.choices
