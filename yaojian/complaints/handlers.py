@@ -241,6 +241,8 @@ def on_decision_changed(event: Any) -> None:
         .values_list("case__public_id", flat=True)
         .first()
     )
+    if case_public_id is None:
+        return
     for complaint in Complaint.objects.filter(case__public_id=case_public_id, kind=Kind.REPORT):
         services.penalty_changed(
             complaint=complaint, change=event.change, changed_on=event.changed_on

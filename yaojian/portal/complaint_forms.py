@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.complaints import selectors as complaint_selectors
@@ -46,7 +46,7 @@ class CountySelect(forms.Select):
     """The county list written directly: a few hundred options rendered through Django's
     per-option widget templates cost about two thirds of the form page's time."""
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = "" if value is None else str(value)
         options = format_html_join(
