@@ -158,7 +158,7 @@ def summary(values: list[float], baseline: list[float]) -> dict[str, Any]:
     }
 
 
-def export_tree(ref: str) -> Path:
+def export_tree(ref: str, url: str) -> Path:
     """Commit ``ref``'s tree under var/ (compiled catalogs included); returns its path."""
     sha = subprocess.run(
         ["git", "rev-parse", "--short", ref],
@@ -177,7 +177,7 @@ def export_tree(ref: str) -> Path:
     subprocess.run(
         [sys.executable, "manage.py", "compile_catalogs", "-v0"],
         cwd=target,
-        env=harness.bench_env(harness.database_url("sqlite", "bench_unused")),
+        env=harness.bench_env(url),
         check=True,
     )
     return target
@@ -185,7 +185,7 @@ def export_tree(ref: str) -> Path:
 
 def compare(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Alternating steady rounds against ``--compare-ref`` (before) and the working tree."""
-    tree = export_tree(args.compare_ref)
+    tree = export_tree(args.compare_ref, url)
     port = int(os.environ.get("BENCH_PORT", "0")) or None
     pooled: dict[str, dict[str, list[float]]] = {
         side: {"values": [], "baseline": []} for side in ("before", "after")
