@@ -7,9 +7,10 @@ from typing import Any
 
 import time_machine
 
+from yaojian.accounts.choices import Role
 from yaojian.complaints import clocks, services
 from yaojian.complaints.choices import Kind, State, Topic
-from yaojian.complaints.tests.conftest import receive
+from yaojian.complaints.tests.conftest import member, receive
 
 # Wednesday 2026-09-23, 10:00 Beijing: then the Mid-Autumn (25–27 Sep) and National Day
 # (1–7 Oct) holidays, and Saturday 10 Oct a make-up working day.
@@ -130,3 +131,5 @@ def test_unsettled_dispute_goes_to_the_common_superior_to_designate(
     notice = Notice.objects.get(source_app="complaints")
     assert notice.recipient == world.province  # not the city office above Chengguan
     assert c.number in notice.subject
+    province_officer = member(world.province, Role.CASE_OFFICER, username="p_officer")
+    assert services.can_resolve_dispute(province_officer, c)  # and it may designate
