@@ -8,7 +8,13 @@ comes from 127.0.0.1). Timed: the POST (validation, routing, duplicate check, th
 and outbox rows, committed before the answer).
 
     uv run python bench/complaints_intake.py [--backend sqlite|postgresql] [--submitters 20]
-        [--per-submitter 10] [--database bench_complaints]
+        [--per-submitter 10] [--database bench_complaints] [--compare-ref REF --rounds 3]
+
+``--compare-ref REF`` serves a second tree, commit ``REF`` exported under var/ (``git
+archive``), on the same database, and runs the steady load against the two servers in
+alternating rounds (before, after, after, before, …) so that both see the same machine; each
+side is reported with its own /healthz figures measured during its rounds and the ratio of the
+POST's p95 to /healthz's p95. The worker-kill run is made against the working tree only.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -131,6 +138,76 @@ def run(base: str, submitters: int, per: int, offset: int, kill: Any = None) -> 
         "healthz_p95_ms": round(harness.percentile(base_values, 0.95), 1),
         "submissions_per_s": round(len(values) / wall, 1),
         "numbers": numbers,
+        "values": values,
+        "baseline": base_values,
+    }
+
+
+def summary(values: list[float], baseline: list[float]) -> dict[str, Any]:
+    """Percentiles of pooled POST and /healthz times, and the p95 ratio."""
+    values, baseline = sorted(values), sorted(baseline)
+    p95, h95 = harness.percentile(values, 0.95), harness.percentile(baseline, 0.95)
+    return {
+        "submissions": len(values),
+        "p50_ms": round(harness.percentile(values, 0.50), 1),
+        "p95_ms": round(p95, 1),
+        "p99_ms": round(harness.percentile(values, 0.99), 1),
+        "healthz_p50_ms": round(harness.percentile(baseline, 0.50), 1),
+        "healthz_p95_ms": round(h95, 1),
+        "p95_over_healthz_p95": round(p95 / h95, 1) if h95 else None,
+    }
+
+
+def export_tree(ref: str, url: str) -> Path:
+    """Commit ``ref``'s tree under var/ (compiled catalogs included); returns its path."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", ref],
+        cwd=harness.ROOT,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout.strip()
+    target = harness.VAR / f"bench-tree-{sha}"
+    if not (target / "manage.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", sha], cwd=harness.ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "compile_catalogs", "-v0"],
+        cwd=target,
+        env=harness.bench_env(url),
+        check=True,
+    )
+    return target
+
+
+def compare(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Alternating steady rounds against ``--compare-ref`` (before) and the working tree."""
+    tree = export_tree(args.compare_ref, url)
+    port = int(os.environ.get("BENCH_PORT", "0")) or None
+    pooled: dict[str, dict[str, list[float]]] = {
+        side: {"values": [], "baseline": []} for side in ("before", "after")
+    }
+    with (
+        harness.gunicorn(url, cwd=tree, port=port) as before,
+        harness.gunicorn(url, port=port + 1 if port else None) as after,
+    ):
+        bases = {"before": before, "after": after}
+        offset = 200_000
+        for index in range(args.rounds):
+            order = ("before", "after") if index % 2 == 0 else ("after", "before")
+            for side in order:
+                harness.log(f"round {index + 1}: {side} (load {harness.load_average():.2f})")
+                result = run(bases[side], args.submitters, args.per_submitter, offset)
+                offset += 100_000
+                pooled[side]["values"] += result["values"]
+                pooled[side]["baseline"] += result["baseline"]
+    return {
+        "ref": args.compare_ref,
+        "rounds": args.rounds,
+        **{side: summary(**pooled[side]) for side in ("before", "after")},
     }
 
 
@@ -156,6 +233,8 @@ def main() -> None:
     parser.add_argument("--submitters", type=int, default=20)
     parser.add_argument("--per-submitter", type=int, default=10)
     parser.add_argument("--database", default="bench_complaints")
+    parser.add_argument("--compare-ref", default="")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     os.environ["YAOJIAN_COMPLAINTS"] = LIMITS
     url = harness.recreate_database(args.backend, args.database)
@@ -163,6 +242,7 @@ def main() -> None:
     harness.manage(url, "compile_catalogs", "-v0")
     harness.shell(url, SETUP)
     load_before = harness.load_average()
+    compared = compare(url, args) if args.compare_ref else None
     with harness.gunicorn(url) as base:
         harness.log(f"steady run: {args.submitters} submitters × {args.per_submitter}")
         steady = run(base, args.submitters, args.per_submitter, 0)
@@ -179,6 +259,8 @@ def main() -> None:
         crash = run(base, args.submitters, args.per_submitter, 100_000, kill=kill)
     load_after = harness.load_average()
     returned = set(steady.pop("numbers")) | set(crash.pop("numbers"))
+    for side in (steady, crash):
+        side.pop("values"), side.pop("baseline")
     code = (
         "import json; from yaojian.complaints.models import Complaint; "
         f"n = set({sorted(returned)!r}); "
@@ -188,6 +270,7 @@ def main() -> None:
     counts = json.loads(harness.shell(url, code).splitlines()[-1])
     result = {
         "backend": args.backend,
+        "compared": compared,
         "steady": steady,
         "worker_killed": {**crash, "killed_pids": killed},
         "tracking_numbers_returned": len(returned),

@@ -146,9 +146,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int = 3, threads: int = 4) -> Iterator[str]:
-    """Serve the app as scripts/serve.py does; yields the base URL; stops it afterwards."""
-    port = free_port()
+def gunicorn(
+    url: str, workers: int = 3, threads: int = 4, *, cwd: Path = ROOT, port: int | None = None
+) -> Iterator[str]:
+    """Serve the app as scripts/serve.py does; yields the base URL; stops it afterwards.
+
+    ``cwd``: the source tree served (another commit's, exported, to compare in one run)."""
+    port = port or free_port()
     log_path = RESULTS / f"gunicorn-{port}.log"
     RESULTS.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log_file:
@@ -169,7 +173,7 @@ def gunicorn(url: str, workers: int = 3, threads: int = 4) -> Iterator[str]:
                 "--timeout",
                 "120",
             ],
-            cwd=ROOT,
+            cwd=cwd,
             env=bench_env(url, STATIC_MANIFEST="0"),
             stdout=log_file,
             stderr=subprocess.STDOUT,

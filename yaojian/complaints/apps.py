@@ -26,7 +26,12 @@ class ComplaintsConfig(AppConfig):
         from yaojian.complaints.permissions import ROLE_PERMISSIONS
         from yaojian.complaints.tasks import complaints_sweep_task
         from yaojian.core.events import subscribe
-        from yaojian.enforcement.events import CaseClosed, CaseDecided, CaseFiled
+        from yaojian.enforcement.events import (
+            CaseClosed,
+            CaseDecided,
+            CaseFiled,
+            DecisionChanged,
+        )
         from yaojian.enforcement.panels import register_case_panel
 
         grant_to_roles(ROLE_PERMISSIONS)  # type: ignore[arg-type]
@@ -38,6 +43,7 @@ class ComplaintsConfig(AppConfig):
         subscribe(CaseFiled, handlers.on_case_filed)
         subscribe(CaseDecided, handlers.on_case_decided)
         subscribe(CaseClosed, handlers.on_case_closed)
+        subscribe(DecisionChanged, handlers.on_decision_changed)
         register_case_panel(
             "complaints", _("Report behind this case"), "complaints:case_panel", order=20
         )

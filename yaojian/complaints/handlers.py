@@ -111,22 +111,41 @@ def webhook_received(event: ComplaintReceived) -> None:
 
 
 def escalate(event: ComplaintOverdue) -> None:
-    """A notice to the office above the handling one (the superior sees the overdue clock)."""
+    """A notice to the office above the handling one (the superior sees the overdue clock); an
+    unsettled jurisdiction dispute goes to the two offices' common superior, which designates."""
     department = Department.objects.get(pk=event.department_id)
-    above = [
-        d
-        for d in departments_covering(department.region_id, kinds=routing.REGULATORS)
-        if d.pk != department.pk and d.region_id != department.region_id
-    ]
-    if not above:
-        return
+    recipient = None
+    if event.clock == "dispute":
+        complaint = (
+            Complaint.objects.select_related("dispute_department")
+            .filter(pk=event.complaint_id)
+            .first()
+        )
+        if complaint is not None and complaint.dispute_department is not None:
+            recipient = routing.common_superior(department, complaint.dispute_department)
+    if recipient is None:
+        above = [
+            d
+            for d in departments_covering(department.region_id, kinds=routing.REGULATORS)
+            if d.pk != department.pk and d.region_id != department.region_id
+        ]
+        if not above:
+            return
+        recipient = above[0]
     with translation.override(settings.LANGUAGE_CODE):
         params = {"number": event.number, "department": department.name, "due": event.due_on}
-        subject = _("Overdue: complaint %(number)s at %(department)s") % params
-        body = _("The deadline of complaint %(number)s passed on %(due)s without the step.") % (
-            params
-        )
-    _notice(department, above[0], f"overdue:{event.number}:{event.clock}", subject[:200], body)
+        if event.clock == "dispute":
+            subject = _("Designate the office: complaint %(number)s at %(department)s") % params
+            body = _(
+                "The jurisdiction dispute over complaint %(number)s was not settled by %(due)s; "
+                "as the common superior, designate the office that handles it."
+            ) % (params)
+        else:
+            subject = _("Overdue: complaint %(number)s at %(department)s") % params
+            body = _("The deadline of complaint %(number)s passed on %(due)s without the step.") % (
+                params
+            )
+    _notice(department, recipient, f"overdue:{event.number}:{event.clock}", subject[:200], body)
 
 
 def _linked(case_id: int) -> list[Complaint]:
@@ -211,6 +230,23 @@ def record_substantiated_on_credit(event: ComplaintSubstantiated) -> None:
         publication=publication_for(case, decision),
         conduct=conduct,
     )
+
+
+def on_decision_changed(event: Any) -> None:
+    """A changed, revoked or void decision: the report's penalty (the reward's basis) follows."""
+    from yaojian.enforcement.models import Decision
+
+    case_public_id = event.case_public_id or (
+        Decision.objects.filter(public_id=event.decision_public_id)
+        .values_list("case__public_id", flat=True)
+        .first()
+    )
+    if case_public_id is None:
+        return
+    for complaint in Complaint.objects.filter(case__public_id=case_public_id, kind=Kind.REPORT):
+        services.penalty_changed(
+            complaint=complaint, change=event.change, changed_on=event.changed_on
+        )
 
 
 def on_case_closed(event: Any) -> None:

@@ -15,6 +15,7 @@ AUDIT_ACTIONS = {
     "complaints.complaint_case_opened": _("Case opened on the report"),
     "complaints.complaint_concluded": _("Case on the report decided"),
     "complaints.complaint_close": _("Complaint or report closed"),
+    "complaints.complaint_penalty_changed": _("Penalty behind the report changed or revoked"),
     "complaints.complaint_dispute": _("Dispute recorded"),
     "complaints.complaint_dispute_settled": _("Dispute settled"),
     "complaints.complaint_parties_notified": _("Parties notified"),

@@ -46,9 +46,10 @@ class Route:
     also_tell: Department | None = None  # handled here; notice to this one too
 
 
-def regulator_for(region_code: str) -> Department | None:
-    """The most local drug or market regulator covering ``region_code``."""
-    rows = departments_covering(region_code, kinds=REGULATORS)
+def _most_local_regulator(region_code: str, covering: list[Department]) -> Department | None:
+    """The most local drug or market regulator among ``covering`` (a drug regulator before a
+    market regulator at the same level)."""
+    rows = [d for d in covering if d.kind in REGULATORS]
     if not rows:
         return None
     chain = covering_codes(region_code)
@@ -58,9 +59,9 @@ def regulator_for(region_code: str) -> Department | None:
     return same_level[0]
 
 
-def _of_kind(region_code: str, kind: str) -> Department | None:
-    rows = departments_covering(region_code, kinds=(kind,))
-    return rows[0] if rows else None
+def _of_kind(covering: list[Department], kind: str | None) -> Department | None:
+    """The most local department of ``kind`` among ``covering`` (most local first)."""
+    return next((d for d in covering if d.kind == kind), None) if kind else None
 
 
 def route(
@@ -86,12 +87,14 @@ def route(
         basis = _("Place of business of the seller on the platform")
     if not code:
         return None
-    department = regulator_for(code)
+    other, tell = REMIT.get(topic), ALSO_TELL.get(topic)
+    kinds = [*REGULATORS, *[k for k in (other, tell) if k]]
+    covering = departments_covering(code, kinds=kinds)  # one query for every kind needed
+    department = _most_local_regulator(code, covering)
     if department is None:
         return None
-    other = REMIT.get(topic)
     if other is not None:
-        competent = _of_kind(code, other)
+        competent = _of_kind(covering, other)
         if competent is not None:
             return Route(
                 department=department,
@@ -99,12 +102,11 @@ def route(
                 basis=_("In the remit of %(department)s") % {"department": competent.name},
                 other_remit=competent,
             )
-    tell = ALSO_TELL.get(topic)
     return Route(
         department=department,
         region_code=code,
         basis=basis,
-        also_tell=_of_kind(code, tell) if tell else None,
+        also_tell=_of_kind(covering, tell),
     )
 
 

@@ -1,5 +1,7 @@
-"""Rate limits of the public pages, kept in the database (``ThrottleHit``) so every worker
-shares them. Keys are keyed hashes of the address or the contact, never the values."""
+"""Rate limits of the public pages, kept in the database so every worker shares them: the
+submissions are counted from ``Complaint`` itself (``address_hash``/``contact_hash``), failed
+tracking look-ups in ``ThrottleHit``. Keys are keyed hashes of the address or the contact,
+never the values."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import hmac
 import re
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from yaojian.complaints.models import ThrottleHit
+from yaojian.complaints.models import Complaint, ThrottleHit
 
 
 def fingerprint(kind: str, value: str) -> str:
@@ -28,6 +31,33 @@ def count(scope: str, key: str, window: dt.timedelta) -> int:
         return 0
     since = timezone.now() - window
     return ThrottleHit.objects.filter(scope=scope, key=key, at__gte=since).count()
+
+
+def submissions(
+    *,
+    address_hash: str,
+    contact_hash: str,
+    address_window: dt.timedelta,
+    contact_window: dt.timedelta,
+) -> tuple[int, int]:
+    """(submissions from the address within ``address_window``, submissions with the contact
+    within ``contact_window``), in one query; 0 for an empty key."""
+    now = timezone.now()
+    windows = {
+        "address": Q(address_hash=address_hash, received_at__gte=now - address_window),
+        "contact": Q(contact_hash=contact_hash, received_at__gte=now - contact_window),
+    }
+    keys = {"address": address_hash, "contact": contact_hash}
+    wanted = {name: q for name, q in windows.items() if keys[name]}
+    if not wanted:
+        return 0, 0
+    either = Q()
+    for q in wanted.values():
+        either |= q
+    counts = Complaint.objects.filter(either).aggregate(
+        **{name: Count("pk", filter=q) for name, q in wanted.items()}
+    )
+    return int(counts.get("address") or 0), int(counts.get("contact") or 0)
 
 
 def hit(scope: str, key: str) -> None:

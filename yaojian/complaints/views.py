@@ -23,7 +23,17 @@ from yaojian.complaints.permissions import ADD, VIEW
 from yaojian.complaints.services.common import acts_in
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
 from yaojian.core.htmx import template_for
+from yaojian.core.tables import columns
 from yaojian.enforcement.selectors import get_case_for_user
+
+LIST_COLUMNS = columns(
+    ("number", _("Tracking number")),
+    ("kind", _("Kind")),
+    ("subject", _("Respondent")),
+    ("department", _("Department")),
+    ("state", _("State")),
+    ("due", _("Next deadline")),
+)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -58,6 +68,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": page,
         "items": items,
+        "columns": LIST_COLUMNS,
         "can_add": has_permission(request.user, ADD),
     }
     return render(
@@ -234,6 +245,7 @@ LABELS = {
     "reward_claimed": _("Reward claimed"),
     "reward_paid": _("Reward paid"),
     "escalated": _("Escalated"),
+    "penalty_changed": _("Penalty decision changed or revoked"),
 }
 
 

@@ -35,6 +35,7 @@ from yaojian.complaints.services.notices import issue_notice, record_notice_read
 from yaojian.complaints.services.rewards import (
     claim_reward,
     decide_reward,
+    penalty_changed,
     propose_reward,
     record_reward_payment,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "issue_notice",
     "make_clue",
     "mask_text",
+    "penalty_changed",
     "propose_reward",
     "publish_outcome",
     "raise_dispute",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yaojian.accounts.models import Department
 from yaojian.accounts.scoping import scope_for
-from yaojian.complaints import clocks, routing
+from yaojian.complaints import clocks, conf, routing
 from yaojian.complaints.choices import (
     OPEN_STATES,
     Action,
@@ -68,6 +68,17 @@ def refuse_complaint(*, actor: Any, complaint: Complaint, ground: str, reasons: 
     errors: dict[str, list[str]] = {}
     if ground not in RefusalGround.values:
         errors["ground"] = [_("Choose the ground for not accepting.")]
+    years = conf.days("refusal_years")  # 第15条 (2019: three years), configuration
+    if ground == RefusalGround.TOO_LATE and complaint.occurred_on is not None:
+        today = _today()
+        cutoff = dt.date(
+            today.year - years, today.month, min(today.day, 28 if today.month == 2 else 31)
+        )
+        if complaint.occurred_on > cutoff:
+            errors["ground"] = [
+                _("It happened less than %(years)d years ago; this ground does not apply.")
+                % {"years": years}
+            ]
     reasons = text(errors, "reasons", reasons, _("Explain the decision to the complainant."))
     raise_if(errors)
     label = str(RefusalGround(ground).label)
@@ -447,7 +458,10 @@ def case_decided(
     *, complaint: Complaint, summary: str, amount: Any, decided_on: dt.date | None
 ) -> Complaint:
     complaint = lock(complaint)
-    if complaint.state not in (State.CLUE, State.CASE_OPENED):
+    redecided = complaint.state in (State.CONCLUDED, State.CLOSED) and (
+        complaint.penalty_amount is None and amount is not None  # after a change or revocation
+    )
+    if complaint.state not in (State.CLUE, State.CASE_OPENED) and not redecided:
         return complaint
     outcome = _("The case was decided: %(summary)s") % {"summary": summary}
     return save(
@@ -455,7 +469,7 @@ def case_decided(
         actor=None,
         action=Action.CONCLUDED,
         fields={
-            "state": State.CONCLUDED,
+            "state": complaint.state if redecided else State.CONCLUDED,
             "opening_decided_on": complaint.opening_decided_on or decided_on or _today(),
             "outcome_kind": OutcomeKind.SUBSTANTIATED,
             "outcome": outcome,

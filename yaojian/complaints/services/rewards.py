@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaojian.audit.services import record
-from yaojian.complaints.choices import RewardState, RewardTier, State
+from yaojian.complaints.choices import Kind, RewardState, RewardTier, State
 from yaojian.complaints.models import Complaint, ReporterIdentity, Reward
 from yaojian.complaints.permissions import APPROVE, HANDLE
 from yaojian.complaints.rewards import compute_reward
-from yaojian.complaints.services.common import raise_if, require, step, text
+from yaojian.complaints.services.common import lock, raise_if, require, save, step, text
 
 
 def _lock(reward: Reward, *states: str) -> Reward:
@@ -152,3 +152,46 @@ def record_reward_payment(
     step(reward.complaint, actor=actor, action="reward_paid", note=_("The reward was paid."))
     _audit(actor, reward, "paid", reference=reference)
     return reward
+
+
+@transaction.atomic
+def penalty_changed(*, complaint: Complaint, change: str, changed_on: dt.date) -> Complaint:
+    """The decision behind a substantiated report was changed, revoked or declared void (review,
+    litigation, the office's own correction). The reward is computed from the final penalty:
+    the superseded amount is cleared until a new decision gives it, a reward not yet claimed
+    is withdrawn, and the reporter reads why. Idempotent (nothing to clear the second time)."""
+    complaint = lock(complaint)
+    if complaint.kind != Kind.REPORT or complaint.penalty_amount is None:
+        return complaint
+    params = {"date": changed_on.isoformat()}
+    if change == "revoked":
+        note = _("The penalty decision was revoked on %(date)s.") % params
+    elif change == "void":
+        note = _("The penalty decision was declared void on %(date)s.") % params
+    else:
+        note = _("The penalty decision was changed on %(date)s.") % params
+    save(
+        complaint,
+        actor=None,
+        action="penalty_changed",
+        fields={"penalty_amount": None, "outcome": f"{complaint.outcome}\n{note}".strip()},
+        note=note,
+        audit_changes={"change": change, "penalty_amount": str(complaint.penalty_amount)},
+    )
+    open_reward = (
+        Reward.objects.select_for_update(no_key=True)
+        .filter(complaint=complaint, state__in=[RewardState.PROPOSED, RewardState.APPROVED])
+        .first()
+    )
+    if open_reward is not None:
+        open_reward.state = RewardState.REJECTED
+        open_reward.note = note
+        open_reward.save(update_fields=["state", "note", "updated_at"])
+        step(
+            complaint,
+            actor=None,
+            action="reward_rejected",
+            note=_("The reward was withdrawn: it waits for the final penalty."),
+        )
+        _audit(None, open_reward, "rejected", reason="penalty_changed")
+    return complaint

@@ -7,9 +7,10 @@ from typing import Any
 
 import time_machine
 
+from yaojian.accounts.choices import Role
 from yaojian.complaints import clocks, services
 from yaojian.complaints.choices import Kind, State, Topic
-from yaojian.complaints.tests.conftest import receive
+from yaojian.complaints.tests.conftest import member, receive
 
 # Wednesday 2026-09-23, 10:00 Beijing: then the Mid-Autumn (25–27 Sep) and National Day
 # (1–7 Oct) holidays, and Saturday 10 Oct a make-up working day.
@@ -113,3 +114,22 @@ def test_overdue_clock_is_escalated_once_to_the_office_above(
         assert services.escalate_overdue(today=dt.date(2026, 10, 13)) == 0
     notice = Notice.objects.get(source_app="complaints", recipient=world.city)
     assert notice.sender == world.county
+
+
+def test_unsettled_dispute_goes_to_the_common_superior_to_designate(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from yaojian.notices.models import Notice
+
+    c = receive(when=RECEIVED).complaint  # Chengguan district, Lhasa
+    with time_machine.travel(RECEIVED, tick=False):
+        c = services.raise_dispute(
+            actor=world.officer, complaint=c, department=world.remote, reason="行为发生在日喀则"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalate_overdue(today=dt.date(2026, 10, 12)) == 1
+    notice = Notice.objects.get(source_app="complaints")
+    assert notice.recipient == world.province  # not the city office above Chengguan
+    assert c.number in notice.subject
+    province_officer = member(world.province, Role.CASE_OFFICER, username="p_officer")
+    assert services.can_resolve_dispute(province_officer, c)  # and it may designate

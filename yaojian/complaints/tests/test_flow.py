@@ -143,3 +143,68 @@ def test_publish_outcome_masks_long_numbers(world: Any) -> None:
     )
     assert complaint.public_summary == "举报人电话139********反映的问题经查不实。"
     assert Complaint.objects.filter(publish_outcome=True).count() == 1
+
+
+@pytest.mark.parametrize("change", ["revoked", "changed"])
+def test_a_changed_decision_withdraws_the_reward_until_the_final_penalty(
+    world: Any, django_capture_on_commit_callbacks: Any, change: str
+) -> None:
+    from yaojian.audit.models import AuditEvent
+    from yaojian.enforcement import services as enforcement
+    from yaojian.enforcement.models import Decision
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint, code = report_to_closed_case(world)
+    complaint.refresh_from_db()
+    reward = services.propose_reward(actor=world.officer, complaint=complaint, tier="1")
+    reward = services.decide_reward(actor=world.head, reward=reward, approve=True)
+    decision = Decision.objects.get(case=complaint.case)
+    with django_capture_on_commit_callbacks(execute=True):
+        enforcement.change_decision(
+            actor=world.head, decision=decision, change=change, reason="行政复议决定变更"
+        )
+    complaint.refresh_from_db()
+    reward.refresh_from_db()
+    assert complaint.penalty_amount is None
+    assert complaint.state == State.CLOSED
+    assert "2026" in complaint.outcome.splitlines()[-1]
+    assert reward.state == RewardState.REJECTED
+    assert AuditEvent.objects.filter(action="complaints.complaint_penalty_changed").count() == 1
+    services.penalty_changed(complaint=complaint, change=change, changed_on=complaint.received_on)
+    assert AuditEvent.objects.filter(action="complaints.complaint_penalty_changed").count() == 1
+    with pytest.raises(ValidationError):  # no reward on the superseded penalty
+        services.propose_reward(actor=world.officer, complaint=complaint, tier="1")
+    found = services.find_for_tracking(complaint.number, code, client_address="1.2.3.4")
+    assert found is not None
+    public_notes = [s.note for s in found.steps.filter(is_public=True)]
+    assert any("withdrawn" in n or "撤回" in n or "waits" in n for n in public_notes)
+    # a new decision gives the final penalty; the report follows it (state kept)
+    services.case_decided(
+        complaint=complaint, summary="罚款十万元", amount=Decimal("100000"), decided_on=None
+    )
+    complaint.refresh_from_db()
+    assert complaint.penalty_amount == Decimal("100000")
+    assert complaint.state == State.CLOSED
+
+
+def test_too_late_ground_needs_the_configured_years(world: Any, settings: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    recent = receive(
+        kind=Kind.COMPLAINT,
+        topic=Topic.PRICE_SERVICE,
+        occurred_on=today - dt.timedelta(days=400),
+    ).complaint
+    with pytest.raises(ValidationError) as info:
+        services.refuse_complaint(
+            actor=world.officer, complaint=recent, ground=RefusalGround.TOO_LATE, reasons="超过期限"
+        )
+    assert "ground" in info.value.message_dict
+    settings.COMPLAINTS = {"refusal_years": 1}  # the 2026 rules may change the period
+    refused = services.refuse_complaint(
+        actor=world.officer, complaint=recent, ground=RefusalGround.TOO_LATE, reasons="超过期限"
+    )
+    assert refused.state == State.REFUSED

@@ -11,13 +11,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from yaojian.complaints.models import Complaint
+from yaojian.complaints.models import Complaint, ThrottleHit
 from yaojian.complaints.tests.test_views import _form, _solve
 from yaojian.outbox.models import Message
 from yaojian.webhooks.models import Delivery
 from yaojian.webhooks.tests.factories import EndpointFactory
 
-BUDGET = 24  # measured 22 (23 on the first request of a process: the holiday calendar)
+# Measured 16 (18 on the first request of a process: the holiday calendar), 22 before
+# 2026-12-03: the county list is no longer read on a valid POST, the two rate limits are one
+# count of the submissions themselves (no ThrottleHit rows), routing reads the offices once.
+# PostgreSQL takes one more: the audit chain's advisory lock.
+BUDGET = 18 + (connection.vendor == "postgresql")
 
 
 def test_public_submission_runs_a_bounded_number_of_queries(world: Any) -> None:
@@ -44,3 +48,4 @@ def test_public_submission_runs_a_bounded_number_of_queries(world: Any) -> None:
     assert Complaint.objects.count() == 4
     assert Message.objects.filter(status="pending").count() == 8  # 2 hand-offs per submission
     assert not Delivery.objects.exists()  # the webhook is not sent in the request
+    assert not ThrottleHit.objects.exists()  # the limits count the submissions themselves

@@ -82,6 +82,30 @@ def test_public_form_errors_answer_422_with_a_new_question(world: Any) -> None:
     assert Complaint.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("region_code", "999999", "Choose a region from the list."),
+        ("region_code", "54<b>", "Select a valid choice."),
+        ("platform_region_code", "999999", "Choose a region from the list."),
+    ],
+)
+def test_unknown_county_answers_422_under_its_field(
+    world: Any, field: str, value: str, message: str
+) -> None:
+    client = _client()
+    client.cookies["django_language"] = "en"
+    url = reverse("portal:complaint_new", args=["complaint"])
+    html = client.get(url).content.decode()
+    data = {**_form(), **_solve(html), field: value, "is_ecommerce": "on"}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body.split(f'name="{field}"')[1]  # under the field
+    assert 'value="540102"' in body  # the county list is shown again
+    assert Complaint.objects.count() == 0
+
+
 def test_unknown_kind_is_404(world: Any) -> None:
     assert _client().get("/public/complaints/new/other/").status_code == 404
 

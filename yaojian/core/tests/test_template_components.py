@@ -72,7 +72,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         # the months as calendar grids (a week a row), not a data list; its day list is converted
         "yaojian/clocks/templates/clocks/year_detail.html",
         "yaojian/traceability/templates/traceability/batch_detail.html",
-        "yaojian/complaints/templates/complaints/complaint_list.html",
         "yaojian/traceability/templates/traceability/alert_detail.html",
         "yaojian/traceability/templates/traceability/alert_list.html",
         "yaojian/traceability/templates/traceability/batch_list.html",

@@ -232,10 +232,23 @@ def stop_publication_early(
         )
     reason = clean_text(errors, "reason", reason, multiline=True)
     errors.raise_if_any()
+    return do_stop(actor, locked, conditions=given, reason=reason)
+
+
+def do_stop(
+    actor: Any,
+    locked: Publication,
+    *,
+    conditions: set[str] | list[str],
+    reason: str,
+    changes: dict[str, Any] | None = None,
+) -> Publication:
+    """Stop a locked publication early with the ``conditions`` of 第14条 confirmed (no checks:
+    callers have made them); audited with the checklist and any further ``changes``."""
     locked.status = PublicationStatus.STOPPED
     locked.stopped_at = timezone.now()
     locked.reason = reason
-    locked.early_stop_conditions = sorted(given)
+    locked.early_stop_conditions = sorted(conditions)
     locked.save(
         update_fields=["status", "stopped_at", "reason", "early_stop_conditions", "updated_at"]
     )
@@ -245,7 +258,8 @@ def stop_publication_early(
         obj=locked,
         changes={
             "status": [PublicationStatus.PUBLISHED, PublicationStatus.STOPPED],
-            "conditions": sorted(given),
+            "conditions": sorted(conditions),
+            **(changes or {}),
         },
         reason=reason,
         department=locked.department,
@@ -339,24 +353,13 @@ def stop_for_credit_repair(*, actor: Any = None, event: Any) -> list[Publication
         if locked.status == PublicationStatus.DRAFT:
             changed.append(do_withdraw(actor, locked, reason))
             continue
-        locked.status = PublicationStatus.STOPPED
-        locked.stopped_at = timezone.now()
-        locked.reason = reason
-        locked.early_stop_conditions = sorted(EarlyStopCondition.values)
-        locked.save(
-            update_fields=["status", "stopped_at", "reason", "early_stop_conditions", "updated_at"]
+        changed.append(
+            do_stop(
+                actor,
+                locked,
+                conditions=EarlyStopCondition.values,
+                reason=reason,
+                changes={"credit_record": event.record_id},
+            )
         )
-        record(
-            actor=actor,
-            action="portal.publication_stopped",
-            obj=locked,
-            changes={
-                "status": [PublicationStatus.PUBLISHED, PublicationStatus.STOPPED],
-                "conditions": sorted(EarlyStopCondition.values),
-                "credit_record": event.record_id,
-            },
-            reason=reason,
-            department=locked.department,
-        )
-        changed.append(locked)
     return changed

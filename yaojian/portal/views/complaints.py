@@ -10,15 +10,24 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from yaojian.complaints import challenge, selectors, services
 from yaojian.complaints.choices import Kind, OutcomeKind
 from yaojian.core import request_context
 from yaojian.core.form_errors import UNPROCESSABLE, add_service_errors
+from yaojian.core.tables import columns
 from yaojian.portal.complaint_forms import ClaimForm, NoticeForm, PublicComplaintForm, TrackForm
 
 TOO_MANY = 429
+OUTCOME_COLUMNS = columns(
+    ("county", _("County")),
+    ("received", _("Received")),
+    ("accepted", _("Accepted")),
+    ("on_time", _("Decided on time")),
+    ("outcomes", _("Outcomes")),
+)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -227,5 +236,9 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         {"f": f, "outcomes": [(str(labels.get(k, k)), n) for k, n in sorted(f.outcomes.items())]}
         for f in figures
     ]
-    context = {"rows": rows, "published": selectors.published_outcomes()}
+    context = {
+        "rows": rows,
+        "columns": OUTCOME_COLUMNS,
+        "published": selectors.published_outcomes(),
+    }
     return render(request, "portal/complaint_outcomes.html", context)
