@@ -36,11 +36,12 @@ print(round(time.perf_counter() - t, 2), len(flags),
 """
 
 
-def run(code: str, *args: str) -> list[str]:
+def run(code: str, *args: str, last: int = 3) -> list[str]:
+    """The last ``last`` words printed (DuckDB's progress bar may precede them)."""
     out = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    return out.stdout.split()
+    return out.stdout.split()[-last:]
 
 
 def main() -> None:
@@ -76,7 +77,7 @@ def main() -> None:
                     "process_s": round(time.perf_counter() - started, 2),
                 }
             )
-        count, seconds = run(R1_RAW, folder)
+        count, seconds = run(R1_RAW, folder, last=2)
         rows.append(
             {
                 "round": n + 1,
