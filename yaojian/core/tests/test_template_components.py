@@ -69,9 +69,6 @@ FORMS_ALLOWED = {
     "yaojian/inspections/templates/inspections/coverage.html": "inspections rework",
     "yaojian/inspections/templates/inspections/due_list.html": "inspections rework",
     "yaojian/inspections/templates/inspections/sample_list.html": "inspections rework",
-    "yaojian/traceability/templates/traceability/alert_detail.html": "traceability rework",
-    "yaojian/traceability/templates/traceability/batch_list.html": "traceability rework",
-    "yaojian/traceability/templates/traceability/public_check.html": "traceability rework",
     "yaojian/inspections/templates/inspections/risk_settings.html": "inspections rework",
     "yaojian/portal/templates/portal/public_home.html": "trace-code check box: to convert",
 }
@@ -83,9 +80,7 @@ UNSTYLED_TABLES_ALLOWED = {
 }
 
 #: ``style=""`` attributes (the Content-Security-Policy forbids inline styles).
-INLINE_STYLES_ALLOWED = {
-    "yaojian/traceability/templates/traceability/hubs.html": "traceability rework",
-}
+INLINE_STYLES_ALLOWED: dict[str, str] = {}
 
 #: Pages that still write their own <table> instead of components/data_table.html (with a
 #: row template). Frozen: a new page uses the component; a converted page leaves the list.
@@ -97,7 +92,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/clocks/templates/clocks/scheduler.html",
         "yaojian/clocks/templates/clocks/year_detail.html",
         "yaojian/clocks/templates/clocks/year_list.html",
-        "yaojian/traceability/templates/traceability/batch_detail.html",
         "yaojian/complaints/templates/complaints/complaint_list.html",
         "yaojian/credit/templates/credit/decision_list.html",
         "yaojian/credit/templates/credit/entity_panel.html",
@@ -143,11 +137,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
         "yaojian/registry/templates/registry/product_detail.html",
         "yaojian/registry/templates/registry/product_list.html",
         "yaojian/territory/templates/territory/gridcell_list.html",
-        "yaojian/traceability/templates/traceability/alert_detail.html",
-        "yaojian/traceability/templates/traceability/alert_list.html",
-        "yaojian/traceability/templates/traceability/batch_list.html",
-        "yaojian/traceability/templates/traceability/hubs.html",
-        "yaojian/traceability/templates/traceability/institution.html",
         "yaojian/webhooks/templates/webhooks/delivery_detail.html",
         "yaojian/webhooks/templates/webhooks/delivery_list.html",
     }
