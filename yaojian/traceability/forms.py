@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,23 +39,29 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class UploadForm(forms.Form):
-    """The upload of trace-event files (the view reads every file of ``files``)."""
+    """The upload of trace-event files (the view reads every file of ``files``).
 
-    files = forms.FileField(
-        label=_("Trace-event files (Parquet, or CSV in UTF-8)"),
-        help_text=_(
-            "The files are saved and ingested as a background job: you can follow its progress "
-            "and leave the page. Rows that fail a check are kept with their reasons."
-        ),
-        widget=MultipleFileInput(
-            attrs={
-                "id": "trace-files",
-                "class": "form-control",
-                "accept": ".parquet,.csv",
-                "multiple": True,
-            }
-        ),
-    )
+    The field is added in ``__init__``: a class attribute named ``files`` would shadow the
+    form's own ``files`` (the uploaded files) for type checkers.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"] = forms.FileField(
+            label=_("Trace-event files (Parquet, or CSV in UTF-8)"),
+            help_text=_(
+                "The files are saved and ingested as a background job: you can follow its "
+                "progress and leave the page. Rows that fail a check are kept with their reasons."
+            ),
+            widget=MultipleFileInput(
+                attrs={
+                    "id": "trace-files",
+                    "class": "form-control",
+                    "accept": ".parquet,.csv",
+                    "multiple": True,
+                }
+            ),
+        )
 
 
 class AlertActionForm(forms.Form):
