@@ -109,3 +109,22 @@ def test_bad_requests_are_refused_in_words(
     assert _post(outsider, "k3", ("events.csv", data)).status_code == 403
     assert not IngestBatch.objects.exists()
     assert api.get("/api/v1/trace/batches/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_a_key_raced_by_another_request_answers_that_requests_batch(
+    trace_store: Path, api: Any
+) -> None:
+    """Two requests with one key at the same moment: both looked, saw no batch, and the second
+    to insert loses on the unique key; it answers the first one's batch (never two)."""
+    from unittest import mock
+
+    data = _csv_bytes(_events())
+    first = _post(api, "raced", ("events.csv", data))
+    manager = mock.Mock()
+    manager.filter.return_value.first.return_value = None  # "no batch yet", as it looked
+    with mock.patch.object(IngestBatch.objects, "select_for_update", return_value=manager):
+        with mock.patch.object(IngestBatch.objects, "filter", return_value=manager.filter()):
+            second = _post(api, "raced", ("events.csv", data))
+    assert second.json()["id"] == first.json()["id"]
+    assert IngestBatch.objects.count() == 1
+    assert Job.objects.filter(kind=services.INGEST_JOB_KIND).count() == 1
