@@ -122,9 +122,11 @@ def test_a_key_raced_by_another_request_answers_that_requests_batch(
     first = _post(api, "raced", ("events.csv", data))
     manager = mock.Mock()
     manager.filter.return_value.first.return_value = None  # "no batch yet", as it looked
-    with mock.patch.object(IngestBatch.objects, "select_for_update", return_value=manager):
-        with mock.patch.object(IngestBatch.objects, "filter", return_value=manager.filter()):
-            second = _post(api, "raced", ("events.csv", data))
+    with (
+        mock.patch.object(IngestBatch.objects, "select_for_update", return_value=manager),
+        mock.patch.object(IngestBatch.objects, "filter", return_value=manager.filter()),
+    ):
+        second = _post(api, "raced", ("events.csv", data))
     assert second.json()["id"] == first.json()["id"]
     assert IngestBatch.objects.count() == 1
     assert Job.objects.filter(kind=services.INGEST_JOB_KIND).count() == 1
