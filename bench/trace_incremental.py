@@ -61,8 +61,18 @@ def main() -> None:
     result["history_ingest_seconds"] = round(time.perf_counter() - started, 1)
     result["history_events"] = history.new_events
     started = time.perf_counter()
-    day = store.ingest(work / "day", batch_key="day", strict=False)
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "check":
+            marks["check_start" if done == 0 else "check_end"] = time.perf_counter()
+
+    day = store.ingest(work / "day", batch_key="day", strict=False, on_progress=progress)
     result["day_ingest_seconds"] = round(time.perf_counter() - started, 1)
+    # of which: reading and validating the day's files, then the check against history and the
+    # writes (event files, flags, key table)
+    result["day_read_validate_seconds"] = round(marks["check_start"] - started, 1)
+    result["day_check_and_commit_seconds"] = round(marks["check_end"] - marks["check_start"], 1)
     result["day_new_flags"] = len(day.new_flags)
     started = time.perf_counter()
     full, _ = scan(folder)

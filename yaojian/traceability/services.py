@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yaojian.accounts.choices import DepartmentKind
@@ -255,8 +255,18 @@ def start_ingest(
     batch.folder = str(folder)
     batch.status = BatchStatus.QUEUED
     batch.created_by = actor if getattr(actor, "pk", None) else None
-    batch.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same key sent twice at once
+            batch.save()
+    except IntegrityError:  # the other request recorded the key first: its batch answers
+        return IngestBatch.objects.get(idempotency_key=key)
     return _enqueue(actor, batch)
+
+
+def discard_upload(folder: Path, batch: IngestBatch) -> None:
+    """Remove an upload's folder that no batch uses (a key sent again answered its batch)."""
+    if Path(batch.folder) != Path(folder):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _enqueue(actor: Any, batch: IngestBatch) -> IngestBatch:

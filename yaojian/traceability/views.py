@@ -13,13 +13,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
-from yaojian.core import sorting
+from yaojian.core import sorting, tables
 from yaojian.core.htmx import is_partial, template_for
 from yaojian.traceability import forms, reasons, selectors, services
-from yaojian.traceability.choices import AlertStatus, BatchStatus, CloseReason
+from yaojian.traceability.choices import AlertStatus, BatchStatus
 from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.explain import when
 from yaojian.traceability.models import Alert, IngestBatch
@@ -52,6 +53,55 @@ BATCH_SORTS = {
 }
 HUB_SORTS = ("party", "flags", "persons")
 
+ALERT_COLUMNS = tables.columns(
+    ("rule", gettext_lazy("Rule"), True),
+    ("institution", gettext_lazy("Institution"), True),
+    ("region", gettext_lazy("Region"), True),
+    ("flags", gettext_lazy("Flags"), True),
+    ("status", gettext_lazy("Status"), True),
+    ("created", gettext_lazy("Raised"), True),
+)
+RATE_COLUMNS = tables.columns(
+    ("rule", gettext_lazy("Rule")),
+    ("source", gettext_lazy("Source")),
+    ("closed", gettext_lazy("Closed")),
+    ("false_positive", gettext_lazy("False positives")),
+    ("rate", gettext_lazy("Rate")),
+)
+FLAG_COLUMNS = tables.columns(
+    ("code", gettext_lazy("Pack")),
+    ("insured", gettext_lazy("Insured person")),
+    ("at", gettext_lazy("When")),
+    ("detail", gettext_lazy("Explanation")),
+)
+HUB_COLUMNS = tables.columns(
+    ("party", gettext_lazy("Institution"), True),
+    ("flags", gettext_lazy("Flags"), True),
+    ("rules", gettext_lazy("Rules")),
+    ("persons", gettext_lazy("Insured persons"), True),
+)
+PACK_COLUMNS = tables.columns(("code", gettext_lazy("Pack")), ("n", gettext_lazy("Flags")))
+BUYER_COLUMNS = tables.columns(
+    ("insured", gettext_lazy("Insured person")), ("n", gettext_lazy("Flags"))
+)
+BATCH_COLUMNS = tables.columns(
+    ("key", gettext_lazy("Key"), True),
+    ("status", gettext_lazy("Status"), True),
+    ("rows", gettext_lazy("Rows"), True),
+    ("stored", gettext_lazy("Stored"), True),
+    ("rejected", gettext_lazy("Rejected"), True),
+    ("duplicates", gettext_lazy("Duplicates")),
+    ("new_flags", gettext_lazy("New flags")),
+    ("created", gettext_lazy("Started"), True),
+)
+REJECTED_COLUMNS = tables.columns(
+    ("file", gettext_lazy("File")),
+    ("row", gettext_lazy("Row")),
+    ("event_id", "event_id"),
+    ("trace_code", "trace_code"),
+    ("reasons", gettext_lazy("Reasons")),
+)
+
 
 def _page(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,7 +122,16 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template_for(request, "traceability/alert_list.html", "alert-table"),
-        {"form": form, "page_obj": page, "rates": selectors.false_positive_rates(request.user)},
+        {
+            "form": form,
+            "page_obj": page,
+            "columns": ALERT_COLUMNS,
+            "rate_columns": RATE_COLUMNS,
+            "rate_rows": [
+                {"cells": [r["rule"], r["source"], r["closed"], r["false_positive"], r["rate"]]}
+                for r in selectors.false_positive_rates(request.user)
+            ],
+        },
     )
 
 
@@ -117,7 +176,8 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "alert": alert,
             "events": alert.events.all(),
             "next": [s for s in AlertStatus if s in _next(alert)],
-            "reasons": CloseReason.choices,
+            "flag_columns": FLAG_COLUMNS,
+            "action_form": forms.AlertActionForm(request.POST or None),
         },
         status=status,
     )
@@ -177,6 +237,7 @@ def hub_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": _page(request, hubs),
+            "columns": HUB_COLUMNS,
             "network": selectors.hub_network(request.user, top),
         },
     )
@@ -202,7 +263,12 @@ def institution_detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "uscc": uscc,
             "alerts": alerts,
             "packs": sorted(packs.items(), key=lambda kv: (-kv[1], kv[0]))[:100],
-            "buyers": sorted(buyers.items(), key=lambda kv: (-kv[1], kv[0]))[:100],
+            "pack_columns": PACK_COLUMNS,
+            "buyers": [
+                {"cells": [person, n]}
+                for person, n in sorted(buyers.items(), key=lambda kv: (-kv[1], kv[0]))[:100]
+            ],
+            "buyer_columns": BUYER_COLUMNS,
         },
     )
 
@@ -215,6 +281,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             services.check_uploader(request.user)
             folder = services.save_uploads(request.FILES.getlist("files"))
             batch = services.start_ingest(actor=request.user, folder=folder)
+            services.discard_upload(folder, batch)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("traceability:batch_list")
@@ -243,7 +310,12 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template_for(request, "traceability/batch_list.html", "batch-table"),
-        {"form": form, "page_obj": page},
+        {
+            "form": form,
+            "page_obj": page,
+            "columns": BATCH_COLUMNS,
+            "upload_form": forms.UploadForm(),
+        },
     )
 
 
@@ -286,6 +358,7 @@ def _batch_ctx(batch: IngestBatch) -> dict[str, Any]:
         "refused": refused,
         "rejected": _rejected_rows(batch, REJECTED_SHOWN),
         "shown": REJECTED_SHOWN,
+        "rejected_columns": REJECTED_COLUMNS,
         "can_retry": services.batch_can_retry(batch),
     }
 
@@ -346,5 +419,10 @@ def public_check(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "traceability/public_check.html",
-        {"code": raw, "answer": answer, "invalid": invalid},
+        {
+            "code": raw,
+            "answer": answer,
+            "invalid": invalid,
+            "form": forms.CodeCheckForm(initial={"code": raw}),
+        },
     )

@@ -52,18 +52,13 @@ FORMS_ALLOWED = {
     "templates/_base.html": "global search in the top bar",
     # one reason box beside a button in a table row (not a form page)
     # apps under concurrent rework on 2026-12-03 (credit, inspections, traceability)
-    "yaojian/traceability/templates/traceability/alert_detail.html": "traceability rework",
-    "yaojian/traceability/templates/traceability/batch_list.html": "traceability rework",
-    "yaojian/traceability/templates/traceability/public_check.html": "traceability rework",
 }
 
 #: Tables without the design system's ``table`` class (unstyled, overflowing on a phone).
 UNSTYLED_TABLES_ALLOWED: dict[str, str] = {}
 
 #: ``style=""`` attributes (the Content-Security-Policy forbids inline styles).
-INLINE_STYLES_ALLOWED = {
-    "yaojian/traceability/templates/traceability/hubs.html": "traceability rework",
-}
+INLINE_STYLES_ALLOWED: dict[str, str] = {}
 
 #: Pages that still write their own <table> instead of components/data_table.html (with a
 #: row template). Frozen: a new page uses the component; a converted page leaves the list.
@@ -71,12 +66,6 @@ HAND_MADE_TABLES_ALLOWED = frozenset(
     {
         # the months as calendar grids (a week a row), not a data list; its day list is converted
         "yaojian/clocks/templates/clocks/year_detail.html",
-        "yaojian/traceability/templates/traceability/batch_detail.html",
-        "yaojian/traceability/templates/traceability/alert_detail.html",
-        "yaojian/traceability/templates/traceability/alert_list.html",
-        "yaojian/traceability/templates/traceability/batch_list.html",
-        "yaojian/traceability/templates/traceability/hubs.html",
-        "yaojian/traceability/templates/traceability/institution.html",
     }
 )
 

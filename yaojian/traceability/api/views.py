@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yaojian.traceability import services
+from yaojian.traceability.choices import BatchStatus
 from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.explain import when
+from yaojian.traceability.models import IngestBatch
 
 
 class CodeStateView(APIView):
@@ -61,41 +66,115 @@ class CodeStateView(APIView):
         )
 
 
-class BatchView(APIView):
-    """POST trace-event files (multipart ``files``) with an ``Idempotency-Key`` header."""
+class BatchSerializer(serializers.Serializer[Any]):
+    """A batch of trace events and its ingest job (the status URL answers this)."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    id = serializers.UUIDField(help_text=_("The batch's id."))
+    idempotency_key = serializers.CharField()
+    status = serializers.ChoiceField(choices=BatchStatus.choices)
+    status_url = serializers.CharField(help_text=_("GET it to follow the ingest."))
+    job = serializers.UUIDField(allow_null=True, help_text=_("The ingest job."))
+    job_status = serializers.CharField(allow_null=True)
+    job_url = serializers.CharField(allow_null=True, help_text=_("The job's page."))
+    progress = serializers.DictField(help_text=_("done, total and message of the job."))
+    rows = serializers.IntegerField()
+    stored = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    new_flags = serializers.IntegerField()
+    refused_files = serializers.ListField(child=serializers.DictField())
+    error = serializers.CharField()
+
+
+class BatchUploadSerializer(serializers.Serializer[Any]):
+    files = serializers.ListField(
+        child=serializers.FileField(), help_text=_("Parquet or CSV files in the format.")
+    )
+
+
+ERRORS = {
+    400: OpenApiResponse(description=_("Invalid input: `errors` holds the messages per field.")),
+    403: OpenApiResponse(description=_("Only the insurance bureau or the drug regulator.")),
+}
+
+
+class BatchView(APIView):
+    """POST trace-event files (multipart ``files``) with an ``Idempotency-Key`` header.
+
+    The request only saves the files and queues their ingest as a job: it answers 202 with the
+    batch, its job and ``status_url``. The same key again answers the same batch (200 once it is
+    done, 202 while it is queued or running) and starts nothing; a key whose batch failed starts
+    the same batch again.
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=_("The same key returns the same batch, never a second one."),
+            )
+        ],
+        request={"multipart/form-data": BatchUploadSerializer},
+        responses={200: BatchSerializer, 202: BatchSerializer, **ERRORS},
+    )
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            raise ValidationError({"idempotency_key": ["Send an Idempotency-Key header."]})
-        if not request.user.is_superuser and not any(
-            m.department_kind in services.HANDLERS for m in services.scope_for(request.user).members
-        ):
-            raise PermissionDenied
-        folder = Path(settings.VAR_DIR) / "trace-uploads" / uuid.uuid4().hex
-        folder.mkdir(parents=True)
-        for upload in request.FILES.getlist("files"):
-            name = Path(upload.name).name
-            if Path(name).suffix.lower() in (".parquet", ".csv"):
-                with (folder / name).open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-        batch, created = services.ingest_folder(
-            actor=request.user, folder=folder, idempotency_key=key, source="api"
-        )
-        return Response(_batch(batch), status=201 if created else 200)
+            raise ValidationError({"idempotency_key": [_("Send an Idempotency-Key header.")]})
+        services.check_uploader(request.user)
+        existing = IngestBatch.objects.filter(idempotency_key=key[:64]).first()
+        if existing is None or existing.status == BatchStatus.FAILED:
+            folder = services.save_uploads(request.FILES.getlist("files"))
+            batch = services.start_ingest(
+                actor=request.user, folder=folder, idempotency_key=key, source="api"
+            )
+            services.discard_upload(folder, batch)
+        else:
+            batch = existing
+        busy = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+        return Response(_batch(batch), status=202 if busy else 200)
 
 
-def _batch(batch: Any) -> dict[str, Any]:
+class BatchDetailView(APIView):
+    """The status of one batch: its job's progress, then its counts."""
+
+    @extend_schema(responses={200: BatchSerializer, **ERRORS})
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        try:
+            services.check_uploader(request.user)
+        except PermissionDenied as exc:
+            raise NotFound from exc
+        batch = IngestBatch.objects.select_related("job").filter(public_id=public_id).first()
+        if batch is None:
+            raise NotFound
+        return Response(_batch(batch))
+
+
+def _batch(batch: IngestBatch) -> dict[str, Any]:
+    job = batch.job
     return {
         "id": str(batch.public_id),
         "idempotency_key": batch.idempotency_key,
         "status": batch.status,
+        "status_url": reverse("trace-batch", kwargs={"public_id": batch.public_id}),
+        "job": str(job.public_id) if job else None,
+        "job_status": job.status if job else None,
+        "job_url": reverse("jobs:job_detail", kwargs={"public_id": job.public_id}) if job else None,
+        "progress": {
+            "done": job.done if job else 0,
+            "total": job.total if job else 0,
+            "message": job.message if job else "",
+        },
         "rows": batch.rows,
         "stored": batch.accepted,
         "rejected": batch.rejected,
         "duplicates": batch.duplicates,
         "new_flags": batch.new_flags,
         "refused_files": batch.refused_files,
+        "error": batch.error,
     }

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from yaojian.traceability.engine.codes import parse_trace_code
+from yaojian.traceability.engine.rules import EV_COLUMNS
 
 COLUMNS = (
     "event_id",
@@ -166,10 +167,15 @@ def _raw_select(
     ``rejects`` (CSV): rows that cannot be split into the header's columns (a truncated
     file, a stray quote) are set aside in the temp table ``csv_rejects`` instead of refusing
     the file, so they can be kept with their reasons.
+
+    ``line_no`` counts the data rows from 1. For Parquet it is the reader's own row number
+    (``file_row_number``): ``row_number() OVER ()`` is a window over the whole file, which reads
+    every column in one thread and stops DuckDB from reading only the columns a query needs.
     """
     literal = "'" + str(path).replace("'", "''") + "'"
-    if path.suffix.lower() == ".parquet":
-        source = f"read_parquet({literal})"
+    parquet = path.suffix.lower() == ".parquet"
+    if parquet:
+        source = f"read_parquet({literal}, file_row_number=true)"
     else:
         source = (
             f"read_csv({literal}, all_varchar=true, header=true, delim=',', quote='\"', "
@@ -188,7 +194,11 @@ def _raw_select(
             file=path.name,
             error=str(exc).splitlines()[0][:200],
         ) from exc
-    types = {row[0].strip().lower(): (row[0], str(row[1]).upper()) for row in described}
+    types = {
+        row[0].strip().lower(): (row[0], str(row[1]).upper())
+        for row in described
+        if not (parquet and row[0] == "file_row_number")
+    }
     missing = [c for c in REQUIRED if c not in types]
     if missing:
         raise FormatError(
@@ -217,10 +227,8 @@ def _raw_select(
         parts.append(f"nullif(trim(CAST({ref} AS VARCHAR)), '') AS {column}")
     if "ts_typed" not in " ".join(parts):
         parts.append("CAST(NULL AS BIGINT) AS ts_typed")
-    return (
-        f"SELECT {file_no} AS file_no, row_number() OVER () AS line_no, {', '.join(parts)} "
-        f"FROM {source}"
-    )
+    line_no = "file_row_number + 1" if parquet else "row_number() OVER ()"
+    return f"SELECT {file_no} AS file_no, {line_no} AS line_no, {', '.join(parts)} FROM {source}"
 
 
 def _code_map(con: duckdb.DuckDBPyConnection) -> None:
@@ -434,16 +442,21 @@ def load_folder(
     )
     failed = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _code in checks)
     # A scan keeps only what the rules read; an ingest also the values as sent (rejected rows).
-    kept = "file_no, line_no, " + ", ".join(NORMALISED) if stream else "*"
+    kept = "file_no, line_no, " + ", ".join(EV_COLUMNS) if stream else "*"
+    reasons = (
+        ""
+        if stream
+        else f"""
+               CASE WHEN NOT ok_ THEN list_filter([{reason_list}], lambda x: x IS NOT NULL)
+               END AS reasons,"""
+    )
     # ``ok`` is one boolean per row; the list of reasons is built for failed rows only, and the
     # copies of an event id are numbered only when the folder has any (a window over every
     # row's id costs as much as reading the files again).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT {kept}, ok_ AS ok,
-               CASE WHEN NOT ok_ THEN list_filter([{reason_list}], lambda x: x IS NOT NULL)
-               END AS reasons,
+        SELECT {kept}, ok_ AS ok,{reasons}
                CAST(1 AS BIGINT) AS copy_no
         FROM (SELECT *, NOT ({failed}) AS ok_ FROM staged)
         """
@@ -499,6 +512,9 @@ def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS csv_rejects")
     con.execute("DROP TABLE IF EXISTS csv_scans")
 
+
+# What a scan keeps (``load_folder(stream=True)``): the columns the rules read.
+EV_SELECT = f"SELECT {', '.join(EV_COLUMNS)} FROM checked WHERE ok AND copy_no = 1"
 
 NORMALISED_SELECT = (
     "SELECT event_id, code, code_raw, event_type, ts, party, region, counterparty, product, "

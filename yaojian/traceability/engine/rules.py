@@ -7,6 +7,9 @@ run exactly this text over a view ``ev`` of normalised events:
     event_id, code, event_type, ts (BIGINT, µs since the epoch, UTC), party, region,
     counterparty, product, pack_units (BIGINT), units (BIGINT), insured, settlement, reverses
 
+``event_id`` is unique in ``ev`` (a scan keeps the first copy of an id, an ingest drops ids the
+store holds), so a dispense is identified by its ``event_id`` alone.
+
 Every rule returns the same columns (:data:`FLAG_COLUMNS`); the explanation in Chinese is
 written afterwards from those columns (``explain.py``), so the two engines cannot disagree on
 wording. Thresholds are parameters (the format's defaults).
@@ -30,6 +33,23 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 RULES = ("R1", "R2", "R3", "R4", "R6")
+
+# The columns of ``ev`` the rules read (a scan keeps only these).
+EV_COLUMNS = (
+    "event_id",
+    "code",
+    "event_type",
+    "ts",
+    "party",
+    "region",
+    "counterparty",
+    "product",
+    "pack_units",
+    "units",
+    "insured",
+    "settlement",
+    "reverses",
+)
 
 FLAG_COLUMNS = (
     "rule",
@@ -124,15 +144,9 @@ r2 AS (
 )
 """
 
+# Arrivals at the dispensing institution: a receive by it, or a ship to it. Two anti-joins on
+# (code, institution) instead of a DISTINCT over every receive and ship joined back.
 _R3 = """
-arrivals AS (
-  SELECT DISTINCT code, inst FROM (
-    SELECT code, party AS inst FROM ev WHERE event_type = 'receive'
-    UNION ALL
-    SELECT code, counterparty AS inst FROM ev
-    WHERE event_type = 'ship' AND counterparty IS NOT NULL
-  ) a
-),
 r3 AS (
   SELECT 'R3' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
          CAST(NULL AS STRING) AS product, count(*) AS n_settle,
@@ -141,8 +155,11 @@ r3 AS (
          CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
          CAST(NULL AS DOUBLE) AS packs
   FROM disp d
-  LEFT JOIN arrivals a ON a.code = d.code AND a.inst = d.party
-  WHERE a.code IS NULL AND d.party IS NOT NULL
+  WHERE d.party IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM ev a WHERE a.event_type = 'receive'
+                    AND a.code = d.code AND a.party = d.party)
+    AND NOT EXISTS (SELECT 1 FROM ev a WHERE a.event_type = 'ship'
+                    AND a.code = d.code AND a.counterparty = d.party)
   GROUP BY d.code, d.party
 )
 """
@@ -157,8 +174,7 @@ ships AS (
 r4_candidates AS (
   SELECT d.event_id AS did, d.code, d.party, d.region AS dregion, d.ts AS dts,
          r.ts AS rts, r.region AS rregion,
-         row_number() OVER (PARTITION BY d.event_id, d.code, d.ts
-                            ORDER BY r.ts DESC, r.event_id DESC) AS rn
+         row_number() OVER (PARTITION BY d.event_id ORDER BY r.ts DESC, r.event_id DESC) AS rn
   FROM disp d
   JOIN receives r ON r.code = d.code AND r.ts <= d.ts
 ),

@@ -17,7 +17,7 @@ def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
         con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {duck.parquet_source(folder)}")
         return None
     report = normalise.load_folder(con, folder, strict=False, stream=True)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.NORMALISED_SELECT}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.EV_SELECT}")
     return report
 
 

@@ -27,22 +27,12 @@ from yaojian.traceability.engine.explain import (
     sort_key,
     write_flags,
 )
-from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, RULES, Thresholds, rules_sql
-
-EV_COLUMNS = (
-    "event_id",
-    "code",
-    "event_type",
-    "ts",
-    "party",
-    "region",
-    "counterparty",
-    "product",
-    "pack_units",
-    "units",
-    "insured",
-    "settlement",
-    "reverses",
+from yaojian.traceability.engine.rules import (
+    DEFAULT_THRESHOLDS,
+    EV_COLUMNS,
+    RULES,
+    Thresholds,
+    rules_sql,
 )
 
 

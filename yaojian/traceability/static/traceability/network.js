@@ -6,6 +6,8 @@
     var data = document.getElementById("trace-network-data");
     if (!el || !data || !window.echarts) { return; }
     var network = JSON.parse(data.textContent);
+    // (no style attribute in the page: the Content-Security-Policy forbids them)
+    el.style.height = window.innerWidth < 576 ? "320px" : "420px";
     var chart = window.echarts.init(el);
     chart.setOption({
       tooltip: {},
