@@ -50,8 +50,6 @@ HAND_MADE_SORT_OR_PAGE = re.compile(r"""[?&](?:\w+_)?(?:sort|page)=|querystring 
 FORMS_ALLOWED = {
     # the shell's global search box (top bar) and its page: one box, its own component
     "templates/_base.html": "global search in the top bar",
-    # one reason box beside a button in a table row (not a form page)
-    # apps under concurrent rework on 2026-12-03 (credit, inspections, traceability)
 }
 
 #: Tables without the design system's ``table`` class (unstyled, overflowing on a phone).
