@@ -15,6 +15,8 @@ from django.contrib.postgres.fields.array import ArrayContains  # type: ignore[a
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.db.models import (
+    Case,
+    CharField,
     Exists,
     F,
     FilteredRelation,
@@ -25,6 +27,7 @@ from django.db.models import (
     QuerySet,
     TextField,
     Value,
+    When,
 )
 
 from yaojian.accounts.choices import ShareKind
@@ -217,9 +220,17 @@ def _postings_search(
     if codes is not None:
         condition &= Q(grams__region_id__in=codes)
     found = queryset.annotate(hit=FilteredRelation("grams", condition=condition))
-    found = found.filter(hit__gram=gram)
     if len(text) > 2:
-        found = found.filter(search_key__contains=names.search_fragment(q))
+        # The whole fragment, checked on the joined rows. Written with the posting in it (it
+        # is never NULL after the join), so the planner cannot check it on the entity table
+        # first: without statistics it then walked 1,000,000 entities by region (日喀则 18 s).
+        whole = Case(
+            When(hit__entity_id__isnull=False, then=Value(names.search_fragment(q))),
+            output_field=CharField(),
+        )
+        found = found.filter(hit__gram=gram, search_key__contains=whole)
+    else:
+        found = found.filter(hit__gram=gram)
     setattr(found.query, PARTS_ATTRIBUTE, None)
     if tuple(str(f) for f in found.query.order_by) == ("name", "id"):
         found = ordered_walk(found.order_by("hit__name", "hit__entity_id"), ("name", "id"))
