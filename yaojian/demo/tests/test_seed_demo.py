@@ -415,7 +415,9 @@ def test_demo_activity_cases_decisions_publications_and_notices(seed):
     assert Licence.objects.filter(number__startswith="P5401029").count() == 1  # designated
     assert AuditEvent.objects.filter(action="registry.licence_holder_changed").count() == 1
     # A joint inspection plan (部门联合抽查) of the demo head with the health commission, drawn:
-    # every team has a member of each department, and the health account is on a team.
+    # every team has a member of each department. (Whether the ``health`` account itself is
+    # drawn depends on the pool of the commission's inspectors, which the seed builds with
+    # random ids: not asserted.)
     from yaojian.inspections.models import Assignment, Plan
 
     joint = Plan.objects.get(title__endswith="部门联合抽查")
@@ -425,4 +427,3 @@ def test_demo_activity_cases_decisions_publications_and_notices(seed):
     draw = joint.draws.get()
     teams = Assignment.objects.filter(drawn__draw=draw)
     assert set(teams.values_list("department_id", flat=True)) == {joint.department_id, health.pk}
-    assert teams.filter(inspector__username="health").exists()
