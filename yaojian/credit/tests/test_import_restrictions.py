@@ -14,8 +14,9 @@ from django.utils import translation
 
 from yaojian.audit.models import AuditEvent
 from yaojian.credit import restrictions, services
-from yaojian.credit.choices import RecordKind, RecordOrigin
-from yaojian.credit.models import CreditRecord, Override
+from yaojian.credit.choices import RecordKind
+from yaojian.credit.models import Override
+from yaojian.credit.tests.test_decision_points import fact
 from yaojian.exchange import services as exchange
 from yaojian.exchange.choices import BatchStatus, SourceKind
 from yaojian.exchange.models import ImportBatch, RejectedRow
@@ -31,19 +32,6 @@ from yaojian.registry.models import Licence
 from yaojian.registry.tests.factories import EntityFactory, LicenceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def fact(world: Any, entity: Any, kind: str, basis: str = "第15条") -> CreditRecord:
-    return CreditRecord.objects.create(
-        entity=entity,
-        region_id=entity.region_id,
-        kind=kind,
-        origin=RecordOrigin.UI,
-        source_department=world.department,
-        legal_basis=basis,
-        occurred_on=dt.date(2026, 1, 5),
-        expires_on=dt.date(2029, 1, 5),
-    )
 
 
 def _import(actor: Any, rows: list[list[Any]]) -> ImportBatch:
