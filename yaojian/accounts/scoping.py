@@ -49,6 +49,7 @@ class MemberScope:
     role: str
     permissions: frozenset[str]
     department_kind: str = ""
+    department_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,13 @@ def _build_scope(user: Any) -> Scope:
 
     if user.is_superuser:
         return Scope(is_superuser=True)
-    rows = Membership.objects.filter(
-        user=user, is_active=True, department__is_active=True
-    ).values_list("department_id", "department__region_id", "role", "department__kind")
+    rows = (
+        Membership.objects.filter(user=user, is_active=True, department__is_active=True)
+        .order_by("department__code", "role")
+        .values_list(
+            "department_id", "department__region_id", "role", "department__kind", "department__name"
+        )
+    )
     members = tuple(
         MemberScope(
             department_id=dept_id,
@@ -115,8 +120,9 @@ def _build_scope(user: Any) -> Scope:
             role=role,
             permissions=permissions_for_role(role),
             department_kind=kind,
+            department_name=name,
         )
-        for dept_id, region_code, role, kind in rows
+        for dept_id, region_code, role, kind, name in rows
     )
     grants: dict[str, dict[int, set[int]]] = {}
     dept_ids = {m.department_id for m in members}

@@ -11,11 +11,12 @@ every hidden one answers 403 or 404.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 Predicate = Callable[[Any], bool]
@@ -93,8 +94,14 @@ def all_items() -> list[MenuItem]:
 
 
 def _url(item: MenuItem) -> str | None:
+    # Every page draws the whole menu: reverse each item once per URL configuration.
+    return _reverse(item.url_name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=1024)
+def _reverse(url_name: str, prefix: str, urlconf: Any) -> str | None:
     try:
-        return reverse(item.url_name)
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
         return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from typing import Any
 
@@ -79,22 +79,40 @@ def ordered_walk(queryset: QuerySet[Any], plain_order: tuple[str, ...] = ()) -> 
     return queryset
 
 
+# Searches read a few thousand index entries at most: on a two-core machine serving several
+# users, starting parallel workers for them costs more than it saves.
+_SERIAL = {"max_parallel_workers_per_gather": "0"}
+
+
 @contextmanager
-def _walk_plans(alias: str) -> Iterator[None]:
-    """On PostgreSQL: index walks and nested loops only, for the queries inside."""
+def _planner_off(alias: str, plans: list[str]) -> Iterator[None]:
+    """On PostgreSQL: the planner's ``plans`` (``enable_…``) off and no parallel workers for
+    the queries inside, in a transaction.
+
+    ``SET LOCAL`` ends with the transaction; only inside an outer one (a savepoint keeps them
+    once released) are they set back, so a request pays two statements, not three.
+    """
     connection = connections[alias]
     if connection.vendor != "postgresql":
         yield
         return
-    settings = ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"]
+    settings = dict.fromkeys(plans, "off") | _SERIAL
+    nested = connection.in_atomic_block
     with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in settings))
+        cursor.execute("; ".join(f"SET LOCAL {name} = {value}" for name, value in settings.items()))
         yield
-        cursor.execute("; ".join(f"SET LOCAL {name} = on" for name in settings))
+        if nested:
+            cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings))
 
 
-@contextmanager
-def _bitmap_plans(alias: str, *, ordered_walks: bool) -> Iterator[None]:
+def _walk_plans(alias: str) -> AbstractContextManager[None]:
+    """On PostgreSQL: index walks and nested loops only, for the queries inside."""
+    return _planner_off(
+        alias, ["enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"]
+    )
+
+
+def _bitmap_plans(alias: str, *, ordered_walks: bool) -> AbstractContextManager[None]:
     """On PostgreSQL: no sequential scans for the queries inside; with ``ordered_walks``
     no bitmap scans either (the window is read by walking its bounded order range, at most
     ``SEARCH_WINDOW`` rows, not by fetching every match of the index and filtering the
@@ -103,16 +121,9 @@ def _bitmap_plans(alias: str, *, ordered_walks: bool) -> Iterator[None]:
     A search's plan must not hang on a lucky ANALYZE sample: with these settings each step
     reads what bounds its work, whatever the estimates.
     """
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    settings = ["enable_seqscan", "enable_bitmapscan" if ordered_walks else "enable_indexscan"]
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in settings))
-        yield
-        # Kept past a released savepoint otherwise (a rolled-back one undoes them itself).
-        cursor.execute("; ".join(f"SET LOCAL {name} = on" for name in settings))
+    return _planner_off(
+        alias, ["enable_seqscan", "enable_bitmapscan" if ordered_walks else "enable_indexscan"]
+    )
 
 
 def _window_end(superset: QuerySet[Any], ordering: list[str]) -> tuple[Any, ...] | None:

@@ -6,6 +6,7 @@ everywhere. Pass ``request`` (its user decides which regions are offered).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import django_filters
@@ -45,8 +46,11 @@ class EntityFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        # A callable: the regions are only queried when the form field is used.
-        self.filters["region"].extra["choices"] = lambda: selectors.region_choices(user)
+        # A callable: the regions are only queried when the form field is used, and once (the
+        # field reads its choices to validate and again to render).
+        self.filters["region"].extra["choices"] = functools.cache(
+            lambda: selectors.region_choices(user)
+        )
 
     def filter_queryset(self, queryset: QuerySet[Entity]) -> QuerySet[Entity]:
         """All filters in one call: the region narrows first and the search box comes last,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
@@ -80,21 +81,94 @@ TAG_COLOURS = {
 }
 
 
+@functools.cache
+def _sprite_url() -> str:
+    # The static files' URLs do not change while the process runs: resolve the sprite's once
+    # (a page draws fifty icons; the manifest lookup each time cost more than the markup).
+    return static(ICON_SPRITE)
+
+
 @register.simple_tag
 def icon(name: str, css: str = "") -> str:
     """An icon from the vendored Tabler sprite: ``{% icon "home" %}`` (decorative)."""
     return format_html(
         '<svg class="icon{}" aria-hidden="true" focusable="false"><use href="{}#tabler-{}"></use></svg>',
         f" {css}" if css else "",
-        static(ICON_SPRITE),
+        _sprite_url(),
         name,
     )
+
+
+@register.simple_tag
+def menu_groups(entries: Any) -> str:
+    """The left menu's groups and items (``core.menu.menu_for``), written in Python.
+
+    The shell draws it on every page: some fifty items, each with an icon, a label and its
+    state, cost several milliseconds as template loops. Each label is translated once.
+    """
+    parts = []
+    for entry in entries:
+        group = entry["group"]
+        active = entry["active"]
+        label = str(group.label)
+        parts.append(
+            format_html(
+                '<div class="yj-menu-group" data-testid="menu-group" data-group="{key}">'
+                '<button type="button" class="yj-menu-group-toggle{collapsed}"'
+                ' data-bs-toggle="collapse" data-bs-target="#menu-{key}" aria-expanded="{expanded}"'
+                ' aria-controls="menu-{key}" title="{label}">{icon}<span class="yj-label">{label}'
+                "</span>{caret}</button>"
+                '<div class="collapse{show}" id="menu-{key}">',
+                key=group.key,
+                collapsed="" if active else " collapsed",
+                expanded="true" if active else "false",
+                label=label,
+                icon=icon(group.icon),
+                caret=icon("chevron-down", "yj-caret"),
+                show=" show" if active else "",
+            )
+        )
+        for link in entry["items"]:
+            item = link["item"]
+            item_label = str(item.label)
+            parts.append(
+                format_html(
+                    '<a class="yj-menu-link yj-menu-item{active}" href="{url}"'
+                    ' data-testid="menu-item" data-key="{key}"{current} title="{label}">'
+                    '{icon}<span class="yj-label">{label}</span></a>',
+                    active=" active" if link["active"] else "",
+                    url=link["url"],
+                    key=item.key,
+                    current=mark_safe(' aria-current="page"') if link["active"] else "",
+                    label=item_label,
+                    icon=icon(item.icon),
+                )
+            )
+        parts.append(mark_safe("</div></div>"))
+    return mark_safe("".join(parts))
 
 
 @register.filter
 def tag_colour(state: Any) -> str:
     """The colour of a status tag for a state value (``{{ state|tag_colour }}``)."""
     return TAG_COLOURS.get(str(state), "secondary")
+
+
+@register.simple_tag
+def status_tag(state: Any, label: Any = "", testid: str = "") -> str:
+    """A coloured status tag: ``{% status_tag obj.state obj.get_state_display testid="x" %}``.
+
+    The one definition of the component (``components/status_tag.html`` calls it); a tag, not
+    an include, because list rows draw dozens of them per page. The label falls back to the
+    state; the colour follows :data:`TAG_COLOURS`.
+    """
+    return format_html(
+        '<span class="badge bg-{}-lt status-tag"{} data-state="{}">{}</span>',
+        tag_colour(state),
+        format_html(' data-testid="{}"', testid) if testid else "",
+        "" if state is None else state,
+        label or ("" if state is None else state),
+    )
 
 
 @register.simple_tag(takes_context=True)
