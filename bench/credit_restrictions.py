@@ -9,7 +9,10 @@ versions of the code can be measured on the same data one after the other.
 
 The scratch database ``bench_credit_r`` gets ``--entities`` entities with credit codes, twice as
 many persons with identity card numbers, one record per entity (1 % serious-dishonesty
-listings) and a practice ban on 1 % of the persons, generated in SQL. gunicorn serves on a
+listings) and a practice ban on 1 % of the persons, generated in SQL (``INSERT … SELECT
+generate_series`` with ``session_replication_role = replica``: no triggers, so neither the
+entity search's name postings, which the check does not use, nor foreign-key checks of rows
+the SQL generates consistently). gunicorn serves on a
 free loopback port (3 workers × 4 threads); in the same run, concurrently from
 ``--concurrency`` clients: ``/healthz`` (the trivial view), ``GET
 /api/v1/credit/restrictions/?subject=<USCC>&action=licence.issue`` and ``POST`` of a person's
@@ -36,6 +39,7 @@ import psycopg
 NAME = "bench_credit_r"
 
 SEED_SQL = """
+SET session_replication_role = replica;
 INSERT INTO accounts_department (public_id, code, name, kind, level, region_id, is_active, created_at, updated_at)
 VALUES (gen_random_uuid(), 'BENCH-540000', 'bench regulator', 'drug_regulator', 'province', '540000', true, now(), now());
 
@@ -68,6 +72,7 @@ SELECT gen_random_uuid(), NULL, p.id, '540102', 'practice_ban', 'active', 'impor
   (SELECT id FROM accounts_department WHERE code = 'BENCH-540000'), '第118条', '', '',
   DATE '2026-01-05', NULL, '', now(), now()
 FROM registry_person p WHERE p.id %% 100 = 0;
+SET session_replication_role = DEFAULT;
 ANALYZE;
 """
 

@@ -93,6 +93,33 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
+def cached_scope(user: Any) -> Scope | None:
+    """The scope already computed for this user object (``None`` when not yet)."""
+    return getattr(user, _CACHE_ATTR, None)
+
+
+def remember_scope(user: Any, scope: Scope) -> None:
+    """Keep a scope computed elsewhere from the same rows as :func:`_build_scope` (the API's
+    token authentication loads it with the token, in one statement)."""
+    setattr(user, _CACHE_ATTR, scope)
+
+
+def member_scope(
+    department_id: int, region_code: str, role: str, kind: str, name: str = ""
+) -> MemberScope:
+    """One active membership as scoping sees it."""
+    from yaojian.accounts.roles import permissions_for_role
+
+    return MemberScope(
+        department_id=department_id,
+        prefix=subtree_prefix(region_code),
+        role=role,
+        permissions=permissions_for_role(role),
+        department_kind=kind,
+        department_name=name,
+    )
+
+
 def forget_scope(user: Any) -> None:
     """Drop the cached scope (after memberships or grants change)."""
     for attr in (_CACHE_ATTR, _OVERSIGHT_ATTR):
@@ -102,7 +129,6 @@ def forget_scope(user: Any) -> None:
 
 def _build_scope(user: Any) -> Scope:
     from yaojian.accounts.models import Membership, ShareGrant
-    from yaojian.accounts.roles import permissions_for_role
 
     if user.is_superuser:
         return Scope(is_superuser=True)
@@ -114,14 +140,7 @@ def _build_scope(user: Any) -> Scope:
         )
     )
     members = tuple(
-        MemberScope(
-            department_id=dept_id,
-            prefix=subtree_prefix(region_code),
-            role=role,
-            permissions=permissions_for_role(role),
-            department_kind=kind,
-            department_name=name,
-        )
+        member_scope(dept_id, region_code, role, kind, name)
         for dept_id, region_code, role, kind, name in rows
     )
     grants: dict[str, dict[int, set[int]]] = {}

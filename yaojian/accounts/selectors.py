@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
 
 from yaojian.accounts.models import Department, Membership, ShareGrant, User
-from yaojian.accounts.scoping import scope_for
+from yaojian.accounts.scoping import MemberScope, Scope, member_scope, scope_for
 
 
 def departments_visible_to(user: Any) -> QuerySet[Department]:
@@ -184,3 +184,67 @@ def profile_of(user: Any) -> Profile:
     return Profile(
         memberships=summaries, grants_received=tuple(received), grants_given=tuple(given)
     )
+
+
+# The API's token authentication: the token, its user, the user's active memberships and the
+# share grants their departments received, in one statement (one row per membership and grant).
+# The same filters as ``scoping._build_scope``; memberships in the same order (department code).
+_HOLDER_SQL = """
+    SELECT u.*, t.created AS token_created,
+           m.department_id AS m_department, d.region_id AS m_region, m.role AS m_role,
+           d.kind AS m_kind, d.name AS m_name, g.data_kind AS g_kind, g.grantor_id AS g_grantor
+    FROM authtoken_token t
+    JOIN accounts_user u ON u.id = t.user_id
+    LEFT JOIN (
+        accounts_membership m
+        JOIN accounts_department d ON d.id = m.department_id AND d.is_active = %s
+    ) ON m.user_id = u.id AND m.is_active = %s
+    LEFT JOIN accounts_sharegrant g
+      ON g.grantee_id = m.department_id AND g.revoked_at IS NULL AND g.valid_from <= %s
+     AND (g.expires_at IS NULL OR g.expires_at > %s)
+    WHERE t.key = %s
+    ORDER BY d.code, m.role, g.id
+"""
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """The user a token belongs to, when the token was made, and the user's scope."""
+
+    user: User
+    token_created: Any
+    scope: Scope
+
+
+def token_holder(key: str) -> TokenHolder | None:
+    """The holder of API token ``key`` with their scope, in one statement (``None`` when no
+    such token). The scope is what :func:`~yaojian.accounts.scoping.scope_for` would compute
+    (superusers: everything; otherwise the active memberships in active departments and the
+    grants in force)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows: list[Any] = list(User.objects.raw(_HOLDER_SQL, [True, True, now, now, key]))
+    if not rows:
+        return None
+    user = rows[0]
+    if user.is_superuser:
+        return TokenHolder(user, rows[0].token_created, Scope(is_superuser=True))
+    members: dict[tuple[int, str], MemberScope] = {}  # in the rows' order
+    grants: dict[str, dict[int, set[int]]] = {}
+    for row in rows:
+        if row.m_department is None:
+            continue
+        if (row.m_department, row.m_role) not in members:
+            members[(row.m_department, row.m_role)] = member_scope(
+                row.m_department, row.m_region, row.m_role, row.m_kind, row.m_name
+            )
+        if row.g_kind is not None:
+            grants.setdefault(row.g_kind, {}).setdefault(row.m_department, set()).add(row.g_grantor)
+    frozen = {
+        kind: {grantee: frozenset(ids) for grantee, ids in by.items()}
+        for kind, by in grants.items()
+    }
+    scope = Scope(members=tuple(members.values()), grants=frozen)
+    return TokenHolder(user, rows[0].token_created, scope)

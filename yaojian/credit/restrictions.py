@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from yaojian.accounts.roles import permissions_for_role
-from yaojian.accounts.scoping import has_permission
+from yaojian.accounts.scoping import cached_scope, has_permission
 from yaojian.credit import grades
 from yaojian.credit.choices import LISTED_STATES, Action, RecordKind, RecordStatus
 from yaojian.credit.models import RuleSet
@@ -239,13 +239,18 @@ def check_for_caller(
     """(may ``user`` hold ``permission``, the restrictions): the API's check in one statement.
 
     The caller's roles in active departments come with the check, so that a permission that
-    every role holds costs no scope of its own. A superuser may; an inactive user may not. The
+    every role holds costs no scope of its own; when the scope is known already (the API's
+    token authentication loads it with the token) it decides. A superuser may; an inactive user may not. The
     restrictions are only for a caller who may (the view answers 403 otherwise)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, []
     day = day or timezone.localdate()
-    if action not in Action.values:
-        return has_permission(user, permission), []
+    if action not in Action.values or cached_scope(user) is not None:
+        # The token authentication brought the scope with the token: no roles to read.
+        allowed = has_permission(user, permission)
+        if not allowed or action not in Action.values:
+            return allowed, []
+        return True, _answer(subject, action, day=day)[1]
     roles, found = _answer(subject, action, day=day, user_id=user.pk)
     allowed = user.is_superuser or any(permission in permissions_for_role(r) for r in roles)
     return allowed, found if allowed else []
@@ -290,19 +295,109 @@ _MANY_SQL = """
 CHUNK = 900
 
 
+# The persons of some names who are restricted for an appointment (an import names a legal
+# representative by name only): their active records of the restricting kinds (through the
+# records' (person, kind) index: few records are a person's) and the listings of the entities
+# they represent. One statement per NAME_CHUNK names.
+_NAMES_SQL = """
+    SELECT p.name, r.kind, r.region_id, r.legal_basis, r.expires_on, d.name, r.occurred_on,
+           r.id, 'r'
+    FROM credit_creditrecord r
+    JOIN registry_person p ON p.id = r.person_id
+    JOIN accounts_department d ON d.id = r.source_department_id
+    WHERE r.person_id IS NOT NULL AND p.name IN ({names}) AND r.kind IN ({kinds})
+      AND r.status = %s AND r.occurred_on <= %s
+      AND (r.expires_on IS NULL OR r.expires_on > %s)
+    UNION ALL
+    SELECT p.name, NULL, NULL, e.name, l.listed_until, d.name, l.decided_on, l.id, 'l'
+    FROM credit_listing l
+    JOIN registry_entityperson ep ON ep.entity_id = l.entity_id AND ep.role = %s
+    JOIN registry_person p ON p.id = ep.person_id
+    JOIN registry_entity e ON e.id = l.entity_id
+    JOIN accounts_department d ON d.id = l.department_id
+    WHERE p.name IN ({names}) AND l.state IN ({states}) AND l.listed_until > %s
+"""
+NAME_CHUNK = 400
+
+
+def _by_name(subject: Any, action: str) -> str:
+    """The name an appointment is checked by: a person named without an identity card number
+    or a registered person (an import's legal representative); '' otherwise."""
+    if (
+        action == Action.PERSON_APPOINT
+        and isinstance(subject, DecisionSubject)
+        and subject.person_id is None
+        and not subject.id_number.strip()
+    ):
+        return subject.name.strip()
+    return ""
+
+
+def _check_names(
+    names: list[str], current: dict[str, Rules], day: dt.date
+) -> dict[str, list[Restriction]]:
+    """The restrictions on appointing a person of each name (see ``_NAMES_SQL``)."""
+    action = Action.PERSON_APPOINT
+    kinds = sorted(set().union(*(_restricting(r, action) for r in [DEFAULT, *current.values()])))
+    states = sorted(LISTED_STATES)
+    template = gettext("%(action)s is restricted: %(kind)s of a person of the same name")
+    found: dict[str, list[Restriction]] = {}
+    for start in range(0, len(names), NAME_CHUNK):
+        chunk = names[start : start + NAME_CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        sql = _NAMES_SQL.format(
+            names=marks,
+            kinds=", ".join(["%s"] * len(kinds)) or "NULL",
+            states=", ".join(["%s"] * len(states)),
+        )
+        params: list[Any] = [*chunk, *kinds, RecordStatus.ACTIVE, day, day]
+        params += ["legal_representative", *chunk, *states, day]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        rows.sort(key=lambda row: (row[8], _as_date(row[6]) or dt.date.min, row[7]), reverse=True)
+        for name, *row, tag in rows:
+            if tag == "r":
+                restriction = _restriction(current, action, template, *row[:5])
+            else:
+                until = _as_date(row[3])
+                restriction = Restriction(
+                    measure=gettext(
+                        "A person of the same name is legal representative of %(name)s, on "
+                        "the serious-dishonesty list"
+                    )
+                    % {"name": row[2]},
+                    legal_basis=LISTING_BASIS,
+                    source_department=row[4],
+                    until=until.isoformat() if until else "",
+                )
+            if restriction is not None and restriction not in found.get(name, []):
+                found.setdefault(name, []).append(restriction)
+    return found
+
+
 def check_many(
     decisions: list[tuple[DecisionSubject, str]], *, day: dt.date | None = None
 ) -> list[list[Restriction]]:
     """:func:`check_restrictions` of many decisions, one answer per decision in order.
 
     Decisions about entities (by id) are answered set-based: one query for the rule sets and
-    one per 900 entities for all their active records, whatever the number of rows. A decision
-    about a person (or by credit code) is checked alone."""
+    one per 900 entities for all their active records, whatever the number of rows.
+    Appointments of a person known by name only (an import's legal representative) are
+    answered set-based too, by name (``_NAMES_SQL``): any person of that name who is
+    restricted restricts the row — a file carries no identity card number, so a namesake is
+    refused until a head records an override for the person. Another decision about a person
+    (or by credit code) is checked alone."""
     day = day or timezone.localdate()
     answers: list[list[Restriction]] = [[] for _d in decisions]
     by_entity: dict[int, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
     for index, (subject, action) in enumerate(decisions):
         if action not in Action.values:
+            continue
+        name = _by_name(subject, action)
+        if name:
+            by_name.setdefault(name, []).append(index)
             continue
         if (
             isinstance(subject, DecisionSubject)
@@ -313,9 +408,15 @@ def check_many(
             by_entity.setdefault(subject.entity_id, []).append(index)
         else:
             answers[index] = check_restrictions(subject, action, day=day)
-    if not by_entity:
+    if not by_entity and not by_name:
         return answers
     current = grades.current_rules()
+    if by_name:
+        for name, found in _check_names(sorted(by_name), current, day).items():
+            for index in by_name[name]:
+                answers[index] = list(found)
+    if not by_entity:
+        return answers
     actions = {decisions[i][1] for indexes in by_entity.values() for i in indexes}
     kinds = sorted(
         set().union(*(_restricting(r, a) for r in [DEFAULT, *current.values()] for a in actions))

@@ -487,6 +487,9 @@ OVERRIDE_VALID_DAYS = 30
 
 
 def _subject_person_ids(subject: DecisionSubject) -> list[int]:
+    """The persons a decision is about: by id, by identity card number, or — named only, as
+    an import names a legal representative — every person of that name (an override a head
+    recorded for one of them lets the row through)."""
     ids = [subject.person_id] if subject.person_id else []
     if subject.id_number:
         ids += list(
@@ -494,6 +497,8 @@ def _subject_person_ids(subject: DecisionSubject) -> list[int]:
                 "pk", flat=True
             )
         )
+    elif not ids and subject.name.strip():
+        ids = list(Person.objects.filter(name=subject.name.strip()).values_list("pk", flat=True))
     return ids
 
 

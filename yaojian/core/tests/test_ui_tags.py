@@ -83,5 +83,5 @@ def test_choice_labels_are_djangos_labels_in_the_active_language() -> None:
         assert entity.get_kind_display() == "Single pharmacy"
     entity.kind = "not-a-kind"
     assert entity.get_kind_display() == "not-a-kind"
-    entity.kind = None
+    entity.kind = None  # type: ignore[assignment]
     assert entity.get_kind_display() is None

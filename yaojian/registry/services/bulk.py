@@ -12,8 +12,9 @@ queries per 900 rows (COPY on PostgreSQL) and keeps the registry's rules itself:
   issued it, along ``LICENCE_TRANSITIONS``;
 - a matched entity found by linkage (``linked``) or given by a non-authoritative source only
   gets its empty fields filled; an authoritative source (the licence register) rewrites them;
-- a licence issued, renewed or designated for a stored entity goes through the decision hook
-  like a form's (处处受限, ``bulk_decisions.py``, set-based); a restricted row is refused;
+- a licence issued, renewed or designated for a stored entity, and a legal representative
+  named (checked by name: a file carries no identity card number), go through the decision
+  hook like a form's (处处受限, ``bulk_decisions.py``, set-based); a restricted row is refused;
 - one ``registry.entity_rows_applied`` audit event per 500 entities with each entity's and
   licence's before/after, the licence history, and the registry's own events
   (EntityCreated, EntityUpdated, LicenceAdded, LicenceStatusChanged) published after commit.
@@ -275,9 +276,14 @@ class _BulkApplier:
         )
 
     def _clear(self, work: list[_Work]) -> list[_Work]:
-        """The rows whose licence decision credit does not restrict (bulk_decisions.py)."""
+        """The rows whose licence decision and named legal representative credit does not
+        restrict (bulk_decisions.py)."""
         refusals = refuse_restricted(
-            work, actor=self.actor, department=self.department, source=self.source
+            work,
+            actor=self.actor,
+            department=self.department,
+            source=self.source,
+            authoritative=self.authoritative,
         )
         clear: list[_Work] = []
         for item, refusal in zip(work, refusals, strict=True):

@@ -14,6 +14,13 @@ at once (``registry.decisions.refused_in_bulk``: one set-based check, not a quer
   language, and one ``registry.restricted_rows_refused`` audit event names them.
 
 A new entity has no credit file yet, so its first licence is not checked.
+
+Naming a legal representative is ``person.appoint`` (a ban follows the person): the legal
+representative of a new entity, and the changed one of a stored entity when the row writes it
+(an authoritative source, or the field was empty). A file names the representative without an
+identity card number, so the check is by name (credit's ``check_many``: set-based); a row that
+names a restricted person is refused on ``legal_representative`` with the reasons, unless a
+head recorded an override for that person beforehand.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from yaojian.audit.services import record
 from yaojian.registry.choices import LicenceStatus
 from yaojian.registry.decisions import DecisionSubject, describe, refused_in_bulk
 from yaojian.registry.models import Licence
+from yaojian.registry.names import normalise_name
 from yaojian.registry.services.licences import decision_action
 
 AUDIT_CHUNK = 500
@@ -51,17 +59,37 @@ def licence_decision(values: Any, licence: Licence | None) -> str | None:
     return None
 
 
+def representative_named(item: Any, *, authoritative: bool) -> str:
+    """The legal representative a bulk row names anew ('' for nobody new): the one of a new
+    entity, and a stored entity's changed one when the row writes it."""
+    entity, name = item.row.entity, (item.row.legal_representative or "").strip()
+    if not name or entity is None or entity.pk is None:
+        return name
+    if entity.legal_representative and not (authoritative and not item.row.linked):
+        return ""  # a non-authoritative row only fills an empty field
+    if normalise_name(name) == normalise_name(entity.legal_representative or ""):
+        return ""
+    return name
+
+
 def refuse_restricted(
     items: Sequence[Any],
     *,
     actor: Any,
     department: Department,
     source: models.Model | None,
+    authoritative: bool = True,
 ) -> list[dict[str, str] | None]:
     """One refusal (or ``None``) per item (``_Work`` of ``bulk.py``: ``row``, ``licence``)."""
     checked: list[tuple[int, DecisionSubject, str]] = []
     for index, item in enumerate(items):
         entity, values = item.row.entity, item.row.licence
+        representative = representative_named(item, authoritative=authoritative)
+        if representative:
+            subject = DecisionSubject(
+                entity_id=entity.pk if entity is not None else None, name=representative
+            )
+            checked.append((index, subject, "person.appoint"))
         if values is None or entity is None or entity.pk is None:
             continue
         action = licence_decision(values, item.licence)
@@ -78,24 +106,46 @@ def refuse_restricted(
             obj=source,
         )
         refused: list[dict[str, Any]] = []
-        for (index, _subject, action), restrictions in zip(checked, answers, strict=True):
+        for (index, subject, action), restrictions in zip(checked, answers, strict=True):
             if not restrictions:
                 continue
             item = items[index]
-            message = _(
-                "This licence decision is restricted by credit: %(list)s. A department head "
-                "may record an override on the credit pages; then import the row again."
-            ) % {"list": "；".join(describe(r) for r in restrictions)}
-            refusals[index] = {
-                "field": "licence_number",
-                "code": "restricted",
-                "message": str(message),
-            }
+            listed = "；".join(describe(r) for r in restrictions)
+            if action == "person.appoint":
+                refusal = {
+                    "field": "legal_representative",
+                    "code": "restricted",
+                    "message": str(
+                        _(
+                            "The legal representative named in this row (%(name)s) may not be "
+                            "appointed: %(list)s. If it is another person of the same name, a "
+                            "department head may record an override for the person on the "
+                            "credit pages; then import the row again."
+                        )
+                        % {"name": subject.name, "list": listed}
+                    ),
+                }
+            else:
+                refusal = {
+                    "field": "licence_number",
+                    "code": "restricted",
+                    "message": str(
+                        _(
+                            "This licence decision is restricted by credit: %(list)s. A "
+                            "department head may record an override on the credit pages; then "
+                            "import the row again."
+                        )
+                        % {"list": listed}
+                    ),
+                }
+            if refusals[index] is None:
+                refusals[index] = refusal
+            entity = item.row.entity
             refused.append(
                 {
                     "ref": str(item.row.ref),
-                    "entity": str(item.row.entity.public_id),
-                    "licence": item.row.licence.number,
+                    "entity": str(entity.public_id) if entity is not None else None,
+                    "licence": item.row.licence.number if item.row.licence else None,
                     "action": action,
                     "measures": [r.measure for r in restrictions],
                     "legal_basis": [r.legal_basis for r in restrictions],
