@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from yaojian.accounts.scoping import scope_for
+from yaojian.accounts.scoping import remember_scope, scope_for
 
 
 class RoleBackend(ModelBackend):
@@ -14,6 +14,17 @@ class RoleBackend(ModelBackend):
 
     Locked accounts cannot authenticate (see ``accounts.services.login_attempt``).
     """
+
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, with the scope loaded in the same statement (one round trip
+        for who is calling, not three; nothing kept across requests)."""
+        from yaojian.accounts.selectors import user_with_scope
+
+        holder = user_with_scope(user_id)
+        if holder is None or not self.user_can_authenticate(holder.user):
+            return None
+        remember_scope(holder.user, holder.scope)
+        return holder.user
 
     def user_can_authenticate(self, user: Any) -> bool:
         return super().user_can_authenticate(user) and not getattr(user, "is_locked", False)

@@ -186,15 +186,15 @@ def profile_of(user: Any) -> Profile:
     )
 
 
-# The API's token authentication: the token, its user, the user's active memberships and the
-# share grants their departments received, in one statement (one row per membership and grant).
-# The same filters as ``scoping._build_scope``; memberships in the same order (department code).
+# Who is calling, in one statement: the user, the user's active memberships and the share
+# grants their departments received (one row per membership and grant); for the API's token
+# authentication the token too, for a session the user by id. The same filters as
+# ``scoping._build_scope``; memberships in the same order (department code, role).
 _HOLDER_SQL = """
-    SELECT u.*, t.created AS token_created,
+    SELECT u.*, {created} AS token_created,
            m.department_id AS m_department, d.region_id AS m_region, m.role AS m_role,
            d.kind AS m_kind, d.name AS m_name, g.data_kind AS g_kind, g.grantor_id AS g_grantor
-    FROM authtoken_token t
-    JOIN accounts_user u ON u.id = t.user_id
+    FROM {source}
     LEFT JOIN (
         accounts_membership m
         JOIN accounts_department d ON d.id = m.department_id AND d.is_active = %s
@@ -202,9 +202,15 @@ _HOLDER_SQL = """
     LEFT JOIN accounts_sharegrant g
       ON g.grantee_id = m.department_id AND g.revoked_at IS NULL AND g.valid_from <= %s
      AND (g.expires_at IS NULL OR g.expires_at > %s)
-    WHERE t.key = %s
+    WHERE {where}
     ORDER BY d.code, m.role, g.id
 """
+_TOKEN_HOLDER_SQL = _HOLDER_SQL.format(
+    created="t.created",
+    source="authtoken_token t JOIN accounts_user u ON u.id = t.user_id",
+    where="t.key = %s",
+)
+_USER_HOLDER_SQL = _HOLDER_SQL.format(created="NULL", source="accounts_user u", where="u.id = %s")
 
 
 @dataclass(frozen=True)
@@ -216,16 +222,12 @@ class TokenHolder:
     scope: Scope
 
 
-def token_holder(key: str) -> TokenHolder | None:
-    """The holder of API token ``key`` with their scope, in one statement (``None`` when no
-    such token). The scope is what :func:`~yaojian.accounts.scoping.scope_for` would compute
-    (superusers: everything; otherwise the active memberships in active departments and the
-    grants in force)."""
+def _holder(sql: str, key: Any) -> TokenHolder | None:
     from django.db import connection
     from django.utils import timezone
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows: list[Any] = list(User.objects.raw(_HOLDER_SQL, [True, True, now, now, key]))
+    rows: list[Any] = list(User.objects.raw(sql, [True, True, now, now, key]))
     if not rows:
         return None
     user = rows[0]
@@ -248,3 +250,22 @@ def token_holder(key: str) -> TokenHolder | None:
     }
     scope = Scope(members=tuple(members.values()), grants=frozen)
     return TokenHolder(user, rows[0].token_created, scope)
+
+
+def token_holder(key: str) -> TokenHolder | None:
+    """The holder of API token ``key`` with their scope, in one statement (``None`` when no
+    such token). The scope is what :func:`~yaojian.accounts.scoping.scope_for` would compute
+    (superusers: everything; otherwise the active memberships in active departments and the
+    grants in force)."""
+    return _holder(_TOKEN_HOLDER_SQL, key)
+
+
+def user_with_scope(user_id: Any) -> TokenHolder | None:
+    """The user ``user_id`` of a session with their scope, in one statement (``None`` when no
+    such user): what the session's ``get_user`` and the first ``scope_for`` would read in
+    three."""
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return _holder(_USER_HOLDER_SQL, pk)

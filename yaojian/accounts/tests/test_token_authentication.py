@@ -1,6 +1,7 @@
-"""The API's token authentication loads the caller's scope with the token: one statement for
-who is calling (DRF's own class takes one, then the scope two more), the same scope as the
-scoping engine computes, and nothing kept across requests."""
+"""Who is calling, in one statement: the API's token authentication loads the caller's scope
+with the token, and a session's user comes with their scope (DRF's own class takes one
+statement, then the scope two more; Django's session user one, then the same two): the same
+scope as the scoping engine computes, and nothing kept across requests."""
 
 from __future__ import annotations
 
@@ -113,3 +114,42 @@ def test_an_api_request_reads_the_caller_once(caller: User, api_client_for: Any)
     assert sum("authtoken_token" in s for s in sql) == 1
     assert not [s for s in sql if "authtoken_token" not in s and "accounts_membership" in s]
     assert not [s for s in sql if "authtoken_token" not in s and "accounts_sharegrant" in s]
+
+
+# --- the session's user: the same one statement, keyed by the user's id --------------------
+
+
+def test_the_sessions_user_and_scope_in_one_statement(
+    caller: User, django_assert_num_queries: Any
+) -> None:
+    from yaojian.accounts.backends import RoleBackend
+
+    with django_assert_num_queries(1):
+        user = RoleBackend().get_user(caller.pk)
+    assert user is not None and user.pk == caller.pk
+    with django_assert_num_queries(0):
+        scope = scope_for(user)
+    assert scope == _build_scope(User.objects.get(pk=caller.pk))
+    assert [m.department_name for m in scope.members] == [
+        m.department.name
+        for m in Membership.objects.filter(
+            user=caller, is_active=True, department__is_active=True
+        ).order_by("department__code", "role")
+    ]
+    assert RoleBackend().get_user(10**9) is None
+    assert RoleBackend().get_user("not-a-number") is None
+    User.objects.filter(pk=caller.pk).update(is_active=False)
+    assert RoleBackend().get_user(caller.pk) is None
+
+
+def test_a_page_reads_the_signed_in_user_once(caller: User, client: Any) -> None:
+    """Session, then the user with memberships and grants in one statement: no membership or
+    share-grant query of its own on the page."""
+    client.force_login(caller)
+    client.get("/help/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/help/").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) == 2, sql  # the session, the user with their scope
+    assert "django_session" in sql[0]
+    assert "accounts_membership" in sql[1] and "accounts_sharegrant" in sql[1]
