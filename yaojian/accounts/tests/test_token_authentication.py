@@ -126,7 +126,8 @@ def test_the_sessions_user_and_scope_in_one_statement(
 
     with django_assert_num_queries(1):
         user = RoleBackend().get_user(caller.pk)
-    assert user is not None and user.pk == caller.pk
+    assert user is not None
+    assert user.pk == caller.pk
     with django_assert_num_queries(0):
         scope = scope_for(user)
     assert scope == _build_scope(User.objects.get(pk=caller.pk))
@@ -152,4 +153,5 @@ def test_a_page_reads_the_signed_in_user_once(caller: User, client: Any) -> None
     sql = [q["sql"] for q in queries.captured_queries]
     assert len(sql) == 2, sql  # the session, the user with their scope
     assert "django_session" in sql[0]
-    assert "accounts_membership" in sql[1] and "accounts_sharegrant" in sql[1]
+    assert "accounts_membership" in sql[1]
+    assert "accounts_sharegrant" in sql[1]
