@@ -239,9 +239,9 @@ def test_product_form_query_count_does_not_grow_with_holders(
     EntityFactory.create_batch(2, kind=EntityKind.MANUFACTURER, registered_by=drug_regulator)
     with CaptureQueriesContext(connection) as few:
         steward_client.get(url("product_create"))
-    # session, user, memberships, grants, holders; the shell: the user's memberships (top
-    # bar), the menu's case-list check
-    assert len(few) == 7
+    # session, the user with their scope (memberships, grants), holders; the shell reads the
+    # scope (the top bar's departments, the menu's case-list check): no query of its own
+    assert len(few) == 3
     EntityFactory.create_batch(20, kind=EntityKind.TIBETAN_MEDICINE, registered_by=drug_regulator)
     with django_assert_num_queries(len(few)):
         page = steward_client.get(url("product_create"))
