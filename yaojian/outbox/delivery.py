@@ -99,7 +99,8 @@ def deliver_all_on_commit(message_ids: list[int]) -> None:
                 deliver_message_task.enqueue(message_id=message_id)
 
     if _queue_in_this_transaction():
-        enqueue()
+        for message_id in ids:  # in the publisher's transaction: no savepoint needed
+            deliver_message_task.enqueue(message_id=message_id)
         return
     transaction.on_commit(enqueue, robust=True)
 
