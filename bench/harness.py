@@ -145,34 +145,57 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _serve_module() -> Any:
+    """``scripts/serve.py`` as a module (its ``gunicorn_command``, default workers/threads)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("yaojian_serve", ROOT / "scripts" / "serve.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _wait_until_up(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited; see {log_path}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer; see {log_path}")
+
+
 @contextmanager
 def gunicorn(
-    url: str, workers: int = 3, threads: int = 4, *, cwd: Path = ROOT, port: int | None = None
+    url: str,
+    workers: int | None = None,
+    threads: int | None = None,
+    *,
+    cwd: Path = ROOT,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Serve the app as scripts/serve.py does; yields the base URL; stops it afterwards.
+    """Serve the app with the web server's command line from scripts/serve.py (its
+    configuration file, worker class, workers × threads, access log); yields the base URL.
+    The worker and the scheduler are not started (see :func:`serve` for the whole of it).
 
     ``cwd``: the source tree served (another commit's, exported, to compare in one run)."""
+    serve_py = _serve_module()
     port = port or free_port()
     log_path = RESULTS / f"gunicorn-{port}.log"
     RESULTS.mkdir(parents=True, exist_ok=True)
+    command = serve_py.gunicorn_command(
+        "127.0.0.1",
+        port,
+        workers or serve_py.WEB_WORKERS,
+        threads or serve_py.WEB_THREADS,
+        root=cwd,
+    )
     with log_path.open("w") as log_file:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "yaojian.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                "gthread",
-                "--timeout",
-                "120",
-            ],
+            command,
             cwd=cwd,
             env=bench_env(url, STATIC_MANIFEST="0"),
             stdout=log_file,
@@ -180,17 +203,7 @@ def gunicorn(
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(150):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited; see {log_path}")
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
-            else:
-                raise RuntimeError(f"gunicorn did not answer; see {log_path}")
+            _wait_until_up(proc, base, log_path)
             yield base
         finally:
             proc.terminate()
@@ -198,6 +211,95 @@ def gunicorn(
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@dataclass
+class Served:
+    """A running ``scripts/serve.py``: its base URL and process id."""
+
+    base: str
+    pid: int
+
+
+@contextmanager
+def serve(
+    url: str, *, port: int | None = None, workers: int | None = None, threads: int | None = None
+) -> Iterator[Served]:
+    """Run ``scripts/serve.py`` itself, as ``make run`` does: gunicorn, the task worker and
+    the scheduler (``WEB_WORKERS``/``WEB_THREADS`` when given); stopped afterwards."""
+    port = port or free_port()
+    log_path = RESULTS / f"serve-{port}.log"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    extra = {"HOST": "127.0.0.1", "PORT": str(port), "STATIC_MANIFEST": "0"}
+    if workers:
+        extra["WEB_WORKERS"] = str(workers)
+    if threads:
+        extra["WEB_THREADS"] = str(threads)
+    with log_path.open("w") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "scripts/serve.py"],
+            cwd=ROOT,
+            env=bench_env(url, **extra),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(proc, base, log_path)
+            yield Served(base=base, pid=proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+# --- CPU accounting -------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid → (parent pid, command line, CPU seconds incl. reaped children)."""
+    out: dict[int, tuple[int, str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        cpu = sum(int(x) for x in fields[11:15]) / TICK  # utime stime cutime cstime
+        out[int(entry.name)] = (int(fields[1]), cmd, cpu)
+    return out
+
+
+def cpu_of_tree(root_pid: int) -> float:
+    """CPU seconds used so far by ``root_pid`` and its descendants (reaped ones included)."""
+    procs = _processes()
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _c, _s) in procs.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(procs[pid][2] for pid in tree if pid in procs)
+
+
+def cpu_of_matching(text: str) -> float:
+    """CPU seconds of the processes whose command line contains ``text`` (e.g. the PostgreSQL
+    backends serving one database: ``postgres: … <database> …``)."""
+    return sum(cpu for _pp, cmd, cpu in _processes().values() if text in cmd)
+
+
+def machine_cpu() -> float:
+    """CPU seconds every process on the machine has used (``/proc/stat``, not idle)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(x) for x in fields]
+    busy = sum(ticks) - ticks[3] - ticks[4]  # minus idle and iowait
+    return busy / TICK
 
 
 def login(base: str, username: str, password: str) -> httpx.Client:

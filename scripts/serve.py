@@ -16,36 +16,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Two cores: 3 processes (one more than the cores, so a process waiting on the database or the
+# network leaves a core busy) × 4 threads (requests waiting on I/O inside one process), i.e.
+# 12 requests in hand at once; CPU-bound work runs at most one thread per process at a time
+# (the GIL). Raise WEB_WORKERS with the cores (cores + 1); see docs/benchmarks.md (complaints).
+WEB_WORKERS = "3"
+WEB_THREADS = "4"
+
+
+def gunicorn_command(
+    host: str, port: str | int, workers: str | int, threads: str | int, *, root: Path = ROOT
+) -> list[str]:
+    """The web server's command line (also used by the benchmarks, so that they measure the
+    server as it runs in production)."""
+    config = root / "scripts" / "gunicorn_conf.py"
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        *(["--config", str(config)] if config.exists() else []),
+        "yaojian.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+    ]
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
-    workers = os.environ.get("WEB_WORKERS", "3")
-    threads = os.environ.get("WEB_THREADS", "4")
+    workers = os.environ.get("WEB_WORKERS", WEB_WORKERS)
+    threads = os.environ.get("WEB_THREADS", WEB_THREADS)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yaojian.settings"}
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            str(ROOT / "scripts" / "gunicorn_conf.py"),
-            "yaojian.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            workers,
-            "--threads",
-            threads,
-            "--worker-class",
-            "gthread",
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    web = subprocess.Popen(gunicorn_command(host, port, workers, threads), cwd=ROOT, env=env)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.5"], cwd=ROOT, env=env
     )

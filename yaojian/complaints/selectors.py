@@ -278,6 +278,25 @@ _COUNTIES_TTL = 300.0  # seconds; the county list changes with a territory impor
 _counties: dict[tuple[str, ...], tuple[float, list[tuple[str, str]]]] = {}
 
 
+def _served_provinces() -> tuple[str, ...]:
+    from yaojian.accounts.models import Department
+
+    return tuple(
+        sorted(
+            Department.objects.filter(is_active=True)
+            .annotate(province=Substr("region_id", 1, 2))
+            .values_list("province", flat=True)
+            .distinct()
+        )
+    )
+
+
+def county_choices_key() -> str:
+    """What the county list depends on (the provinces served), for a cache key of a page
+    that shows it (one small query)."""
+    return "-".join(_served_provinces())
+
+
 def county_choices() -> list[tuple[str, str]]:
     """Counties of the provinces the platform's regulators serve, "city · county".
 
@@ -286,17 +305,9 @@ def county_choices() -> list[tuple[str, str]]:
     objects."""
     import time
 
-    from yaojian.accounts.models import Department
     from yaojian.territory.models import Region
 
-    provinces = tuple(
-        sorted(
-            Department.objects.filter(is_active=True)
-            .annotate(province=Substr("region_id", 1, 2))
-            .values_list("province", flat=True)
-            .distinct()
-        )
-    )
+    provinces = _served_provinces()
     now = time.monotonic()
     cached = _counties.get(provinces)
     if cached is not None and now - cached[0] < _COUNTIES_TTL:

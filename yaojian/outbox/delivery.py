@@ -41,10 +41,27 @@ def _backend_defers() -> bool:
     return bool(deliver_message_task.get_backend().supports_defer)
 
 
-def deliver_on_commit(message_id: int, *, run_after: datetime | None = None) -> None:
-    """Enqueue the delivery once the current transaction commits (at ``run_after`` if given).
+def _queue_in_this_transaction() -> bool:
+    """True when the task queue is rows of this database (``django_tasks_db``) and a
+    transaction is open: a delivery is then enqueued inside it, so the queue rows commit with
+    the hand-offs they deliver (one write transaction for the publisher, not a second one after
+    its commit, and no enqueue lost between the two). Another backend (the immediate one of the
+    tests, a broker) is handed the delivery after the commit, as the handler must see the row.
+    """
+    from django_tasks_db import DatabaseBackend
 
-    Robust: an enqueue that fails is logged and the sweep delivers the hand-off later.
+    from yaojian.outbox.tasks import deliver_message_task
+
+    backend = deliver_message_task.get_backend()
+    return isinstance(backend, DatabaseBackend) and connection.in_atomic_block
+
+
+def deliver_on_commit(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Enqueue the delivery with the current transaction (at ``run_after`` if given).
+
+    Queue rows in this database are written in the transaction itself; another backend is
+    called once it commits, robustly: an enqueue that fails is logged and the sweep delivers
+    the hand-off later.
     """
     from yaojian.outbox.tasks import deliver_message_task
 
@@ -56,13 +73,17 @@ def deliver_on_commit(message_id: int, *, run_after: datetime | None = None) -> 
             task = task.using(run_after=run_after)
         task.enqueue(message_id=message_id)
 
+    if _queue_in_this_transaction():
+        enqueue()
+        return
     transaction.on_commit(enqueue, robust=True)
 
 
 def deliver_all_on_commit(message_ids: list[int]) -> None:
-    """Enqueue the deliveries of one event's hand-offs once the current transaction commits,
-    all in one transaction (one write for the queue instead of one per handler: a public
-    request that publishes pays for each write, and on SQLite each is a turn of the write lock).
+    """Enqueue the deliveries of one event's hand-offs with the current transaction: queue
+    rows in this database inside it (a public request that publishes then takes SQLite's write
+    lock, or commits on PostgreSQL, once), another backend once it commits, all in one
+    transaction.
 
     Robust like :func:`deliver_on_commit`: a failed enqueue is logged, the sweep delivers."""
     from yaojian.outbox.tasks import deliver_message_task
@@ -77,6 +98,10 @@ def deliver_all_on_commit(message_ids: list[int]) -> None:
             for message_id in ids:
                 deliver_message_task.enqueue(message_id=message_id)
 
+    if _queue_in_this_transaction():
+        for message_id in ids:  # in the publisher's transaction: no savepoint needed
+            deliver_message_task.enqueue(message_id=message_id)
+        return
     transaction.on_commit(enqueue, robust=True)
 
 

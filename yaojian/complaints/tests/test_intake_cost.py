@@ -49,3 +49,27 @@ def test_public_submission_runs_a_bounded_number_of_queries(world: Any) -> None:
     assert Message.objects.filter(status="pending").count() == 8  # 2 hand-offs per submission
     assert not Delivery.objects.exists()  # the webhook is not sent in the request
     assert not ThrottleHit.objects.exists()  # the limits count the submissions themselves
+
+
+def test_public_submission_writes_its_queue_rows_in_its_own_transaction(
+    world: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With the task queue in the database (production), the deliveries of the hand-offs are
+    queued inside the submission's transaction: nothing is left to write after its commit (on
+    SQLite a second turn of the write lock, on PostgreSQL a second commit)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    client = Client()
+    url = reverse("portal:complaint_new", args=["report"])
+    html = client.get(url).content.decode()
+    data = {**_form(summary="药店回收医保药品再销售。"), **_solve(html)}
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url, data)
+    assert response.status_code == 200
+    assert callbacks == []
+    queued = {r.args_kwargs["kwargs"]["message_id"] for r in DBTaskResult.objects.all()}
+    assert queued == set(Message.objects.values_list("pk", flat=True))
+    assert len(queued) == 2

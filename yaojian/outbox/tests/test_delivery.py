@@ -111,6 +111,37 @@ def test_rolled_back_change_leaves_no_hand_off(subscribed, django_capture_on_com
     assert (Message.objects.count(), callbacks, handoffs.SEEN) == (0, [], [])
 
 
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_database_queue_rows_are_written_with_the_hand_offs(
+    subscribed, settings, django_capture_on_commit_callbacks
+):
+    """With the queue in this database, the deliveries are enqueued inside the publisher's
+    transaction (no second write after the commit): they commit, or roll back, together."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    subscribed(handoffs.remember, handoffs.write_effect)
+
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            events.publish(FULL)
+            assert DBTaskResult.objects.count() == 2  # written in the transaction
+            raise ValueError("the change failed")
+
+    with pytest.raises(ValueError, match="the change failed"):
+        change_that_fails()
+    assert (Message.objects.count(), DBTaskResult.objects.count()) == (0, 0)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        events.publish(FULL)
+    assert callbacks == []  # nothing left for after the commit
+    ids = sorted(Message.objects.values_list("pk", flat=True))
+    queued = sorted(r.args_kwargs["kwargs"]["message_id"] for r in DBTaskResult.objects.all())
+    assert queued == ids
+    assert handoffs.SEEN == []  # the worker delivers them
+
+
 def test_event_without_handlers_writes_nothing():
     events.publish(FULL)
     assert Message.objects.count() == 0

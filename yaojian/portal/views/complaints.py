@@ -56,6 +56,8 @@ def _form_page(
         "question": question.question,
         "message": message,
         "entities": [],
+        # An empty form's fields are cached per kind, language and county list (template).
+        "fields_key": "" if form.is_bound else selectors.county_choices_key(),
     }
     return _no_store(render(request, "portal/complaint_form.html", context, status=status))
 
