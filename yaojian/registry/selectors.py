@@ -133,7 +133,9 @@ def filter_entities(
 
     ``q`` matches a fragment of the name (``search_key__contains``, served by the trigram
     index on PostgreSQL; one character by the characters index), an exact unified social
-    credit code or an exact licence number. The region filter narrows first; the search box,
+    credit code or an exact licence number. A ``q`` that is some entity's credit code or
+    licence number finds its holders only (``identifier_condition``): no name holds an
+    identifier, and looking for one in a million names cost more than the rest of the page. The region filter narrows first; the search box,
     kind and licence status then mark the result as a search within that region
     (``search_within``), so its pages never walk the name order discarding rows (ADR 0014).
     On PostgreSQL a name fragment is found through the name postings instead, already in name order (``_postings_search``, ADR 0032).
@@ -142,8 +144,11 @@ def filter_entities(
         queryset = queryset.filter(subtree_q("region", region))
     superset = queryset
     q = (q or "").strip()[:100]
-    postings = _postings_search(queryset, q, region) if q else None
-    if postings is not None:
+    exact = identifier_condition(q) if q else None
+    postings = _postings_search(queryset, q, region) if q and exact is None else None
+    if exact is not None:
+        queryset = queryset.filter(exact)
+    elif postings is not None:
         queryset = postings
     elif q:
         queryset = queryset.filter(search_condition(q))
@@ -193,7 +198,7 @@ def _postings_search(
 ) -> QuerySet[Entity] | None:
     """PostgreSQL: a name fragment found through the postings of ``registry_entity_gram``
     in the list's own order (ADR 0032); None when the search takes the general path (SQLite,
-    an identifier that matches, postings of a bulk write still pending).
+    postings of a bulk write still pending). An identifier that matches never comes here.
 
     A one-character query joins the postings of that character; a longer one the rarest
     pair of adjacent characters of the fragment (one posting per entity); the whole fragment
@@ -203,7 +208,7 @@ def _postings_search(
     if connections[queryset.db].vendor != "postgresql":
         return None
     text = names.normalise_name(q)
-    if not text or _identifier_holders(q) or postings.any_pending():
+    if not text or postings.any_pending():
         return None
     codes: list[str] | None = None
     if region:
@@ -245,35 +250,36 @@ def _posting_count(gram: str, codes: list[str] | None) -> int:
     return postings.values("entity_id")[:POSTING_RARITY_CAP].count()
 
 
-def _identifier_holders(q: str) -> bool:
-    """``q`` is the credit code or a licence number of some entity (the general path)."""
+def identifier_condition(q: str) -> Q | None:
+    """The entities holding ``q`` as their unified social credit code or as the number of one
+    of their licences; None when ``q`` is neither (then it is a name fragment)."""
+    condition = Q(pk__in=[])
+    found = False
     identifier = normalise_identifier(q)
     if (
         len(identifier) == 18
         and Entity.objects.filter(unified_social_credit_code=identifier).exists()
     ):
-        return True
-    numbers = licence_numbers_for_search(q)
-    return bool(numbers) and Licence.objects.filter(number__in=numbers).exists()
-
-
-def search_condition(q: str) -> Q:
-    """Entities whose name contains ``q``, or with ``q`` as credit code or licence number."""
-    condition = Q(pk__in=[])
-    fragment = names.search_fragment(q)
-    if fragment:
-        condition |= name_contains(fragment)
-    identifier = normalise_identifier(q)
-    if len(identifier) == 18:
         condition |= Q(unified_social_credit_code=identifier)
+        found = True
     numbers = licence_numbers_for_search(q)
     if numbers:
         holders = list(
-            Licence.objects.filter(number__in=numbers).values_list("entity_id", flat=True)
+            Licence.objects.filter(number__in=numbers)
+            .order_by()
+            .values_list("entity_id", flat=True)
+            .distinct()
         )
         if holders:
             condition |= Q(pk__in=holders)
-    return condition
+            found = True
+    return condition if found else None
+
+
+def search_condition(q: str) -> Q:
+    """Entities whose name contains ``q`` (``q`` is no identifier: ``identifier_condition``)."""
+    fragment = names.search_fragment(q)
+    return name_contains(fragment) if fragment else Q(pk__in=[])
 
 
 def name_contains(fragment: str) -> Q:
