@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yaojian.accounts.scoping import active_memberships
+
 
 def membership(request: HttpRequest) -> dict[str, Any]:
     """Expose ``my_memberships`` (lazily) to every template."""
@@ -13,14 +15,8 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"my_memberships": []}
 
-    loaded: list[list[Any]] = []
-
     def load() -> list[Any]:
-        # A template calls this each time it names ``my_memberships``: one query per request.
-        if not loaded:
-            loaded.append(
-                list(user.memberships.filter(is_active=True).select_related("department"))
-            )
-        return loaded[0]
+        # Read with the user's scope (one query per request, none when the scope was built).
+        return active_memberships(user)
 
     return {"my_memberships": load}

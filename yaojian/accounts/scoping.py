@@ -32,6 +32,7 @@ from yaojian.territory.codes import subtree_prefix, subtree_q
 _M = TypeVar("_M", bound=models.Model)
 _CACHE_ATTR = "_yaojian_scope"
 _OVERSIGHT_ATTR = "_yaojian_oversight"
+_MEMBERSHIPS_ATTR = "_yaojian_memberships"
 
 OVERSEE = "accounts.oversee_jurisdiction"
 # Which kinds of department a member of a department of each kind looks over (own kind else).
@@ -94,29 +95,29 @@ def scope_for(user: Any) -> Scope:
 
 def forget_scope(user: Any) -> None:
     """Drop the cached scope (after memberships or grants change)."""
-    for attr in (_CACHE_ATTR, _OVERSIGHT_ATTR):
+    for attr in (_CACHE_ATTR, _OVERSIGHT_ATTR, _MEMBERSHIPS_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
 def _build_scope(user: Any) -> Scope:
-    from yaojian.accounts.models import Membership, ShareGrant
+    from yaojian.accounts.models import ShareGrant
     from yaojian.accounts.roles import permissions_for_role
 
     if user.is_superuser:
         return Scope(is_superuser=True)
-    rows = Membership.objects.filter(
-        user=user, is_active=True, department__is_active=True
-    ).values_list("department_id", "department__region_id", "role", "department__kind")
+    # One query serves the scope and the shell's "my departments" (active_memberships).
+    memberships = _load_memberships(user)
     members = tuple(
         MemberScope(
-            department_id=dept_id,
-            prefix=subtree_prefix(region_code),
-            role=role,
-            permissions=permissions_for_role(role),
-            department_kind=kind,
+            department_id=m.department_id,
+            prefix=subtree_prefix(m.department.region_id),
+            role=m.role,
+            permissions=permissions_for_role(m.role),
+            department_kind=m.department.kind,
         )
-        for dept_id, region_code, role, kind in rows
+        for m in memberships
+        if m.department.is_active
     )
     grants: dict[str, dict[int, set[int]]] = {}
     dept_ids = {m.department_id for m in members}
@@ -130,6 +131,27 @@ def _build_scope(user: Any) -> Scope:
         for kind, by in grants.items()
     }
     return Scope(members=members, grants=frozen)
+
+
+def _load_memberships(user: Any) -> list[Any]:
+    from yaojian.accounts.models import Membership
+
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True).select_related("department")
+    )
+    setattr(user, _MEMBERSHIPS_ATTR, memberships)
+    return memberships
+
+
+def active_memberships(user: Any) -> list[Any]:
+    """The user's active memberships with their departments (the shell shows them), read once
+    per user object together with the scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _MEMBERSHIPS_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    return _load_memberships(user)
 
 
 def has_permission(user: Any, permission: str) -> bool:

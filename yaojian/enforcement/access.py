@@ -40,17 +40,11 @@ def departments_with(user: Any, permission: str) -> frozenset[int] | None:
     if permission in cache:
         return cache[permission]
     if _NON_POLICE not in cache:
-        # One query for every permission asked during the request: which of the user's
-        # departments are not police.
-        from yaojian.accounts.models import Department
-
-        member_ids = {m.department_id for m in scope.members_with(None)}
+        # Which of the user's departments are not police: the kinds come with the memberships.
         cache[_NON_POLICE] = frozenset(
-            Department.objects.filter(pk__in=sorted(member_ids))
-            .exclude(kind=DepartmentKind.PUBLIC_SECURITY)
-            .values_list("pk", flat=True)
-            if member_ids
-            else ()
+            m.department_id
+            for m in scope.members_with(None)
+            if m.department_kind != DepartmentKind.PUBLIC_SECURITY
         )
     result = frozenset(
         m.department_id
