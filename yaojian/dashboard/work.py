@@ -2,7 +2,8 @@
 
 Each provider answers for one user: ``None`` when the section does not fit their roles, else
 the first :data:`SHOWN` items (most urgent first, each linking to the page where the person
-acts) and how many there are. Two queries per section at most, whatever the numbers.
+acts) and how many there are: one statement per section whatever the numbers
+(``core.workbench.first_rows``: the first rows with their counts as scalar subqueries).
 Apps added later register their own providers from ``AppConfig.ready()`` with
 ``yaojian.core.workbench.work_sections.register(key, provider)``.
 """
