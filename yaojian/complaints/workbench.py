@@ -26,6 +26,7 @@ from yaojian.core.workbench import (
     WorkItem,
     WorkSection,
     dashboard_figures,
+    first_rows,
     work_sections,
 )
 from yaojian.territory.codes import subtree_q
@@ -45,7 +46,7 @@ def complaint_clocks(user: Any, today: dt.date) -> WorkSection | None:
     if not has_permission(user, HANDLE):
         return None
     rows = Complaint.objects.visible_to(user, "handle").filter(due_on__isnull=False)
-    shown = list(rows.order_by("due_on", "id")[:SHOWN])
+    shown, count, _numbers = first_rows(rows.order_by("due_on", "id"), SHOWN)
     items = []
     for complaint in shown:
         clock = clocks.next_due(complaint)
@@ -58,7 +59,6 @@ def complaint_clocks(user: Any, today: dt.date) -> WorkSection | None:
                 detail=str(clock.label) if clock else "",
             )
         )
-    count = len(shown) if len(shown) < SHOWN else rows.count()
     return WorkSection(
         key="complaints",
         title=_("Complaints and reports"),

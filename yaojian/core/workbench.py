@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F, Func, Q, QuerySet, Subquery
+
 # Urgency, most urgent first; the page sorts sections and items by it.
 OVERDUE = "overdue"
 DUE_SOON = "due_soon"
@@ -65,6 +67,35 @@ class WorkSection:
     @property
     def overdue(self) -> int:
         return sum(1 for item in self.items if item.level == OVERDUE)
+
+
+def _count_of(queryset: QuerySet[Any]) -> Subquery:
+    """``(SELECT COUNT(pk) FROM … same filter)``: a plain function, so no GROUP BY is added."""
+    return Subquery(queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"))
+
+
+def first_rows(
+    queryset: QuerySet[Any], size: int, **counts: Q
+) -> tuple[list[Any], int, dict[str, int]]:
+    """The first ``size`` rows of ``queryset``, how many rows it has, and how many of them match
+    each of ``counts`` (a ``Q`` each), in one statement: the counts are uncorrelated scalar
+    subqueries (PostgreSQL computes each once), so a section costs one round trip, not two.
+
+    For model and ``values()`` querysets (not sliced); the counts are not left on the rows."""
+    names = {"total": f"{_PREFIX}total", **{key: f"{_PREFIX}{key}" for key in counts}}
+    annotations = {names["total"]: _count_of(queryset)}
+    for key, condition in counts.items():
+        annotations[names[key]] = _count_of(queryset.filter(condition))
+    rows = list(queryset.annotate(**annotations)[:size])
+    numbers = dict.fromkeys(names, 0)
+    for row in rows:
+        for key, name in names.items():
+            numbers[key] = row.pop(name) if isinstance(row, dict) else getattr(row, name)
+    total = numbers.pop("total")
+    return rows, total, numbers
+
+
+_PREFIX = "_workbench_"
 
 
 WorkProvider = Callable[[Any, dt.date], WorkSection | None]

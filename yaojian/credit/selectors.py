@@ -224,38 +224,45 @@ class ClockItem:
 
 
 def open_clocks(user: Any) -> list[ClockItem]:
-    """Every running credit clock the user's departments must meet, the earliest first."""
+    """Every running credit clock the user's departments must meet, the earliest first.
+
+    Two queries whatever the numbers: the listings (running clocks of the user's own
+    departments and the proposals waiting for an upper-level approval) and the ledger."""
     scope = scope_for(user)
     own = Q() if scope.is_superuser else Q(department_id__in=sorted(scope.department_ids))
-    items: list[ClockItem] = []
-    listings = listings_for_user(user).filter(own)
-    for listing in listings.filter(state=ListingState.APPROVED):
-        items.append(ClockItem("publish", listing, None, listing.publish_due_on))
-    for listing in listings.filter(
-        state=ListingState.REMOVAL_APPLIED, removal_accepted_on__isnull=True
-    ):
-        items.append(ClockItem("accept", listing, None, listing.removal_accept_due_on))
-    for listing in listings.filter(
-        state=ListingState.REMOVAL_APPLIED, removal_accepted_on__isnull=False
-    ):
-        items.append(ClockItem("decide", listing, None, listing.removal_decide_due_on))
-    for listing in listings.filter(
-        state=ListingState.REMOVED, publication_stopped_on__isnull=True
-    ).exclude(removal_kind=""):
-        items.append(ClockItem("stop", listing, None, listing.stop_publication_due_on))
     # Approvals wait at the upper level.
     approvable = [m for m in scope.members if "credit.approve_listing" in m.permissions]
-    for listing in (
-        listings_for_user(user)
-        .filter(state=ListingState.PROPOSED, needs_approval=True)
-        .select_related("department__region")
-    ):
-        if scope.is_superuser or any(
+    wanted = own & (
+        Q(state__in=[ListingState.APPROVED, ListingState.REMOVAL_APPLIED])
+        | (Q(state=ListingState.REMOVED, publication_stopped_on__isnull=True) & ~Q(removal_kind=""))
+    )
+    if scope.is_superuser or approvable:
+        wanted |= Q(state=ListingState.PROPOSED, needs_approval=True)
+    # Grouped by clock in the order the lists were always built (the sort below is stable).
+    groups: dict[str, list[ClockItem]] = {
+        key: [] for key in ("publish", "accept", "decide", "stop", "approve")
+    }
+    for listing in listings_for_user(user).filter(wanted).select_related("department__region"):
+        if listing.state == ListingState.APPROVED:
+            groups["publish"].append(ClockItem("publish", listing, None, listing.publish_due_on))
+        elif listing.state == ListingState.REMOVAL_APPLIED:
+            if listing.removal_accepted_on is None:
+                groups["accept"].append(
+                    ClockItem("accept", listing, None, listing.removal_accept_due_on)
+                )
+            else:
+                groups["decide"].append(
+                    ClockItem("decide", listing, None, listing.removal_decide_due_on)
+                )
+        elif listing.state == ListingState.REMOVED:
+            groups["stop"].append(ClockItem("stop", listing, None, listing.stop_publication_due_on))
+        elif scope.is_superuser or any(
             listing.department.region_id.startswith(m.prefix)
             and len(m.prefix) < len(listing.department.region.prefix)
             for m in approvable
         ):
-            items.append(ClockItem("approve", listing, None, None))
+            groups["approve"].append(ClockItem("approve", listing, None, None))
+    items = [item for group in groups.values() for item in group]
     ledger = LedgerEntry.objects.filter(state=LedgerState.PENDING).select_related(
         "listing__entity", "department"
     )

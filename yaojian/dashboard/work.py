@@ -2,7 +2,8 @@
 
 Each provider answers for one user: ``None`` when the section does not fit their roles, else
 the first :data:`SHOWN` items (most urgent first, each linking to the page where the person
-acts) and how many there are. Two queries per section at most, whatever the numbers.
+acts) and how many there are: one statement per section whatever the numbers
+(``core.workbench.first_rows``: the first rows with their counts as scalar subqueries).
 Apps added later register their own providers from ``AppConfig.ready()`` with
 ``yaojian.core.workbench.work_sections.register(key, provider)``.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -28,6 +29,7 @@ from yaojian.core.workbench import (
     WAITING,
     WorkItem,
     WorkSection,
+    first_rows,
     work_sections,
 )
 from yaojian.enforcement import access
@@ -69,11 +71,6 @@ def _level(due_on: dt.date | None, today: dt.date) -> str:
     return WAITING
 
 
-def _count(queryset: Any, shown: list[Any]) -> int:
-    """The number of rows, without a COUNT when the first page holds them all."""
-    return len(shown) if len(shown) < SHOWN else queryset.count()
-
-
 # --- enforcement -----------------------------------------------------------------------------
 
 
@@ -82,7 +79,9 @@ def case_clocks(user: Any, today: dt.date) -> WorkSection | None:
     if not access.departments_with(user, case_permissions.CHANGE):
         return None
     queryset = case_selectors.my_cases(user)
-    rows = list(queryset.values("public_id", "number", "title", "next_due_on")[:SHOWN])
+    rows, count, _numbers = first_rows(
+        queryset.values("public_id", "number", "title", "next_due_on"), SHOWN
+    )
     items = [
         WorkItem(
             label=f"{row['number']} {row['title']}",
@@ -96,7 +95,7 @@ def case_clocks(user: Any, today: dt.date) -> WorkSection | None:
         "cases",
         _("My cases by deadline"),
         items,
-        _count(queryset, rows),
+        count,
         reverse("enforcement:my_work"),
         order=10,
         empty_text=_("No open case is assigned to you."),
@@ -108,7 +107,7 @@ def joint_tasks(user: Any, today: dt.date) -> WorkSection | None:
     if not access.departments_with(user, case_permissions.CHANGE):
         return None
     queryset = case_selectors.my_tasks(user)
-    tasks = list(queryset[:SHOWN])
+    tasks, count, _numbers = first_rows(queryset, SHOWN)
     items = [
         WorkItem(
             label=f"{task.case.number} {task.description[:60]}",
@@ -122,7 +121,7 @@ def joint_tasks(user: Any, today: dt.date) -> WorkSection | None:
         "tasks",
         _("Joint tasks"),
         items,
-        _count(queryset, tasks),
+        count,
         reverse("enforcement:my_work"),
         order=20,
         empty_text=_("No joint task is open."),
@@ -134,7 +133,7 @@ def assistance_requests(user: Any, today: dt.date) -> WorkSection | None:
     if not access.departments_with(user, case_permissions.VIEW):
         return None
     queryset = case_selectors.my_assistance_requests(user)
-    requests_ = list(queryset[:SHOWN])
+    requests_, count, _numbers = first_rows(queryset, SHOWN)
     if not requests_:
         return None
     items = [
@@ -150,7 +149,7 @@ def assistance_requests(user: Any, today: dt.date) -> WorkSection | None:
         "assistance",
         _("Assistance requests to answer"),
         items,
-        _count(queryset, requests_),
+        count,
         reverse("enforcement:my_work"),
         order=30,
     )
@@ -170,9 +169,12 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
         state=DecisionState.PROPOSED, case__in=cases.values("pk")
     ).order_by("created_at", "id")
     items: list[WorkItem] = []
-    shown = {"filing": 0, "extension": 0, "decision": 0}
-    for row in filings.values("public_id", "number", "title", "next_due_on")[:SHOWN]:
-        shown["filing"] += 1
+    # Each list's first rows and its number in one statement (three in all).
+    counts: dict[str, int] = {}
+    rows, counts["filing"], _numbers = first_rows(
+        filings.values("public_id", "number", "title", "next_due_on"), SHOWN
+    )
+    for row in rows:
         items.append(
             WorkItem(
                 label=gettext("File case %(number)s: %(title)s")
@@ -183,10 +185,11 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
                 detail="filing",
             )
         )
-    for ext in extensions.values(
-        "clock__case__public_id", "clock__case__number", "clock__due_on", "days"
-    )[:SHOWN]:
-        shown["extension"] += 1
+    rows, counts["extension"], _numbers = first_rows(
+        extensions.values("clock__case__public_id", "clock__case__number", "clock__due_on", "days"),
+        SHOWN,
+    )
+    for ext in rows:
         items.append(
             WorkItem(
                 label=gettext("Extension of %(days)s days for case %(number)s")
@@ -197,8 +200,10 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
                 detail="extension",
             )
         )
-    for dec in decisions.values("case__public_id", "case__number", "case__next_due_on")[:SHOWN]:
-        shown["decision"] += 1
+    rows, counts["decision"], _numbers = first_rows(
+        decisions.values("case__public_id", "case__number", "case__next_due_on"), SHOWN
+    )
+    for dec in rows:
         items.append(
             WorkItem(
                 label=gettext("Decision proposed for case %(number)s")
@@ -210,15 +215,6 @@ def approvals(user: Any, today: dt.date) -> WorkSection | None:
             )
         )
     items.sort(key=lambda item: item.rank)
-    # A COUNT only where the first rows did not hold them all.
-    counts = {
-        key: shown[key] if shown[key] < SHOWN else queryset.count()
-        for key, queryset in (
-            ("filing", filings),
-            ("extension", extensions),
-            ("decision", decisions),
-        )
-    }
     return WorkSection(
         "approvals",
         _("Waiting for your approval"),
@@ -245,7 +241,9 @@ def legal_reviews(user: Any, today: dt.date) -> WorkSection | None:
         .filter(stage=CaseStage.REVIEW)
         .order_by("next_due_on", "id")
     )
-    rows = list(queryset.values("public_id", "number", "title", "next_due_on")[:SHOWN])
+    rows, count, _numbers = first_rows(
+        queryset.values("public_id", "number", "title", "next_due_on"), SHOWN
+    )
     items = [
         WorkItem(
             label=f"{row['number']} {row['title']}",
@@ -259,7 +257,7 @@ def legal_reviews(user: Any, today: dt.date) -> WorkSection | None:
         "reviews",
         _("Cases waiting for your review"),
         items,
-        _count(queryset, rows),
+        count,
         reverse("enforcement:case_list") + "?stage=" + CaseStage.REVIEW,
         order=6,
         empty_text=_("No case waits for a review."),
@@ -277,7 +275,13 @@ def notices_to_answer(user: Any, today: dt.date) -> WorkSection | None:
     queryset = Notice.objects.filter(recipient_id__in=ids, state__in=sorted(OPEN_STATES)).order_by(
         "due_on", "id"
     )
-    rows = list(queryset.values("public_id", "subject", "due_on", "state")[:SHOWN])
+    # The first rows, the total and the overdue in one statement.
+    rows, total, numbers = first_rows(
+        queryset.values("public_id", "subject", "due_on", "state"),
+        SHOWN,
+        overdue=Q(due_on__lt=today),
+    )
+    overdue = numbers["overdue"]
     items = [
         WorkItem(
             label=row["subject"],
@@ -288,15 +292,6 @@ def notices_to_answer(user: Any, today: dt.date) -> WorkSection | None:
         )
         for row in rows
     ]
-    # Both numbers in one query, or none when the first rows hold them all.
-    if len(rows) < SHOWN:
-        total = len(rows)
-        overdue = sum(1 for row in rows if row["due_on"] is not None and row["due_on"] < today)
-    else:
-        numbers = queryset.aggregate(
-            total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
-        )
-        total, overdue = numbers["total"], numbers["overdue"]
     return WorkSection(
         "notices",
         _("Notices to answer"),
@@ -359,7 +354,7 @@ def referrals_waiting(user: Any, today: dt.date) -> WorkSection | None:
     if not states:
         return None
     queryset = referrals_visible_to(user).filter(state__in=states).order_by("created_at", "id")
-    referrals = list(queryset[:SHOWN])
+    referrals, count, _numbers = first_rows(queryset, SHOWN)
     if not referrals:
         return None
     items = [
@@ -375,7 +370,7 @@ def referrals_waiting(user: Any, today: dt.date) -> WorkSection | None:
         "referrals",
         _("Referrals waiting for you"),
         items,
-        _count(queryset, referrals),
+        count,
         reverse("referrals:referral_list"),
         order=25,
     )
@@ -387,7 +382,7 @@ def referrals_waiting(user: Any, today: dt.date) -> WorkSection | None:
 def link_reviews(user: Any, today: dt.date) -> WorkSection | None:
     """Records the engine could not link: a data steward decides."""
     queryset = reviews_visible_to(user).filter(state=ReviewState.PENDING).order_by("created_at")
-    rows = list(queryset.values("public_id", "record_name")[:SHOWN])
+    rows, count, _numbers = first_rows(queryset.values("public_id", "record_name"), SHOWN)
     if not rows:
         return None
     items = [
@@ -402,7 +397,7 @@ def link_reviews(user: Any, today: dt.date) -> WorkSection | None:
         "link_reviews",
         _("Records waiting for a linkage review"),
         items,
-        _count(queryset, rows),
+        count,
         reverse("linkage:review_list"),
         order=40,
     )
@@ -417,7 +412,7 @@ def data_alerts(user: Any, today: dt.date) -> WorkSection | None:
         .filter(status=AlertStatus.OPEN)
         .order_by("-detected_at", "-id")
     )
-    rows = list(queryset.values("entity__name", "kind")[:SHOWN])
+    rows, count, _numbers = first_rows(queryset.values("entity__name", "kind"), SHOWN)
     if not rows:
         return None
     items = [
@@ -433,7 +428,7 @@ def data_alerts(user: Any, today: dt.date) -> WorkSection | None:
         "alerts",
         _("Open data-quality alerts"),
         items,
-        _count(queryset, rows),
+        count,
         reverse("exchange:alert_list"),
         order=50,
     )
@@ -451,7 +446,9 @@ def finished_jobs(user: Any, today: dt.date) -> WorkSection | None:
         status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED],
         finished_at__gte=since,
     ).order_by("-finished_at", "-id")
-    jobs = list(queryset.only("public_id", "title", "status", "finished_at")[:SHOWN])
+    jobs, count, _numbers = first_rows(
+        queryset.only("public_id", "title", "status", "finished_at"), SHOWN
+    )
     if not jobs:
         return None
     items = [
@@ -467,7 +464,7 @@ def finished_jobs(user: Any, today: dt.date) -> WorkSection | None:
         "jobs",
         _("Jobs finished this week"),
         items,
-        _count(queryset, jobs),
+        count,
         reverse("jobs:job_list"),
         order=60,
     )

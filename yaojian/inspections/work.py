@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.scoping import has_permission
-from yaojian.core.workbench import DUE_SOON, OVERDUE, WAITING, WorkItem, WorkSection
+from yaojian.core.workbench import DUE_SOON, OVERDUE, WAITING, WorkItem, WorkSection, first_rows
 from yaojian.inspections import permissions, selectors
 
 SHOWN = 5
@@ -30,7 +30,7 @@ def my_assignments(user: Any, today: dt.date) -> WorkSection | None:
     if not has_permission(user, permissions.CHANGE):
         return None
     queryset = selectors.my_assignments(user)
-    rows = list(queryset[:SHOWN])
+    rows, count, _numbers = first_rows(queryset, SHOWN)
     items = [
         WorkItem(
             label=f"{a.drawn.entity.name} — {a.drawn.draw.plan.title}",
@@ -43,7 +43,7 @@ def my_assignments(user: Any, today: dt.date) -> WorkSection | None:
         "inspections.assignments",
         _("My inspection assignments"),
         items,
-        len(rows) if len(rows) < SHOWN else queryset.count(),
+        count,
         reverse("inspections:my_assignments"),
         order=25,
         empty_text=_("No inspection is assigned to you."),
@@ -55,7 +55,7 @@ def due_inspections(user: Any, today: dt.date) -> WorkSection | None:
     if not has_permission(user, permissions.PUBLISH):
         return None
     queryset = selectors.due_list(user)
-    rows = list(queryset[:SHOWN])
+    rows, count, _numbers = first_rows(queryset, SHOWN)
     items = [
         WorkItem(
             label=r.entity.name,
@@ -69,7 +69,7 @@ def due_inspections(user: Any, today: dt.date) -> WorkSection | None:
         "inspections.due",
         _("Entities due for inspection"),
         items,
-        len(rows) if len(rows) < SHOWN else queryset.count(),
+        count,
         reverse("inspections:due_list"),
         order=26,
         empty_text=_("No entity is due for inspection."),
