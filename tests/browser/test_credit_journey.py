@@ -25,7 +25,8 @@ from yaojian.credit.rules import DEFAULT_RULES
 from yaojian.portal import services as portal
 from yaojian.portal.choices import PublicationStatus
 from yaojian.portal.tests.factories import penalty
-from yaojian.registry.tests.factories import EntityFactory
+from yaojian.registry.models import Entity
+from yaojian.registry.tests.factories import EntityFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -152,3 +153,47 @@ def test_restriction_refused_then_lifted_by_credit_repair(
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.STOPPED
     assert CheckedDecision.objects.count() == 1
+
+
+def test_a_banned_legal_representative_typed_on_the_entity_form_is_refused(
+    page: Any, sign_in: Any, user_in_department: Any
+) -> None:
+    """处处受限 on the entity form: a steward registers a pharmacy naming a person banned from
+    practice in another county; the form refuses it beside the field with the ban and the
+    article; nothing is registered. Screenshots in var/screenshots/credit2/."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    steward = user_in_department(role=Role.DATA_STEWARD, region="540102")
+    other = user_in_department(role=Role.DATA_STEWARD, region="540103")
+    other_department = other.memberships.get().department
+    banned = PersonFactory(region_id="540103", department=other_department, name="罗布")
+    CreditRecord.objects.create(
+        person=banned,
+        region_id="540103",
+        kind=RecordKind.PRACTICE_BAN,
+        origin=RecordOrigin.UI,
+        source_department=other_department,
+        legal_basis=BASIS,
+        occurred_on=dt.date(2026, 1, 5),
+        expires_on=None,
+    )
+
+    sign_in(steward.username, TEST_PASSWORD)
+    page.goto(reverse("registry:entity_create"))
+    page.locator("#id_name").fill("城关区新开药房")
+    page.locator("#id_kind").select_option("single_pharmacy")
+    page.locator("#id_region_code").select_option("540102")
+    page.locator("#id_legal_representative").fill("罗布")
+    page.get_by_test_id("entity-save").click()
+
+    error = page.get_by_test_id("error-legal_representative")
+    expect(error).to_contain_text("罗布")
+    expect(error).to_contain_text(BASIS)
+    folder = SCREENSHOTS / "credit2"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (("desktop-1280", DESKTOP), ("phone-390", MOBILE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(folder / f"entity-form-refused-{name}.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"]
+    assert not Entity.objects.filter(name="城关区新开药房").exists()

@@ -59,6 +59,13 @@ def licence_decision(values: Any, licence: Licence | None) -> str | None:
     return None
 
 
+def representative_appointment(entity_id: int | None, name: str) -> tuple[DecisionSubject, str]:
+    """The decision naming ``name`` legal representative is (of the entity ``entity_id``,
+    ``None`` for a new one): ``person.appoint`` by name, since an import's row and the entity
+    form carry the name only (credit answers it set-based, ``check_many``)."""
+    return DecisionSubject(entity_id=entity_id, name=name), "person.appoint"
+
+
 def representative_named(item: Any, *, authoritative: bool) -> str:
     """The legal representative a bulk row names anew ('' for nobody new): the one of a new
     entity, and a stored entity's changed one when the row writes it."""
@@ -86,10 +93,8 @@ def refuse_restricted(
         entity, values = item.row.entity, item.row.licence
         representative = representative_named(item, authoritative=authoritative)
         if representative:
-            subject = DecisionSubject(
-                entity_id=entity.pk if entity is not None else None, name=representative
-            )
-            checked.append((index, subject, "person.appoint"))
+            entity_id = entity.pk if entity is not None else None
+            checked.append((index, *representative_appointment(entity_id, representative)))
         if values is None or entity is None or entity.pk is None:
             continue
         action = licence_decision(values, item.licence)

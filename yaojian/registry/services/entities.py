@@ -15,9 +15,12 @@ from yaojian.audit.services import diff, record
 from yaojian.core.events import publish
 from yaojian.registry import names
 from yaojian.registry.choices import EntityKind, EntityStatus
+from yaojian.registry.decisions import describe, refused_in_bulk
 from yaojian.registry.events import EntityCreated, EntityRegisteredByHand, EntityUpdated
 from yaojian.registry.identifiers import validate_unified_social_credit_code
 from yaojian.registry.models import Entity
+from yaojian.registry.names import normalise_name
+from yaojian.registry.services.bulk_decisions import representative_appointment
 from yaojian.registry.services.validation import (
     FieldErrors,
     acting_department,
@@ -141,6 +144,44 @@ def _check_parent(
         node = node.parent
 
 
+def _check_representative(
+    *,
+    actor: Any,
+    entity: Entity,
+    before: str,
+    department: Department | None,
+) -> None:
+    """处处受限: naming a new legal representative on the form is ``person.appoint``, checked
+    by name as an import's row is (the form carries the name only). An unchanged name decides
+    nothing. A restricted name is refused on ``legal_representative`` with the restrictions,
+    unless a head recorded an override for the person beforehand (used once, audited as
+    ``registry.restriction_overridden`` by the hook)."""
+    name = (entity.legal_representative or "").strip()
+    if not name or normalise_name(name) == normalise_name(before or ""):
+        return
+    [restrictions] = refused_in_bulk(
+        actor=actor,
+        decisions=[representative_appointment(entity.pk, name)],
+        department_id=department.pk if department is not None else None,
+        obj=entity,
+    )
+    if not restrictions:
+        return
+    raise ValidationError(
+        {
+            "legal_representative": ValidationError(
+                _(
+                    "%(name)s may not be appointed legal representative: %(list)s. If it is "
+                    "another person of the same name, a department head may record an override "
+                    "for the person on the credit pages; then save again."
+                ),
+                code="restricted",
+                params={"name": name, "list": "；".join(describe(r) for r in restrictions)},
+            )
+        }
+    )
+
+
 def _save(entity: Entity, errors: FieldErrors, update_fields: list[str] | None = None) -> None:
     """Save, turning a lost race on the unique credit code into the same field error."""
     try:
@@ -210,6 +251,9 @@ def create_entity(
     errors.full_clean(entity, exclude={"registered_by"} if department is None else None)
     errors.raise_if_any()
     _save(entity, errors)
+    # Checked once saved, so that an override's audit names the entity; a refusal rolls the
+    # whole registration back (nothing written).
+    _check_representative(actor=actor, entity=entity, before="", department=department)
     record(
         actor=actor,
         action="registry.entity_created",
@@ -308,9 +352,16 @@ def update_entity(*, actor: Any, entity: Entity, reason: str = "", **changes: An
     changed = diff(before, entity_snapshot(locked))
     if not changed:
         return locked
+    department = _audit_department(actor, locked.region_id, "registry.change_entity")
+    if "legal_representative" in changed:
+        _check_representative(
+            actor=actor,
+            entity=locked,
+            before=before["legal_representative"],
+            department=department,
+        )
     update_fields = sorted(set(changed) | {"search_key", "updated_at"})
     _save(locked, errors, update_fields=update_fields)
-    department = _audit_department(actor, locked.region_id, "registry.change_entity")
     record(
         actor=actor,
         action="registry.entity_updated",
