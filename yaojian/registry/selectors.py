@@ -218,7 +218,11 @@ def _postings_search(
         if parts and parts[0] == "region_id":
             codes = [str(code) for code in parts[1]]
     grams = sorted({text[i : i + 2] for i in range(len(text) - 1)}) or [text]
-    gram = min(grams, key=lambda g: _posting_count(g, codes)) if len(grams) > 1 else grams[0]
+    if len(grams) > 1:
+        counts = _posting_counts(grams, codes)
+        gram = min(grams, key=lambda g: counts[g])
+    else:
+        gram = grams[0]
     # Every condition on the postings sits in the join itself and is filtered once: a later
     # filter() on ``hit`` would join the postings a second time (a multi-valued relation).
     condition = Q(grams__gram=gram)
@@ -242,12 +246,25 @@ def _postings_search(
     return found
 
 
-def _posting_count(gram: str, codes: list[str] | None) -> int:
-    """How many entities hold ``gram`` (counted up to ``POSTING_RARITY_CAP``)."""
-    postings = EntityGram.objects.filter(gram=gram)
+def _posting_counts(grams: list[str], codes: list[str] | None) -> dict[str, int]:
+    """How many entities hold each of ``grams`` (each counted up to ``POSTING_RARITY_CAP``),
+    in one statement."""
+    table = connection.ops.quote_name(EntityGram._meta.db_table)
+    where = "gram = %s"
+    region_params: list[str] = []
     if codes is not None:
-        postings = postings.filter(region_id__in=codes)
-    return postings.values("entity_id")[:POSTING_RARITY_CAP].count()
+        marks = ", ".join(["%s"] * len(codes))
+        where += f" AND region_id IN ({marks})" if codes else " AND FALSE"
+        region_params = list(codes)
+    # Only the quoted table name and placeholders are written into the text.
+    part = f"SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) s)"  # noqa: S608
+    sql = " UNION ALL ".join([part] * len(grams))
+    params: list[Any] = []
+    for gram in grams:
+        params += [gram, gram, *region_params, POSTING_RARITY_CAP]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {gram: int(count) for gram, count in cursor.fetchall()}
 
 
 def identifier_condition(q: str) -> Q | None:
