@@ -38,24 +38,10 @@ COLUMNS = (
 REQUIRED = ("event_id", "trace_code", "event_type", "occurred_at", "party_uscc")
 EVENT_TYPES = ("produce", "ship", "receive", "dispense", "reverse")
 
-# The normalised schema (the partitioned store holds exactly these columns).
-NORMALISED = (
-    "event_id",
-    "code",
-    "code_raw",
-    "event_type",
-    "ts",
-    "party",
-    "region",
-    "counterparty",
-    "product",
-    "pack_units",
-    "units",
-    "price",
-    "insured",
-    "settlement",
-    "reverses",
-)
+# The normalised schema, which the partitioned store holds: the columns the rules read
+# (``rules.EV_COLUMNS``, the one list) and two values kept as evidence only.
+EVIDENCE_COLUMNS = ("code_raw", "price")
+NORMALISED = (*EV_COLUMNS, *EVIDENCE_COLUMNS)
 
 
 class FormatError(Exception):
@@ -513,11 +499,7 @@ def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS csv_scans")
 
 
-# What a scan keeps (``load_folder(stream=True)``): the columns the rules read.
+# What a scan keeps (``load_folder(stream=True)``): the columns the rules read; what an ingest
+# stores: those and the evidence.
 EV_SELECT = f"SELECT {', '.join(EV_COLUMNS)} FROM checked WHERE ok AND copy_no = 1"
-
-NORMALISED_SELECT = (
-    "SELECT event_id, code, code_raw, event_type, ts, party, region, counterparty, product, "
-    "pack_units, units, price, insured, settlement, reverses FROM checked "
-    "WHERE ok AND copy_no = 1"
-)
+NORMALISED_SELECT = f"SELECT {', '.join(NORMALISED)} FROM checked WHERE ok AND copy_no = 1"
