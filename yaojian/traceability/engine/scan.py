@@ -31,10 +31,9 @@ def scan(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     spark: Any = None,
     memory_limit: str | None = None,
+    temp_dir: str | None = None,
 ) -> tuple[list[dict[str, Any]], normalise.LoadReport | None]:
-    con = normalise.connect()
-    if memory_limit:
-        con.execute(f"SET memory_limit='{memory_limit}'")
+    con = normalise.connect(memory_limit=memory_limit, temp_dir=temp_dir)
     report = open_events(con, folder)
     if engine == "duckdb":
         return duck.run_rules(con, rules=rules, thresholds=thresholds), report
