@@ -17,6 +17,7 @@ import pytest
 
 from yaojian.traceability.engine import store as store_module
 from yaojian.traceability.engine.generator import write
+from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
 from yaojian.traceability.tests.helpers import CLINIC, Events
 
@@ -73,6 +74,7 @@ import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from yaojian.traceability.engine import manifest, store
+from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
 
 where = sys.argv[4]
@@ -193,3 +195,23 @@ def test_a_kill_after_the_commit_point_shows_everything_and_is_completed(tmp_pat
         store.ensure()
     assert _codes(store.root) == _codes(clean.root)
     assert (store.root / "rejected" / "batch.csv").exists()
+
+
+@pytest.mark.spark
+def test_both_engines_read_only_what_the_manifest_commits(
+    tmp_path: Path, spark_session: object
+) -> None:
+    # given: a store holding history, and a file of a stopped commit beside its files
+    history, batch, _history_ids, _batch_ids = _folders(tmp_path)
+    store = TraceStore(tmp_path / "store")
+    store.ingest(history, batch_key="history")
+    other = TraceStore(tmp_path / "other")
+    other.ingest(batch, batch_key="batch")
+    stray = store.events_dir / "month=2026-03" / "province=54" / "bbatch_g9_0.parquet"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(other.event_files()[0].read_bytes())
+    # when: each engine scans the store
+    duck, _ = scan(store.root)
+    spark, _ = scan(store.root, engine="spark", spark=spark_session)
+    # then: both give the committed flags, nothing from the stray file
+    assert duck == spark == store.flags()
