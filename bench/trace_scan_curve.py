@@ -32,7 +32,7 @@ PER_FILE = 500_005
 
 def subset(big: Path, millions: int) -> Path:
     """The first files of ``big`` holding ``millions`` M events, and their labels."""
-    files = sorted(big.glob("events-*.parquet"))[: millions * 1_000_000 // PER_FILE]
+    files = sorted(big.glob("events-*.parquet"))[: round(millions * 1_000_000 / PER_FILE)]
     folder = big.parent / f"{big.name}-{millions}m"
     folder.mkdir(exist_ok=True)
     for path in files:
@@ -63,11 +63,12 @@ def main() -> None:
     parser.add_argument("folder")
     parser.add_argument("--sizes", default="10,30,100")
     parser.add_argument("--temp", required=True)
+    parser.add_argument("--json", default="trace_scan_curve.json")
     args = parser.parse_args()
     big = Path(args.folder).resolve()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     uv = os.environ.get("UV", "uv")
-    out = ROOT / "var" / "bench" / "trace_scan_curve.json"
+    out = ROOT / "var" / "bench" / args.json
     out.parent.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {"cpus": os.cpu_count(), "sizes": {}}
     sizes: dict[str, object] = results["sizes"]  # type: ignore[assignment]

@@ -112,6 +112,7 @@ def connect(
     con.execute(f"SET memory_limit='{_literal(limit)}'")
     spill = temp_dir or os.environ.get("YAOJIAN_TRACE_TEMP")
     folder = Path(spill) if spill else Path(tempfile.gettempdir()) / "yaojian-duckdb"
+    folder.mkdir(parents=True, exist_ok=True)  # DuckDB makes the last level only
     con.execute(f"SET temp_directory='{_literal(str(folder / str(os.getpid())))}'")
     return con
 
