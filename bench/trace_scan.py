@@ -27,6 +27,9 @@ R1_RAW = """
 import duckdb, sys, time
 t = time.perf_counter()
 con = duckdb.connect()
+if len(sys.argv) > 2:  # the same memory limit and spill folder as the scan beside it
+    con.execute("SET memory_limit='60%'")
+    con.execute(f"SET temp_directory='{sys.argv[2]}'")
 src = f"read_parquet('{sys.argv[1]}/*.parquet')"
 n = con.execute(f'''
 WITH d AS (SELECT * FROM {src} WHERE event_type = 'dispense'),

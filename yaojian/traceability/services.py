@@ -263,10 +263,24 @@ def start_ingest(
     return _enqueue(actor, batch)
 
 
-def discard_upload(folder: Path, batch: IngestBatch) -> None:
-    """Remove an upload's folder that no batch uses (a key sent again answered its batch)."""
-    if Path(batch.folder) != Path(folder):
+def start_upload_ingest(
+    *, actor: Any, files: list[Any], idempotency_key: str = "", source: str = "upload"
+) -> IngestBatch:
+    """Save uploaded files and start their ingest as a job (the page's and the API's one path).
+
+    A key whose batch exists and has not failed answers that batch: nothing is saved or started.
+    Without a key, the files' content is the key (:func:`folder_key`)."""
+    check_uploader(actor)
+    key = idempotency_key.strip()[:64]
+    if key:
+        existing = IngestBatch.objects.filter(idempotency_key=key).first()
+        if existing is not None and existing.status != BatchStatus.FAILED:
+            return existing
+    folder = save_uploads(files)
+    batch = start_ingest(actor=actor, folder=folder, idempotency_key=key, source=source)
+    if Path(batch.folder) != folder:  # the same files were sent before: their batch answers
         shutil.rmtree(folder, ignore_errors=True)
+    return batch
 
 
 def _enqueue(actor: Any, batch: IngestBatch) -> IngestBatch:

@@ -278,10 +278,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     """The ingested batches; POST uploads files and starts their ingest as a job."""
     if request.method == "POST":
         try:
-            services.check_uploader(request.user)
-            folder = services.save_uploads(request.FILES.getlist("files"))
-            batch = services.start_ingest(actor=request.user, folder=folder)
-            services.discard_upload(folder, batch)
+            batch = services.start_upload_ingest(
+                actor=request.user, files=request.FILES.getlist("files")
+            )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("traceability:batch_list")

@@ -126,16 +126,12 @@ class BatchView(APIView):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             raise ValidationError({"idempotency_key": [_("Send an Idempotency-Key header.")]})
-        services.check_uploader(request.user)
-        existing = IngestBatch.objects.filter(idempotency_key=key[:64]).first()
-        if existing is None or existing.status == BatchStatus.FAILED:
-            folder = services.save_uploads(request.FILES.getlist("files"))
-            batch = services.start_ingest(
-                actor=request.user, folder=folder, idempotency_key=key, source="api"
-            )
-            services.discard_upload(folder, batch)
-        else:
-            batch = existing
+        batch = services.start_upload_ingest(
+            actor=request.user,
+            files=request.FILES.getlist("files"),
+            idempotency_key=key,
+            source="api",
+        )
         busy = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
         return Response(_batch(batch), status=202 if busy else 200)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,15 @@ def run_rules(
     return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
 
 
-def parquet_source(path: Path) -> str:
-    """A DuckDB table expression over a normalised store (a folder of Parquet, hive-partitioned)."""
-    glob = str(Path(path) / "**" / "*.parquet").replace("'", "''")
-    return f"read_parquet('{glob}', hive_partitioning=true, union_by_name=true)"
+def parquet_source(files: Sequence[Path]) -> str:
+    """A DuckDB table expression over the event files of a normalised store (hive-partitioned).
+
+    The files are the ones its manifest lists (``TraceStore.event_files``), never a folder's
+    listing: a listing would also show a commit still under way."""
+    if not files:
+        raise ValueError("No event files")
+    quoted = ", ".join("'" + str(path).replace("'", "''") + "'" for path in files)
+    return f"read_parquet([{quoted}], hive_partitioning=true, union_by_name=true)"
 
 
 def is_normalised_store(path: Path) -> bool:

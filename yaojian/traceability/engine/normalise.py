@@ -9,6 +9,8 @@ character, region, timestamp offset, units).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,27 +37,16 @@ COLUMNS = (
     "settlement_id",
     "reverses_event_id",
 )
+INTEGER_TYPES = frozenset(
+    ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+)
 REQUIRED = ("event_id", "trace_code", "event_type", "occurred_at", "party_uscc")
 EVENT_TYPES = ("produce", "ship", "receive", "dispense", "reverse")
 
-# The normalised schema (the partitioned store holds exactly these columns).
-NORMALISED = (
-    "event_id",
-    "code",
-    "code_raw",
-    "event_type",
-    "ts",
-    "party",
-    "region",
-    "counterparty",
-    "product",
-    "pack_units",
-    "units",
-    "price",
-    "insured",
-    "settlement",
-    "reverses",
-)
+# The normalised schema, which the partitioned store holds: the columns the rules read
+# (``rules.EV_COLUMNS``, the one list) and two values kept as evidence only.
+EVIDENCE_COLUMNS = ("code_raw", "price")
+NORMALISED = (*EV_COLUMNS, *EVIDENCE_COLUMNS)
 
 
 class FormatError(Exception):
@@ -102,11 +93,32 @@ def event_files(folder: Path) -> list[Path]:
     )
 
 
-def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+def connect(
+    database: str = ":memory:", *, memory_limit: str | None = None, temp_dir: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection set for the trace engine.
+
+    A scan of 100 M events does not fit in memory: DuckDB keeps to ``memory_limit`` (default
+    ``YAOJIAN_TRACE_MEMORY`` or 60 % of RAM, leaving room for Python and the OS on a machine
+    without swap) and spills to ``temp_dir`` (default ``YAOJIAN_TRACE_TEMP`` or a folder of
+    this process under the system's temp folder, never the working directory). Row order is
+    never relied on (every result that is shown is sorted), so DuckDB need not keep it.
+    """
     con = duckdb.connect(database)
     # Offsets in the data decide; a string without one is read as China Standard Time.
     con.execute("SET TimeZone='Asia/Shanghai'")
+    con.execute("SET preserve_insertion_order=false")
+    limit = memory_limit or os.environ.get("YAOJIAN_TRACE_MEMORY") or "60%"
+    con.execute(f"SET memory_limit='{_literal(limit)}'")
+    spill = temp_dir or os.environ.get("YAOJIAN_TRACE_TEMP")
+    folder = Path(spill) if spill else Path(tempfile.gettempdir()) / "yaojian-duckdb"
+    folder.mkdir(parents=True, exist_ok=True)  # DuckDB makes the last level only
+    con.execute(f"SET temp_directory='{_literal(str(folder / str(os.getpid())))}'")
     return con
+
+
+def _literal(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _quote(name: str) -> str:
@@ -225,6 +237,17 @@ def _raw_select(
             parts.append(f"{expr} AS ts_typed")
             continue
         parts.append(f"nullif(trim(CAST({ref} AS VARCHAR)), '') AS {column}")
+    # Counts as numbers: an integer column as it is (no round trip through text), any other
+    # type or text parsed as before; ``pack_units``/``units`` stay as sent for the checks.
+    for column in ("pack_units", "units"):
+        if column not in types:
+            number = "CAST(NULL AS BIGINT)"
+        elif types[column][1] in INTEGER_TYPES:
+            number = f"CAST({_quote(types[column][0])} AS BIGINT)"
+        else:
+            value = f"nullif(trim(CAST({_quote(types[column][0])} AS VARCHAR)), '')"
+            number = f"CAST(try_cast(try_cast({value} AS DOUBLE) AS BIGINT) AS BIGINT)"
+        parts.append(f"{number} AS {column}_n")
     if "ts_typed" not in " ".join(parts):
         parts.append("CAST(NULL AS BIGINT) AS ts_typed")
     line_no = "file_row_number + 1" if parquet else "row_number() OVER ()"
@@ -337,7 +360,8 @@ def load_folder(
         con.execute(
             "CREATE OR REPLACE TEMP TABLE raw AS SELECT 0 AS file_no, 0::BIGINT AS line_no, "
             + ", ".join(f"NULL::VARCHAR AS {c}" for c in COLUMNS)
-            + ", NULL::BIGINT AS ts_typed LIMIT 0"
+            + ", NULL::BIGINT AS ts_typed, NULL::BIGINT AS pack_units_n,"
+            " NULL::BIGINT AS units_n LIMIT 0"
         )
     _table(con, "files", ("file_no", "name"), [(str(n), p.name) for n, p in enumerate(files, 1)])
     con.execute(
@@ -430,8 +454,7 @@ def load_folder(
                upper(r.party_uscc) AS party, r.party_region AS region,
                upper(r.counterparty_uscc) AS counterparty, r.product_code AS product,
                r.pack_units AS pack_units_raw, r.units AS units_raw,
-               CAST(try_cast(try_cast(r.pack_units AS DOUBLE) AS BIGINT) AS BIGINT) AS pack_units,
-               CAST(try_cast(try_cast(r.units AS DOUBLE) AS BIGINT) AS BIGINT) AS units,
+               r.pack_units_n AS pack_units, r.units_n AS units,
                try_cast(r.unit_price_yuan AS DOUBLE) AS price,
                r.insured_id AS insured, r.settlement_id AS settlement,
                r.reverses_event_id AS reverses,
@@ -513,11 +536,7 @@ def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS csv_scans")
 
 
-# What a scan keeps (``load_folder(stream=True)``): the columns the rules read.
+# What a scan keeps (``load_folder(stream=True)``): the columns the rules read; what an ingest
+# stores: those and the evidence.
 EV_SELECT = f"SELECT {', '.join(EV_COLUMNS)} FROM checked WHERE ok AND copy_no = 1"
-
-NORMALISED_SELECT = (
-    "SELECT event_id, code, code_raw, event_type, ts, party, region, counterparty, product, "
-    "pack_units, units, price, insured, settlement, reverses FROM checked "
-    "WHERE ok AND copy_no = 1"
-)
+NORMALISED_SELECT = f"SELECT {', '.join(NORMALISED)} FROM checked WHERE ok AND copy_no = 1"

@@ -8,13 +8,15 @@ from typing import Any
 
 from yaojian.traceability.engine import duck, normalise
 from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, RULES, Thresholds
+from yaojian.traceability.engine.store import TraceStore
 
 
 def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
     """Make the view ``ev`` over ``folder``; returns the load report for raw folders."""
     folder = Path(folder)
     if duck.is_normalised_store(folder):
-        con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {duck.parquet_source(folder)}")
+        source = TraceStore(folder).history_source()
+        con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {source}")
         return None
     report = normalise.load_folder(con, folder, strict=False, stream=True)
     con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.EV_SELECT}")
@@ -29,10 +31,9 @@ def scan(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     spark: Any = None,
     memory_limit: str | None = None,
+    temp_dir: str | None = None,
 ) -> tuple[list[dict[str, Any]], normalise.LoadReport | None]:
-    con = normalise.connect()
-    if memory_limit:
-        con.execute(f"SET memory_limit='{memory_limit}'")
+    con = normalise.connect(memory_limit=memory_limit, temp_dir=temp_dir)
     report = open_events(con, folder)
     if engine == "duckdb":
         return duck.run_rules(con, rules=rules, thresholds=thresholds), report

@@ -9,13 +9,15 @@ The same file is the ``spark-submit`` job::
         --input s3a://trace-lake/events/ --out s3a://trace-lake/flags/2026-03-05.csv
 
 ``--input`` is a normalised store (the Parquet that ``trace_ingest`` writes, partitioned
-``month=YYYY-MM/province=NN``); the rules are the SQL text of ``rules.py``, the same text DuckDB
+``month=YYYY-MM/province=NN``): the job reads the event files its ``manifest.json`` lists, so a
+commit under way is never read (or any folder of normalised Parquet); the rules are the SQL text of ``rules.py``, the same text DuckDB
 runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,10 +64,26 @@ def run_rules(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[dict[str, Any]]:
     """The flags over the normalised Parquet at ``input_path``, sorted (collected: flags are few)."""
-    frame = spark.read.option("recursiveFileLookup", "false").parquet(input_path)
+    frame = spark.read.option("recursiveFileLookup", "false").parquet(
+        *event_paths(spark, input_path)
+    )
     frame.select(*EV_COLUMNS).createOrReplaceTempView("ev")
     rows = spark.sql(rules_sql(rules, thresholds)).collect()
     return sorted((normalise_values(f) for f in as_dicts(tuple(r) for r in rows)), key=sort_key)
+
+
+def event_paths(spark: Any, input_path: str) -> list[str]:
+    """The event files the store's manifest at ``input_path`` lists (any Hadoop URI), or
+    ``[input_path]`` for a folder of Parquet without one."""
+    from pyspark.errors import AnalysisException
+
+    base = input_path.rstrip("/")
+    try:
+        row = spark.read.option("wholetext", "true").text(f"{base}/manifest.json").first()
+    except AnalysisException:  # no manifest: plain Parquet
+        return [input_path]
+    batches = json.loads(row[0])["batches"]
+    return [f"{base}/{path}" for files in batches.values() for path in files]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,10 @@
 
 Layout under ``root`` (``var/trace`` by default; any folder, or object storage for Spark)::
 
-    events/month=2026-03/province=54/b<batch>_0.parquet   normalised events (never the ORM)
-    flags.parquet                                         the current flags of every rule
+    manifest.json                                         what is committed (``manifest.py``)
+    events/month=2026-03/province=54/b<batch>_g<n>_0.parquet  normalised events (never the ORM)
+    flags/<n>.parquet                                     the current flags of every rule
+    codes/<n>.parquet                                     the key-table rows of commit n
     codes.sqlite3                                         per-code state for the real-time check
     rejected/<batch>.csv                                  rejected rows with their reasons
     _yaojian_trace_store                                  marker (scan reads the folder as a store)
@@ -15,8 +17,12 @@ Ingest of a batch (one at a time, a file lock):
    an insured person the batch touches) are read from the store, the rules run over those plus
    the batch, and the flags of exactly those codes and persons are replaced — the result equals a
    full rescan, because every rule is local to one code (R1–R4) or one person (R6);
-4. files are written to a staging folder and renamed into place; the flags file and the key
-   table are replaced last. A failure before step 4 leaves the store untouched.
+4. *commit*, all or nothing: the event files, the flags and the key-table rows are written to a
+   staging folder and renamed into place under names no reader looks at, then the manifest is
+   replaced (the one atomic step) and the key table brought up to it. A commit stopped before
+   the manifest's replacement is rolled back at the next start (its files removed), one
+   stopped after it is completed (the key table); readers only ever see whole commits. The
+   rejected rows are kept in either case.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from typing import Any
 
 import duckdb
 
-from yaojian.traceability.engine import duck, normalise
+from yaojian.traceability.engine import duck, manifest, normalise
 from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, FLAG_COLUMNS, Thresholds
 
 MARKER = "_yaojian_trace_store"
@@ -54,6 +60,8 @@ CREATE TABLE IF NOT EXISTS codes (
   last_event_at INTEGER
 ) WITHOUT ROWID
 """
+# The manifest generation whose key-table rows the table holds (``manifest.py``).
+META_DDL = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
 
 
 @dataclass
@@ -75,29 +83,48 @@ class TraceStore:
         self.root = Path(root)
         self.thresholds = thresholds
 
-    # --- paths --------------------------------------------------------------------------
+    # --- paths ---------------------------------------------------------------------------
     @property
     def events_dir(self) -> Path:
         return self.root / "events"
 
     @property
-    def flags_path(self) -> Path:
-        return self.root / "flags.parquet"
+    def flags_path(self) -> Path | None:
+        """The committed flags file (``None``: nothing committed yet)."""
+        current = manifest.read(self.root)
+        if current is None:
+            legacy = self.root / "flags.parquet"
+            return legacy if legacy.exists() else None
+        return self.root / current.flags if current.flags else None
 
     @property
     def codes_path(self) -> Path:
         return self.root / "codes.sqlite3"
 
     def ensure(self) -> None:
+        """Create the store's folders and tables and finish or roll back a stopped commit.
+
+        Call under :meth:`lock`."""
         self.events_dir.mkdir(parents=True, exist_ok=True)
         (self.root / "rejected").mkdir(exist_ok=True)
         (self.root / MARKER).touch()
         with contextlib.closing(self.codes_db()) as db:
             db.execute(CODES_DDL)
+            db.execute(META_DDL)
             db.commit()
+        self.recover()
+
+    def event_files(self) -> list[Path]:
+        """The committed event files (what every reader reads)."""
+        current = manifest.read(self.root)
+        if current is None:  # a store from before the manifest, not yet started since
+            if not self.events_dir.exists():
+                return []
+            return sorted(self.events_dir.rglob("*.parquet"))
+        return [self.root / path for path in current.event_files()]
 
     def has_events(self) -> bool:
-        return self.events_dir.exists() and any(self.events_dir.rglob("*.parquet"))
+        return bool(self.event_files())
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -116,15 +143,72 @@ class TraceStore:
         return db
 
     def history_source(self) -> str:
-        return duck.parquet_source(self.events_dir)
+        return duck.parquet_source(self.event_files())
+
+    # --- commit and recovery --------------------------------------------------------------
+    def recover(self) -> None:
+        """Roll back what a stopped commit left before its atomic step; complete one stopped
+        after it (the key table). Call under :meth:`lock`."""
+        current = manifest.read(self.root)
+        if current is None:
+            current = self._adopt()
+        shutil.rmtree(self.root / ".staging", ignore_errors=True)
+        named = current.named()
+        for folder in (self.events_dir, self.root / "flags", self.root / "codes"):
+            if not folder.exists():
+                continue
+            for path in folder.rglob("*.parquet"):
+                if path.relative_to(self.root).as_posix() not in named:
+                    path.unlink()
+        self._apply_codes(current)
+
+    def _adopt(self) -> manifest.Manifest:
+        """The manifest of a store written before manifests: everything on disk is committed."""
+        adopted = manifest.Manifest(generation=1)
+        if self.events_dir.exists():
+            for path in sorted(self.events_dir.rglob("*.parquet")):
+                key = path.stem[1:].rsplit("_", 1)[0]
+                adopted.batches.setdefault(key, []).append(path.relative_to(self.root).as_posix())
+        legacy = self.root / "flags.parquet"
+        if legacy.exists():
+            (self.root / "flags").mkdir(exist_ok=True)
+            adopted.flags = f"flags/{adopted.generation:06d}.parquet"
+            os.replace(legacy, self.root / adopted.flags)
+        with contextlib.closing(self.codes_db()) as db:  # its key table is up to date
+            db.execute(META_DDL)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (1,))
+            db.commit()
+        manifest.write(self.root, adopted)
+        return adopted
+
+    def _apply_codes(self, current: manifest.Manifest) -> None:
+        """Bring the key table up to the manifest: apply the last commit's rows once."""
+        if not current.codes or not (self.root / current.codes).exists():
+            return
+        with contextlib.closing(self.codes_db()) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            if row is not None and int(row[0]) >= current.generation:
+                return
+            rows = normalise.connect().execute(
+                f"SELECT * FROM read_parquet('{self.root / current.codes}')"
+            )
+            while chunk := rows.fetchmany(100_000):
+                db.executemany(
+                    "INSERT OR REPLACE INTO codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chunk
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (current.generation,)
+            )
+            db.commit()
 
     # --- reads ----------------------------------------------------------------------------
     def flags(self, con: duckdb.DuckDBPyConnection | None = None) -> list[dict[str, Any]]:
-        if not self.flags_path.exists():
+        path = self.flags_path
+        if path is None:
             return []
         con = con or normalise.connect()
         rows = con.execute(
-            f"SELECT {', '.join(FLAG_COLUMNS)} FROM read_parquet('{self.flags_path}') "
+            f"SELECT {', '.join(FLAG_COLUMNS)} FROM read_parquet('{path}') "
             "ORDER BY rule, coalesce(code, ''), coalesce(insured, ''), coalesce(party, '')"
         ).fetchall()
         return [dict(zip(FLAG_COLUMNS, row, strict=True)) for row in rows]
@@ -236,13 +320,18 @@ class TraceStore:
         return result
 
     def discard_batch(self, batch_key: str) -> int:
-        """Remove the event files and the staging folder of one batch (under the lock)."""
-        shutil.rmtree(self.root / ".staging" / batch_key, ignore_errors=True)
-        removed = 0
-        for path in self.events_dir.rglob(f"b{batch_key}_*.parquet"):
-            path.unlink()
-            removed += 1
-        return removed
+        """Take one batch's events out of the store (under the lock): a new manifest without
+        them, then their files are removed."""
+        self.recover()
+        current = manifest.read(self.root) or manifest.Manifest()
+        files = current.batches.pop(batch_key, [])
+        if not files:
+            return 0
+        current.generation += 1
+        manifest.write(self.root, current)
+        for path in files:
+            (self.root / path).unlink(missing_ok=True)
+        return len(files)
 
     def check_day(self, folder: Path) -> list[dict[str, Any]]:
         """The flags the store would hold after adding ``folder`` (nothing written)."""
@@ -356,6 +445,9 @@ class TraceStore:
     def _commit(
         self, con: duckdb.DuckDBPyConnection, batch_key: str, flags: list[dict[str, Any]]
     ) -> None:
+        """Make the batch's events, the new flags and the key-table rows visible at once."""
+        current = manifest.read(self.root) or manifest.Manifest()
+        generation = current.generation + 1
         staging = self.root / ".staging" / batch_key
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -365,23 +457,31 @@ class TraceStore:
               SELECT *, strftime(make_timestamptz(ts), '%Y-%m') AS month,
                      coalesce(substr(region, 1, 2), 'xx') AS province
               FROM batch
-            ) TO '{staging}' (FORMAT PARQUET, PARTITION_BY (month, province),
-                              FILENAME_PATTERN 'b{batch_key}_{{i}}')
+            ) TO '{staging / "events"}' (FORMAT PARQUET, PARTITION_BY (month, province),
+                              FILENAME_PATTERN 'b{batch_key}_g{generation}_{{i}}')
             """
         )
-        flags_tmp = staging / "flags.parquet.tmp"
-        self._write_flags(con, flags, flags_tmp)
-        state_rows = self._code_states(con)
-        for path in sorted(staging.rglob("*.parquet")):
-            target = self.events_dir / path.relative_to(staging)
+        self._write_flags(con, flags, staging / "flags.parquet")
+        con.execute(f"COPY ({CODE_STATES}) TO '{staging / 'codes.parquet'}' (FORMAT PARQUET)")
+        # Into place under names no manifest holds yet: invisible until the manifest says so.
+        moved: list[str] = []
+        for path in sorted((staging / "events").rglob("*.parquet")):
+            target = self.events_dir / path.relative_to(staging / "events")
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-        os.replace(flags_tmp, self.flags_path)
-        with contextlib.closing(self.codes_db()) as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", state_rows
-            )
-            db.commit()
+            _move(path, target)
+            moved.append(target.relative_to(self.root).as_posix())
+        name = f"{generation:06d}.parquet"
+        for kind in ("flags", "codes"):
+            (self.root / kind).mkdir(exist_ok=True)
+            _move(staging / f"{kind}.parquet", self.root / kind / name)
+        previous = current.named() - set(current.event_files())
+        current.generation = generation
+        current.batches[batch_key] = current.batches.get(batch_key, []) + moved
+        current.flags, current.codes = f"flags/{name}", f"codes/{name}"
+        manifest.write(self.root, current)  # the commit
+        self._apply_codes(current)
+        for old in previous:
+            (self.root / old).unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
 
     @staticmethod
@@ -403,38 +503,42 @@ class TraceStore:
         )
         pq.write_table(table, target)
 
-    @staticmethod
-    def _code_states(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
-        """Per-code state of every code in ``ev`` (which holds all events of those codes)."""
-        return con.execute(
-            """
-            WITH reversed AS (
-              SELECT DISTINCT reverses AS event_id FROM ev WHERE event_type = 'reverse'
-            ),
-            pu AS (SELECT code, max(pack_units) AS pu FROM ev GROUP BY code),
-            s AS (
-              SELECT d.code, coalesce(d.settlement, '#' || d.event_id) AS sid,
-                     max(d.ts) AS ts, max(d.party) AS party, max(d.region) AS region,
-                     max(coalesce(d.units, d.pack_units, p.pu)) AS units,
-                     bool_or(r.event_id IS NOT NULL) AS cancelled
-              FROM ev d LEFT JOIN reversed r ON r.event_id = d.event_id
-              LEFT JOIN pu p ON p.code = d.code
-              WHERE d.event_type = 'dispense' GROUP BY 1, 2
-            ),
-            net AS (SELECT * FROM s WHERE NOT cancelled),
-            agg AS (
-              SELECT code, count(*) AS n, sum(units) AS units, count(DISTINCT party) AS inst,
-                     arg_max(party, ts) AS party, arg_max(region, ts) AS region, max(ts) AS ts
-              FROM net GROUP BY code
-            ),
-            last_event AS (
-              SELECT code, arg_max(event_type, ts) AS event_type, max(ts) AS ts FROM ev GROUP BY code
-            )
-            SELECT l.code, coalesce(a.n, 0), a.units, p.pu, coalesce(a.inst, 0), a.party,
-                   a.region, a.ts, l.event_type, l.ts
-            FROM last_event l LEFT JOIN agg a ON a.code = l.code LEFT JOIN pu p ON p.code = l.code
-            """
-        ).fetchall()
+
+def _move(source: Path, target: Path) -> None:
+    os.replace(source, target)
+
+
+# Per-code state of every code in ``ev`` (which holds all events of those codes): the rows of the
+# key table (``CODES_DDL``) for the real-time check.
+CODE_STATES = """
+WITH reversed AS (
+  SELECT DISTINCT reverses AS event_id FROM ev WHERE event_type = 'reverse'
+),
+pu AS (SELECT code, max(pack_units) AS pu FROM ev GROUP BY code),
+s AS (
+  SELECT d.code, coalesce(d.settlement, '#' || d.event_id) AS sid,
+         max(d.ts) AS ts, max(d.party) AS party, max(d.region) AS region,
+         max(coalesce(d.units, d.pack_units, p.pu)) AS units,
+         bool_or(r.event_id IS NOT NULL) AS cancelled
+  FROM ev d LEFT JOIN reversed r ON r.event_id = d.event_id
+  LEFT JOIN pu p ON p.code = d.code
+  WHERE d.event_type = 'dispense' GROUP BY 1, 2
+),
+net AS (SELECT * FROM s WHERE NOT cancelled),
+agg AS (
+  SELECT code, count(*) AS n, sum(units) AS units, count(DISTINCT party) AS inst,
+         arg_max(party, ts) AS party, arg_max(region, ts) AS region, max(ts) AS ts
+  FROM net GROUP BY code
+),
+last_event AS (
+  SELECT code, arg_max(event_type, ts) AS event_type, max(ts) AS ts FROM ev GROUP BY code
+)
+SELECT l.code, coalesce(a.n, 0) AS settlements, CAST(a.units AS BIGINT) AS units,
+       p.pu AS pack_units, coalesce(a.inst, 0) AS institutions, a.party AS last_party,
+       a.region AS last_region, a.ts AS last_at, l.event_type AS last_event,
+       l.ts AS last_event_at
+FROM last_event l LEFT JOIN agg a ON a.code = l.code LEFT JOIN pu p ON p.code = l.code
+"""
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:

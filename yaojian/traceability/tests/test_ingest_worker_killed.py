@@ -84,11 +84,11 @@ def _folders(tmp_path: Path) -> tuple[set[str], set[str]]:
 
 
 def _visible_files_are_whole(store: Path) -> list[str]:
-    """Every Parquet file a reader sees opens and reads to its end; returns the event ids."""
+    """Every Parquet file a reader sees (the manifest's) opens and reads to its end; returns
+    the event ids."""
     ids: list[str] = []
-    for path in sorted((store / "events").rglob("*.parquet")):
+    for path in TraceStore(store).event_files():
         ids += pq.read_table(path, columns=["event_id"]).column("event_id").to_pylist()
-    assert not list((store / "events").rglob("*.tmp"))
     return ids
 
 
@@ -183,6 +183,9 @@ def test_killed_ingest_stores_every_event_exactly_once(
     assert len(stored) == len(set(stored))
     assert set(stored) == history | batch_ids
     assert not list((store_dir / ".staging").glob("*/*"))
+    assert len(list((store_dir / "events").rglob("*.parquet"))) == len(
+        TraceStore(store_dir).event_files()
+    )  # nothing left over from the killed run
     # and the rejected rows are kept with their reasons
     with Path(rejected_file).open(encoding="utf-8") as handle:
         reasons = sorted(row["reason_codes"] for row in csv.DictReader(handle))

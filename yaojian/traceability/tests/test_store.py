@@ -139,3 +139,15 @@ def test_duckdb_and_spark_give_identical_flags(tmp_path: Path, spark_session: ob
     spark, _ = scan(tmp_path / "g", engine="spark", spark=spark_session)
     assert duck == spark
     assert {f["rule"] for f in duck} == {"R1", "R2", "R3", "R4", "R6"}
+
+
+def test_a_scan_past_its_memory_limit_spills_to_a_folder_made_for_it(tmp_path: Path) -> None:
+    from yaojian.traceability.engine.normalise import connect
+
+    spill = tmp_path / "not" / "yet"
+    con = connect(memory_limit="64MB", temp_dir=str(spill))
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT 'a-long-prefix-' || i AS v FROM range(2000000) t(i))"
+    ).fetchone()
+    assert row == (2_000_000,)
+    assert spill.is_dir()

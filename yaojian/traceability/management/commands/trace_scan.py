@@ -19,14 +19,24 @@ class Command(BaseCommand):
         parser.add_argument("folder")
         parser.add_argument("--out", required=True)
         parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
-        parser.add_argument("--memory-limit", default=None)
+        parser.add_argument(
+            "--memory-limit", default=None, help="DuckDB's memory limit, e.g. 12GB (default 60%%)"
+        )
+        parser.add_argument(
+            "--temp-dir", default=None, help="where DuckDB spills what does not fit in memory"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = Path(options["folder"])
         if not folder.exists():
             raise CommandError(f"{folder} does not exist.")
         started = time.perf_counter()
-        flags, report = scan(folder, engine=options["engine"], memory_limit=options["memory_limit"])
+        flags, report = scan(
+            folder,
+            engine=options["engine"],
+            memory_limit=options["memory_limit"],
+            temp_dir=options["temp_dir"],
+        )
         count = write_flags(flags, Path(options["out"]))
         if report is not None:
             for refused in report.refused_files:
