@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from yaojian.audit.models import AuditEvent
 from yaojian.credit import services
-from yaojian.credit.choices import ListingState, RecordKind, RecordOrigin
-from yaojian.credit.models import CreditRecord, Listing, Override
+from yaojian.credit.choices import RecordKind, RecordOrigin
+from yaojian.credit.models import CreditRecord, Override
+from yaojian.credit.tests.factories import publish_listing
 from yaojian.registry.choices import EntityKind, EntityStatus
 from yaojian.registry.models import Entity, EntityPerson
 from yaojian.registry.tests.factories import EntityFactory, PersonFactory
@@ -116,25 +117,7 @@ def test_renaming_the_representative_to_a_banned_person_is_refused_on_the_page(
 
 
 def test_the_legal_representative_of_a_listed_entity_is_refused(world: Any, client: Any) -> None:
-    penalty = CreditRecord.objects.create(
-        entity=world.entity,
-        region_id="540102",
-        kind=RecordKind.SERIOUS_DISHONESTY,
-        origin=RecordOrigin.UI,
-        source_department=world.department,
-        legal_basis="第15条",
-        occurred_on=dt.date(2026, 1, 5),
-        expires_on=dt.date(2029, 1, 5),
-    )
-    Listing.objects.create(
-        entity=world.entity,
-        department=world.department,
-        penalty_record=penalty,
-        reasons="x",
-        state=ListingState.PUBLISHED,
-        decided_on=dt.date(2026, 2, 1),
-        listed_until=dt.date(2029, 2, 1),
-    )
+    publish_listing(world)
     client.force_login(world.other_steward)
     response = client.post(
         reverse("registry:entity_create"),

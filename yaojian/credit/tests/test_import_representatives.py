@@ -12,17 +12,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import TestCase
 from django.utils import translation
 
 from yaojian.audit.models import AuditEvent
 from yaojian.credit import restrictions, services
-from yaojian.credit.choices import ListingState, RecordKind, RecordOrigin
-from yaojian.credit.models import CreditRecord, Listing
-from yaojian.exchange import services as exchange
-from yaojian.exchange.choices import SourceKind
-from yaojian.exchange.models import ImportBatch, RejectedRow
-from yaojian.exchange.tests.factories import LICENCE_HEADERS, licence_row, xlsx_bytes
+from yaojian.credit.choices import RecordKind, RecordOrigin
+from yaojian.credit.models import CreditRecord
+from yaojian.credit.tests.factories import import_licences, publish_listing
+from yaojian.exchange.models import RejectedRow
+from yaojian.exchange.tests.factories import licence_row
 from yaojian.registry.choices import PersonRole
 from yaojian.registry.decisions import DecisionSubject
 from yaojian.registry.models import Entity, EntityPerson
@@ -31,16 +29,7 @@ from yaojian.registry.tests.factories import EntityFactory, EntityPersonFactory,
 pytestmark = pytest.mark.django_db
 
 
-def _import(actor: Any, rows: list[list[Any]]) -> ImportBatch:
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        batch = exchange.start_import(
-            actor=actor,
-            kind=SourceKind.LICENCE_REGISTER,
-            data=xlsx_bytes(LICENCE_HEADERS, rows),
-            file_name="licences.xlsx",
-        )
-    batch.refresh_from_db()
-    return batch
+_import = import_licences
 
 
 def _ban(world: Any, person: Any, basis: str = "《药品管理法》第一百一十八条") -> None:
@@ -91,25 +80,7 @@ def test_a_banned_person_named_through_a_file_is_refused(world: Any) -> None:
 
 
 def test_the_legal_representative_of_a_listed_entity_is_refused(world: Any) -> None:
-    penalty = CreditRecord.objects.create(
-        entity=world.entity,
-        region_id="540102",
-        kind=RecordKind.SERIOUS_DISHONESTY,
-        origin=RecordOrigin.UI,
-        source_department=world.department,
-        legal_basis="第15条",
-        occurred_on=dt.date(2026, 1, 5),
-        expires_on=dt.date(2029, 1, 5),
-    )
-    Listing.objects.create(
-        entity=world.entity,
-        department=world.department,
-        penalty_record=penalty,
-        reasons="x",
-        state=ListingState.PUBLISHED,
-        decided_on=dt.date(2026, 2, 1),
-        listed_until=dt.date(2029, 2, 1),
-    )
+    publish_listing(world)
     batch = _import(world.other_steward, [licence_row(1, region="540103", legal="张三")])
     assert batch.rejected_count == 1
     [reason] = RejectedRow.objects.get(batch=batch).reasons

@@ -16,15 +16,14 @@ from yaojian.audit.models import AuditEvent
 from yaojian.credit import restrictions, services
 from yaojian.credit.choices import RecordKind
 from yaojian.credit.models import Override
+from yaojian.credit.tests.factories import import_licences
 from yaojian.credit.tests.test_decision_points import fact
 from yaojian.exchange import services as exchange
 from yaojian.exchange.choices import BatchStatus, SourceKind
 from yaojian.exchange.models import ImportBatch, RejectedRow
 from yaojian.exchange.tests.factories import (
-    LICENCE_HEADERS,
     licence_number,
     licence_row,
-    xlsx_bytes,
 )
 from yaojian.registry.choices import LicenceKind, LicenceStatus
 from yaojian.registry.decisions import DecisionSubject
@@ -34,16 +33,7 @@ from yaojian.registry.tests.factories import EntityFactory, LicenceFactory
 pytestmark = pytest.mark.django_db
 
 
-def _import(actor: Any, rows: list[list[Any]]) -> ImportBatch:
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        batch = exchange.start_import(
-            actor=actor,
-            kind=SourceKind.LICENCE_REGISTER,
-            data=xlsx_bytes(LICENCE_HEADERS, rows),
-            file_name="licences.xlsx",
-        )
-    batch.refresh_from_db()
-    return batch
+_import = import_licences
 
 
 def _row(entity: Any, n: int, **overrides: Any) -> list[Any]:

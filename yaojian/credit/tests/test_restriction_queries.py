@@ -11,25 +11,15 @@ from typing import Any
 import pytest
 
 from yaojian.credit import grades, services
-from yaojian.credit.choices import RecordKind, RecordOrigin
 from yaojian.credit.models import CreditRecord, RuleSet
 from yaojian.credit.rules import DEFAULT_RULES
+from yaojian.credit.tests.factories import dishonesty_record
 from yaojian.registry.decisions import DecisionSubject
 
 pytestmark = pytest.mark.django_db
 
 
-def listed(world: Any) -> None:
-    CreditRecord.objects.create(
-        entity=world.entity,
-        region_id="540102",
-        kind=RecordKind.SERIOUS_DISHONESTY,
-        origin=RecordOrigin.UI,
-        source_department=world.department,
-        legal_basis="第15条",
-        occurred_on=dt.date(2026, 1, 5),
-        expires_on=dt.date(2029, 1, 5),
-    )
+listed = dishonesty_record
 
 
 def test_query_counts(world: Any, django_assert_num_queries: Any) -> None:
