@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 
+from yaojian.traceability import services
 from yaojian.traceability.choices import FALSE_POSITIVE_REASONS, AlertStatus
-from yaojian.traceability.models import Alert
+from yaojian.traceability.models import Alert, IngestBatch
+
+
+def batch_for_uploader(user: Any, public_id: Any) -> IngestBatch | None:
+    """The ingest batch ``public_id`` with its job, for a user who may ingest (None otherwise,
+    or when there is no such batch: the pages and the API answer 404 alike)."""
+    try:
+        services.check_uploader(user)
+    except PermissionDenied:
+        return None
+    return IngestBatch.objects.select_related("job").filter(public_id=public_id).first()
 
 
 def alerts_for_user(user: Any) -> QuerySet[Alert]:

@@ -324,11 +324,7 @@ REJECTED_SHOWN = 200
 @require_http_methods(["GET", "POST"])
 def batch_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One batch: its job's progress, refused files and rejected rows with reasons; retry."""
-    try:
-        services.check_uploader(request.user)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    batch = IngestBatch.objects.select_related("job").filter(public_id=public_id).first()
+    batch = selectors.batch_for_uploader(request.user, public_id)
     if batch is None:
         raise Http404
     if request.method == "POST":
@@ -386,11 +382,7 @@ def _rejected_rows(batch: IngestBatch, limit: int) -> list[dict[str, Any]]:
 
 def batch_rejected_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     """The batch's rejected rows as sent, with reasons (CSV); audited (it holds pseudonyms)."""
-    try:
-        services.check_uploader(request.user)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    batch = IngestBatch.objects.filter(public_id=public_id).first()
+    batch = selectors.batch_for_uploader(request.user, public_id)
     if batch is None or not batch.rejected_file or not Path(batch.rejected_file).is_file():
         raise Http404
     services.record_rejected_download(actor=request.user, batch=batch)

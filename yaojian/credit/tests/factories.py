@@ -1,4 +1,4 @@
-"""Shared pieces of the credit tests: a serious-dishonesty record and its published listing,
+"""Shared pieces of the credit tests: a practice ban, a serious-dishonesty record and its published listing,
 and a licence-register import run to its end."""
 
 from __future__ import annotations
@@ -14,6 +14,22 @@ from yaojian.exchange import services as exchange
 from yaojian.exchange.choices import SourceKind
 from yaojian.exchange.models import ImportBatch
 from yaojian.exchange.tests.factories import LICENCE_HEADERS, xlsx_bytes
+
+BAN_BASIS = "《药品管理法》第一百一十八条"
+
+
+def ban_from_practice(world: Any, person: Any, basis: str = BAN_BASIS) -> CreditRecord:
+    """A practice ban (从业禁止) on ``person``, recorded by ``world.department``, without end."""
+    return CreditRecord.objects.create(  # type: ignore[no-any-return]
+        person=person,
+        region_id=person.region_id,
+        kind=RecordKind.PRACTICE_BAN,
+        origin=RecordOrigin.UI,
+        source_department=world.department,
+        legal_basis=basis,
+        occurred_on=dt.date(2026, 1, 5),
+        expires_on=None,
+    )
 
 
 def dishonesty_record(world: Any) -> CreditRecord:

@@ -8,7 +8,6 @@ decides nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,29 +16,18 @@ from django.urls import reverse
 
 from yaojian.audit.models import AuditEvent
 from yaojian.credit import services
-from yaojian.credit.choices import RecordKind, RecordOrigin
-from yaojian.credit.models import CreditRecord, Override
-from yaojian.credit.tests.factories import publish_listing
+from yaojian.credit.models import Override
+from yaojian.credit.tests.factories import BAN_BASIS, ban_from_practice, publish_listing
 from yaojian.registry.choices import EntityKind, EntityStatus
 from yaojian.registry.models import Entity, EntityPerson
 from yaojian.registry.tests.factories import EntityFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-BASIS = "《药品管理法》第一百一十八条"
+BASIS = BAN_BASIS
 
 
-def _ban(world: Any, person: Any) -> None:
-    CreditRecord.objects.create(
-        person=person,
-        region_id=person.region_id,
-        kind=RecordKind.PRACTICE_BAN,
-        origin=RecordOrigin.UI,
-        source_department=world.department,
-        legal_basis=BASIS,
-        occurred_on=dt.date(2026, 1, 5),
-        expires_on=None,
-    )
+_ban = ban_from_practice
 
 
 def _banned(world: Any) -> Any:

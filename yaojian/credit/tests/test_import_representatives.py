@@ -8,7 +8,6 @@ names)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,9 +15,7 @@ from django.utils import translation
 
 from yaojian.audit.models import AuditEvent
 from yaojian.credit import restrictions, services
-from yaojian.credit.choices import RecordKind, RecordOrigin
-from yaojian.credit.models import CreditRecord
-from yaojian.credit.tests.factories import import_licences, publish_listing
+from yaojian.credit.tests.factories import ban_from_practice, import_licences, publish_listing
 from yaojian.exchange.models import RejectedRow
 from yaojian.exchange.tests.factories import licence_row
 from yaojian.registry.choices import PersonRole
@@ -32,17 +29,7 @@ pytestmark = pytest.mark.django_db
 _import = import_licences
 
 
-def _ban(world: Any, person: Any, basis: str = "《药品管理法》第一百一十八条") -> None:
-    CreditRecord.objects.create(
-        person=person,
-        region_id=person.region_id,
-        kind=RecordKind.PRACTICE_BAN,
-        origin=RecordOrigin.UI,
-        source_department=world.department,
-        legal_basis=basis,
-        occurred_on=dt.date(2026, 1, 5),
-        expires_on=None,
-    )
+_ban = ban_from_practice
 
 
 def test_a_banned_person_named_through_a_file_is_refused(world: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yaojian.traceability import services
+from yaojian.traceability import selectors, services
 from yaojian.traceability.choices import BatchStatus
 from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.explain import when
@@ -141,11 +140,7 @@ class BatchDetailView(APIView):
 
     @extend_schema(responses={200: BatchSerializer, **ERRORS})
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        try:
-            services.check_uploader(request.user)
-        except PermissionDenied as exc:
-            raise NotFound from exc
-        batch = IngestBatch.objects.select_related("job").filter(public_id=public_id).first()
+        batch = selectors.batch_for_uploader(request.user, public_id)
         if batch is None:
             raise NotFound
         return Response(_batch(batch))
