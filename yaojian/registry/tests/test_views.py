@@ -59,6 +59,24 @@ def test_entity_list_full_page(steward_client, entity):
     assert entity.name in html
 
 
+def test_entity_list_row_cells(steward_client, entity, licence):
+    """A row (written in Python, ADR 0033): the link, the code or a dash, the labels, each
+    licence with its status, and every cell labelled for the phone's cards."""
+    bare = EntityFactory(registered_by=entity.registered_by, unified_social_credit_code=None)
+    html = english(steward_client).get(reverse("registry:entity_list")).content.decode()
+    rows = {row.split("</tr>")[0] for row in html.split('<tr data-testid="entity-row">')[1:]}
+    (with_licence,) = [row for row in rows if entity.name in row]
+    (without,) = [row for row in rows if bare.name in row]
+    assert f'<a href="{entity_url(entity)}">{entity.name}</a>' in with_licence
+    assert f"<div>{licence.number} " in with_licence
+    assert 'data-state="valid"' in with_licence
+    assert ">Valid<" in with_licence
+    assert '<td data-label="Unified social credit code">—</td>' in without
+    assert '<span class="text-secondary">—</span>' in without
+    for label in ("Name", "Kind", "Region", "Status", "Licences"):
+        assert f'<td data-label="{label}">' in with_licence
+
+
 def test_entity_list_htmx_answers_the_table_partial(steward_client, entity, drug_regulator):
     EntityFactory(name="日喀则无关药店", registered_by=drug_regulator)
     response = steward_client.get(reverse("registry:entity_list"), {"q": "拉萨 测试"}, **HTMX)
