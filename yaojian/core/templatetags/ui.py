@@ -9,6 +9,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from yaojian.core.tables import Column
 
@@ -104,8 +105,34 @@ def menu_groups(entries: Any) -> str:
     """The left menu's groups and items (``core.menu.menu_for``), written in Python.
 
     The shell draws it on every page: some fifty items, each with an icon, a label and its
-    state, cost several milliseconds as template loops. Each label is translated once.
+    state, cost several milliseconds as template loops. Each label is translated once, and
+    the HTML of a menu (the same items, states and language) is kept for the next page.
     """
+    key = (
+        get_language(),
+        tuple(
+            (
+                entry["group"].key,
+                entry["active"],
+                tuple((link["item"].key, link["url"], link["active"]) for link in entry["items"]),
+            )
+            for entry in entries
+        ),
+    )
+    html = _MENU_HTML.get(key)
+    if html is None:
+        if len(_MENU_HTML) >= _MENU_HTML_SIZE:
+            _MENU_HTML.clear()
+        html = _MENU_HTML[key] = _menu_html(entries)
+    return html
+
+
+# Written menus by (language, items and their states): a few hundred kinds of user and page.
+_MENU_HTML: dict[Any, str] = {}
+_MENU_HTML_SIZE = 2048
+
+
+def _menu_html(entries: Any) -> str:
     parts = []
     for entry in entries:
         group = entry["group"]
