@@ -238,11 +238,15 @@ class CappedCountPaginator(Paginator):
         if self._walk and top > bottom:
             plain = getattr(source.query, WALK_ATTRIBUTE)
             if not self.count_is_capped and isinstance(plain, tuple):
-                # Every match is known: sort them on the model's own columns, fetched by
-                # key (bitmap), never by walking the model's order index past non-matches.
+                # Every match is known: the page is those rows sorted on the model's own
+                # columns, fetched by key (bitmap), never by walking the model's order index
+                # past non-matches; in one statement (and its prefetches), one transaction.
                 known = source.model._base_manager.using(source.db).filter(pk__in=self._first_ids)
+                known.query.select_related = source.query.select_related
+                known = known.prefetch_related(*source._prefetch_related_lookups)
                 with _bitmap_plans(source.db, ordered_walks=False):
-                    ids = list(known.order_by(*plain).values_list("pk", flat=True)[bottom:top])
+                    rows = list(known.order_by(*plain)[bottom:top])
+                return self._get_page(rows, number, self)  # type: ignore[attr-defined]
             with _walk_plans(source.db):
                 if self.count_is_capped:
                     ids = list(source.values_list("pk", flat=True)[bottom:top])
