@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 BATCH = 5_000
+PENDING_TABLE = "registry_entity_gram_pending"
 
 
 def postings_enabled() -> bool:

@@ -208,7 +208,7 @@ def _postings_search(
     if connections[queryset.db].vendor != "postgresql":
         return None
     text = names.normalise_name(q)
-    if not text or postings.any_pending():
+    if not text:
         return None
     codes: list[str] | None = None
     if region:
@@ -219,8 +219,12 @@ def _postings_search(
             codes = [str(code) for code in parts[1]]
     grams = sorted({text[i : i + 2] for i in range(len(text) - 1)}) or [text]
     if len(grams) > 1:
-        counts = _posting_counts(grams, codes)
+        pending, counts = _posting_counts(grams, codes)
+        if pending:
+            return None
         gram = min(grams, key=lambda g: counts[g])
+    elif postings.any_pending():
+        return None
     else:
         gram = grams[0]
     # Every condition on the postings sits in the join itself and is filtered once: a later
@@ -246,9 +250,10 @@ def _postings_search(
     return found
 
 
-def _posting_counts(grams: list[str], codes: list[str] | None) -> dict[str, int]:
-    """How many entities hold each of ``grams`` (each counted up to ``POSTING_RARITY_CAP``),
-    in one statement."""
+def _posting_counts(grams: list[str], codes: list[str] | None) -> tuple[bool, dict[str, int]]:
+    """Whether a bulk write's postings are pending (``postings.any_pending``), and how many
+    entities hold each of ``grams`` (each counted up to ``POSTING_RARITY_CAP``), in one
+    statement."""
     table = connection.ops.quote_name(EntityGram._meta.db_table)
     where = "gram = %s"
     region_params: list[str] = []
@@ -258,13 +263,18 @@ def _posting_counts(grams: list[str], codes: list[str] | None) -> dict[str, int]
         region_params = list(codes)
     # Only the quoted table name and placeholders are written into the text.
     part = f"SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) s)"  # noqa: S608
-    sql = " UNION ALL ".join([part] * len(grams))
+    pending = (
+        f"SELECT NULL, (SELECT count(*) FROM (SELECT 1 FROM {postings.PENDING_TABLE} LIMIT 1) s)"  # noqa: S608
+    )
+    sql = " UNION ALL ".join([pending] + [part] * len(grams))
     params: list[Any] = []
     for gram in grams:
         params += [gram, gram, *region_params, POSTING_RARITY_CAP]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {gram: int(count) for gram, count in cursor.fetchall()}
+        rows = cursor.fetchall()
+    counts = {gram: int(count) for gram, count in rows if gram is not None}
+    return any(gram is None and count for gram, count in rows), counts
 
 
 def identifier_condition(q: str) -> Q | None:

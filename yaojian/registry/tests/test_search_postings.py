@@ -242,6 +242,12 @@ def test_while_postings_are_pending_the_search_is_still_exact(
     ids, sql = search(user, {"q": "阿里"}, 1, 1000)
     assert ids == expected[:4]
     assert "registry_entity_gram" not in sql.replace("registry_entity_gram_pending", "")
+    # a longer fragment learns it from the rarest-pair counts' statement, and joins no postings
+    longer = plain(user, "号门诊")
+    assert len(longer) == 1001
+    ids, sql = search(user, {"q": "号门诊"}, 1, 1000)
+    assert ids == longer[:4]
+    assert " hit ON " not in sql
     postings_service.refresh_postings()
     ids, sql = search(user, {"q": "阿里"}, 1, 1000)
     assert ids == expected[:4]
