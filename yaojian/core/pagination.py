@@ -19,7 +19,8 @@ from typing import Any
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -123,6 +124,22 @@ def _bitmap_plans(alias: str, *, ordered_walks: bool) -> AbstractContextManager[
     """
     return _planner_off(
         alias, ["enable_seqscan", "enable_bitmapscan" if ordered_walks else "enable_indexscan"]
+    )
+
+
+def _pk_in(queryset: QuerySet[Any], ids: list[Any]) -> QuerySet[Any]:
+    """``queryset.filter(pk__in=ids)``; on PostgreSQL as ``pk = ANY(<one array>)``.
+
+    A search's known matches are up to ``count_cap + 1`` ids: as ``IN (%s, %s, …)`` Django
+    prepares each id and the driver parses a thousand placeholders (≈ 3 ms of CPU a list).
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(pk__in=ids)
+    quote = connections[queryset.db].ops.quote_name
+    meta = queryset.model._meta
+    column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
+    return queryset.filter(
+        RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())  # noqa: S611
     )
 
 
@@ -241,7 +258,7 @@ class CappedCountPaginator(Paginator):
                 # Every match is known: the page is those rows sorted on the model's own
                 # columns, fetched by key (bitmap), never by walking the model's order index
                 # past non-matches; in one statement (and its prefetches), one transaction.
-                known = source.model._base_manager.using(source.db).filter(pk__in=self._first_ids)
+                known = _pk_in(source.model._base_manager.using(source.db), self._first_ids)
                 known.query.select_related = source.query.select_related
                 known = known.prefetch_related(*source._prefetch_related_lookups)
                 with _bitmap_plans(source.db, ordered_walks=False):
@@ -251,13 +268,13 @@ class CappedCountPaginator(Paginator):
                 if self.count_is_capped:
                     ids = list(source.values_list("pk", flat=True)[bottom:top])
                 elif not isinstance(plain, tuple):
-                    known = source.filter(pk__in=self._first_ids)
+                    known = _pk_in(source, self._first_ids)
                     ids = list(known.values_list("pk", flat=True)[bottom:top])
                 # the page itself too (it still joins the postings for its order)
-                rows = list(self.object_list.filter(pk__in=ids))  # type: ignore[attr-defined]
+                rows = list(_pk_in(source, ids))
             return self._get_page(rows, number, self)  # type: ignore[attr-defined]
         elif self._is_queryset() and not self.count_is_capped:
-            source = source.filter(pk__in=self._first_ids)
+            source = _pk_in(source, self._first_ids)
         elif self._superset is not None and top > bottom:
             source = source.filter(pk__in=self._page_ids(bottom, top))
             bottom, top = 0, top - bottom
