@@ -121,7 +121,7 @@ def departments_covering_plain(
     if not chain or not kinds:
         return []
     qn = connection.ops.quote_name
-    fields = ", ".join(qn(f.column) for f in Department._meta.concrete_fields)
+    fields = ", ".join(qn(f.column or f.attname) for f in Department._meta.concrete_fields)
     sql = (
         f"SELECT {fields} FROM {qn(Department._meta.db_table)} "  # noqa: S608 - names only
         f"WHERE {qn('is_active')} = %s "
