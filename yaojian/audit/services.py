@@ -76,7 +76,6 @@ def describe(obj: models.Model | None) -> tuple[str, str, str]:
     return f"{meta.app_label}.{meta.model_name}", object_id, str(obj)[:255]
 
 
-@transaction.atomic
 def record(
     *,
     actor: Any,
@@ -94,7 +93,45 @@ def record(
     ``actor`` may be ``None`` for the system (commands, workers). ``department`` defaults
     to the actor's first active department. The event is written when the transaction
     commits (with it, or not at all); until then its ``pk`` and ``hash`` are empty.
+
+    Inside the caller's transaction no savepoint is taken (nothing here needs one: the event is
+    only appended to the pending list; a SAVEPOINT/RELEASE pair per audited write was two
+    statements for nothing). Outside one, a transaction is opened so that the event commits.
     """
+    connection = connections[AuditEvent.objects.db]
+    with transaction.atomic(savepoint=_savepoint_needed(connection)):
+        return _record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            changes=changes,
+            reason=reason,
+            department=department,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+        )
+
+
+def _savepoint_needed(connection: BaseDatabaseWrapper) -> bool:
+    """A savepoint only directly inside a test case's transaction, which never commits: its
+    release is where the pending events are flushed there (``PendingAuditMixin``)."""
+    blocks = getattr(connection, "atomic_blocks", [])
+    return bool(blocks) and all(getattr(b, "_from_testcase", False) for b in blocks)
+
+
+def _record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    changes: dict[str, Any] | None,
+    reason: str,
+    department: Any,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+) -> AuditEvent:
     if obj is not None:
         object_type, object_id, object_repr = describe(obj)
     ctx = request_context.current()

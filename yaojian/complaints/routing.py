@@ -23,7 +23,7 @@ from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.models import Department
 from yaojian.complaints.choices import Kind, Topic
 from yaojian.territory.codes import covering_codes
-from yaojian.territory.selectors import departments_covering
+from yaojian.territory.selectors import departments_covering_plain
 
 REGULATORS = (DepartmentKind.DRUG_REGULATOR, DepartmentKind.MARKET_REGULATOR)
 # Topics in another department's remit: pushed there, not handled here.
@@ -89,7 +89,7 @@ def route(
         return None
     other, tell = REMIT.get(topic), ALSO_TELL.get(topic)
     kinds = [*REGULATORS, *[k for k in (other, tell) if k]]
-    covering = departments_covering(code, kinds=kinds)  # one query for every kind needed
+    covering = departments_covering_plain(code, kinds=kinds)  # one query for every kind
     department = _most_local_regulator(code, covering)
     if department is None:
         return None

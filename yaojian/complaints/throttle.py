@@ -9,9 +9,10 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db import connection
 from django.utils import timezone
 
 from yaojian.complaints.models import Complaint, ThrottleHit
@@ -41,23 +42,37 @@ def submissions(
     contact_window: dt.timedelta,
 ) -> tuple[int, int]:
     """(submissions from the address within ``address_window``, submissions with the contact
-    within ``contact_window``), in one query; 0 for an empty key."""
+    within ``contact_window``), in one query; 0 for an empty key.
+
+    Written in SQL (the public intake's hot path: the ORM took ~2 ms of CPU to compile this
+    aggregate on every submission); the same rows, the same ``(hash, received_at)`` indexes."""
     now = timezone.now()
-    windows = {
-        "address": Q(address_hash=address_hash, received_at__gte=now - address_window),
-        "contact": Q(contact_hash=contact_hash, received_at__gte=now - contact_window),
-    }
-    keys = {"address": address_hash, "contact": contact_hash}
-    wanted = {name: q for name, q in windows.items() if keys[name]}
+    wanted = [
+        (column, key, now - window)
+        for column, key, window in (
+            ("address_hash", address_hash, address_window),
+            ("contact_hash", contact_hash, contact_window),
+        )
+        if key
+    ]
     if not wanted:
         return 0, 0
-    either = Q()
-    for q in wanted.values():
-        either |= q
-    counts = Complaint.objects.filter(either).aggregate(
-        **{name: Count("pk", filter=q) for name, q in wanted.items()}
+    qn = connection.ops.quote_name
+    received = qn("received_at")
+    conditions = [f"({qn(column)} = %s AND {received} >= %s)" for column, _k, _s in wanted]
+    params: list[Any] = []
+    for _column, key, since in wanted:
+        params += [key, connection.ops.adapt_datetimefield_value(since)]
+    counts = ", ".join(f"COUNT(CASE WHEN {c} THEN 1 END)" for c in conditions)
+    sql = (
+        f"SELECT {counts} FROM {qn(Complaint._meta.db_table)} "  # noqa: S608 - names only
+        f"WHERE {' OR '.join(conditions)}"
     )
-    return int(counts.get("address") or 0), int(counts.get("contact") or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + params)
+        row = cursor.fetchone()
+    found = {column: int(n or 0) for (column, _k, _s), n in zip(wanted, row, strict=True)}
+    return found.get("address_hash", 0), found.get("contact_hash", 0)
 
 
 def hit(scope: str, key: str) -> None:

@@ -80,27 +80,28 @@ def deliver_on_commit(message_id: int, *, run_after: datetime | None = None) -> 
 
 
 def deliver_all_on_commit(message_ids: list[int]) -> None:
-    """Enqueue the deliveries of one event's hand-offs with the current transaction: queue
-    rows in this database inside it (a public request that publishes then takes SQLite's write
-    lock, or commits on PostgreSQL, once), another backend once it commits, all in one
-    transaction.
+    """Enqueue the delivery of one event's hand-offs with the current transaction, as **one**
+    task (:func:`deliver_many`): queue rows in this database inside the transaction (a public
+    request that publishes then takes SQLite's write lock, or commits on PostgreSQL, once),
+    another backend once it commits. One queue row for the event, not one per hand-off: the
+    worker claims and finishes one task and claims the hand-offs in one statement; each
+    hand-off still runs, commits and retries on its own.
 
     Robust like :func:`deliver_on_commit`: a failed enqueue is logged, the sweep delivers."""
-    from yaojian.outbox.tasks import deliver_message_task
+    from yaojian.outbox.tasks import deliver_messages_task
 
     ids = list(message_ids)
     if len(ids) == 1:
         deliver_on_commit(ids[0])
         return
+    if not ids:
+        return
 
     def enqueue() -> None:
-        with transaction.atomic():
-            for message_id in ids:
-                deliver_message_task.enqueue(message_id=message_id)
+        deliver_messages_task.enqueue(message_ids=ids)
 
     if _queue_in_this_transaction():
-        for message_id in ids:  # in the publisher's transaction: no savepoint needed
-            deliver_message_task.enqueue(message_id=message_id)
+        enqueue()
         return
     transaction.on_commit(enqueue, robust=True)
 
@@ -149,6 +150,21 @@ def deliver(message_id: int) -> str | None:
     if token is None:
         return None
     return run_claimed(message_id, token)
+
+
+def deliver_many(message_ids: list[int]) -> list[str | None]:
+    """Claim the due hand-offs among ``message_ids`` in one statement, then run each in its
+    own transaction (as :func:`deliver`); their new statuses (None: not due or taken)."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    Message.objects.filter(_due_q(now), pk__in=list(message_ids)).update(
+        status=MessageStatus.RUNNING,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now + conf.lease(),
+        updated_at=now,
+    )
+    return [run_claimed(message_id, token) for message_id in message_ids]
 
 
 def run_claimed(message_id: int, token: uuid.UUID) -> str | None:

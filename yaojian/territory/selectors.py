@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from yaojian.accounts.models import Department, User
@@ -108,6 +109,27 @@ def departments_covering(
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     return sorted(rows.select_related("region"), key=lambda d: (chain.index(d.region_id), d.code))
+
+
+def departments_covering_plain(
+    region_code: str, *, kinds: tuple[str, ...] | list[str]
+) -> list[Department]:
+    """:func:`departments_covering` of ``kinds`` without their regions, in SQL: the public
+    intake routes every submission with it, and the ORM took ~1.5 ms of CPU to compile the
+    query each time. Same rows, same order."""
+    chain = covering_codes(region_code)
+    if not chain or not kinds:
+        return []
+    qn = connection.ops.quote_name
+    fields = ", ".join(qn(f.column or f.attname) for f in Department._meta.concrete_fields)
+    sql = (
+        f"SELECT {fields} FROM {qn(Department._meta.db_table)} "  # noqa: S608 - names only
+        f"WHERE {qn('is_active')} = %s "
+        f"AND {qn('region_id')} IN ({', '.join(['%s'] * len(chain))}) "
+        f"AND {qn('kind')} IN ({', '.join(['%s'] * len(kinds))})"
+    )
+    rows = list(Department.objects.raw(sql, [True, *chain, *kinds]))
+    return sorted(rows, key=lambda d: (chain.index(d.region_id), d.code))
 
 
 def most_local_departments(region_code: str, kinds: tuple[str, ...]) -> list[Department]:

@@ -127,7 +127,7 @@ def test_database_queue_rows_are_written_with_the_hand_offs(
     def change_that_fails() -> None:
         with transaction.atomic():
             events.publish(FULL)
-            assert DBTaskResult.objects.count() == 2  # written in the transaction
+            assert DBTaskResult.objects.count() == 1  # written in the transaction
             raise ValueError("the change failed")
 
     with pytest.raises(ValueError, match="the change failed"):
@@ -137,9 +137,26 @@ def test_database_queue_rows_are_written_with_the_hand_offs(
         events.publish(FULL)
     assert callbacks == []  # nothing left for after the commit
     ids = sorted(Message.objects.values_list("pk", flat=True))
-    queued = sorted(r.args_kwargs["kwargs"]["message_id"] for r in DBTaskResult.objects.all())
-    assert queued == ids
+    (row,) = DBTaskResult.objects.all()  # one queue row for the event's two hand-offs
+    assert row.task_path == "yaojian.outbox.tasks.deliver_messages_task"
+    assert sorted(row.args_kwargs["kwargs"]["message_ids"]) == ids
     assert handoffs.SEEN == []  # the worker delivers them
+
+
+def test_an_events_hand_offs_are_delivered_by_one_task_each_on_its_own(subscribed):
+    """``deliver_many`` claims the due hand-offs in one statement and runs each in its own
+    transaction: a failing handler keeps its hand-off for retry without undoing the other."""
+    subscribed(handoffs.write_effect, handoffs.write_then_fail)
+    with time_machine.travel(T0, tick=False):
+        events.publish(FULL)
+        ids = sorted(Message.objects.values_list("pk", flat=True))
+        statuses = delivery.deliver_many(ids)
+        assert sorted(statuses, key=str) == [MessageStatus.DELIVERED, MessageStatus.FAILED]
+        assert effects() == 1  # the failing handler's effect rolled back, the other's kept
+        assert sorted(Message.objects.values_list("attempts", flat=True)) == [1, 1]
+        # run again (a duplicate task): the delivered one is not due, the failed one not yet
+        assert delivery.deliver_many(ids) == [None, None]
+        assert effects() == 1
 
 
 def test_event_without_handlers_writes_nothing():
