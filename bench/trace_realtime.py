@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import duckdb
 import harness
 import httpx
 from harness import (
@@ -35,32 +36,31 @@ from harness import (
     shell,
 )
 
-from yaojian.traceability.engine.store import CODES_DDL
+from yaojian.traceability.engine.store import write_key_table
 
 
 def build(path: Path, packs: int) -> float:
+    """The key table with ``packs`` synthetic packs, written by the product's bulk writer
+    (``store.write_key_table``, what ``trace_rebuild_state`` uses), once."""
     started = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute(CODES_DDL)
-        have = db.execute("SELECT count(*) FROM codes").fetchone()[0]
-        step = 1_000_000
-        for start in range(have, packs, step):
-            # A recursive CTE inserts at C speed (sorted keys: B-tree appends).
-            db.execute(
-                """
-                INSERT INTO codes
-                WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
-                SELECT printf('8%019d', i), i % 3, (i % 3) * 10, 10, min(1, i % 3),
-                       '52540102000000043K', '540102', 1772416800000000, 'dispense',
-                       1772416800000000
-                FROM n
-                """,
-                (start, min(packs, start + step)),
-            )
-            db.commit()
+    if path.exists():
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            if db.execute("SELECT count(*) FROM codes").fetchone()[0] == packs:
+                return 0.0
+    con = duckdb.connect()  # insertion order kept: range() gives the codes already sorted
+    query = f"""
+        SELECT printf('8%019d', i) AS code, CAST(i % 3 AS INTEGER) AS settlements,
+               CAST((i % 3) * 10 AS BIGINT) AS units, 10 AS pack_units,
+               CAST(least(1, i % 3) AS INTEGER) AS institutions,
+               '52540102000000043K' AS last_party, '540102' AS last_region,
+               1772416800000000 AS last_at, 'dispense' AS last_event,
+               1772416800000000 AS last_event_at
+        FROM range({packs}) t(i)
+    """
+    building = path.with_name(path.name + ".building")
+    write_key_table(con, query, building)
+    os.replace(building, path)
     return time.perf_counter() - started
 
 
@@ -70,9 +70,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--store", default="var/bench-trace/rt-store")
+    parser.add_argument("--port", type=int, default=8130)
+    parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
     store = Path(args.store).resolve()
     build_seconds = build(store / "codes.sqlite3", args.packs)
+    print(f"key table: {args.packs} packs in {build_seconds:.1f} s, load {os.getloadavg()}")
+    if args.build_only:
+        return
     url = database_url("sqlite", "bench_trace_rt")
     recreate_database("sqlite", "bench_trace_rt")
     prepare_database(url)
@@ -92,7 +97,7 @@ def main() -> None:
         "load_before": os.getloadavg(),
         "machine": machine(),
     }
-    harness.free_port = lambda: 8104  # this helper's port (helper rules)
+    harness.free_port = lambda: args.port  # a port of this run's own (helper rules)
     with gunicorn(url) as base:
 
         def api_client() -> httpx.Client:
