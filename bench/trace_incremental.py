@@ -6,6 +6,12 @@ Splits DIR by instant: the last ``--day-events`` events are "the day", the rest 
 Ingests the history into a fresh store (timed: the ingest throughput), then the day (timed:
 validation + the incremental check + the writes), and compares the store's flags with a full
 rescan of DIR (same run). Our own generator's data (bench/trace_data.py).
+
+    uv run python bench/trace_incremental.py --history STORE --day DAY_DIR
+
+Against a store already built (e.g. a province's, or one loaded in bulk): times the check of
+DAY_DIR against it without writing anything (``TraceStore.check_day``: validation, the
+incremental check), so the store can be reused.
 """
 
 from __future__ import annotations
@@ -26,11 +32,31 @@ from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
 
 
+def prebuilt(history: Path, day: Path) -> None:
+    store = TraceStore(history)
+    result: dict[str, object] = {
+        "load_before": os.getloadavg(),
+        "history_events_files": len(store.event_files()),
+    }
+    started, cpu = time.perf_counter(), time.process_time()
+    flags = store.check_day(day)
+    result["check_seconds"] = round(time.perf_counter() - started, 1)
+    result["check_cpu_seconds"] = round(time.process_time() - cpu, 1)
+    result["flags_after"] = len(flags)
+    result["load_after"] = os.getloadavg()
+    print(json.dumps(result, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("folder")
+    parser.add_argument("folder", nargs="?")
     parser.add_argument("--day-events", type=int, default=1_000_000)
+    parser.add_argument("--history", help="a built store to check --day against (no writes)")
+    parser.add_argument("--day", help="the day's folder (with --history)")
     args = parser.parse_args()
+    if args.history:
+        prebuilt(Path(args.history), Path(args.day))
+        return
     folder = Path(args.folder).resolve()
     work = folder.parent / f"{folder.name}-incremental"
     shutil.rmtree(work, ignore_errors=True)

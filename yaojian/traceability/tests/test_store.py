@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from yaojian.traceability.engine import manifest
 from yaojian.traceability.engine.generator import write
 from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
@@ -151,3 +152,45 @@ def test_a_scan_past_its_memory_limit_spills_to_a_folder_made_for_it(tmp_path: P
     ).fetchone()
     assert row == (2_000_000,)
     assert spill.is_dir()
+
+
+def _key_table(store: TraceStore) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(store.codes_path)) as db:
+        return (
+            db.execute("SELECT * FROM codes ORDER BY code").fetchall(),
+            db.execute("SELECT * FROM meta").fetchall(),
+        )
+
+
+def test_the_rebuilt_key_table_is_the_one_ingest_kept(tmp_path: Path) -> None:
+    write(tmp_path / "all", 12_000, seed=4, anomaly_rate=0.03)
+    import duckdb
+
+    src = f"read_parquet('{tmp_path / 'all'}/*.parquet')"
+    for name, where in (("h", "occurred_at < '2026-05-25'"), ("d", "occurred_at >= '2026-05-25'")):
+        (tmp_path / name).mkdir()
+        duckdb.execute(f"COPY (SELECT * FROM {src} WHERE {where}) TO '{tmp_path / name}/x.parquet'")
+    store = TraceStore(tmp_path / "store")
+    store.ingest(tmp_path / "h", batch_key="h", strict=False)
+    store.ingest(tmp_path / "d", batch_key="d", strict=False)
+    kept, meta = _key_table(store)
+    assert meta == [("generation", manifest.read(store.root).generation)]  # type: ignore[union-attr]
+    assert len(kept) > 1_000
+
+    assert store.rebuild_codes() == len(kept)
+
+    assert _key_table(store) == (kept, meta)
+    assert not (store.root / "codes.sqlite3.building").exists()
+    # The ingest goes on from the rebuilt table: a batch already in the store changes nothing.
+    again = store.ingest(tmp_path / "d", batch_key="d2", strict=False)
+    assert (again.new_events, _key_table(store)) == (0, (kept, meta))
+
+
+def test_rebuilding_the_key_table_of_an_empty_store_leaves_it_empty(tmp_path: Path) -> None:
+    store = TraceStore(tmp_path / "store")
+    assert store.rebuild_codes() == 0
+    assert _key_table(store) == ([], [("generation", 1)])  # the adopted empty store
+    assert store.code_state(CODE) is None
