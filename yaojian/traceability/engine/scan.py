@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from yaojian.traceability.engine import duck, normalise
-from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, RULES, Thresholds
+from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, EV_COLUMNS, RULES, Thresholds
 from yaojian.traceability.engine.store import TraceStore
+
+ENUM_COLUMNS = ("event_type", "party", "counterparty", "product", "region")
 
 
 def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
@@ -19,7 +21,7 @@ def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
         con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {source}")
         return None
     report = normalise.load_folder(con, folder, strict=False, stream=True)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.EV_SELECT}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.scan_ev_select(con)}")
     return report
 
 
@@ -36,7 +38,10 @@ def scan(
     con = normalise.connect(memory_limit=memory_limit, temp_dir=temp_dir)
     report = open_events(con, folder)
     if engine == "duckdb":
-        return duck.run_rules(con, rules=rules, thresholds=thresholds), report
+        flags = duck.run_rules(
+            con, rules=rules, thresholds=thresholds, integer_keys=report is not None
+        )
+        return flags, report
     if engine != "spark":
         raise ValueError(f"Unknown engine {engine!r}")
     from yaojian.traceability.engine import spark_job
@@ -46,6 +51,17 @@ def scan(
         return spark_job.run_rules(spark, str(folder), rules=rules, thresholds=thresholds), None
     with tempfile.TemporaryDirectory(prefix="trace-scan-") as tmp:
         target = Path(tmp) / "ev.parquet"
-        con.execute(f"COPY (SELECT * FROM ev) TO '{target}' (FORMAT PARQUET)")
+        # Spark reads the normalised text: the pack key and the ENUMs as strings.
+        columns = ", ".join(
+            "CASE WHEN e.code >= 0 THEN lpad(CAST(e.code AS VARCHAR), 20, '0') ELSE k.key END "
+            "AS code"
+            if c == "code"
+            else (f"CAST(e.{c} AS VARCHAR) AS {c}" if c in ENUM_COLUMNS else f"e.{c}")
+            for c in EV_COLUMNS
+        )
+        con.execute(
+            f"COPY (SELECT {columns} FROM ev e LEFT JOIN (SELECT DISTINCT id, key FROM codemap "
+            f"WHERE id < 0) k ON k.id = e.code) TO '{target}' (FORMAT PARQUET)"
+        )
         flags = spark_job.run_rules(spark, str(target), rules=rules, thresholds=thresholds)
     return flags, report
