@@ -298,8 +298,12 @@ def load_folder(
     region_ok: Callable[[str], bool] | None = None,
     on_file: Callable[[int, int], Any] | None = None,
     stream: bool = False,
+    on_disk: bool = False,
 ) -> LoadReport:
     """Load every file of ``folder`` into the temp table ``checked`` (rows with ``reasons``).
+
+    ``on_disk`` (with ``stream``): ``checked`` is a table of the connection's current database
+    (a file: ``scan.open_events``), stored compressed and read back from it, not a temp table.
 
     ``stream`` (a scan): the files are read once, through views, straight into ``checked``;
     a file is refused for its schema only (an ingest reads each file in its own transaction
@@ -481,6 +485,7 @@ def load_folder(
     # ``ok`` is one boolean per row; the list of reasons is built for failed rows only, and the
     # copies of an event id are numbered only when the folder has any (a window over every
     # row's id costs as much as reading the files again).
+    table = "TABLE" if (stream and on_disk) else "TEMP TABLE"
     extra = (
         ""
         if stream
@@ -490,7 +495,7 @@ def load_folder(
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
+        CREATE OR REPLACE {table} checked AS
         SELECT {kept}, ok_ AS ok{extra}
         FROM (SELECT *, NOT ({failed}) AS ok_ FROM staged)
         """
@@ -503,7 +508,7 @@ def load_folder(
     order = "pos" if stream else "file_no, line_no"
     if repeated:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE checked AS SELECT * {'' if stream else 'REPLACE'} ("
+            f"CREATE OR REPLACE {table} checked AS SELECT * {'' if stream else 'REPLACE'} ("
             f"row_number() OVER (PARTITION BY event_id ORDER BY {order}) AS copy_no) "
             "FROM checked"
         )
