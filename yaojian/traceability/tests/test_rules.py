@@ -297,3 +297,21 @@ def test_a_scans_integer_pack_keys_give_the_codes_back_as_text(tmp_path: Path) -
     assert ("R1", zeros, CLINIC) in flags
     assert ("R3", f"(01){gtin}(21){serial}", FAR) in flags
     assert {code for _rule, code, _party in flags} == {zeros, f"(01){gtin}(21){serial}"}
+
+
+def test_a_scan_with_its_events_on_disk_finds_the_same_flags_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    e = Events()
+    e.supply()
+    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    e.add("dispense", "2026-03-09T09:00:00+08:00", FAR, insured="p2", settlement="s2")
+    folder = e.write(tmp_path / "in")
+    monkeypatch.setenv("YAOJIAN_TRACE_TEMP", str(tmp_path / "spill"))
+    found = {}
+    for where in ("memory", "disk"):
+        monkeypatch.setenv("YAOJIAN_TRACE_TABLE", where)
+        found[where], _ = scan(folder)
+    assert found["disk"] == found["memory"]
+    assert ("R1", CODE, FAR) in keys(found["disk"])
+    assert not list((tmp_path / "spill").rglob("scan.duckdb*"))
