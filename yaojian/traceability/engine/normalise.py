@@ -448,20 +448,25 @@ def load_folder(
         joins += " LEFT JOIN uscc_ok cu ON cu.value = r.counterparty_uscc"
     if strict and region_ok is not None:
         joins += " LEFT JOIN region_ok rg ON rg.value = r.party_region"
-    # A scan's pack key is an integer (``SCAN_KEY``); the code map is probed by the codes that
-    # are not 20 digits only.
-    code20 = "CAST(r.trace_code AS HUGEINT)" if stream else "r.trace_code"
-    code_other = (
-        "CASE WHEN regexp_full_match(r.trace_code, '\\d{20}') THEN NULL ELSE r.trace_code END"
-        if stream
-        else "r.trace_code"
-    )
+    # A scan's pack key is an integer (``SCAN_KEY``), the test for 20 digits made once; the code
+    # map is probed by the codes that are not 20 digits only.
+    if stream:
+        source = (
+            "(SELECT *, CAST(CASE WHEN regexp_full_match(trace_code, '\\d{20}') THEN trace_code "
+            "END AS HUGEINT) AS c20 FROM raw) r LEFT JOIN codemap m "
+            "ON m.raw = CASE WHEN r.c20 IS NULL THEN r.trace_code END"
+        )
+        code = "coalesce(r.c20, m.id)"
+    else:
+        source = "raw r LEFT JOIN codemap m ON m.raw = r.trace_code"
+        code = (
+            "CASE WHEN regexp_full_match(r.trace_code, '\\d{20}') THEN r.trace_code ELSE m.key END"
+        )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP {"VIEW" if stream else "TABLE"} staged AS
         SELECT r.file_no, r.line_no, r.event_id,
-               CASE WHEN regexp_full_match(r.trace_code, '\\d{{20}}') THEN {code20}
-                    ELSE m.{"id" if stream else "key"} END AS code,
+               {code} AS code,
                CASE WHEN r.trace_code IS NULL THEN 'code_empty' ELSE m.reason END AS code_reason,
                r.trace_code AS code_raw,
                lower(r.event_type) AS event_type,
@@ -475,7 +480,7 @@ def load_folder(
                r.reverses_event_id AS reverses,
                {party_ok} AS party_uscc_ok, {counter_ok} AS counter_uscc_ok,
                {region_valid} AS region_valid
-        FROM raw r LEFT JOIN codemap m ON m.raw = {code_other} {joins}
+        FROM {source} {joins}
         """
     )
     failed = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _code in checks)
