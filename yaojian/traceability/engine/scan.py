@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
     if on_disk:
         spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
         Path(spill).mkdir(parents=True, exist_ok=True)
-        target = Path(spill) / "scan.duckdb"
+        target = Path(spill) / f"scan-{uuid.uuid4().hex}.duckdb"  # one per scan
         con.execute(f"ATTACH '{_literal(str(target))}' AS scan_db")
         con.execute("USE scan_db")
     report = normalise.load_folder(con, folder, strict=False, stream=True, on_disk=on_disk)
@@ -88,10 +89,12 @@ def scan(
     try:
         return _scan(con, folder, engine, rules, thresholds, spark)
     finally:
-        spill = con.execute("SELECT current_setting('temp_directory')").fetchone()
+        files = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = 'scan_db'"
+        ).fetchall()
         con.close()
-        if spill:  # the scan's database file, if it made one (DuckDB removes its own spill)
-            for leftover in Path(spill[0]).glob("scan.duckdb*"):
+        for (path,) in files:  # the scan's database file, if it made one
+            for leftover in (Path(path), Path(f"{path}.wal")):
                 leftover.unlink(missing_ok=True)
 
 

@@ -314,4 +314,4 @@ def test_a_scan_with_its_events_on_disk_finds_the_same_flags_and_leaves_no_file(
         found[where], _ = scan(folder)
     assert found["disk"] == found["memory"]
     assert ("R1", CODE, FAR) in keys(found["disk"])
-    assert not list((tmp_path / "spill").rglob("scan.duckdb*"))
+    assert not list((tmp_path / "spill").rglob("scan-*"))
