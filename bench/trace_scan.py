@@ -56,8 +56,13 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, object
     if proc.returncode:
         print(proc.stdout, proc.stderr[-3000:])
         raise SystemExit(proc.returncode)
+    cpu = sum(
+        float(m.group(1))
+        for m in re.finditer(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)
+    )
     return {
         "seconds": round(seconds, 1),
+        "cpu_s": round(cpu, 1),
         "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
         "stdout": proc.stdout.strip()[-400:],
     }

@@ -30,10 +30,13 @@ from trace_scan import R1_RAW, score, timed
 PER_FILE = 500_005
 
 
-def subset(big: Path, millions: int) -> Path:
-    """The first files of ``big`` holding ``millions`` M events, and their labels."""
+def subset(big: Path, millions: int, work: Path | None = None) -> Path:
+    """The first files of ``big`` holding ``millions`` M events, and their labels (in ``work``,
+    default beside ``big``)."""
+    work = work or big.parent
+    work.mkdir(parents=True, exist_ok=True)
     files = sorted(big.glob("events-*.parquet"))[: round(millions * 1_000_000 / PER_FILE)]
-    folder = big.parent / f"{big.name}-{millions}m"
+    folder = work / f"{big.name}-{millions}m"
     folder.mkdir(exist_ok=True)
     for path in files:
         link = folder / path.name
@@ -42,7 +45,7 @@ def subset(big: Path, millions: int) -> Path:
     tags = {path.stem.split("-")[1] for path in files}
     with (big.parent / f"{big.name}-labels.csv").open(encoding="utf-8") as source:
         rows = list(csv.DictReader(source))
-    with (big.parent / f"{folder.name}-labels.csv").open("w", encoding="utf-8", newline="") as out:
+    with (work / f"{folder.name}-labels.csv").open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=["rule", "key", "party_uscc"])
         writer.writeheader()
         writer.writerows(r for r in rows if _tag(r) in tags)
@@ -64,6 +67,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,30,100")
     parser.add_argument("--temp", required=True)
     parser.add_argument("--json", default="trace_scan_curve.json")
+    parser.add_argument("--work", default=None, help="where the subsets go (default: beside)")
     args = parser.parse_args()
     big = Path(args.folder).resolve()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -73,7 +77,7 @@ def main() -> None:
     results: dict[str, object] = {"cpus": os.cpu_count(), "sizes": {}}
     sizes: dict[str, object] = results["sizes"]  # type: ignore[assignment]
     for millions in (int(x) for x in args.sizes.split(",")):
-        folder = subset(big, millions)
+        folder = subset(big, millions, Path(args.work) if args.work else None)
         flags = folder.parent / f"{folder.name}-flags.csv"
         temp = Path(args.temp) / folder.name
         row: dict[str, object] = {"events_files": len(list(folder.glob("*.parquet")))}

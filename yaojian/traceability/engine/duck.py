@@ -17,9 +17,23 @@ def run_rules(
     *,
     rules: tuple[str, ...] = RULES,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    integer_keys: bool = False,
 ) -> list[dict[str, Any]]:
-    """The flags over the view/table ``ev`` of ``con``, sorted."""
-    rows = con.execute(rules_sql(rules, thresholds)).fetchall()
+    """The flags over the view/table ``ev`` of ``con``, sorted.
+
+    ``integer_keys``: ``ev.code`` is a scan's integer pack key (``normalise.SCAN_ENUMS``): the
+    flags get the text back (20 digits, or the GS1 key from the table ``codemap``)."""
+    sql = rules_sql(rules, thresholds)
+    if integer_keys:
+        sql = f"""
+        SELECT f.* REPLACE (
+          CASE WHEN f.code IS NULL THEN NULL WHEN f.code LIKE '-%' THEN k.key
+               ELSE lpad(f.code, 20, '0') END AS code)
+        FROM ({sql}) f
+        LEFT JOIN (SELECT DISTINCT id, key FROM codemap WHERE id < 0) k
+          ON f.code LIKE '-%' AND k.id = TRY_CAST(f.code AS HUGEINT)
+        """
+    rows = con.execute(sql).fetchall()
     return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
 
 

@@ -298,8 +298,12 @@ def load_folder(
     region_ok: Callable[[str], bool] | None = None,
     on_file: Callable[[int, int], Any] | None = None,
     stream: bool = False,
+    on_disk: bool = False,
 ) -> LoadReport:
     """Load every file of ``folder`` into the temp table ``checked`` (rows with ``reasons``).
+
+    ``on_disk`` (with ``stream``): ``checked`` is a table of the connection's current database
+    (a file: ``scan.open_events``), stored compressed and read back from it, not a temp table.
 
     ``stream`` (a scan): the files are read once, through views, straight into ``checked``;
     a file is refused for its schema only (an ingest reads each file in its own transaction
@@ -374,7 +378,10 @@ def load_folder(
         [tuple(str(v) for v in row) for row in malformed],
     )
     report.malformed = len(malformed)
-    _code_map(con)
+    if stream:
+        _scan_dictionaries(con)
+    else:
+        _code_map(con)
     uscc_check = "TRUE"
     region_check = "regexp_full_match(party_region, '\\d{6}')"
     if strict and uscc_ok is not None:
@@ -441,12 +448,25 @@ def load_folder(
         joins += " LEFT JOIN uscc_ok cu ON cu.value = r.counterparty_uscc"
     if strict and region_ok is not None:
         joins += " LEFT JOIN region_ok rg ON rg.value = r.party_region"
+    # A scan's pack key is an integer (``SCAN_KEY``), the test for 20 digits made once; the code
+    # map is probed by the codes that are not 20 digits only.
+    if stream:
+        source = (
+            "(SELECT *, CAST(CASE WHEN regexp_full_match(trace_code, '\\d{20}') THEN trace_code "
+            "END AS HUGEINT) AS c20 FROM raw) r LEFT JOIN codemap m "
+            "ON m.raw = CASE WHEN r.c20 IS NULL THEN r.trace_code END"
+        )
+        code = "coalesce(r.c20, m.id)"
+    else:
+        source = "raw r LEFT JOIN codemap m ON m.raw = r.trace_code"
+        code = (
+            "CASE WHEN regexp_full_match(r.trace_code, '\\d{20}') THEN r.trace_code ELSE m.key END"
+        )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP {"VIEW" if stream else "TABLE"} staged AS
         SELECT r.file_no, r.line_no, r.event_id,
-               CASE WHEN regexp_full_match(r.trace_code, '\\d{{20}}') THEN r.trace_code
-                    ELSE m.key END AS code,
+               {code} AS code,
                CASE WHEN r.trace_code IS NULL THEN 'code_empty' ELSE m.reason END AS code_reason,
                r.trace_code AS code_raw,
                lower(r.event_type) AS event_type,
@@ -460,27 +480,28 @@ def load_folder(
                r.reverses_event_id AS reverses,
                {party_ok} AS party_uscc_ok, {counter_ok} AS counter_uscc_ok,
                {region_valid} AS region_valid
-        FROM raw r LEFT JOIN codemap m ON m.raw = r.trace_code {joins}
+        FROM {source} {joins}
         """
     )
     failed = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _code in checks)
-    # A scan keeps only what the rules read; an ingest also the values as sent (rejected rows).
-    kept = "file_no, line_no, " + ", ".join(EV_COLUMNS) if stream else "*"
-    reasons = (
-        ""
-        if stream
-        else f"""
-               CASE WHEN NOT ok_ THEN list_filter([{reason_list}], lambda x: x IS NOT NULL)
-               END AS reasons,"""
-    )
+    # A scan keeps only what the rules read, narrowed (``_scan_columns``); an ingest also the
+    # values as sent (rejected rows).
+    kept = _scan_columns() if stream else "*"
     # ``ok`` is one boolean per row; the list of reasons is built for failed rows only, and the
     # copies of an event id are numbered only when the folder has any (a window over every
     # row's id costs as much as reading the files again).
+    table = "TABLE" if (stream and on_disk) else "TEMP TABLE"
+    extra = (
+        ""
+        if stream
+        else f""",
+               CASE WHEN NOT ok_ THEN list_filter([{reason_list}], lambda x: x IS NOT NULL)
+               END AS reasons, CAST(1 AS BIGINT) AS copy_no"""
+    )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT {kept}, ok_ AS ok,{reasons}
-               CAST(1 AS BIGINT) AS copy_no
+        CREATE OR REPLACE {table} checked AS
+        SELECT {kept}, ok_ AS ok{extra}
         FROM (SELECT *, NOT ({failed}) AS ok_ FROM staged)
         """
     )
@@ -489,16 +510,18 @@ def load_folder(
     repeated = _count_sql(
         con, "SELECT count(*) - count(DISTINCT event_id) FROM checked WHERE event_id IS NOT NULL"
     )
+    order = "pos" if stream else "file_no, line_no"
     if repeated:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE checked AS SELECT * REPLACE ("
-            "row_number() OVER (PARTITION BY event_id ORDER BY file_no, line_no) AS copy_no) "
+            f"CREATE OR REPLACE {table} checked AS SELECT * {'' if stream else 'REPLACE'} ("
+            f"row_number() OVER (PARTITION BY event_id ORDER BY {order}) AS copy_no) "
             "FROM checked"
         )
+    copy_no = "copy_no" if (repeated or not stream) else "1"
     totals = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE ok AND copy_no = 1), "
+        f"SELECT count(*), count(*) FILTER (WHERE ok AND {copy_no} = 1), "
         "count(*) FILTER (WHERE NOT ok), "
-        "count(*) FILTER (WHERE ok AND copy_no > 1) FROM checked"
+        f"count(*) FILTER (WHERE ok AND {copy_no} > 1) FROM checked"
     ).fetchone()
     assert totals is not None  # noqa: S101
     report.rows, report.accepted, report.rejected, report.duplicates_in_batch = (
@@ -507,6 +530,101 @@ def load_folder(
     report.rows += report.malformed
     report.rejected += report.malformed
     return report
+
+
+# A scan's table of events is narrowed (it is what a 100 M-event scan holds or spills): the pack
+# key is an integer (``SCAN_KEY``), the event type and the small domains (institutions, products,
+# regions) are ENUM types made from the folder's own values in sorted order (so that ``max``,
+# ``min`` and ``ORDER BY`` give what they give on the text, and the rules read text back), the
+# file and row are one number. The rules' SQL is the same text (``rules.py``).
+SCAN_ENUMS = (
+    ("trace_uscc", ("party", "counterparty")),
+    ("trace_product", ("product",)),
+    ("trace_region", ("region",)),
+)
+
+# The integer key of a pack in a scan: a 20-digit code is its own number (numeric order is the
+# text's order, the codes having one length); a GS1 key ``(01)…(21)…`` is numbered from -N to -1
+# in the order of its text, which sorts before every digit. The flags carry the text again
+# (``duck.run_rules(integer_keys=True)``).
+
+
+def _scan_columns() -> str:
+    parts = ["CAST(file_no AS BIGINT) * 1099511627776 + line_no AS pos"]
+    enums = {col: name for name, cols in SCAN_ENUMS for col in cols}
+    for column in EV_COLUMNS:
+        if column == "event_type":
+            parts.append("TRY_CAST(event_type AS trace_event_type) AS event_type")
+        elif column in enums:
+            parts.append(f"CAST({column} AS {enums[column]}) AS {column}")
+        else:
+            parts.append(column)
+    return ", ".join(parts)
+
+
+def _scan_dictionaries(con: duckdb.DuckDBPyConnection) -> None:
+    """One pass over the files for the scan's dictionaries: the codes that are not plain
+    20-digit codes (parsed in Python, numbered: ``SCAN_KEY``) and the values of the ENUMs."""
+    rows = con.execute(
+        """
+        SELECT tc, p, cp, prod, reg FROM (
+          SELECT CASE WHEN regexp_full_match(trace_code, '\\d{20}') THEN NULL
+                      ELSE trace_code END AS tc,
+                 upper(party_uscc) AS p, upper(counterparty_uscc) AS cp,
+                 product_code AS prod, party_region AS reg
+          FROM raw)
+        GROUP BY GROUPING SETS ((tc), (p), (cp), (prod), (reg))
+        """
+    ).fetchall()
+    found: dict[str, set[str]] = {"tc": set(), "uscc": set(), "prod": set(), "reg": set()}
+    slot = {0: "tc", 1: "uscc", 2: "uscc", 3: "prod", 4: "reg"}
+    for row in rows:
+        for i in range(5):
+            if row[i] is not None:
+                found[slot[i]].add(row[i])
+    parsed = {raw: parse_trace_code(raw) for raw in found["tc"]}
+    gs1 = sorted({p.key for p in parsed.values() if p.key and not p.key.isdigit()})
+    number = {key: i - len(gs1) for i, key in enumerate(gs1)}
+    mapped = [
+        (
+            raw,
+            (int(p.key) if p.key.isdigit() else number[p.key]) if p.key else None,
+            p.key or None,
+            p.reason or None,
+        )
+        for raw, p in parsed.items()
+    ]
+    import pyarrow as pa
+
+    arrow = pa.table(
+        {
+            "raw": pa.array([m[0] for m in mapped], type=pa.string()),
+            "id": pa.array([m[1] for m in mapped], type=pa.decimal128(38, 0)),
+            "key": pa.array([m[2] for m in mapped], type=pa.string()),
+            "reason": pa.array([m[3] for m in mapped], type=pa.string()),
+        }
+    )
+    con.execute("SELECT 1").fetchall()
+    con.register("codemap_arrow", arrow)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE codemap AS SELECT raw, CAST(id AS HUGEINT) AS id, "
+        "key, reason FROM codemap_arrow"
+    )
+    con.unregister("codemap_arrow")
+    types = {"trace_uscc": "uscc", "trace_product": "prod", "trace_region": "reg"}
+    for name, _cols in (("trace_event_type", ()), *SCAN_ENUMS):
+        values = sorted(found[types[name]]) if name in types else list(EVENT_TYPES)
+        values = values or [""]  # no value at all: an ENUM needs one ("" is never a value)
+        con.execute(f"DROP TYPE IF EXISTS {name}")
+        literal = ", ".join("'" + _literal(v) + "'" for v in values)
+        con.execute(f"CREATE TYPE {name} AS ENUM ({literal})")
+
+
+def scan_ev_select(con: duckdb.DuckDBPyConnection) -> str:
+    """What a scan reads as ``ev``: the valid rows of ``checked``, the first copy of an id."""
+    columns = {row[0] for row in con.execute("DESCRIBE checked").fetchall()}
+    first = " AND copy_no = 1" if "copy_no" in columns else ""
+    return f"SELECT {', '.join(EV_COLUMNS)} FROM checked WHERE ok{first}"
 
 
 def _count_sql(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -267,3 +267,51 @@ def test_the_output_csv_has_the_published_columns_and_chinese_detail(tmp_path: P
     assert lines[0] == "rule,trace_code,insured_id,party_uscc,detail"
     assert lines[1].startswith(f"R3,{CODE},,{FAR},无来源发药：")
     assert lines[2].startswith(f"R4,{CODE},,{FAR},跨地市跳转：")
+
+
+def test_a_scans_integer_pack_keys_give_the_codes_back_as_text(tmp_path: Path) -> None:
+    """A 20-digit code with leading zeros, the same code behind a symbology prefix (one pack),
+    and a GS1 pack: the scan numbers packs but the flags carry the codes as the format has them."""
+    zeros = "00012345678901234567"
+    gtin, serial = "06901234567892", "SN0001"
+    e = Events(code=zeros)
+    e.supply()
+    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    e.add(
+        "dispense",
+        "2026-03-03T09:00:00+08:00",
+        CLINIC,
+        insured="p2",
+        settlement="s2",
+        code="]C1" + zeros,
+    )
+    e.add(
+        "dispense",
+        "2026-03-04T09:00:00+08:00",
+        FAR,
+        insured="p3",
+        settlement="s3",
+        code=f"(01){gtin}(21){serial}",
+    )
+    flags = flags_of(e, tmp_path)
+    assert ("R1", zeros, CLINIC) in flags
+    assert ("R3", f"(01){gtin}(21){serial}", FAR) in flags
+    assert {code for _rule, code, _party in flags} == {zeros, f"(01){gtin}(21){serial}"}
+
+
+def test_a_scan_with_its_events_on_disk_finds_the_same_flags_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    e = Events()
+    e.supply()
+    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    e.add("dispense", "2026-03-09T09:00:00+08:00", FAR, insured="p2", settlement="s2")
+    folder = e.write(tmp_path / "in")
+    monkeypatch.setenv("YAOJIAN_TRACE_TEMP", str(tmp_path / "spill"))
+    found = {}
+    for where in ("memory", "disk"):
+        monkeypatch.setenv("YAOJIAN_TRACE_TABLE", where)
+        found[where], _ = scan(folder)
+    assert found["disk"] == found["memory"]
+    assert ("R1", CODE, FAR) in keys(found["disk"])
+    assert not list((tmp_path / "spill").rglob("scan-*"))
