@@ -159,6 +159,39 @@ def _window_end(superset: QuerySet[Any], ordering: list[str]) -> tuple[Any, ...]
     return found[1]
 
 
+def _heads_of_parts(
+    queryset: QuerySet[Any], field: str, values: list[Any], columns: list[str], top: int
+) -> list[tuple[Any, ...]]:
+    """The first ``top`` rows (``columns``) of each part of ``queryset`` (``field`` equal to
+    each of ``values``), in one statement: one part's query compiled once, its value swapped
+    for each part's, the parts joined by UNION ALL (each an index walk of its own order).
+
+    Compiling and sending one query per part cost a city's list (eleven counties) some 15 ms
+    of CPU and eleven round trips. When the part's value cannot be told from the query's
+    other parameters, each part is read on its own, as before."""
+    marker = "\x00part\x00"  # a text no query holds; the parts' values are text (codes)
+    positions: list[int] = []
+    if len(values) > 1 and all(isinstance(value, str) for value in values):
+        head = queryset.filter(**{field: marker}).values_list(*columns)[:top]
+        sql, params = head.query.sql_with_params()
+        positions = [i for i, param in enumerate(params) if param == marker]
+    if len(positions) != 1:
+        rows: list[tuple[Any, ...]] = []
+        for value in values:
+            rows.extend(queryset.filter(**{field: value}).values_list(*columns)[:top])
+        return rows
+    (position,) = positions
+    union_params: list[Any] = []
+    for value in values:
+        part = list(params)
+        part[position] = value
+        union_params += part
+    union = " UNION ALL ".join([f"SELECT * FROM ({sql}) AS part"] * len(values))  # noqa: S608
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(union, union_params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 class CappedCountPaginator(Paginator):
     """``Paginator`` that counts at most ``count_cap + 1`` rows."""
 
@@ -307,12 +340,7 @@ class CappedCountPaginator(Paginator):
         object_list: Any = self.object_list
         ordering = [str(f) for f in object_list.query.order_by]
         columns = ["pk", *[f.lstrip("-") for f in ordering if f.lstrip("-") not in ("pk", "id")]]
-        heads = [
-            object_list.filter(**{field: value}).values_list(*columns)[:top] for value in values
-        ]
-        rows: list[tuple[Any, ...]] = []
-        for head in heads:
-            rows.extend(head)
+        rows = _heads_of_parts(object_list, field, values, columns, top)
         keys = [f.lstrip("-") for f in ordering]
         index = {name: position for position, name in enumerate(columns)}
         index.setdefault("id", 0)
