@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from yaojian.accounts.choices import Role
@@ -56,34 +57,42 @@ def _both_widths(page: Any, screenshot: Any, name: str) -> None:
 def _click_county(page: Any, code: str) -> None:
     """Click the middle of a county's shape on the ECharts map (a real mouse click)."""
     expect(page.get_by_test_id("dashboard-map")).to_have_attribute("data-ready", "1")
-    point = page.evaluate(
-        """async (code) => {
-            const el = document.getElementById('dashboard-map');
-            el.scrollIntoView({block: 'center'});
-            // After a change of viewport the chart resizes asynchronously: wait until its
-            // size is the element's, so pixels are computed on the final layout.
-            for (let i = 0; i < 60; i++) {
-                const c = echarts.getInstanceByDom(el);
-                if (c && c.getWidth() === el.clientWidth && c.getHeight() === el.clientHeight) break;
-                await new Promise((r) => setTimeout(r, 50));
-            }
-            await new Promise((r) => setTimeout(r, 300));
-            const data = JSON.parse(document.getElementById('dashboard-data').textContent);
-            const geo = await (await fetch(data.geo)).json();
-            const feature = geo.features.find((f) => String(f.id) === code);
-            let ring = feature.geometry.coordinates[0];
-            if (feature.geometry.type === 'MultiPolygon') { ring = ring[0]; }
-            let x = 0, y = 0;
-            ring.forEach((p) => { x += p[0]; y += p[1]; });
-            const chart = echarts.getInstanceByDom(el);
-            const pixel = chart.convertToPixel({seriesIndex: 0}, [x / ring.length, y / ring.length]);
-            const box = el.getBoundingClientRect();
-            return [box.left + pixel[0], box.top + pixel[1]];
-        }""",
-        code,
-    )
-    with page.expect_navigation():
-        page.mouse.click(point[0], point[1])
+    # Three tries: under a loaded CI machine the chart can take the first click while it
+    # still lays itself out (the click lands, nothing navigates); each try measures afresh.
+    for attempt in range(3):
+        point = page.evaluate(
+            """async (code) => {
+                const el = document.getElementById('dashboard-map');
+                el.scrollIntoView({block: 'center'});
+                // After a change of viewport the chart resizes asynchronously: wait until its
+                // size is the element's, so pixels are computed on the final layout.
+                for (let i = 0; i < 60; i++) {
+                    const c = echarts.getInstanceByDom(el);
+                    if (c && c.getWidth() === el.clientWidth && c.getHeight() === el.clientHeight) break;
+                    await new Promise((r) => setTimeout(r, 50));
+                }
+                await new Promise((r) => setTimeout(r, 300));
+                const data = JSON.parse(document.getElementById('dashboard-data').textContent);
+                const geo = await (await fetch(data.geo)).json();
+                const feature = geo.features.find((f) => String(f.id) === code);
+                let ring = feature.geometry.coordinates[0];
+                if (feature.geometry.type === 'MultiPolygon') { ring = ring[0]; }
+                let x = 0, y = 0;
+                ring.forEach((p) => { x += p[0]; y += p[1]; });
+                const chart = echarts.getInstanceByDom(el);
+                const pixel = chart.convertToPixel({seriesIndex: 0}, [x / ring.length, y / ring.length]);
+                const box = el.getBoundingClientRect();
+                return [box.left + pixel[0], box.top + pixel[1]];
+            }""",
+            code,
+        )
+        try:
+            with page.expect_navigation(timeout=8000):
+                page.mouse.click(point[0], point[1])
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
 
 
 def test_leader_drills_from_the_map_to_a_departments_overdue_notices(
