@@ -81,8 +81,10 @@ def ordered_walk(queryset: QuerySet[Any], plain_order: tuple[str, ...] = ()) -> 
 
 
 # Searches read a few thousand index entries at most: on a two-core machine serving several
-# users, starting parallel workers for them costs more than it saves.
-_SERIAL = {"max_parallel_workers_per_gather": "0"}
+# users, starting parallel workers for them costs more than it saves; and compiling them
+# (JIT) is never repaid: the forced plans' costs pass ``jit_above_cost`` whenever estimates are
+# poor (no statistics), and the compilation (≈ 5 ms) then took half of a 10 ms search.
+_SERIAL = {"max_parallel_workers_per_gather": "0", "jit": "off"}
 
 
 @contextmanager
