@@ -120,6 +120,16 @@ def _fresh_calendar() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_subdivisions() -> Any:
+    """Each test reads the prefectures and counties from its own database."""
+    from yaojian.territory.selectors import forget_subdivisions
+
+    forget_subdivisions()
+    yield
+    forget_subdivisions()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Any:
     """Each test starts in the default language (a request may leave another active)."""
     from django.utils import translation

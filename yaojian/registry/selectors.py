@@ -60,6 +60,7 @@ from yaojian.registry.models import (
 from yaojian.territory.choices import RegionLevel
 from yaojian.territory.codes import subtree_prefix, subtree_q
 from yaojian.territory.models import Region
+from yaojian.territory.selectors import current_subdivisions
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
 HISTORY_LIMIT = 100
@@ -347,18 +348,13 @@ def region_choices(user: Any, permission: str | None = None) -> list[tuple[str, 
     With ``permission``, only the jurisdictions of memberships that hold it.
     """
     scope = scope_for(user)
-    regions = Region.objects.filter(
-        level__in=[RegionLevel.PREFECTURE, RegionLevel.COUNTY], valid_to__isnull=True
+    prefixes = (
+        None if scope.is_superuser else tuple({m.prefix for m in scope.members_with(permission)})
     )
-    if not scope.is_superuser:
-        condition = Q(pk__in=[])
-        for prefix in sorted({m.prefix for m in scope.members_with(permission)}):
-            condition |= Q(code__startswith=prefix)
-        regions = regions.filter(condition)
     choices = []
-    for code, name, level, parent_name in regions.order_by("code").values_list(
-        "code", "name", "level", "parent__name"
-    ):
+    for code, name, level, parent_name in current_subdivisions():
+        if prefixes is not None and not code.startswith(prefixes):
+            continue
         label = f"{parent_name} / {name}" if level == RegionLevel.COUNTY and parent_name else name
         choices.append((code, label))
     return choices

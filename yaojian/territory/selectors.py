@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from django.db import connection
@@ -17,6 +19,38 @@ CHANGE_GRIDCELL = "territory.change_gridcell"
 
 
 # --- regions --------------------------------------------------------------------------------
+
+# The current prefectures and counties, kept per process: every list page's region filter
+# offers them, and they change once a year (``load_regions``). Re-read after
+# ``SUBDIVISIONS_SECONDS``, or at once after a load in this process (``forget_subdivisions``).
+SUBDIVISIONS_SECONDS = 300.0
+_subdivisions: tuple[float, list[tuple[str, str, str, str | None]]] | None = None
+_subdivisions_lock = threading.Lock()
+
+
+def current_subdivisions() -> list[tuple[str, str, str, str | None]]:
+    """``(code, name, level, parent's name)`` of every current prefecture and county, by code."""
+    global _subdivisions
+    with _subdivisions_lock:
+        now = time.monotonic()
+        if _subdivisions is None or now - _subdivisions[0] > SUBDIVISIONS_SECONDS:
+            rows: list[tuple[str, str, str, str | None]] = list(
+                Region.objects.filter(
+                    level__in=[RegionLevel.PREFECTURE, RegionLevel.COUNTY], valid_to__isnull=True
+                )
+                .order_by("code")
+                .values_list("code", "name", "level", "parent__name")
+            )
+            _subdivisions = (now, rows)
+            return rows
+        return _subdivisions[1]
+
+
+def forget_subdivisions() -> None:
+    """Drop the kept prefectures and counties (after a load, and between tests)."""
+    global _subdivisions
+    with _subdivisions_lock:
+        _subdivisions = None
 
 
 def regions_under(parent_code: str | None) -> QuerySet[Region]:

@@ -18,7 +18,7 @@ from yaojian.audit.services import diff, record
 from yaojian.territory.choices import GridLevel, RegionLevel
 from yaojian.territory.codes import subtree_prefix
 from yaojian.territory.models import GridCell, GridOfficerTerm, Region
-from yaojian.territory.selectors import CHANGE_GRIDCELL, eligible_officers
+from yaojian.territory.selectors import CHANGE_GRIDCELL, eligible_officers, forget_subdivisions
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -76,6 +76,7 @@ def load_regions(*, actor: Any = None, data_dir: Path = DATA_DIR) -> RegionLoadR
     for code, successor in successors.items():
         Region.objects.filter(code=code).update(successor_id=successor)
     Region.objects.bulk_update(to_update, fields, batch_size=500)
+    forget_subdivisions()
     result = RegionLoadResult(
         created=len(to_create),
         updated=len(to_update),
