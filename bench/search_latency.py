@@ -28,10 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -45,10 +42,6 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
-
-_spec = importlib.util.spec_from_file_location("serve", harness.ROOT / "scripts" / "serve.py")
-serve = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
-_spec.loader.exec_module(serve)  # type: ignore[union-attr]
 
 USERNAME = "steward"  # data steward of the provincial drug regulator: sees the whole province
 FRAGMENTS = ["康源", "藏药", "诊所", "人民", "大药房", "藏医院", "康源大药", "医疗器械"]
@@ -218,54 +211,12 @@ print(json.dumps(out, ensure_ascii=False))
 
 @contextlib.contextmanager
 def production_server(url: str) -> Iterator[str]:
-    """gunicorn as scripts/serve.py runs it (access log on), with db_worker and the scheduler."""
-    env = harness.bench_env(url, STATIC_MANIFEST="0")
-    port = harness.free_port()
-    log_dir = harness.RESULTS
-    log_dir.mkdir(parents=True, exist_ok=True)
-    logs = [(log_dir / f"prod-{name}-{port}.log").open("w") for name in ("web", "worker", "sched")]
-    # as scripts/serve.py: its web workers and threads (WEB_WORKERS, WEB_THREADS in the
-    # environment override them), the worker and the scheduler at its lower CPU priority
-    workers = os.environ.get("WEB_WORKERS", serve.WEB_WORKERS)
-    threads = os.environ.get("WEB_THREADS", serve.WEB_THREADS)
-    nice = ["nice", "-n", os.environ.get("BACKGROUND_NICE", serve.BACKGROUND_NICE)]
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "yaojian.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", workers, "--threads", threads,
-         "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120"],
-        cwd=harness.ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    worker = subprocess.Popen(
-        [*nice, sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
-        cwd=harness.ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    scheduler = subprocess.Popen(
-        [*nice, sys.executable, "manage.py", "run_scheduler"],
-        cwd=harness.ROOT, env=env, stdout=logs[2], stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("the production server did not answer")
+    """``scripts/serve.py`` itself (``harness.serve``: gunicorn with its config and access log,
+    the worker and the scheduler at its lower priority; ``WEB_WORKERS``/``WEB_THREADS`` from the
+    environment), once the worker has settled."""
+    with harness.serve(url) as served:
         settle(url)
-        yield base
-    finally:
-        for proc in (web, worker, scheduler):
-            proc.terminate()
-        for proc in (web, worker, scheduler):
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for log in logs:
-            log.close()
+        yield served.base
 
 
 def settle(url: str, limit: float = 1800.0) -> None:
