@@ -57,10 +57,9 @@ from yaojian.registry.models import (
     Person,
     Product,
 )
-from yaojian.territory.choices import RegionLevel
 from yaojian.territory.codes import subtree_prefix, subtree_q
 from yaojian.territory.models import Region
-from yaojian.territory.selectors import current_subdivisions
+from yaojian.territory.selectors import subdivision_choices
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
 HISTORY_LIMIT = 100
@@ -351,13 +350,7 @@ def region_choices(user: Any, permission: str | None = None) -> list[tuple[str, 
     prefixes = (
         None if scope.is_superuser else tuple({m.prefix for m in scope.members_with(permission)})
     )
-    choices = []
-    for code, name, level, parent_name in current_subdivisions():
-        if prefixes is not None and not code.startswith(prefixes):
-            continue
-        label = f"{parent_name} / {name}" if level == RegionLevel.COUNTY and parent_name else name
-        choices.append((code, label))
-    return choices
+    return subdivision_choices(prefixes)
 
 
 # --- licences ---------------------------------------------------------------------------

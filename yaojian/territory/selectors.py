@@ -24,26 +24,52 @@ CHANGE_GRIDCELL = "territory.change_gridcell"
 # offers them, and they change once a year (``load_regions``). Re-read after
 # ``SUBDIVISIONS_SECONDS``, or at once after a load in this process (``forget_subdivisions``).
 SUBDIVISIONS_SECONDS = 300.0
-_subdivisions: tuple[float, list[tuple[str, str, str, str | None]]] | None = None
+Subdivision = tuple[str, str, str, str | None]
+# (read at, rows, choices per set of prefixes): the choices are cut from the rows once per
+# set of jurisdictions (walking every row with ``startswith`` took ≈ 4 ms of every list page).
+_subdivisions: tuple[float, list[Subdivision], dict[Any, list[tuple[str, str]]]] | None = None
 _subdivisions_lock = threading.Lock()
+_CHOICE_SETS = 1_000  # distinct sets of jurisdictions kept before the kept choices are dropped
 
 
-def current_subdivisions() -> list[tuple[str, str, str, str | None]]:
-    """``(code, name, level, parent's name)`` of every current prefecture and county, by code."""
+def _kept_subdivisions() -> tuple[float, list[Subdivision], dict[Any, list[tuple[str, str]]]]:
     global _subdivisions
     with _subdivisions_lock:
         now = time.monotonic()
         if _subdivisions is None or now - _subdivisions[0] > SUBDIVISIONS_SECONDS:
-            rows: list[tuple[str, str, str, str | None]] = list(
+            rows: list[Subdivision] = list(
                 Region.objects.filter(
                     level__in=[RegionLevel.PREFECTURE, RegionLevel.COUNTY], valid_to__isnull=True
                 )
                 .order_by("code")
                 .values_list("code", "name", "level", "parent__name")
             )
-            _subdivisions = (now, rows)
-            return rows
-        return _subdivisions[1]
+            _subdivisions = (now, rows, {})
+        return _subdivisions
+
+
+def current_subdivisions() -> list[Subdivision]:
+    """``(code, name, level, parent's name)`` of every current prefecture and county, by code."""
+    return _kept_subdivisions()[1]
+
+
+def subdivision_choices(prefixes: tuple[str, ...] | None) -> list[tuple[str, str]]:
+    """``(code, label)`` of the current prefectures and counties whose code starts with one of
+    ``prefixes`` (all of them with ``None``), by code; a county is labelled "prefecture /
+    county". A new list each time (callers may add to it)."""
+    _, rows, kept = _kept_subdivisions()
+    key = None if prefixes is None else tuple(sorted(set(prefixes)))
+    choices = kept.get(key)
+    if choices is None:
+        choices = [
+            (code, f"{parent} / {name}" if level == RegionLevel.COUNTY and parent else name)
+            for code, name, level, parent in rows
+            if key is None or code.startswith(key)
+        ]
+        if len(kept) >= _CHOICE_SETS:
+            kept.clear()
+        kept[key] = choices
+    return list(choices)
 
 
 def forget_subdivisions() -> None:
