@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from yaojian.accounts.choices import DepartmentKind
-from yaojian.accounts.scoping import overseen_department_ids, scope_for
+from yaojian.accounts.scoping import OVERSEE, overseen_department_ids, scope_for
 
 _CACHE_ATTR = "_yaojian_enforcement_departments"
 
@@ -56,6 +56,25 @@ def departments_with(user: Any, permission: str) -> frozenset[int] | None:
         result |= overseen_department_ids(user, permission) or frozenset()
     cache[permission] = result
     return result
+
+
+def holds_anywhere(user: Any, permission: str) -> bool:
+    """``departments_with(user, permission)`` is not empty, answered from the memberships
+    alone: the oversight's departments always include the overseer's own, so a leader's
+    "may list cases" needs no query (the left menu asks on every page)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    cache: dict[str, frozenset[int]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is not None and permission in cache:
+        return bool(cache[permission])
+    if any(
+        m.department_kind != DepartmentKind.PUBLIC_SECURITY for m in scope.members_with(permission)
+    ):
+        return True
+    return permission == VIEW_CASE and any(
+        permission in m.permissions for m in scope.members_with(OVERSEE)
+    )
 
 
 def forget(user: Any) -> None:
