@@ -228,6 +228,7 @@ def run(
         return {
             "client": _client_cpu(),
             "server": harness.cpu_of_tree(server_pid) if server_pid else float("nan"),
+            "web": harness.cpu_of_tree(server_pid, "gunicorn") if server_pid else float("nan"),
             "database": harness.cpu_of_matching(f" {database} ") if database else 0.0,
             "machine": harness.machine_cpu(),
         }
@@ -268,6 +269,7 @@ def run(
         "cpu_ms_per_submission": {
             "client": round(used["client"] * 1000 / n, 1),
             "server": round(used["server"] * 1000 / n, 1),
+            "web": round(used["web"] * 1000 / n, 1),
             "database": round(used["database"] * 1000 / n, 1),
         },
         "client_share_of_machine": round(used["client"] / used["machine"], 2)

@@ -10,7 +10,7 @@ event, the answer's rendering), each step measured by wrapping the function that
 functions of the POSTs (cumulative).
 
     uv run python bench/complaints_intake_profile.py [--backend sqlite|postgresql]
-        [--requests 60] [--database bench_compl_profile] [--cprofile 25] [--reuse]
+        [--requests 60] [--database bench_compl_profile] [--cprofile 25 [--pstats FILE]] [--reuse]
 """
 
 from __future__ import annotations
@@ -49,6 +49,10 @@ STEPS = [
     ("yaojian.complaints.services.intake", "record", "audit event"),
     ("yaojian.complaints.services.intake", "publish", "event → outbox rows"),
     ("yaojian.complaints.clocks", "refresh", "clocks"),
+    ("yaojian.portal.views.complaints", "PublicComplaintForm", "form construction"),
+    ("yaojian.outbox.delivery", "deliver_all_on_commit", "queue row"),
+    ("yaojian.audit.services", "flush_pending", "audit chain at commit"),
+    ("yaojian.core.inserts", "insert_all", "INSERTs without the ORM (ADR 0040)"),
 ]
 
 
@@ -56,9 +60,12 @@ def _wrap(totals: dict[str, list[float]]) -> None:
     import importlib
 
     for module_name, attribute, label in STEPS:
-        module = importlib.import_module(module_name)
-        original = getattr(module, attribute)
-        if isinstance(original, type):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # an older tree (the other side of a before/after comparison)
+            continue
+        original = getattr(module, attribute, None)
+        if original is None:
             continue
 
         def wrapper(
@@ -73,7 +80,7 @@ def _wrap(totals: dict[str, list[float]]) -> None:
         setattr(module, attribute, wrapper)
 
 
-def measure(requests: int, top: int) -> dict[str, Any]:
+def measure(requests: int, top: int, dump: str = "") -> dict[str, Any]:
     import django
 
     sys.path.insert(0, str(harness.ROOT))
@@ -136,6 +143,8 @@ def measure(requests: int, top: int) -> dict[str, Any]:
                 rows[f"  {label}"].append(sum(values))
     out = io.StringIO()
     if top:
+        if dump:
+            profile.dump_stats(dump)
         stats = pstats.Stats(profile, stream=out)
         stats.sort_stats("cumulative").print_stats(top)
     last_sql = [x["sql"][:160] for x in q.captured_queries]
@@ -155,13 +164,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--database", default="bench_compl_profile")
     parser.add_argument("--cprofile", type=int, default=0)
+    parser.add_argument("--pstats", default="", help="with --cprofile: also save the profile here")
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database built by an earlier run"
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.requests, args.cprofile), ensure_ascii=False))
+        print(json.dumps(measure(args.requests, args.cprofile, args.pstats), ensure_ascii=False))
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from complaints_intake import LIMITS, SETUP
@@ -185,6 +195,8 @@ def main() -> None:
             str(args.requests),
             "--cprofile",
             str(args.cprofile),
+            "--pstats",
+            str(Path(args.pstats).resolve()) if args.pstats else "",
         ],
         cwd=harness.ROOT,
         env=harness.bench_env(url, STATIC_MANIFEST="0"),

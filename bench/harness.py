@@ -276,8 +276,10 @@ def _processes() -> dict[int, tuple[int, str, float]]:
     return out
 
 
-def cpu_of_tree(root_pid: int) -> float:
-    """CPU seconds used so far by ``root_pid`` and its descendants (reaped ones included)."""
+def cpu_of_tree(root_pid: int, matching: str = "") -> float:
+    """CPU seconds used so far by ``root_pid`` and its descendants (reaped ones included);
+    only those whose command line contains ``matching`` when given (``"gunicorn"``: the web
+    server of ``serve``, without the task worker and the scheduler)."""
     procs = _processes()
     tree, frontier = {root_pid}, [root_pid]
     while frontier:
@@ -285,7 +287,7 @@ def cpu_of_tree(root_pid: int) -> float:
         children = [pid for pid, (ppid, _c, _s) in procs.items() if ppid == parent]
         tree.update(children)
         frontier.extend(children)
-    return sum(procs[pid][2] for pid in tree if pid in procs)
+    return sum(procs[pid][2] for pid in tree if pid in procs and matching in procs[pid][1])
 
 
 def cpu_of_matching(text: str) -> float:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from yaojian.audit.chain import GENESIS, KEYED, canonical_json, digest_of
 from yaojian.audit.models import AuditEvent
-from yaojian.core import bulkwrite, request_context
+from yaojian.core import bulkwrite, inserts, request_context
 
 # Any constant: serialises appends to the chain on PostgreSQL.
 _CHAIN_LOCK_KEY = 0x59414F4A  # "YAOJ"
@@ -44,12 +44,16 @@ def late_chaining(connection: BaseDatabaseWrapper) -> bool:
 def chain_and_insert(connection: BaseDatabaseWrapper, events: Sequence[AuditEvent]) -> None:
     """Lock the chain, link ``events`` after its last row and insert them (in one INSERT)."""
     lock_chain(connection)
-    rows = AuditEvent.objects.using(connection.alias)
-    prev = rows.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    prev = _last_hash(connection) or GENESIS
     for event in events:
         event.prev_hash = prev
         event.hash = prev = digest_of(event, prev)
-    if connection.vendor == "postgresql" and connection.alias == DEFAULT_DB_ALIAS:
+    rows = AuditEvent.objects.using(connection.alias)
+    if len(events) == 1 and connection.alias == DEFAULT_DB_ALIAS:
+        # One event (every request's write): one INSERT … RETURNING without the ORM's
+        # compiler; on PostgreSQL one statement instead of COPY's two (ADR 0040).
+        inserts.insert(events[0])
+    elif connection.vendor == "postgresql" and connection.alias == DEFAULT_DB_ALIAS:
         # COPY, not ``bulk_create``: Django 5.2 sends a PostgreSQL bulk insert as one array
         # per column (UNNEST), and the client-side quoting of an array of large ``changes``
         # documents escapes them character by character (an import's 9 MB of before/after
@@ -57,6 +61,18 @@ def chain_and_insert(connection: BaseDatabaseWrapper, events: Sequence[AuditEven
         bulkwrite.insert_objects(AuditEvent, events)
     else:
         rows.bulk_create(events)
+
+
+def _last_hash(connection: BaseDatabaseWrapper) -> str | None:
+    """The hash of the chain's last row (in SQL: run before every commit that audits)."""
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {qn('hash')} FROM {qn(AuditEvent._meta.db_table)} ORDER BY {qn('id')} DESC LIMIT 1"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def flush_pending(connection: BaseDatabaseWrapper) -> None:

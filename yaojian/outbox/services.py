@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.audit.services import record
+from yaojian.core import inserts
 from yaojian.core.events import event_type_name
 from yaojian.outbox import codec
 from yaojian.outbox.choices import REPLAYABLE_STATUSES, MessageStatus
@@ -40,23 +41,22 @@ def store_event(event: Any, handler_names: list[str]) -> list[Message]:
     now = timezone.now()
     department_id = _department_id(event)
     with transaction.atomic(savepoint=False):  # the publisher's transaction, or a new one
-        messages = Message.objects.bulk_create(
-            [
-                Message(
-                    event_id=event_id,
-                    event_type=event_type,
-                    handler=name,
-                    payload=payload,
-                    idempotency_key=f"{event_id}:{name}"[:300],
-                    department_id=department_id,
-                    status=MessageStatus.PENDING,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for name in handler_names
-            ]
-        )
+        messages = [
+            Message(
+                event_id=event_id,
+                event_type=event_type,
+                handler=name,
+                payload=payload,
+                idempotency_key=f"{event_id}:{name}"[:300],
+                department_id=department_id,
+                status=MessageStatus.PENDING,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            for name in handler_names
+        ]
+        inserts.insert_all(messages)  # one INSERT … RETURNING, as bulk_create (ADR 0040)
         from yaojian.outbox.delivery import deliver_all_on_commit
 
         deliver_all_on_commit([message.pk for message in messages])

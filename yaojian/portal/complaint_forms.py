@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.forms.widgets import ChoiceWidget
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,32 @@ class CountyField(forms.ChoiceField):
 
     def valid_value(self, value: Any) -> bool:
         return bool(REGION_CODE.fullmatch(str(value)))
+
+
+def _copy_field(field: forms.Field) -> forms.Field:
+    """``copy.deepcopy(field)`` as Django's ``Field.__deepcopy__`` does it (own widget, own
+    widget attributes, own error messages and validators), but the choices shared: Django
+    deep-copies every choice and its lazy label, which no code here changes in place (a
+    field's choices are only ever replaced, as ``PublicComplaintForm.__init__`` does)."""
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    widget = object.__new__(type(field.widget))
+    widget.__dict__.update(field.widget.__dict__)
+    widget.attrs = dict(field.widget.attrs)
+    if isinstance(widget, ChoiceWidget):
+        widget.choices = copy.copy(widget.choices)
+    new.widget = widget
+    new.error_messages = dict(field.error_messages)
+    new.validators = list(field.validators)
+    return new
+
+
+class _Fields(dict[str, forms.Field]):
+    """The form's declared fields, copied per form by :func:`_copy_field` (the deep copy of
+    each form's 22 fields was half of a submission's form handling)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _copy_field(field) for name, field in self.items()}
 
 
 class PublicComplaintForm(forms.Form):
@@ -144,6 +172,9 @@ class PublicComplaintForm(forms.Form):
         self.fields["platform_region_code"].choices = counties  # type: ignore[attr-defined]
         if kind != "report":
             del self.fields["is_anonymous"]
+
+
+PublicComplaintForm.base_fields = _Fields(PublicComplaintForm.base_fields)
 
 
 class TrackForm(forms.Form):

@@ -13,6 +13,7 @@ from yaojian.audit.services import record
 from yaojian.complaints import clocks
 from yaojian.complaints.choices import TRANSITIONS
 from yaojian.complaints.models import Complaint, ComplaintStep
+from yaojian.core import inserts
 
 
 def acts_in(actor: Any, permission: str, department_id: int | None) -> bool:
@@ -76,15 +77,17 @@ def step(
     note: str = "",
     public: bool = True,
 ) -> None:
-    ComplaintStep.objects.create(
-        complaint=complaint,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        occurred_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
-        is_public=public,
+    inserts.insert(
+        ComplaintStep(
+            complaint=complaint,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            occurred_at=timezone.now(),
+            actor=actor if getattr(actor, "pk", None) else None,
+            note=note,
+            is_public=public,
+        )
     )
 
 

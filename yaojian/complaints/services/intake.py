@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from yaojian.complaints.events import ComplaintReceived, ComplaintTransferred
 from yaojian.complaints.models import Attachment, Complaint, ReporterIdentity
 from yaojian.complaints.permissions import ADD
 from yaojian.complaints.services.common import raise_if, require, step, text
-from yaojian.core import request_context
+from yaojian.core import inserts, request_context
 from yaojian.core.events import publish
 from yaojian.registry.models import Entity
 from yaojian.territory.models import Region
@@ -355,27 +355,24 @@ def _record(
     for _attempt in range(5):
         complaint.number = number or _next_number(sub.kind, complaint.received_on)
         complaint.query_code_hash = code_hash(complaint.number, code)
-        try:
-            with transaction.atomic():
-                complaint.save()
+        # A taken tracking number or an answer already used writes nothing (ON CONFLICT DO
+        # NOTHING) and the transaction goes on: no savepoint around each try (ADR 0040).
+        if inserts.insert(complaint, ignore_conflicts=True):
             break
-        except IntegrityError as exc:
-            if (
-                challenge_nonce
-                and Complaint.objects.filter(challenge_nonce=challenge_nonce).exists()
-            ):
-                raise ValidationError(
-                    {"challenge_answer": [_("This form was sent already; answer a new question.")]}
-                ) from exc
-            continue
+        if challenge_nonce and Complaint.objects.filter(challenge_nonce=challenge_nonce).exists():
+            raise ValidationError(
+                {"challenge_answer": [_("This form was sent already; answer a new question.")]}
+            )
     else:  # pragma: no cover - five random collisions in a row
         raise ValidationError(_("Could not allocate a tracking number; try again."))
-    ReporterIdentity.objects.create(
-        complaint=complaint,
-        name=data["name"],
-        phone=data["phone"],
-        email=data["email"],
-        address=data["address"],
+    inserts.insert(
+        ReporterIdentity(
+            complaint=complaint,
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+        )
     )
     files: list[CleanFile] = data["files"]
     Attachment.objects.bulk_create(

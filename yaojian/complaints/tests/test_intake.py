@@ -13,6 +13,7 @@ from yaojian.audit.models import AuditEvent
 from yaojian.complaints import challenge, services
 from yaojian.complaints.choices import Channel, Kind, State, Topic
 from yaojian.complaints.models import Attachment, Complaint, ReporterIdentity
+from yaojian.complaints.services import intake
 from yaojian.complaints.tests.conftest import SECRET_PHONE, receive, submission
 from yaojian.outbox.models import Message as OutboxMessage
 
@@ -90,6 +91,46 @@ def test_a_solved_challenge_submits_only_once(world: Any) -> None:
         )
     assert "challenge_answer" in info.value.message_dict
     assert Complaint.objects.count() == 1
+    assert ReporterIdentity.objects.count() == 1
+    assert AuditEvent.objects.filter(action="complaints.complaint_received").count() == 1
+    assert OutboxMessage.objects.count() == 2  # the first submission's two hand-offs only
+
+
+def test_a_taken_tracking_number_is_drawn_again_in_the_same_transaction(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _public().complaint
+    drawn = iter([first.number, "J20260304999999"])
+    monkeypatch.setattr(intake, "_next_number", lambda kind, on: next(drawn))
+    second = _public(phone="13900009999", summary="另一件完全不同的事情，与前一件无关。").complaint
+    assert second.number == "J20260304999999"
+    assert Complaint.objects.get(pk=second.pk).number == "J20260304999999"
+    assert ReporterIdentity.objects.count() == 2
+    assert AuditEvent.objects.filter(action="complaints.complaint_received").count() == 2
+
+
+def test_a_tracking_number_that_stays_taken_is_refused_and_nothing_written(world: Any) -> None:
+    first = _public().complaint
+    before = (
+        Complaint.objects.count(),
+        ReporterIdentity.objects.count(),
+        AuditEvent.objects.count(),
+        OutboxMessage.objects.count(),
+    )
+    with pytest.raises(ValidationError):
+        services.receive(
+            submission(summary="另一件完全不同的事情，与前一件无关。", phone="13900008888"),
+            actor=None,
+            channel=Channel.WEB,
+            number=first.number,
+        )
+    after = (
+        Complaint.objects.count(),
+        ReporterIdentity.objects.count(),
+        AuditEvent.objects.count(),
+        OutboxMessage.objects.count(),
+    )
+    assert after == before
 
 
 def test_flood_from_one_address_is_throttled_with_a_clear_message(world: Any) -> None:

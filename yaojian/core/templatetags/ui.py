@@ -6,7 +6,10 @@ import functools
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -286,3 +289,43 @@ def capture(parser: Any, token: Any) -> _CaptureNode:
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return _CaptureNode(nodelist, bits[2])
+
+
+class _ConstantNode(template.Node):
+    def __init__(self, nodelist: Any) -> None:
+        self.nodelist = nodelist
+        # Written HTML by (language, script prefix, URL configuration), kept with the node
+        # (so with its compiled template), forgotten when the settings change (tests).
+        self.html: dict[Any, str] = {}
+        self.generation = _GENERATION[0]
+
+    def render(self, context: Any) -> str:
+        if self.generation != _GENERATION[0]:
+            self.html, self.generation = {}, _GENERATION[0]
+        key = (get_language(), get_script_prefix(), get_urlconf())
+        html = self.html.get(key)
+        if html is None:
+            html = self.html[key] = self.nodelist.render(context)
+        return html
+
+
+_GENERATION = [0]
+
+
+@receiver(setting_changed)
+def _forget_constant_html(**kwargs: Any) -> None:
+    """Settings changed (tests): URLs, static files or translations may render otherwise."""
+    _GENERATION[0] += 1
+
+
+@register.tag
+def constant(parser: Any, token: Any) -> _ConstantNode:
+    """``{% constant %}…{% endconstant %}``: markup that depends only on the language, the
+    URL configuration and the static files (``{% url %}`` without per-request arguments,
+    ``{% translate %}``, ``{% static %}``), rendered once per language and process and reused.
+    Never around anything of the request, the user, the CSRF token or the CSP nonce."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% constant %} takes no arguments.")
+    nodelist = parser.parse(("endconstant",))
+    parser.delete_first_token()
+    return _ConstantNode(nodelist)

@@ -85,3 +85,27 @@ def test_choice_labels_are_djangos_labels_in_the_active_language() -> None:
     assert entity.get_kind_display() == "not-a-kind"
     entity.kind = None  # type: ignore[assignment]
     assert entity.get_kind_display() is None
+
+
+def test_a_constant_block_is_rendered_once_per_language() -> None:
+    """``{% constant %}`` keeps its markup per language (and URL configuration): a second
+    render of the same template reuses it, another language renders its own."""
+    template = Template(
+        '{% load ui i18n %}{% constant %}<a href="{% url "portal:complaint_track" %}">'
+        '{% translate "Follow it" %}</a> {{ n }}{% endconstant %}'
+    )
+    with translation.override("en"):
+        first = template.render(Context({"n": 1}))
+        again = template.render(Context({"n": 2}))
+    with translation.override("zh-hans"):
+        chinese = template.render(Context({"n": 3}))
+    assert first == '<a href="/public/complaints/track/">Follow it</a> 1'
+    assert again == first  # kept: a constant block must name nothing of the request
+    assert chinese == '<a href="/public/complaints/track/">查询进度</a> 3'
+
+
+def test_a_constant_block_is_rendered_again_when_the_settings_change(settings: Any) -> None:
+    template = Template("{% load ui %}{% constant %}{{ n }}{% endconstant %}")
+    assert template.render(Context({"n": 1})) == "1"
+    settings.STATIC_URL = "/other-static/"
+    assert template.render(Context({"n": 2})) == "2"
