@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from yaojian.accounts.scoping import has_permission
@@ -236,7 +237,7 @@ LABELS = {
     "reward_propose": _("Propose a reward"),
     "reward_decide": _("Decide on the reward"),
     "reward_pay": _("Record the payment"),
-    "received": _("Received"),
+    "received": pgettext_lazy("complaint step", "Received"),
     "dispute_settled": _("Jurisdiction settled"),
     "published": _("Outcome published"),
     "reward_proposed": _("Reward proposed"),

@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from yaojian.core.spreadsheets import neutralise
 from yaojian.dashboard.models import Snapshot
@@ -34,7 +34,7 @@ def _heading(key: str) -> str:
         "met": gettext("Stopped in time"),
         "late": gettext("Stopped late"),
         "overdue": gettext("Overdue"),
-        "received": gettext("Received"),
+        "received": pgettext("count", "Received"),
         "answered": gettext("Answered"),
         "on_time": gettext("Answered in time"),
         "on_time_rate": gettext("Answered in time (%)"),

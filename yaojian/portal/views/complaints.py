@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from yaojian.complaints import challenge, selectors, services
@@ -23,7 +24,7 @@ from yaojian.portal.complaint_forms import ClaimForm, NoticeForm, PublicComplain
 TOO_MANY = 429
 OUTCOME_COLUMNS = columns(
     ("county", _("County")),
-    ("received", _("Received")),
+    ("received", pgettext_lazy("count", "Received")),
     ("accepted", _("Accepted")),
     ("on_time", _("Decided on time")),
     ("outcomes", _("Outcomes")),
