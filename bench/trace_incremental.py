@@ -11,7 +11,8 @@ rescan of DIR (same run). Our own generator's data (bench/trace_data.py).
 
 Against a store already built (e.g. a province's, or one loaded in bulk): times the check of
 DAY_DIR against it without writing anything (``TraceStore.check_day``: validation, the
-incremental check), so the store can be reused.
+duplicate-id check, the incremental check), so the store can be reused. A store built in bulk:
+bench/trace_bulk_store.py (and bench/trace_bulk_replicate.py for 100 M events).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -32,7 +34,36 @@ from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
 
 
+def _timed_phases(phases: dict[str, list[float]]) -> None:
+    """Time the check's phases (wall, CPU of the process) by wrapping the functions it calls."""
+    from yaojian.traceability.engine import duck, history, normalise
+
+    for module, name, label in (
+        (normalise, "load_folder", "read_validate"),
+        (history, "drop_stored_ids", "duplicate_ids"),
+        (history, "read_touched", "read_history_by_key"),
+        (duck, "run_rules", "rules"),
+    ):
+        real = getattr(module, name, None)
+        if real is None:
+            continue
+
+        def wrapped(*args: object, _real=real, _label=label, **kwargs: object) -> object:
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                phases[_label] = [
+                    round(time.perf_counter() - started, 1),
+                    round(time.process_time() - cpu, 1),
+                ]
+
+        setattr(module, name, wrapped)
+
+
 def prebuilt(history: Path, day: Path) -> None:
+    phases: dict[str, list[float]] = {}
+    _timed_phases(phases)
     store = TraceStore(history)
     result: dict[str, object] = {
         "load_before": os.getloadavg(),
@@ -43,6 +74,8 @@ def prebuilt(history: Path, day: Path) -> None:
     result["check_seconds"] = round(time.perf_counter() - started, 1)
     result["check_cpu_seconds"] = round(time.process_time() - cpu, 1)
     result["flags_after"] = len(flags)
+    result["phases_wall_cpu_seconds"] = phases
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     result["load_after"] = os.getloadavg()
     print(json.dumps(result, indent=2))
 

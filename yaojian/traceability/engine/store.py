@@ -7,6 +7,7 @@ Layout under ``root`` (``var/trace`` by default; any folder, or object storage f
     flags/<n>.parquet                                     the current flags of every rule
     codes/<n>.parquet                                     the key-table rows of commit n
     codes.sqlite3                                         per-code state for the real-time check
+    history.duckdb                                        the events by key (``history.py``)
     rejected/<batch>.csv                                  rejected rows with their reasons
     _yaojian_trace_store                                  marker (scan reads the folder as a store)
 
@@ -14,12 +15,14 @@ Ingest of a batch (one at a time, a file lock):
 1. normalise and validate the folder (``normalise.load_folder``), refuse unreadable files whole;
 2. drop event ids the store already holds (counted, ignored);
 3. *incremental check*: the events of every code the batch touches (and of every pack bought by
-   an insured person the batch touches) are read from the store, the rules run over those plus
+   an insured person the batch touches) are read from the store's history file by key
+   (``history.py``, ADR 0038), the rules run over those plus
    the batch, and the flags of exactly those codes and persons are replaced — the result equals a
    full rescan, because every rule is local to one code (R1–R4) or one person (R6);
 4. *commit*, all or nothing: the event files, the flags and the key-table rows are written to a
    staging folder and renamed into place under names no reader looks at, then the manifest is
-   replaced (the one atomic step) and the key table brought up to it. A commit stopped before
+   replaced (the one atomic step) and the key table and the history file brought up to it. A
+   commit stopped before
    the manifest's replacement is rolled back at the next start (its files removed), one
    stopped after it is completed (the key table); readers only ever see whole commits. The
    rejected rows are kept in either case.
@@ -42,8 +45,13 @@ from typing import Any
 
 import duckdb
 
-from yaojian.traceability.engine import duck, manifest, normalise
-from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, FLAG_COLUMNS, Thresholds
+from yaojian.traceability.engine import duck, history, manifest, normalise
+from yaojian.traceability.engine.rules import (
+    DEFAULT_THRESHOLDS,
+    EV_COLUMNS,
+    FLAG_COLUMNS,
+    Thresholds,
+)
 
 MARKER = "_yaojian_trace_store"
 
@@ -102,7 +110,7 @@ class TraceStore:
     def codes_path(self) -> Path:
         return self.root / "codes.sqlite3"
 
-    def ensure(self) -> None:
+    def ensure(self, *, sync_history: bool = True) -> None:
         """Create the store's folders and tables and finish or roll back a stopped commit.
 
         Call under :meth:`lock`."""
@@ -113,7 +121,7 @@ class TraceStore:
             db.execute(CODES_DDL)
             db.execute(META_DDL)
             db.commit()
-        self.recover()
+        self.recover(sync_history=sync_history)
 
     def event_files(self) -> list[Path]:
         """The committed event files (what every reader reads)."""
@@ -147,9 +155,9 @@ class TraceStore:
         return duck.parquet_source(self.event_files())
 
     # --- commit and recovery --------------------------------------------------------------
-    def recover(self) -> None:
+    def recover(self, *, sync_history: bool = True) -> None:
         """Roll back what a stopped commit left before its atomic step; complete one stopped
-        after it (the key table). Call under :meth:`lock`."""
+        after it (the key table, the history file). Call under :meth:`lock`."""
         current = manifest.read(self.root)
         if current is None:
             current = self._adopt()
@@ -162,6 +170,8 @@ class TraceStore:
                 if path.relative_to(self.root).as_posix() not in named:
                     path.unlink()
         self._apply_codes(current)
+        if sync_history:
+            history.sync(self.root, current)
 
     def _adopt(self) -> manifest.Manifest:
         """The manifest of a store written before manifests: everything on disk is committed."""
@@ -228,6 +238,16 @@ class TraceStore:
             os.replace(building, self.codes_path)
             manifest.fsync_dir(self.root)
             return count
+
+    def rebuild_history(
+        self, *, memory_limit: str | None = None, temp_dir: str | None = None
+    ) -> int:
+        """Rebuild the history file (``history.py``) from every committed event, in bulk
+        (``trace_rebuild_history``): a new file renamed into place. Returns the events."""
+        with self.lock():
+            self.ensure(sync_history=False)
+            current = manifest.read(self.root) or manifest.Manifest()
+            return history.build(self.root, current, memory_limit=memory_limit, temp_dir=temp_dir)
 
     # --- reads ----------------------------------------------------------------------------
     def flags(self, con: duckdb.DuckDBPyConnection | None = None) -> list[dict[str, Any]]:
@@ -315,21 +335,17 @@ class TraceStore:
             result = IngestResult(report=report)
             result.rejected_file = self._write_rejected(con, batch_key, describe)
             con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
-            if self.has_events():
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE seen AS SELECT b.event_id FROM batch b "
-                    f"SEMI JOIN (SELECT event_id FROM {self.history_source()}) h "
-                    "ON h.event_id = b.event_id"
-                )
-                result.duplicates_in_store = _count(con, "SELECT count(*) FROM seen")
-                con.execute("DELETE FROM batch WHERE event_id IN (SELECT event_id FROM seen)")
-            result.new_events = _count(con, "SELECT count(*) FROM batch")
-            if on_progress:
-                on_progress("check", 0, 1)
-            before = self.flags(con)
-            result.flags_before = len(before)
+            with history.attached(con, self.root) as held:
+                if held:
+                    result.duplicates_in_store = history.drop_stored_ids(con)
+                result.new_events = _count(con, "SELECT count(*) FROM batch")
+                if on_progress:
+                    on_progress("check", 0, 1)
+                before = self.flags(con)
+                result.flags_before = len(before)
+                if result.new_events:
+                    after, result.recomputed_flags = self._incremental(con, before, held)
             if result.new_events:
-                after, result.recomputed_flags = self._incremental(con, before)
                 self._commit(con, batch_key, after)
                 result.new_flags = [
                     f for f in after if _identity(f) not in {_identity(b) for b in before}
@@ -357,44 +373,41 @@ class TraceStore:
             return 0
         current.generation += 1
         manifest.write(self.root, current)
+        history.sync(self.root, current)
         for path in files:
             (self.root / path).unlink(missing_ok=True)
         return len(files)
 
     def check_day(self, folder: Path) -> list[dict[str, Any]]:
-        """The flags the store would hold after adding ``folder`` (nothing written)."""
-        con = normalise.connect()
-        normalise.load_folder(con, Path(folder), strict=False)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
-        if self.has_events():
-            con.execute(
-                f"DELETE FROM batch WHERE event_id IN (SELECT event_id FROM {self.history_source()})"
-            )
-        return self._incremental(con, self.flags(con))[0]
+        """The flags the store would hold after adding ``folder`` (no event written; under the
+        lock, which brings the history file up to the manifest first)."""
+        with self.lock():
+            self.ensure()
+            con = normalise.connect()
+            normalise.load_folder(con, Path(folder), strict=False)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
+            with history.attached(con, self.root) as held:
+                if held:
+                    history.drop_stored_ids(con)
+                return self._incremental(con, self.flags(con), held)[0]
 
     def _incremental(
-        self, con: duckdb.DuckDBPyConnection, before: list[dict[str, Any]]
+        self, con: duckdb.DuckDBPyConnection, before: list[dict[str, Any]], held: bool
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """(all flags after the batch, the recomputed flags of the codes and persons it touches)"""
-        history = self.history_source() if self.has_events() else None
-        cols = ", ".join(normalise.NORMALISED)
+        """(all flags after the batch, the recomputed flags of the codes and persons it touches)
+
+        ``held``: the history file is attached as ``hx`` (``history.attached``); the events of
+        the touched packs are read from it by key (``history.read_touched``)."""
+        cols = ", ".join(EV_COLUMNS)
         # Persons the batch touches: buyers in it, and buyers of dispenses it reverses.
         con.execute(
             "CREATE OR REPLACE TEMP TABLE t_insured AS SELECT DISTINCT insured FROM batch "
             "WHERE insured IS NOT NULL AND event_type IN ('dispense', 'reverse')"
         )
-        if history:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM {history} h "
-                "WHERE h.code IN (SELECT code FROM batch) "
-                "OR (h.event_type = 'dispense' AND h.insured IN (SELECT insured FROM t_insured))"
-            )
-            # Codes of those persons' packs: all their events are needed (reversals, pack size).
-            con.execute(
-                f"INSERT INTO hist SELECT {cols} FROM {history} h "
-                "WHERE h.code IN (SELECT DISTINCT code FROM hist) "
-                "AND h.event_id NOT IN (SELECT event_id FROM hist)"
-            )
+        if held:
+            # Every event of the batch's packs and of the packs its persons bought (all of a
+            # pack's events: reversals, pack size).
+            history.read_touched(con)
         else:
             con.execute(f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM batch LIMIT 0")
         con.execute(
@@ -508,6 +521,7 @@ class TraceStore:
         current.flags, current.codes = f"flags/{name}", f"codes/{name}"
         manifest.write(self.root, current)  # the commit
         self._apply_codes(current)
+        history.sync(self.root, current)
         for old in previous:
             (self.root / old).unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
