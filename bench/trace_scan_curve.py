@@ -10,6 +10,7 @@ planted labels. For each size, in this order and in one process each (peak RSS f
 /usr/bin/time -v): `manage.py trace_scan` (DuckDB, all five rules; spilling to ``--temp``
 beyond its memory limit, 60 % of RAM), then the raw DuckDB SQL for R1 alone over the same
 files with the same memory limit and spill folder (the baseline), then precision and recall.
+Each run's wall and CPU time (user + system, all threads) and the ratios to raw R1 of both.
 The JSON (var/bench/trace_scan_curve.json) is rewritten after every step, with the load.
 """
 
@@ -104,10 +105,10 @@ def main() -> None:
             [uv, "run", "python", "-c", R1_RAW, str(folder), str(temp)], env
         )
         row["load_after"] = os.getloadavg()
-        row["ratio"] = round(
-            row["trace_scan"]["seconds"] / row["raw_duckdb_r1"]["seconds"],
-            1,  # type: ignore[index]
-        )
+        scan_run: dict[str, float] = row["trace_scan"]  # type: ignore[assignment]
+        r1_run: dict[str, float] = row["raw_duckdb_r1"]  # type: ignore[assignment]
+        row["ratio"] = round(scan_run["seconds"] / r1_run["seconds"], 1)  # wall
+        row["ratio_cpu"] = round(scan_run["cpu_s"] / max(r1_run["cpu_s"], 0.1), 1)
         row["accuracy"] = score(flags, folder.parent / f"{folder.name}-labels.csv")
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
         print(json.dumps({f"{millions}M": row}, ensure_ascii=False), flush=True)

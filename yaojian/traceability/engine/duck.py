@@ -9,7 +9,15 @@ from typing import Any
 import duckdb
 
 from yaojian.traceability.engine.explain import as_dicts, normalise_values, sort_key
-from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, RULES, Thresholds, rules_sql
+from yaojian.traceability.engine.rules import (
+    DEFAULT_THRESHOLDS,
+    NET_COLUMNS,
+    PACK_RULES,
+    RULES,
+    Thresholds,
+    rules_sql,
+    settlements_sql,
+)
 
 
 def run_rules(
@@ -18,23 +26,84 @@ def run_rules(
     rules: tuple[str, ...] = RULES,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     integer_keys: bool = False,
+    shares: int = 1,
+    person_shares: int = 1,
 ) -> list[dict[str, Any]]:
     """The flags over the view/table ``ev`` of ``con``, sorted.
 
     ``integer_keys``: ``ev.code`` is a scan's integer pack key (``normalise.SCAN_ENUMS``): the
-    flags get the text back (20 digits, or the GS1 key from the table ``codemap``)."""
-    sql = rules_sql(rules, thresholds)
-    if integer_keys:
-        sql = f"""
+    flags get the text back (20 digits, or the GS1 key from the table ``codemap``).
+
+    ``shares`` > 1 or ``person_shares`` > 1: the rules run share by share, so that each share's
+    joins, aggregations and windows fit in memory (ADR 0039). R1–R4 are local to a pack: they run
+    over the events of one share of pack keys at a time (``hash(code) % shares``) plus every
+    reverse (a reverse may name a dispense of another pack); each share also yields its net
+    settlements, kept in ``net_all``, and R6, local to a person, runs over those one share of
+    persons at a time (``hash(insured) % person_shares``). The flags are the union: the same
+    flags as one query (the same SQL text, ``rules.py``)."""
+    if shares <= 1 and person_shares <= 1:
+        rows = con.execute(_with_codes(rules_sql(rules, thresholds), integer_keys)).fetchall()
+    else:
+        rows = _run_in_shares(con, rules, thresholds, integer_keys, shares, person_shares)
+    return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
+
+
+def _with_codes(sql: str, integer_keys: bool) -> str:
+    if not integer_keys:
+        return sql
+    # The union with R6 makes ``code`` text; the pack rules alone leave it a number.
+    return f"""
         SELECT f.* REPLACE (
-          CASE WHEN f.code IS NULL THEN NULL WHEN f.code LIKE '-%' THEN k.key
-               ELSE lpad(f.code, 20, '0') END AS code)
+          CASE WHEN f.code IS NULL THEN NULL WHEN CAST(f.code AS VARCHAR) LIKE '-%' THEN k.key
+               ELSE lpad(CAST(f.code AS VARCHAR), 20, '0') END AS code)
         FROM ({sql}) f
         LEFT JOIN (SELECT DISTINCT id, key FROM codemap WHERE id < 0) k
-          ON f.code LIKE '-%' AND k.id = TRY_CAST(f.code AS HUGEINT)
+          ON CAST(f.code AS VARCHAR) LIKE '-%' AND k.id = TRY_CAST(f.code AS HUGEINT)
         """
-    rows = con.execute(sql).fetchall()
-    return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
+
+
+def share_of(column: str, shares: int) -> str:
+    """The share (0 … ``shares`` − 1) of a row by the value of ``column`` (NULL: share 0)."""
+    return f"coalesce(hash({column}) % {int(shares)}, 0)"
+
+
+def _run_in_shares(
+    con: duckdb.DuckDBPyConnection,
+    rules: tuple[str, ...],
+    thresholds: Thresholds,
+    integer_keys: bool,
+    shares: int,
+    person_shares: int,
+) -> list[tuple[Any, ...]]:
+    pack = tuple(r for r in rules if r in PACK_RULES)
+    wants_net = "R1" in rules or "R6" in rules
+    rows: list[tuple[Any, ...]] = []
+    nets: list[str] = []
+    for k in range(max(shares, 1)):
+        con.execute("DROP TABLE IF EXISTS ev_share")
+        con.execute(
+            "CREATE TEMP TABLE ev_share AS SELECT * FROM ev "
+            f"WHERE {share_of('code', shares)} = {k} OR event_type = 'reverse'"
+        )
+        net = f"net_share_{k}"
+        if wants_net:
+            con.execute(f"DROP TABLE IF EXISTS {net}")
+            con.execute(f"CREATE TEMP TABLE {net} AS {settlements_sql(ev='ev_share')}")
+            nets.append(net)
+        if pack:
+            sql = rules_sql(pack, thresholds, ev="ev_share", net=net if wants_net else None)
+            rows += con.execute(_with_codes(sql, integer_keys)).fetchall()
+    con.execute("DROP TABLE IF EXISTS ev_share")
+    if "R6" in rules:
+        columns = ", ".join(NET_COLUMNS)
+        every = " UNION ALL ".join(f"SELECT {columns} FROM {net}" for net in nets)
+        for j in range(max(person_shares, 1)):
+            where = f"WHERE {share_of('insured', person_shares)} = {j}"
+            sql = rules_sql(("R6",), thresholds, net=f"(SELECT * FROM ({every}) {where})")
+            rows += con.execute(_with_codes(sql, integer_keys)).fetchall()
+    for net in nets:
+        con.execute(f"DROP TABLE IF EXISTS {net}")
+    return rows
 
 
 def parquet_source(files: Sequence[Path]) -> str:

@@ -236,7 +236,7 @@ def _raw_select(
             parts.append(f"CAST({ref} AS VARCHAR) AS occurred_at")
             parts.append(f"{expr} AS ts_typed")
             continue
-        parts.append(f"nullif(trim(CAST({ref} AS VARCHAR)), '') AS {column}")
+        parts.append(f"{_trimmed(f'CAST({ref} AS VARCHAR)')} AS {column}")
     # Counts as numbers: an integer column as it is (no round trip through text), any other
     # type or text parsed as before; ``pack_units``/``units`` stay as sent for the checks.
     for column in ("pack_units", "units"):
@@ -245,13 +245,24 @@ def _raw_select(
         elif types[column][1] in INTEGER_TYPES:
             number = f"CAST({_quote(types[column][0])} AS BIGINT)"
         else:
-            value = f"nullif(trim(CAST({_quote(types[column][0])} AS VARCHAR)), '')"
+            value = _trimmed(f"CAST({_quote(types[column][0])} AS VARCHAR)")
             number = f"CAST(try_cast(try_cast({value} AS DOUBLE) AS BIGINT) AS BIGINT)"
         parts.append(f"{number} AS {column}_n")
     if "ts_typed" not in " ".join(parts):
         parts.append("CAST(NULL AS BIGINT) AS ts_typed")
     line_no = "file_row_number + 1" if parquet else "row_number() OVER ()"
     return f"SELECT {file_no} AS file_no, {line_no} AS line_no, {', '.join(parts)} FROM {source}"
+
+
+def _trimmed(value: str) -> str:
+    """``nullif(trim(value), '')``, with ``trim`` only where it can change the text: DuckDB's
+    ``trim`` removes the ASCII space and non-ASCII white space only, so a value that is ASCII
+    (as many bytes as characters) without a space is kept as it is (trimming every value of
+    every column was a quarter of a scan's reading)."""
+    return (
+        f"nullif(CASE WHEN contains({value}, ' ') OR strlen({value}) <> length({value}) "
+        f"THEN trim({value}) ELSE {value} END, '')"
+    )
 
 
 def _code_map(con: duckdb.DuckDBPyConnection) -> None:
@@ -507,7 +518,11 @@ def load_folder(
     )
     if not stream:
         con.execute("ALTER TABLE checked DROP COLUMN ok_")
+    # Repeated ids: the 64-bit hashes of the ids first (a hash table of numbers, not of every
+    # id's text); only when two hashes are equal is the text counted.
     repeated = _count_sql(
+        con, "SELECT count(event_id) - count(DISTINCT hash(event_id)) FROM checked"
+    ) and _count_sql(
         con, "SELECT count(*) - count(DISTINCT event_id) FROM checked WHERE event_id IS NOT NULL"
     )
     order = "pos" if stream else "file_no, line_no"

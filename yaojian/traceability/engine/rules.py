@@ -69,15 +69,23 @@ FLAG_COLUMNS = (
 )
 
 # Shared building blocks. ``pu`` is a pack's size: the largest pack_units any event states.
-_COMMON = """
+_PU = """
 pu AS (
-  SELECT code, max(pack_units) AS pu FROM ev GROUP BY code
-),
+  SELECT code, max(pack_units) AS pu FROM {ev} GROUP BY code
+)
+"""
+
+_DISP = """
 disp AS (
-  SELECT * FROM ev WHERE event_type = 'dispense'
-),
+  SELECT * FROM {ev} WHERE event_type = 'dispense'
+)
+"""
+
+# The net settlements of each pack (local to a pack: grouped by ``code``). ``reversed`` names
+# every dispense a reverse cancels, whatever the reverse's own pack.
+_SETTLE = """
 reversed AS (
-  SELECT DISTINCT reverses AS event_id FROM ev
+  SELECT DISTINCT reverses AS event_id FROM {ev}
   WHERE event_type = 'reverse' AND reverses IS NOT NULL
 ),
 settle AS (
@@ -128,7 +136,7 @@ r1 AS (
 
 _R2 = """
 first_receive AS (
-  SELECT code, party, min(ts) AS ts FROM ev WHERE event_type = 'receive' GROUP BY code, party
+  SELECT code, party, min(ts) AS ts FROM {ev} WHERE event_type = 'receive' GROUP BY code, party
 ),
 r2 AS (
   SELECT 'R2' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
@@ -156,9 +164,9 @@ r3 AS (
          CAST(NULL AS DOUBLE) AS packs
   FROM disp d
   WHERE d.party IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM ev a WHERE a.event_type = 'receive'
+    AND NOT EXISTS (SELECT 1 FROM {ev} a WHERE a.event_type = 'receive'
                     AND a.code = d.code AND a.party = d.party)
-    AND NOT EXISTS (SELECT 1 FROM ev a WHERE a.event_type = 'ship'
+    AND NOT EXISTS (SELECT 1 FROM {ev} a WHERE a.event_type = 'ship'
                     AND a.code = d.code AND a.counterparty = d.party)
   GROUP BY d.code, d.party
 )
@@ -166,10 +174,10 @@ r3 AS (
 
 _R4 = """
 receives AS (
-  SELECT code, event_id, ts, region FROM ev WHERE event_type = 'receive'
+  SELECT code, event_id, ts, region FROM {ev} WHERE event_type = 'receive'
 ),
 ships AS (
-  SELECT code, ts FROM ev WHERE event_type = 'ship'
+  SELECT code, ts FROM {ev} WHERE event_type = 'ship'
 ),
 r4_candidates AS (
   SELECT d.event_id AS did, d.code, d.party, d.region AS dregion, d.ts AS dts,
@@ -243,14 +251,38 @@ r6 AS (
 
 _PARTS = {"R1": _R1, "R2": _R2, "R3": _R3, "R4": _R4, "R6": _R6}
 
+# The rules local to one pack (R1–R4: every CTE groups, joins or partitions by ``code``) and
+# the rule local to one person (R6: by ``insured``, over the net settlements of every pack).
+PACK_RULES = ("R1", "R2", "R3", "R4")
+PERSON_RULES = ("R6",)
 
-def rules_sql(rules: tuple[str, ...] = RULES, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
-    """The one query that computes the flags of ``rules`` over the view ``ev``."""
+
+def rules_sql(
+    rules: tuple[str, ...] = RULES,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    ev: str = "ev",
+    net: str | None = None,
+) -> str:
+    """The one query that computes the flags of ``rules`` over the view ``ev``.
+
+    ``ev`` names another relation of events; ``net`` a relation holding the net settlements
+    (the rows of :func:`settlements_sql`) already made, instead of the CTEs that make them. Both
+    engines run the text with the defaults; DuckDB may run it share by share (``duck.py``)."""
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"Unknown rules: {sorted(unknown)}")
-    parts = [_COMMON.strip()] + [_PARTS[rule].strip() for rule in rules]
-    body = ",\n".join(parts).format(
+    wants_net = "R1" in rules or "R6" in rules
+    parts = []
+    if "R1" in rules or (wants_net and net is None):
+        parts.append(_PU)
+    if set(rules) & {"R2", "R3", "R4"} or (wants_net and net is None):
+        parts.append(_DISP)
+    if wants_net:
+        parts.append(_SETTLE if net is None else f"net AS (SELECT * FROM {net})")
+    parts += [_PARTS[rule] for rule in rules]
+    body = ",\n".join(p.strip() for p in parts).format(
+        ev=ev,
         r2_tolerance=thresholds.r2_tolerance_minutes * MICROS_PER_MINUTE,
         r6_window=thresholds.r6_window_days * MICROS_PER_DAY - 1,
         r6_max_packs=thresholds.r6_max_packs,
@@ -259,3 +291,24 @@ def rules_sql(rules: tuple[str, ...] = RULES, thresholds: Thresholds = DEFAULT_T
         f"SELECT {', '.join(FLAG_COLUMNS)} FROM {rule.lower()}" for rule in rules
     )
     return f"WITH {body}\n{union}"
+
+
+# The columns of ``net`` (``settle``), in order.
+NET_COLUMNS = (
+    "code",
+    "sid",
+    "ts",
+    "cancelled",
+    "units",
+    "pack_units",
+    "party",
+    "insured",
+    "product",
+)
+
+
+def settlements_sql(ev: str = "ev") -> str:
+    """The net settlements over ``ev`` (what R1 and R6 read), the same CTEs as
+    :func:`rules_sql`: one row per (pack, settlement) that no reverse cancelled."""
+    body = ",\n".join(p.strip() for p in (_PU, _DISP, _SETTLE)).format(ev=ev)
+    return f"WITH {body}\nSELECT {', '.join(NET_COLUMNS)} FROM net"

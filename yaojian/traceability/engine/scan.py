@@ -22,6 +22,10 @@ ENUM_COLUMNS = ("event_type", "party", "counterparty", "product", "region")
 EVENT_BYTES_IN_MEMORY = 120
 
 
+# The compression methods a scan's database file is written without (``open_events``).
+SCAN_FILE_WITHOUT = "fsst,dict_fsst"
+
+
 def table_on_disk(con: Any, folder: Path) -> bool:
     """Whether a scan keeps its validated events in a database file (compressed, read back by
     DuckDB's buffer manager) rather than in memory: ``YAOJIAN_TRACE_TABLE`` (``memory``,
@@ -46,6 +50,25 @@ def table_on_disk(con: Any, folder: Path) -> bool:
     return rows * EVENT_BYTES_IN_MEMORY > _bytes(str(limit[0] if limit else "")) // 4
 
 
+# Bytes of memory the rules take per event of a share: its table of events (≈ 114) and the
+# joins, aggregations and windows over it (≈ 150: a 30 M-event scan in one query peaked at
+# 8 GB with its 3.4 GB table; ADR 0039), rounded up.
+RULE_BYTES_PER_EVENT = 300
+
+
+def shares_for(con: Any, events: int) -> int:
+    """How many shares of pack keys a scan's rules run in (``duck.run_rules``): each share's
+    events and the rules' state over them within half of DuckDB's memory limit (the other half:
+    the validated table's cached blocks, the net settlements, DuckDB's own). ``YAOJIAN_TRACE_SHARES``
+    (a number) forces it."""
+    forced = os.environ.get("YAOJIAN_TRACE_SHARES", "").strip()
+    if forced:
+        return max(1, int(forced))
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    budget = max(_bytes(str(limit[0] if limit else "")) // 2, 1)
+    return max(1, -(-events * RULE_BYTES_PER_EVENT // budget))
+
+
 def _bytes(text: str) -> int:
     units = {"": 1, "BYTES": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
     units |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
@@ -68,6 +91,10 @@ def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
         spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
         Path(spill).mkdir(parents=True, exist_ok=True)
         target = Path(spill) / f"scan-{uuid.uuid4().hex}.duckdb"  # one per scan
+        # Without FSST: DuckDB's analysis and compression of strings with FSST took a third of
+        # writing the file (ids, persons and settlements barely compress with it); the file
+        # is larger (≈ 60 MB per million events against 36) and is read back no slower.
+        con.execute(f"SET disabled_compression_methods='{SCAN_FILE_WITHOUT}'")
         con.execute(f"ATTACH '{_literal(str(target))}' AS scan_db")
         con.execute("USE scan_db")
     report = normalise.load_folder(con, folder, strict=False, stream=True, on_disk=on_disk)
@@ -108,8 +135,20 @@ def _scan(
 ) -> tuple[list[dict[str, Any]], normalise.LoadReport | None]:
     report = open_events(con, folder)
     if engine == "duckdb":
+        if report is not None:
+            events = report.accepted
+        else:
+            found = con.execute("SELECT count(*) FROM ev").fetchone()
+            events = int(found[0]) if found else 0
+        shares = shares_for(con, events)
+        # The persons' share: the net settlements (at most one per dispense) and R6's window.
         flags = duck.run_rules(
-            con, rules=rules, thresholds=thresholds, integer_keys=report is not None
+            con,
+            rules=rules,
+            thresholds=thresholds,
+            integer_keys=report is not None,
+            shares=shares,
+            person_shares=shares_for(con, events // 5) if shares > 1 else 1,
         )
         return flags, report
     if engine != "spark":

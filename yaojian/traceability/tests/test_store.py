@@ -129,6 +129,27 @@ def test_the_generator_scores_perfectly_per_rule(tmp_path: Path) -> None:
         assert {k for k in found if k[0] == rule} == expected, rule
 
 
+def test_a_scan_in_shares_finds_the_flags_of_one_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "g", 20_000, seed=7, anomaly_rate=0.05)
+    e = Events()  # the reverse is in another pack, of another share, than what it cancels
+    e.supply()
+    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    twice = e.add("dispense", "2026-03-03T09:00:00+08:00", FAR, insured="p2", settlement="s2")
+    other = "81234567890123450001"  # hash % 3 and % 7 differ from CODE's
+    e.add("reverse", "2026-03-03T10:00:00+08:00", FAR, insured="p2", reverses=twice, code=other)
+    e.write(tmp_path / "g", "hand.csv")
+    found = {}
+    for shares in ("1", "3", "7"):
+        monkeypatch.setenv("YAOJIAN_TRACE_SHARES", shares)
+        found[shares], _ = scan(tmp_path / "g")
+    assert found["3"] == found["1"]
+    assert found["7"] == found["1"]
+    assert {f["rule"] for f in found["1"]} == {"R1", "R2", "R3", "R4", "R6"}
+    assert not [f for f in found["7"] if f["code"] == CODE and f["rule"] == "R1"]
+
+
 @pytest.mark.spark
 def test_duckdb_and_spark_give_identical_flags(tmp_path: Path, spark_session: object) -> None:
     write(tmp_path / "g", 20_000, seed=5, anomaly_rate=0.05)
