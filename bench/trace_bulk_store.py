@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yaojian.traceability.engine import manifest, normalise
-from yaojian.traceability.engine.store import TraceStore
+from yaojian.traceability.engine.store import TraceStore, write_partitioned
 
 
 def main() -> None:
@@ -84,16 +84,7 @@ def main() -> None:
             key, generation = group.name, current.generation + 1
             staging = store.root / ".staging" / key
             staging.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(
-                f"""
-                COPY (
-                  SELECT *, strftime(make_timestamptz(ts), '%Y-%m') AS month,
-                         coalesce(substr(region, 1, 2), 'xx') AS province
-                  FROM batch
-                ) TO '{staging}' (FORMAT PARQUET, PARTITION_BY (month, province),
-                                  FILENAME_PATTERN 'b{key}_g{generation}_{{i}}')
-                """
-            )
+            write_partitioned(con, "batch", staging, f"b{key}_g{generation}")
             moved = []
             for path in sorted(staging.rglob("*.parquet")):
                 target = store.events_dir / path.relative_to(staging)

@@ -492,16 +492,7 @@ class TraceStore:
         staging = self.root / ".staging" / batch_key
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        con.execute(
-            f"""
-            COPY (
-              SELECT *, strftime(make_timestamptz(ts), '%Y-%m') AS month,
-                     coalesce(substr(region, 1, 2), 'xx') AS province
-              FROM batch
-            ) TO '{staging / "events"}' (FORMAT PARQUET, PARTITION_BY (month, province),
-                              FILENAME_PATTERN 'b{batch_key}_g{generation}_{{i}}')
-            """
-        )
+        write_partitioned(con, "batch", staging / "events", f"b{batch_key}_g{generation}")
         self._write_flags(con, flags, staging / "flags.parquet")
         con.execute(f"COPY ({CODE_STATES}) TO '{staging / 'codes.parquet'}' (FORMAT PARQUET)")
         # Into place under names no manifest holds yet: invisible until the manifest says so.
@@ -544,6 +535,23 @@ class TraceStore:
             }
         )
         pq.write_table(table, target)
+
+
+def write_partitioned(
+    con: duckdb.DuckDBPyConnection, table: str, target: Path, prefix: str
+) -> None:
+    """``table``'s rows as the store lays its events out: Parquet files under ``target``
+    partitioned by month and province, named ``<prefix>_<i>``."""
+    con.execute(
+        f"""
+        COPY (
+          SELECT *, strftime(make_timestamptz(ts), '%Y-%m') AS month,
+                 coalesce(substr(region, 1, 2), 'xx') AS province
+          FROM {table}
+        ) TO '{target}' (FORMAT PARQUET, PARTITION_BY (month, province),
+                         FILENAME_PATTERN '{prefix}_{{i}}')
+        """
+    )
 
 
 def write_key_table(
