@@ -5,8 +5,9 @@
 # Set DOCUMENT_FONT=/path/to/font.ttc#index to use another font.
 set -u
 need=()
-[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
-  || [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-noto-cjk)
+# Noto is the font of record even where WenQuanYi is already installed: only Noto has the rarer
+# characters of names (CJK extension B, e.g. 𠀾) the documents tests print.
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then echo "==> document fonts and poppler present"; exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
