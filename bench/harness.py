@@ -6,6 +6,7 @@ Nothing here is collected by pytest (bench/ is outside ``testpaths``). Traffic g
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import platform
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import psycopg
@@ -319,6 +321,71 @@ def login(base: str, username: str, password: str) -> httpx.Client:
     return client
 
 
+@dataclass
+class LightResponse:
+    status_code: int
+    content: bytes
+
+
+class LightClient:
+    """One keep-alive HTTP/1.1 connection per thread (``http.client``), for GETs and form
+    POSTs: far less CPU per request than httpx, so that the load generator takes less of the
+    cores it shares with the server (a real server's clients are on other machines). Cookies
+    are kept; a broken connection is reopened on the next request, never retried."""
+
+    def __init__(self, base: str, headers: dict[str, str] | None = None) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.headers = dict(headers or {})
+        self.cookies: dict[str, str] = {}
+        self._local = threading.local()
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> LightResponse:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        headers = dict(self.headers)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            self._local.conn = None
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _eq, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return LightResponse(response.status, content)
+
+    def get(self, path: str) -> LightResponse:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict[str, str]) -> LightResponse:
+        return self.request("POST", path, urlencode(data).encode())
+
+
+def light_login(base: str, username: str, password: str) -> LightClient:
+    """``login`` with a :class:`LightClient` (session cookie through the login form)."""
+    client = LightClient(base)
+    client.get("/accounts/login/")
+    token = client.cookies.get("csrftoken", "")
+    response = client.post(
+        "/accounts/login/",
+        {"username": username, "password": password, "csrfmiddlewaretoken": token},
+    )
+    if response.status_code not in (200, 302) or "sessionid" not in client.cookies:
+        raise RuntimeError(f"login failed for {username}: HTTP {response.status_code}")
+    return client
+
+
+CLIENT_ERRORS = (OSError, http.client.HTTPException, httpx.HTTPError)
+
+
 # --- load -----------------------------------------------------------------------------------
 
 
@@ -378,7 +445,7 @@ def fire(
             started = time.perf_counter()
             try:
                 ok = client.get(path).status_code == expect
-            except httpx.HTTPError:
+            except CLIENT_ERRORS:
                 ok = False
             elapsed = (time.perf_counter() - started) * 1000
             with lock:

@@ -21,7 +21,11 @@ regulator) and ``county`` (an officer of 城关区). Before measuring, the run w
 started on a database it never served runs each periodic task at once). ``--analyze fresh`` runs ANALYZE first;
 ``--analyze none`` deletes the table's statistics (and turns autovacuum off for it) so no plan
 can lean on them; ``both`` runs both. Use ``--database`` to point at a database built by
-bench/build_search_db.py.
+bench/build_search_db.py. ``--client light`` (the default) sends the requests with
+``http.client`` (``harness.LightClient``), ``--client httpx`` with httpx as the earlier runs did:
+the load generator shares the server's two cores, and httpx takes several times more CPU per
+request. ``--concurrency`` is the number of clients sending at once (3 by default; the issue's
+own measurement of the city region filter used one).
 """
 
 from __future__ import annotations
@@ -252,7 +256,9 @@ def set_statistics(url: str, mode: str) -> None:
             conn.execute("DELETE FROM pg_statistic WHERE starelid = 'registry_entity'::regclass")
 
 
-def run_classes(url: str, requests: int, concurrency: int, modes: list[str]) -> dict[str, Any]:
+def run_classes(
+    url: str, requests: int, concurrency: int, modes: list[str], client: str = "light"
+) -> dict[str, Any]:
     info = json.loads(harness.shell(url, SCOPE_SETUP.format(username=USERNAME)).splitlines()[-1])
     CLASSES["ident"] = [{"q": info["uscc"]}, {"q": info["licence"]}]
     out: dict[str, Any] = {"users": {k: info[k] for k in ("province", "city", "county")}}
@@ -260,7 +266,12 @@ def run_classes(url: str, requests: int, concurrency: int, modes: list[str]) -> 
         set_statistics(url, mode)
         rows: list[dict[str, Any]] = []
         with production_server(url) as base:
-            anonymous = lambda: httpx.Client(base_url=base, timeout=120)  # noqa: E731
+            light = client == "light"
+            anonymous = (
+                (lambda: harness.LightClient(base))
+                if light
+                else (lambda: httpx.Client(base_url=base, timeout=120))
+            )
             load_before = harness.load_average()
             healthz = harness.fire("healthz", anonymous, ["/healthz"], requests=requests,
                                    concurrency=concurrency)  # fmt: skip
@@ -269,9 +280,13 @@ def run_classes(url: str, requests: int, concurrency: int, modes: list[str]) -> 
             for scope in ("province", "city", "county"):
                 user = info[scope]
                 token = user["token"]
-                session = harness.login(base, user["username"], harness.BENCH_PASSWORD)
-                api = lambda t=token: httpx.Client(  # noqa: E731
-                    base_url=base, timeout=120, headers={"Authorization": f"Token {t}"}
+                sign_in = harness.light_login if light else harness.login
+                session = sign_in(base, user["username"], harness.BENCH_PASSWORD)
+                headers = {"Authorization": f"Token {token}"}
+                api = (
+                    (lambda h=headers: harness.LightClient(base, h))
+                    if light
+                    else (lambda h=headers: httpx.Client(base_url=base, timeout=120, headers=h))
                 )
                 for name, queries in CLASSES.items():
                     queries = REGIONS[scope] if name == "region" else queries
@@ -308,6 +323,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=3)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--client",
+        choices=["light", "httpx"],
+        default="light",
+        help="--classes: the load generator's client (light: http.client, less CPU taken from "
+        "the server's cores; httpx: the earlier runs' client)",
+    )
     parser.add_argument("--classes", action="store_true", help="per class and scope (issue 8)")
     parser.add_argument("--database", default="", help="PostgreSQL database to use (--classes)")
     parser.add_argument("--analyze", choices=["fresh", "none", "both"], default="both")
@@ -321,7 +343,9 @@ def main() -> int:
     if args.classes:
         url = harness.database_url("postgresql", args.database or f"bench_{args.entities[0]}")
         modes = ["fresh", "none"] if args.analyze == "both" else [args.analyze]
-        payload = run_classes(url, args.requests, args.concurrency, modes)
+        payload = run_classes(url, args.requests, args.concurrency, modes, args.client)
+        payload["client"] = args.client
+        payload["concurrency"] = args.concurrency
         payload["machine"] = harness.machine()
         path = harness.save(f"search_classes-{args.database or args.entities[0]}", payload)
         harness.log(f"results: {path}")
