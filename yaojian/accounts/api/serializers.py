@@ -10,9 +10,10 @@ from rest_framework import serializers
 
 from yaojian.accounts.choices import Role
 from yaojian.accounts.models import Department, Membership, User
+from yaojian.core.serializers import FieldsBuiltOnce
 
 
-class DepartmentRefSerializer(serializers.ModelSerializer[Department]):
+class DepartmentRefSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Department]):
     """A department referred to from another object."""
 
     class Meta:

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from yaojian.accounts.api.serializers import DepartmentRefSerializer
 from yaojian.accounts.models import Department
+from yaojian.core.serializers import FieldsBuiltOnce
 from yaojian.registry import services
 from yaojian.registry.api.serializers.common import (
     ReferenceMixin,
@@ -26,7 +27,7 @@ from yaojian.territory.models import GridCell
 ENTITY_FIELDS = {"region_code": "region"}
 
 
-class LicenceSummarySerializer(serializers.ModelSerializer[Licence]):
+class LicenceSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer[Licence]):
     """A licence as listed on its entity."""
 
     class Meta:
@@ -35,7 +36,7 @@ class LicenceSummarySerializer(serializers.ModelSerializer[Licence]):
         read_only_fields = fields
 
 
-class EntitySerializer(serializers.ModelSerializer[Entity]):
+class EntitySerializer(FieldsBuiltOnce, serializers.ModelSerializer[Entity]):
     """A regulated entity (监管对象): the shared profile every department sees."""
 
     region_name = serializers.CharField(source="region.name", read_only=True)
