@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +91,18 @@ class Events:
 
 def keys(flags: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
     return {(f["rule"], f["code"] or f["insured"], f["party"]) for f in flags}
+
+
+PROJECT = Path(__file__).resolve().parents[3]
+
+
+def killed_ingest(script: str, root: Path, batch: Path, where: str) -> None:
+    """Run ``script`` (an ingest into the store at ``root`` that kills itself with SIGKILL at
+    ``where``) in a fresh interpreter: its argv is the project, the store, the batch, ``where``."""
+    proc = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", script, str(PROJECT), str(root), str(batch), where],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == -9, proc.stderr[-2000:]

@@ -6,8 +6,6 @@ rows are kept either way, and the store ends equal to one uninterrupted ingest."
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +17,7 @@ from yaojian.traceability.engine import store as store_module
 from yaojian.traceability.engine.generator import write
 from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
-from yaojian.traceability.tests.helpers import CLINIC, Events
-
-ROOT = Path(__file__).resolve().parents[3]
+from yaojian.traceability.tests.helpers import CLINIC, Events, killed_ingest
 
 
 def _folders(tmp_path: Path) -> tuple[Path, Path, set[str], set[str]]:
@@ -97,16 +93,6 @@ TraceStore(sys.argv[2]).ingest(Path(sys.argv[3]), batch_key="batch")
 """
 
 
-def _killed_ingest(root: Path, batch: Path, where: str) -> None:
-    proc = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", KILL, str(ROOT), str(root), str(batch), where],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == -9, proc.stderr[-2000:]
-
-
 def test_a_failure_while_writing_the_files_leaves_nothing_visible(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,7 +139,7 @@ def test_a_kill_while_writing_the_files_is_rolled_back_at_the_next_start(tmp_pat
     store.ingest(history, batch_key="history")
     flags, codes = store.flags(), _codes(store.root)
     # when: the ingest's process is killed with some of the batch's files in place
-    _killed_ingest(store.root, batch, "files")
+    killed_ingest(KILL, store.root, batch, "files")
     # then: those files are on disk, but no reader sees them
     assert _on_disk(store.root) > len(store.event_files())
     assert sorted(_visible_ids(store.root)) == sorted(history_ids)
@@ -181,7 +167,7 @@ def test_a_kill_after_the_commit_point_shows_everything_and_is_completed(tmp_pat
     store.ingest(history, batch_key="history")
     codes = _codes(store.root)
     # when: the process is killed just after the manifest was replaced
-    _killed_ingest(store.root, batch, "manifest")
+    killed_ingest(KILL, store.root, batch, "manifest")
     # then: all of the batch is visible, with the new flags
     seen = _visible_ids(store.root)
     assert len(seen) == len(set(seen))

@@ -3,8 +3,6 @@ to a bulk build, brought up to the manifest after a kill, and what the duplicate
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,7 @@ from yaojian.traceability.engine import manifest
 from yaojian.traceability.engine.generator import write
 from yaojian.traceability.engine.scan import scan
 from yaojian.traceability.engine.store import TraceStore
-from yaojian.traceability.tests.helpers import CLINIC, Events
-
-ROOT = Path(__file__).resolve().parents[3]
+from yaojian.traceability.tests.helpers import CLINIC, Events, killed_ingest
 
 
 def _history(root: Path) -> dict[str, Any]:
@@ -141,16 +137,6 @@ TraceStore(sys.argv[2]).ingest(Path(sys.argv[3]), batch_key="d", strict=False)
 """
 
 
-def _killed_ingest(root: Path, batch: Path, where: str) -> None:
-    proc = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", KILL, str(ROOT), str(root), str(batch), where],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == -9, proc.stderr[-2000:]
-
-
 def test_a_kill_before_the_history_is_brought_up_is_completed_at_the_next_start(
     tmp_path: Path,
 ) -> None:
@@ -163,7 +149,7 @@ def test_a_kill_before_the_history_is_brought_up_is_completed_at_the_next_start(
         store.ingest(h, batch_key="h", strict=False)
         only_history = _history(store.root)
         # when: the ingest of d is killed after its commit point, the history not yet up to it
-        _killed_ingest(store.root, d, where)
+        killed_ingest(KILL, store.root, d, where)
         # then: the history file still holds the committed history only
         assert _history(store.root)["events"] == only_history["events"]
         # and the next start brings it up to the manifest: what an uninterrupted ingest keeps
