@@ -197,7 +197,7 @@ def _lock_claimed(message_id: int, token: uuid.UUID) -> Message | None:
     if sql is None:
         qn = connection.ops.quote_name
         meta = Message._meta
-        columns = ", ".join(qn(f.column) for f in meta.concrete_fields)
+        columns = ", ".join(qn(f.column) for f in meta.concrete_fields if f.column)
         features = connection.features
         lock = (
             " FOR NO KEY UPDATE"
