@@ -211,7 +211,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- background tasks ----------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "yaojian.core.task_queue.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }

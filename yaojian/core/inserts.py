@@ -9,10 +9,14 @@ and the values are prepared by the fields themselves exactly as the ORM does
 instance, which then counts as saved (``_state.adding`` false). Values are always parameters;
 only table and column names, quoted by the backend, appear in the statement.
 
-Like ``bulk_create`` this calls no ``save()`` method. A model whose ``pre_save`` or
-``post_save`` signal has a receiver (``django_tasks_db``'s queue rows have one), a model with a
-database default, a generated column or a field with its own placeholder SQL, and databases
-other than SQLite and PostgreSQL take the ORM's path (same result, its cost).
+Like ``bulk_create`` this calls no ``save()`` method. One object inserted with :func:`insert`
+sends ``pre_save`` and ``post_save`` as ``save()`` does when a receiver listens (the task
+queue's rows have one, ``django_tasks_db``'s ``run_after``; ADR 0041): the receiver runs before
+the fields prepare their values, exactly where ``save()`` runs it. Several objects of a model
+with a receiver go through ``bulk_create`` (which, like it, sends none). A model with a
+database default, a generated column, a field with its own placeholder SQL or parent models
+(multi-table inheritance), and databases other than SQLite and PostgreSQL take the ORM's path
+(same result, its cost).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ def _fields(model: type[models.Model]) -> list[Any] | None:
     this module does not insert itself."""
     meta = model._meta
     fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    if meta.parents or meta.proxy:
+        return None
     for f in fields:
         if f.generated or f.has_db_default() or hasattr(f, "get_placeholder"):
             return None
@@ -84,16 +90,24 @@ def insert_all(objs: Sequence[models.Model], *, ignore_conflicts: bool = False) 
     model = type(objs[0])
     alias = router.db_for_write(model, instance=objs[0])
     connection = connections[alias]
+    # save()'s signals for one object (bulk_create, the path of several, sends none).
+    signalled = _listened(model)
     plan = (
         _plan(model, connection.vendor, connection.ops.quote_name, len(objs), ignore_conflicts)
         if connection.vendor in VENDORS
         and connection.features.can_return_columns_from_insert
-        and not _listened(model)
+        and not (signalled and len(objs) > 1)
         else None
     )
     if plan is None:
         return _orm_insert(objs, alias, ignore_conflicts)
     sql, fields = plan
+    if signalled:
+        if not objs[0]._state.adding:
+            raise ValueError("insert_all takes new objects of one model")
+        signals.pre_save.send(
+            sender=model, instance=objs[0], raw=False, using=alias, update_fields=None
+        )
     params: list[Any] = []
     for obj in objs:
         if not obj._state.adding or type(obj) is not model:
@@ -110,12 +124,16 @@ def insert_all(objs: Sequence[models.Model], *, ignore_conflicts: bool = False) 
         obj.pk = pk_field.to_python(pk) if pk_field is not None else pk
         obj._state.adding = False
         obj._state.db = alias
+    if signalled:
+        signals.post_save.send(
+            sender=model, instance=objs[0], created=True, update_fields=None, raw=False, using=alias
+        )
     return len(ids)
 
 
 def _listened(model: type[models.Model]) -> bool:
-    """Whether a receiver (ours or a library's) listens to the model's save signals: then the
-    row is saved by the ORM, which sends them."""
+    """Whether a receiver (ours or a library's) listens to the model's save signals: then
+    one object is inserted with them sent as ``save()`` sends them, several by the ORM."""
     return signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
 
 

@@ -64,16 +64,20 @@ def test_public_submission_writes_its_queue_rows_in_its_own_transaction(
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "yaojian.core.task_queue.DatabaseBackend", "QUEUES": ["default"]}
     }
     client = Client()
     url = reverse("portal:complaint_new", args=["report"])
     html = client.get(url).content.decode()
     data = {**_form(summary="药店回收医保药品再销售。"), **_solve(html)}
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as q:
         response = client.post(url, data)
     assert response.status_code == 200
     assert callbacks == []
+    # The queue row in one INSERT … RETURNING of core.inserts, not the ORM's (ADR 0041).
+    (queue_insert,) = [x["sql"] for x in q.captured_queries if "dbtaskresult" in x["sql"]]
+    assert queue_insert.startswith("INSERT INTO")
+    assert "RETURNING" in queue_insert
     # One queue row delivers the event's two hand-offs (each claimed and run on its own).
     tasks = list(DBTaskResult.objects.all())
     assert [t.task_path for t in tasks] == ["yaojian.outbox.tasks.deliver_messages_task"]

@@ -1,6 +1,7 @@
 """``core.inserts``: one ``INSERT … RETURNING`` per row or list, the same rows as the ORM's
 ``save()``/``bulk_create`` (values prepared by the fields, primary keys set), conflicts skipped
-without a savepoint, and the ORM's path for a model whose save signals have a receiver."""
+without a savepoint; one object of a model whose save signals have a receiver sends them as
+``save()`` does, several go through ``bulk_create``."""
 
 from __future__ import annotations
 
@@ -82,17 +83,56 @@ def test_an_object_already_saved_is_refused() -> None:
         inserts.insert(message)
 
 
-def test_a_model_whose_save_signal_has_a_receiver_is_saved_by_the_orm() -> None:
-    """django_tasks_db sets a queue row's ``run_after`` in a ``pre_save`` receiver."""
-    from django_tasks_db.models import DBTaskResult, get_date_max
+def _queue_row(**fields: Any) -> Any:
+    from django_tasks_db.models import DBTaskResult
 
-    fields: dict[str, Any] = {"run_after": None}  # the receiver sets it
-    row: Any = DBTaskResult(
+    return DBTaskResult(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="yaojian.outbox.tasks.deliver_messages_task",
         queue_name="default",
         backend_name="default",
         **fields,
     )
-    assert inserts.insert(row) is True
-    assert DBTaskResult.objects.get(pk=row.pk).run_after == get_date_max()
+
+
+def test_one_object_of_a_model_with_save_receivers_sends_the_signals_as_save_does() -> None:
+    """django_tasks_db sets a queue row's ``run_after`` in a ``pre_save`` receiver: it runs
+    before the values are prepared, and ``post_save`` follows with ``created`` (ADR 0041)."""
+    from django.db.models import signals
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    seen: list[tuple[str, Any, Any]] = []
+
+    def pre(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(("pre", instance.run_after, kwargs["using"]))
+
+    def post(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        seen.append(("post", created, instance._state.adding))
+
+    signals.pre_save.connect(pre, sender=DBTaskResult)
+    signals.post_save.connect(post, sender=DBTaskResult)
+    try:
+        row = _queue_row(run_after=None)  # the library's receiver sets it
+        with CaptureQueriesContext(connection) as queries:
+            assert inserts.insert(row) is True
+    finally:
+        signals.pre_save.disconnect(pre, sender=DBTaskResult)
+        signals.post_save.disconnect(post, sender=DBTaskResult)
+    assert len(queries.captured_queries) == 1
+    assert "RETURNING" in queries.captured_queries[0]["sql"]  # not the ORM's insert
+    assert ("post", True, False) in seen
+    assert [s[0] for s in seen].index("pre") < [s[0] for s in seen].index("post")
+    stored = DBTaskResult.objects.get(pk=row.pk)
+    assert stored.run_after == get_date_max()
+    assert stored.enqueued_at == row.enqueued_at is not None
+    assert stored.status == "READY"
+    assert stored.worker_ids == []
+    assert stored.return_value is None
+
+
+def test_several_objects_of_a_model_with_save_receivers_go_through_bulk_create() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    rows = [_queue_row(run_after=timezone.now()) for _n in range(2)]
+    assert inserts.insert_all(rows) == 2
+    assert DBTaskResult.objects.count() == 2

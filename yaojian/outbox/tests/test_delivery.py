@@ -111,7 +111,9 @@ def test_rolled_back_change_leaves_no_hand_off(subscribed, django_capture_on_com
     assert (Message.objects.count(), callbacks, handoffs.SEEN) == (0, [], [])
 
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {"BACKEND": "yaojian.core.task_queue.DatabaseBackend", "QUEUES": ["default"]}
+}
 
 
 def test_database_queue_rows_are_written_with_the_hand_offs(

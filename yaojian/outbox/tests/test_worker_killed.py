@@ -41,7 +41,9 @@ STATUS_SQL = (
     "SELECT status, COUNT(*) FROM outbox_message "
     "WHERE handler = 'yaojian.enforcement.handlers.on_licence_revoked' GROUP BY status"
 )
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {
+    "default": {"BACKEND": "yaojian.core.task_queue.DatabaseBackend", "QUEUES": ["default"]}
+}
 
 
 class Database:
@@ -83,7 +85,7 @@ class Processes:
             **os.environ,
             "DATABASE_URL": database.url,
             "DJANGO_SETTINGS_MODULE": "yaojian.settings",
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "TASKS_BACKEND": "yaojian.core.task_queue.DatabaseBackend",
             "OUTBOX_LEASE_SECONDS": "2",
             "OUTBOX_SWEEP_SECONDS": "1",
         }
