@@ -383,9 +383,12 @@ class TraceStore:
         lock, which brings the history file up to the manifest first)."""
         with self.lock():
             self.ensure()
-            con = normalise.connect()
-            normalise.load_folder(con, Path(folder), strict=False)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
+            con = normalise.connect(memory_limit=check_memory())
+            try:  # one pass over the files, the rows the ingest would accept
+                normalise.load_valid(con, Path(folder), table="batch")
+            except duckdb.Error:  # a file that fails inside: the ingest's reader refuses it whole
+                normalise.load_folder(con, Path(folder), strict=False)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.EV_SELECT}")
             with history.attached(con, self.root) as held:
                 if held:
                     history.drop_stored_ids(con)
@@ -535,6 +538,12 @@ class TraceStore:
             }
         )
         pq.write_table(table, target)
+
+
+def check_memory() -> str:
+    """DuckDB's memory limit for a day's check (``YAOJIAN_TRACE_CHECK_MEMORY``, default 4 GB):
+    it reads a few million events, and shares the machine with the web and other jobs."""
+    return os.environ.get("YAOJIAN_TRACE_CHECK_MEMORY") or "4GB"
 
 
 def write_partitioned(
