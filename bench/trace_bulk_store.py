@@ -38,6 +38,10 @@ def main() -> None:
     parser.add_argument("--files-per-batch", type=int, default=10)
     parser.add_argument("--skip-split", action="store_true")
     parser.add_argument("--skip-events", action="store_true")
+    # Only the first N files give history batches (the rest are copies: bench/trace_bulk_replicate.py
+    # makes their batches from these); every file gives its part of the day.
+    parser.add_argument("--history-files", type=int, default=0)
+    parser.add_argument("--skip-history", action="store_true")
     args = parser.parse_args()
     source, out = Path(args.source).resolve(), Path(args.out).resolve()
     files = sorted(source.glob("*.parquet"))
@@ -57,12 +61,13 @@ def main() -> None:
         result["cut"] = cut
         after = f"CAST(occurred_at AS TIMESTAMPTZ) > CAST('{cut}' AS TIMESTAMPTZ)"
         for i, path in enumerate(files):
-            group = split / f"g{i // args.files_per_batch:03d}"
-            group.mkdir(parents=True, exist_ok=True)
-            con.execute(
-                f"COPY (SELECT * FROM read_parquet('{path}') WHERE NOT ({after})) "
-                f"TO '{group / path.name}' (FORMAT PARQUET, COMPRESSION zstd)"
-            )
+            if not args.history_files or i < args.history_files:
+                group = split / f"g{i // args.files_per_batch:03d}"
+                group.mkdir(parents=True, exist_ok=True)
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet('{path}') WHERE NOT ({after})) "
+                    f"TO '{group / path.name}' (FORMAT PARQUET, COMPRESSION zstd)"
+                )
             con.execute(
                 f"COPY (SELECT * FROM read_parquet('{path}') WHERE {after}) "
                 f"TO '{day / path.name}' (FORMAT PARQUET, COMPRESSION zstd)"
@@ -97,6 +102,9 @@ def main() -> None:
             con.close()
             print(f"{key}: {time.perf_counter() - t0:.1f} s", flush=True)
         result["events_seconds"] = round(time.perf_counter() - started, 1)
+    if args.skip_history:
+        print(json.dumps(result, indent=2), flush=True)
+        return
     t0, cpu = time.perf_counter(), time.process_time()
     result["history_index_rows"] = store.rebuild_history()
     result["history_index_seconds"] = round(time.perf_counter() - t0, 1)

@@ -40,6 +40,7 @@ def _timed_phases(phases: dict[str, list[float]]) -> None:
 
     for module, name, label in (
         (normalise, "load_folder", "read_validate"),
+        (normalise, "load_valid", "read_validate"),
         (history, "drop_stored_ids", "duplicate_ids"),
         (history, "read_touched", "read_history_by_key"),
         (duck, "run_rules", "rules"),

@@ -165,15 +165,22 @@ def attached(con: duckdb.DuckDBPyConnection, root: Path) -> Iterator[bool]:
 def drop_stored_ids(con: duckdb.DuckDBPyConnection) -> int:
     """Delete from the temp table ``batch`` the event ids ``hx`` already holds; their count.
 
-    The ids' 64-bit keys are joined first (one narrow column of the history); the text of the
-    few rows that match is then compared, so the check is exact."""
+    The ids' 64-bit keys are joined first, reading that one narrow column of the history
+    only; the text of the rows whose key matches is then read and compared (usually none, or
+    a resent file's), so the check is exact."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE t_ids AS "
         "SELECT DISTINCT md5_number_lower(event_id) AS ek, event_id FROM batch"
     )
     con.execute(
+        "CREATE OR REPLACE TEMP TABLE t_known AS "
+        "SELECT DISTINCT h.ek FROM hx.events h SEMI JOIN t_ids k ON h.ek = k.ek"
+    )
+    if not _one(con, "SELECT count(*) FROM t_known"):
+        return 0
+    con.execute(
         "CREATE OR REPLACE TEMP TABLE seen AS SELECT DISTINCT t.event_id FROM t_ids t "
-        "JOIN (SELECT h.ek, h.event_id FROM hx.events h SEMI JOIN t_ids k ON h.ek = k.ek) h "
+        "JOIN (SELECT h.ek, h.event_id FROM hx.events h SEMI JOIN t_known k ON h.ek = k.ek) h "
         "ON h.ek = t.ek AND h.event_id = t.event_id"
     )
     count = _one(con, "SELECT count(*) FROM seen")

@@ -673,3 +673,162 @@ def _drop_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
 # stores: those and the evidence.
 EV_SELECT = f"SELECT {', '.join(EV_COLUMNS)} FROM checked WHERE ok AND copy_no = 1"
 NORMALISED_SELECT = f"SELECT {', '.join(NORMALISED)} FROM checked WHERE ok AND copy_no = 1"
+
+
+def load_valid(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    *,
+    table: str = "batch",
+    keys: str = "",
+) -> LoadReport:
+    """The accepted rows of ``folder`` (what ``load_folder(strict=False)`` then
+    :data:`EV_SELECT` give: the same rows, text columns) in the temp table ``table``, read in
+    one pass.
+
+    For a check that writes nothing (``TraceStore.check_day``): the files are read through views
+    straight into ``table`` — no ``raw``, ``staged`` and ``checked`` tables, no reasons, no
+    values as sent — with ``table``'s columns :data:`EV_COLUMNS` plus ``keys`` (SQL over those
+    columns, e.g. hashes the caller joins on). A file is refused for its schema (as
+    ``load_folder``); a file that fails inside raises ``duckdb.Error`` (the caller falls back to
+    ``load_folder``, which refuses it whole). Within the folder, the first copy of an id is kept
+    only when it is valid (``load_folder``'s ``copy_no`` counts every row of an id)."""
+    report = LoadReport()
+    files = event_files(Path(folder))
+    report.files = [FileOutcome(name=path.name) for path in files]
+    selects: list[str] = []
+    for group in _same_schema(con, files):
+        numbers = [files.index(path) + 1 for path in group]
+        try:
+            select = _raw_select(con, group[0], numbers[0])
+        except FormatError as exc:
+            for number in numbers:
+                outcome = report.files[number - 1]
+                outcome.error, outcome.code, outcome.params = str(exc), exc.code, exc.params
+            continue
+        if len(group) > 1:
+            select = _many_files(select, group, numbers)
+        selects.append(select)
+    con.execute("DROP TABLE IF EXISTS raw")
+    con.execute("DROP VIEW IF EXISTS raw")
+    if selects:
+        con.execute(
+            "CREATE TEMP VIEW raw AS " + " UNION ALL BY NAME ".join(f"({q})" for q in selects)
+        )
+    else:
+        con.execute(
+            "CREATE TEMP VIEW raw AS SELECT 0 AS file_no, 0::BIGINT AS line_no, "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in COLUMNS)
+            + ", NULL::BIGINT AS ts_typed, NULL::BIGINT AS pack_units_n,"
+            " NULL::BIGINT AS units_n LIMIT 0"
+        )
+    _code_map(con)
+    ts_expr = "coalesce(ts_typed, CAST(epoch_us(try_cast(occurred_at AS TIMESTAMPTZ)) AS BIGINT))"
+    values = {
+        "event_id": "r.event_id",
+        "code": "CASE WHEN r.c20 THEN r.trace_code ELSE m.key END",
+        "event_type": "lower(r.event_type)",
+        "ts": ts_expr,
+        "party": "upper(r.party_uscc)",
+        "region": "r.party_region",
+        "counterparty": "upper(r.counterparty_uscc)",
+        "product": "r.product_code",
+        "pack_units": "r.pack_units_n",
+        "units": "r.units_n",
+        "insured": "r.insured_id",
+        "settlement": "r.settlement_id",
+        "reverses": "r.reverses_event_id",
+    }
+    # ``load_folder``'s checks without ``strict`` (its ``checks``): a row failing any is rejected.
+    failed = " OR ".join(
+        f"coalesce({cond}, FALSE)"
+        for cond in (
+            "event_id IS NULL",
+            "code IS NULL",
+            f"event_type NOT IN {EVENT_TYPES}",
+            "ts IS NULL",
+            "party IS NULL",
+        )
+    )
+    extra = f", {keys}" if keys else ""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT {", ".join(EV_COLUMNS)}{extra}, pos, NOT ({failed}) AS ok FROM (
+          SELECT {", ".join(f"{v} AS {c}" for c, v in values.items())},
+                 CAST(r.file_no AS BIGINT) * 1099511627776 + r.line_no AS pos
+          FROM (SELECT *, regexp_full_match(trace_code, '\\d{{20}}') AS c20 FROM raw) r
+          LEFT JOIN codemap m ON m.raw = CASE WHEN NOT r.c20 THEN r.trace_code END
+        )
+        """
+    )
+    rows, valid = (
+        int(x)
+        for x in con.execute(f"SELECT count(*), count(*) FILTER (WHERE ok) FROM {table}").fetchone()
+        or (0, 0)
+    )
+    repeated = _count_sql(
+        con, f"SELECT count(event_id) - count(DISTINCT hash(event_id)) FROM {table}"
+    ) and _count_sql(con, f"SELECT count(event_id) - count(DISTINCT event_id) FROM {table}")
+    if repeated:
+        # Every row after the first of an id goes (valid or not), then the invalid rows.
+        con.execute(
+            f"DELETE FROM {table} WHERE pos IN (SELECT pos FROM (SELECT pos, row_number() OVER "
+            f"(PARTITION BY event_id ORDER BY pos) AS copy_no FROM {table} WHERE event_id IN "
+            f"(SELECT event_id FROM {table} GROUP BY event_id HAVING count(*) > 1)) "
+            "WHERE copy_no > 1)"
+        )
+    con.execute(f"DELETE FROM {table} WHERE NOT ok")
+    con.execute(f"ALTER TABLE {table} DROP COLUMN ok")
+    con.execute(f"ALTER TABLE {table} DROP COLUMN pos")
+    report.accepted = _count_sql(con, f"SELECT count(*) FROM {table}")
+    report.rows = rows
+    report.rejected = rows - valid
+    report.duplicates_in_batch = valid - report.accepted
+    return report
+
+
+def _same_schema(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[list[Path]]:
+    """``files`` in groups that one reader can read as one: Parquet files whose schemas (every
+    field's name, types and order, from their footers) are identical; a CSV file alone."""
+    parquet = [p for p in files if p.suffix.lower() == ".parquet"]
+    fields: dict[str, list[tuple[Any, ...]]] = {}
+    if len(parquet) > 1:
+        listed = ", ".join("'" + _literal(str(p)) + "'" for p in parquet)
+        try:
+            for name, *field in con.execute(
+                "SELECT file_name, name, type, type_length, repetition_type, num_children, "
+                "converted_type, scale, precision, field_id, logical_type, duckdb_type "
+                f"FROM parquet_schema([{listed}])"
+            ).fetchall():
+                fields.setdefault(name, []).append(tuple(field))
+        except duckdb.Error:  # an unreadable footer: each file on its own (and refused)
+            fields = {}
+    groups: dict[str, list[Path]] = {}
+    order: list[list[Path]] = []
+    for path in files:
+        if path.suffix.lower() != ".parquet" or str(path) not in fields:
+            order.append([path])
+            continue
+        signature = repr(fields[str(path)])
+        if signature not in groups:
+            groups[signature] = []
+            order.append(groups[signature])
+        groups[signature].append(path)
+    return order
+
+
+def _many_files(select: str, group: list[Path], numbers: list[int]) -> str:
+    """``_raw_select`` of ``group[0]`` made to read every file of ``group`` (same schema) in one
+    reader: the file's number from the reader's ``file_index``."""
+    one = "read_parquet('" + _literal(str(group[0])) + "', file_row_number=true)"
+    listed = ", ".join("'" + _literal(str(p)) + "'" for p in group)
+    head = f"SELECT {numbers[0]} AS file_no, "
+    if one not in select or not select.startswith(head):
+        raise ValueError("unexpected reader")
+    number = (
+        f"CAST([{', '.join(str(n) for n in numbers)}][CAST(file_index AS BIGINT) + 1] AS INTEGER)"
+    )
+    return select.replace(head, f"SELECT {number} AS file_no, ", 1).replace(
+        one, f"read_parquet([{listed}], file_row_number=true)"
+    )

@@ -383,9 +383,12 @@ class TraceStore:
         lock, which brings the history file up to the manifest first)."""
         with self.lock():
             self.ensure()
-            con = normalise.connect()
-            normalise.load_folder(con, Path(folder), strict=False)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.NORMALISED_SELECT}")
+            con = normalise.connect(memory_limit=check_memory())
+            try:  # one pass over the files, the rows the ingest would accept
+                normalise.load_valid(con, Path(folder), table="batch")
+            except duckdb.Error:  # a file that fails inside: the ingest's reader refuses it whole
+                normalise.load_folder(con, Path(folder), strict=False)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {normalise.EV_SELECT}")
             with history.attached(con, self.root) as held:
                 if held:
                     history.drop_stored_ids(con)
@@ -410,13 +413,22 @@ class TraceStore:
             history.read_touched(con)
         else:
             con.execute(f"CREATE OR REPLACE TEMP TABLE hist AS SELECT {cols} FROM batch LIMIT 0")
+        # A view: the rules read it several times, each a scan of two tables in memory, cheaper
+        # than a copy of every touched event's text.
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE ev AS SELECT {cols} FROM hist "
+            f"CREATE OR REPLACE TEMP VIEW ev AS SELECT {cols} FROM hist "
             f"UNION ALL SELECT {cols} FROM batch"
         )
         fresh = duck.run_rules(con, thresholds=self.thresholds)
-        codes = {row[0] for row in con.execute("SELECT DISTINCT code FROM ev").fetchall()}
-        persons = {row[0] for row in con.execute("SELECT insured FROM t_insured").fetchall()}
+        # The flags held before of the packs and persons recomputed are replaced (only the
+        # packs and persons of flags held before are fetched into Python).
+        codes = _values(con, "code", "ev", {f["code"] for f in before if f["rule"] != "R6"})
+        persons = _values(
+            con,
+            "insured",
+            "t_insured",
+            {f["insured"] for f in [*before, *fresh] if f["rule"] == "R6"},
+        )
         kept = [
             f
             for f in before
@@ -535,6 +547,12 @@ class TraceStore:
             }
         )
         pq.write_table(table, target)
+
+
+def check_memory() -> str:
+    """DuckDB's memory limit for a day's check (``YAOJIAN_TRACE_CHECK_MEMORY``, default 4 GB):
+    it reads a few million events, and shares the machine with the web and other jobs."""
+    return os.environ.get("YAOJIAN_TRACE_CHECK_MEMORY") or "4GB"
 
 
 def write_partitioned(
@@ -667,6 +685,23 @@ SELECT l.code, coalesce(a.n, 0) AS settlements, CAST(a.units AS BIGINT) AS units
        l.ts AS last_event_at
 FROM last_event l LEFT JOIN agg a ON a.code = l.code LEFT JOIN pu p ON p.code = l.code
 """
+
+
+def _values(con: duckdb.DuckDBPyConnection, column: str, table: str, wanted: set[Any]) -> set[Any]:
+    """The values of ``wanted`` that ``table.column`` holds."""
+    wanted.discard(None)
+    if not wanted:
+        return set()
+    import pyarrow as pa
+
+    con.register("t_wanted", pa.table({"v": pa.array(sorted(wanted), type=pa.string())}))
+    try:
+        rows = con.execute(
+            f"SELECT v FROM t_wanted WHERE v IN (SELECT {column} FROM {table})"
+        ).fetchall()
+    finally:
+        con.unregister("t_wanted")
+    return {row[0] for row in rows}
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
