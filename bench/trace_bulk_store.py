@@ -41,7 +41,7 @@ def main() -> None:
     # Only the first N files give history batches (the rest are copies: bench/trace_bulk_replicate.py
     # makes their batches from these); every file gives its part of the day.
     parser.add_argument("--history-files", type=int, default=0)
-    parser.add_argument("--skip-history", action="store_true")
+    parser.add_argument("--skip-history", action="store_true", help="no history index")
     args = parser.parse_args()
     source, out = Path(args.source).resolve(), Path(args.out).resolve()
     files = sorted(source.glob("*.parquet"))
@@ -103,6 +103,7 @@ def main() -> None:
             print(f"{key}: {time.perf_counter() - t0:.1f} s", flush=True)
         result["events_seconds"] = round(time.perf_counter() - started, 1)
     if args.skip_history:
+        result["load_after"] = os.getloadavg()
         print(json.dumps(result, indent=2), flush=True)
         return
     t0, cpu = time.perf_counter(), time.process_time()

@@ -28,7 +28,7 @@ import duckdb, sys, time
 t = time.perf_counter()
 con = duckdb.connect()
 if len(sys.argv) > 2:  # the same memory limit and spill folder as the scan beside it
-    con.execute("SET memory_limit='60%'")
+    con.execute(f"SET memory_limit='{sys.argv[3] if len(sys.argv) > 3 else '60%'}'")
     con.execute(f"SET temp_directory='{sys.argv[2]}'")
 src = f"read_parquet('{sys.argv[1]}/*.parquet')"
 n = con.execute(f'''
@@ -44,6 +44,23 @@ SELECT count(*) FROM (
 ''').fetchone()[0]
 print(n, time.perf_counter() - t)
 """
+
+# The same query over a normalised store's event files (its own column names: ``rules.py``).
+R1_STORE = (
+    R1_RAW.replace("/*.parquet", "/events/**/*.parquet")
+    .replace("reverses_event_id", "reverses")
+    .replace(
+        "coalesce(nullif(d.settlement_id, ''), d.event_id)", "coalesce(d.settlement, d.event_id)"
+    )
+    .replace("d.trace_code", "d.code")
+    .replace("trace_code", "code")
+    .replace("d.party_uscc", "d.party")
+)
+
+
+def r1_baseline(folder: Path | str) -> str:
+    """Raw R1 over ``folder``'s files: a normalised store's event files, or a raw folder's."""
+    return R1_STORE if (Path(folder) / "_yaojian_trace_store").exists() else R1_RAW
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, object]:

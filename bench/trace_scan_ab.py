@@ -5,7 +5,8 @@
 ``--before`` is exported with ``git archive`` to var/bench/ab-<commit>/ and imported from there
 in its own process; "after" is this working tree. Each run is a fresh process: ``scan()`` alone
 (no Django start-up), then the flags are compared. The baseline is the raw DuckDB SQL for R1
-of bench/trace_scan.py over the same files. Our own generator's data (bench/trace_data.py).
+of bench/trace_scan.py over the same files (a raw folder's, or a normalised store's event files),
+with the same memory limit. Our own generator's data (bench/trace_data.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from trace_scan import R1_RAW
+from trace_scan import r1_baseline
 
 RUN = """
 import hashlib, sys, time
@@ -70,7 +71,11 @@ def main() -> None:
         with tarfile.open(tar) as handle:
             handle.extractall(before, filter="data")
     rows: list[dict[str, object]] = []
-    result: dict[str, object] = {"load_before": os.getloadavg(), "runs": rows}
+    result: dict[str, object] = {
+        "load_before": os.getloadavg(),
+        "memory_limit": os.environ.get("YAOJIAN_TRACE_MEMORY", "60%"),
+        "runs": rows,
+    }
     for n in range(args.rounds):
         for name, src in (("before", str(before)), ("after", str(ROOT))):
             started = time.perf_counter()
@@ -86,7 +91,10 @@ def main() -> None:
                     "cpu_s": CPU[-1],
                 }
             )
-        count, seconds = run(R1_RAW, folder, last=2)
+        # The same memory limit and spill folder as the scans (YAOJIAN_TRACE_MEMORY/_TEMP).
+        limit = os.environ.get("YAOJIAN_TRACE_MEMORY", "60%")
+        spill = os.environ.get("YAOJIAN_TRACE_TEMP", str(ROOT / "var" / "bench" / "spill"))
+        count, seconds = run(r1_baseline(folder), folder, spill, limit, last=2)
         rows.append(
             {
                 "round": n + 1,
@@ -94,8 +102,11 @@ def main() -> None:
                 "scan_s": round(float(seconds), 2),
                 "r1_packs": int(count),
                 "cpu_s": CPU[-1],
+                "load": os.getloadavg()[0],
             }
         )
+        for r in rows[-3:-1]:
+            r["ratio_cpu"] = round(float(r["cpu_s"]) / max(CPU[-1], 0.01), 1)  # type: ignore[arg-type]
         print(json.dumps(rows[-3:]), flush=True)
     result["load_after"] = os.getloadavg()
     result["same_flags"] = len({r["digest"] for r in rows if "digest" in r}) == 1

@@ -26,15 +26,16 @@ EVENT_BYTES_IN_MEMORY = 120
 SCAN_FILE_WITHOUT = "fsst,dict_fsst"
 
 
-def table_on_disk(con: Any, folder: Path) -> bool:
+def table_on_disk(con: Any, folder: Path, files: list[Path] | None = None) -> bool:
     """Whether a scan keeps its validated events in a database file (compressed, read back by
     DuckDB's buffer manager) rather than in memory: ``YAOJIAN_TRACE_TABLE`` (``memory``,
     ``disk``, default ``auto``: on disk when the table would take more than a quarter of the
-    memory limit, leaving the rest to the rules' joins and windows)."""
+    memory limit, leaving the rest to the rules' joins and windows). ``files``: the event files
+    (default: the folder's)."""
     choice = os.environ.get("YAOJIAN_TRACE_TABLE", "auto")
     if choice in ("memory", "disk"):
         return choice == "disk"
-    files = normalise.event_files(folder)
+    files = normalise.event_files(folder) if files is None else files
     parquet = [str(p) for p in files if p.suffix.lower() == ".parquet"]
     rows = sum(p.stat().st_size for p in files if p.suffix.lower() == ".csv") // 100
     if parquet:
@@ -79,27 +80,85 @@ def _bytes(text: str) -> int:
         return 0
 
 
-def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
-    """Make the view ``ev`` over ``folder``; returns the load report for raw folders."""
+def open_events(con: Any, folder: Path, *, narrow: bool = True) -> normalise.LoadReport | None:
+    """Make the view ``ev`` over ``folder``; returns the load report for raw folders.
+
+    A raw folder is validated row by row into a narrow table (integer pack keys, ENUMs: ADR
+    0037). A normalised store holds events validated once, at their ingest: it is read as it
+    is, without validation (ADR 0043); ``narrow`` (the DuckDB rules) reads it once into the
+    same narrow table, otherwise ``ev`` is a view over its files (text keys: Spark's input)."""
     folder = Path(folder)
     if duck.is_normalised_store(folder):
-        source = TraceStore(folder).history_source()
-        con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {source}")
+        store = TraceStore(folder)
+        if not narrow:
+            con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {store.history_source()}")
+            return None
+        files = store.event_files()
+        _attach_scan_file(con, table_on_disk(con, folder, files))
+        _load_store(con, files)
         return None
     on_disk = table_on_disk(con, folder)
-    if on_disk:
-        spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
-        Path(spill).mkdir(parents=True, exist_ok=True)
-        target = Path(spill) / f"scan-{uuid.uuid4().hex}.duckdb"  # one per scan
-        # Without FSST: DuckDB's analysis and compression of strings with FSST took a third of
-        # writing the file (ids, persons and settlements barely compress with it); the file
-        # is larger (≈ 60 MB per million events against 36) and is read back no slower.
-        con.execute(f"SET disabled_compression_methods='{SCAN_FILE_WITHOUT}'")
-        con.execute(f"ATTACH '{_literal(str(target))}' AS scan_db")
-        con.execute("USE scan_db")
+    _attach_scan_file(con, on_disk)
     report = normalise.load_folder(con, folder, strict=False, stream=True, on_disk=on_disk)
     con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {normalise.scan_ev_select(con)}")
     return report
+
+
+def _attach_scan_file(con: Any, on_disk: bool) -> None:
+    """On disk: make a database file in the spill folder the current one (``checked`` goes
+    there), removed after the scan (``scan``)."""
+    if not on_disk:
+        return
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    Path(spill).mkdir(parents=True, exist_ok=True)
+    target = Path(spill) / f"scan-{uuid.uuid4().hex}.duckdb"  # one per scan
+    # Without FSST: DuckDB's analysis and compression of strings with FSST took a third of
+    # writing the file (ids, persons and settlements barely compress with it); the file
+    # is larger (≈ 60 MB per million events against 36) and is read back no slower.
+    con.execute(f"SET disabled_compression_methods='{SCAN_FILE_WITHOUT}'")
+    con.execute(f"ATTACH '{_literal(str(target))}' AS scan_db")
+    con.execute("USE scan_db")
+
+
+def _load_store(con: Any, files: list[Path]) -> None:
+    """A store's events into the narrow table ``checked`` of a raw folder's scan (integer pack
+    keys, ENUMs) and the view ``ev`` over it: the files read twice (the dictionaries' five
+    columns, then every column the rules read), never validated again."""
+    source = duck.parquet_source(files).replace(", hive_partitioning=true", "")
+    # A store's key is 20 digits or a GS1 key ``(01)…(21)…`` (``codes.parse_trace_code``).
+    gs1 = "starts_with(code, '(')"
+    normalise.make_scan_dictionaries(
+        con,
+        f"SELECT code AS tc FROM {source} WHERE {gs1}",
+        f"SELECT party AS p, counterparty AS cp, product AS prod, region AS reg FROM {source}",
+        parse=False,
+    )
+    enums = {col: name for name, cols in normalise.SCAN_ENUMS for col in cols}
+    columns = []
+    for column in EV_COLUMNS:
+        if column == "code":
+            columns.append("coalesce(s.c20, m.id) AS code")
+        elif column == "event_type":
+            columns.append("CAST(s.event_type AS trace_event_type) AS event_type")
+        elif column in enums:
+            columns.append(f"CAST(s.{column} AS {enums[column]}) AS {column}")
+        else:
+            columns.append(f"s.{column}")
+    table = "TABLE" if _current_database(con) == "scan_db" else "TEMP TABLE"
+    con.execute(
+        f"""
+        CREATE OR REPLACE {table} checked AS SELECT {", ".join(columns)}
+        FROM (SELECT *, CASE WHEN NOT {gs1} THEN CAST(code AS HUGEINT) END AS c20
+              FROM {source}) s
+        LEFT JOIN codemap m ON m.raw = CASE WHEN s.c20 IS NULL THEN s.code END
+        """
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS SELECT {', '.join(EV_COLUMNS)} FROM checked")
+
+
+def _current_database(con: Any) -> str:
+    found = con.execute("SELECT current_database()").fetchone()
+    return str(found[0]) if found else ""
 
 
 def scan(
@@ -133,12 +192,12 @@ def _scan(
     thresholds: Thresholds,
     spark: Any,
 ) -> tuple[list[dict[str, Any]], normalise.LoadReport | None]:
-    report = open_events(con, folder)
+    report = open_events(con, folder, narrow=engine == "duckdb")
     if engine == "duckdb":
         if report is not None:
             events = report.accepted
         else:
-            found = con.execute("SELECT count(*) FROM ev").fetchone()
+            found = con.execute("SELECT count(*) FROM checked").fetchone()
             events = int(found[0]) if found else 0
         shares = shares_for(con, events)
         # The persons' share: the net settlements (at most one per dispense) and R6's window.
@@ -146,7 +205,7 @@ def _scan(
             con,
             rules=rules,
             thresholds=thresholds,
-            integer_keys=report is not None,
+            integer_keys=True,
             shares=shares,
             person_shares=shares_for(con, events // 5) if shares > 1 else 1,
         )

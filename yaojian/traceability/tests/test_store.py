@@ -215,3 +215,26 @@ def test_rebuilding_the_key_table_of_an_empty_store_leaves_it_empty(tmp_path: Pa
     assert store.rebuild_codes() == 0
     assert _key_table(store) == ([], [("generation", 1)])  # the adopted empty store
     assert store.code_state(CODE) is None
+
+
+def test_a_stores_scan_reads_it_narrow_and_finds_the_raw_folders_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a generated folder (20-digit and GS1 codes, every rule planted), ingested whole
+    generated = write(tmp_path / "g", 20_000, seed=11, anomaly_rate=0.05)
+    store = TraceStore(tmp_path / "store")
+    store.ingest(tmp_path / "g", batch_key="all", strict=False)
+    raw, _ = scan(tmp_path / "g")
+    # when: the store is scanned (read once into the narrow table, not validated again),
+    # in one query and in three shares
+    found = {}
+    for shares in ("1", "3"):
+        monkeypatch.setenv("YAOJIAN_TRACE_SHARES", shares)
+        found[shares], report = scan(store.root)
+        assert report is None
+    # then: the raw folder's flags, GS1 keys given back as text, the store's own flags too
+    assert found["1"] == found["3"] == raw == store.flags()
+    assert {k for k in keys(found["1"]) if k[0] != "R6"} == {
+        k for k in generated.labels if k[0] != "R6"
+    }
+    assert any(f["code"].startswith("(01)") for f in found["1"] if f["code"])
