@@ -218,25 +218,31 @@ def production_server(url: str) -> Iterator[str]:
     """``scripts/serve.py`` itself (``harness.serve``: gunicorn with its config and access log,
     the worker and the scheduler at its lower priority; ``WEB_WORKERS``/``WEB_THREADS`` from the
     environment), once the worker has settled."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT now()").fetchone()
     with harness.serve(url) as served:
-        settle(url)
+        settle(url, since=row[0] if row else None)
         yield served.base
 
 
-def settle(url: str, limit: float = 1800.0) -> None:
+def settle(url: str, limit: float = 1800.0, since: Any = None) -> None:
     """Wait until the worker has run every task due now: a scheduler started on a database
     it has never served runs each periodic task at once (the nightly credit grades of
     1,000,000 entities among them). The figures are those of a server in its steady state,
-    worker and scheduler running, not of its first minutes; the wait is logged."""
+    worker and scheduler running, not of its first minutes; the wait is logged. A task left
+    RUNNING by an earlier server's worker (killed with it: ``since`` is when this server was
+    started) is not waited for; it is never taken up again, and its next periodic run redoes it.
+    """
     started = time.monotonic()
     sql = (
         "SELECT count(*) FROM django_tasks_database_dbtaskresult"
-        " WHERE status = 'RUNNING' OR (status = 'READY' AND run_after <= now())"
+        " WHERE (status = 'RUNNING' AND (%(since)s::timestamptz IS NULL OR started_at >= %(since)s))"
+        " OR (status = 'READY' AND run_after <= now())"
     )
     time.sleep(3)  # the scheduler's first pass
     with psycopg.connect(url, autocommit=True) as conn:
         while True:
-            row = conn.execute(sql).fetchone()
+            row = conn.execute(sql, {"since": since}).fetchone()
             waiting = int(row[0]) if row else 0
             if waiting == 0 or time.monotonic() - started > limit:
                 break
