@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trace_bulk_replicate import write_batch
+from trace_bulk_replicate import commit_batch, write_batch
 
 from yaojian.traceability.engine import history, manifest, normalise
 
@@ -51,15 +50,7 @@ def main() -> None:
         generation = current.generation + 1
         staging = write_batch(con, root, files, 10 * (number - int(source[1:])), key, generation)
         con.close()
-        moved = []
-        for path in sorted(staging.rglob("*.parquet")):
-            target = root / "events" / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            moved.append(target.relative_to(root).as_posix())
-        shutil.rmtree(staging)
-        current.generation, current.batches[key] = generation, moved
-        manifest.write(root, current)
+        commit_batch(root, current, key, staging, generation)
         written = time.perf_counter() - t0
         added = history.sync(root, current, memory_limit=args.memory_limit)
         print(

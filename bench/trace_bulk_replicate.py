@@ -69,6 +69,19 @@ def write_batch(con, root: Path, files: list[str], shift: int, key: str, generat
     return staging
 
 
+def commit_batch(root: Path, current, key: str, staging: Path, generation: int) -> None:
+    """Move a staged batch's files into the store's events and name them in a new manifest."""
+    moved = []
+    for path in sorted(staging.rglob("*.parquet")):
+        target = root / "events" / path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        moved.append(target.relative_to(root).as_posix())
+    shutil.rmtree(staging)
+    current.generation, current.batches[key] = generation, moved
+    manifest.write(root, current)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("store")
@@ -116,15 +129,7 @@ def main() -> None:
             key,
             generation,
         )
-        moved = []
-        for path in sorted(staging.rglob("*.parquet")):
-            target = root / "events" / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            moved.append(target.relative_to(root).as_posix())
-        shutil.rmtree(staging)
-        current.generation, current.batches[key] = generation, moved
-        manifest.write(root, current)
+        commit_batch(root, current, key, staging, generation)
         print(f"{key} from {source}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
