@@ -20,7 +20,7 @@ class ClocksConfig(AppConfig):
         from yaojian.clocks import checks  # noqa: F401 - registers the system check
         from yaojian.clocks.permissions import ROLE_PERMISSIONS
         from yaojian.clocks.schedule import register_periodic
-        from yaojian.jobs.tasks import fail_stale_jobs_task
+        from yaojian.jobs.tasks import fail_stale_jobs_task, requeue_stranded_tasks_task
         from yaojian.outbox.conf import sweep_every
         from yaojian.outbox.tasks import deliver_due_task
 
@@ -30,6 +30,12 @@ class ClocksConfig(AppConfig):
             fail_stale_jobs_task,
             every=timedelta(minutes=10),
             label=_("Fail background jobs whose worker stopped"),
+        )
+        register_periodic(
+            "jobs.requeue_stranded_tasks",
+            requeue_stranded_tasks_task,
+            every=timedelta(minutes=10),
+            label=_("Queue again the tasks a stopped worker left running"),
         )
         # The safety net of the event outbox: lost enqueues, expired leases, due retries.
         register_periodic(

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from yaojian.audit.services import record
 from yaojian.jobs.choices import JobStatus
@@ -135,6 +137,21 @@ def fail_stale_jobs(*, older_than: timedelta) -> int:
             fail_job(job, error=str(STALE_JOB_ERROR))
             failed += 1
     return failed
+
+
+def requeue_stranded_tasks(*, older_than: timedelta) -> int:
+    """Put back on the queue the task rows left ``RUNNING`` for ``older_than``.
+
+    ``django_tasks_db`` marks a task ``RUNNING`` when a worker claims it and never looks at it
+    again: a worker killed under a task (a deployment, the OOM killer) leaves it running
+    forever, never retried. Every task here is safe to run twice (STYLE.md), so a row older
+    than any task's run (``TASK_RUNNING_LIMIT_MINUTES``, 360 by default) is made ``READY`` again
+    and the next worker takes it; ``worker_ids`` keeps the workers that tried. Returns how many.
+    """
+    cutoff = timezone.now() - older_than
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY, started_at=None)
 
 
 @transaction.atomic

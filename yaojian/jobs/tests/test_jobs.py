@@ -20,7 +20,7 @@ from yaojian.audit.models import AuditEvent
 from yaojian.jobs import services
 from yaojian.jobs.choices import JobStatus
 from yaojian.jobs.models import Job
-from yaojian.jobs.tasks import fail_stale_jobs_task
+from yaojian.jobs.tasks import fail_stale_jobs_task, requeue_stranded_tasks_task
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +260,47 @@ def test_job_list_query_count(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         response = client.get(reverse("jobs:job_list"))
     assert len(response.context["jobs"]) == 15
+
+
+def _task_row(status: str, started_minutes_ago: int | None) -> DBTaskResult:
+    from django_tasks_db.models import get_date_max
+
+    started = (
+        None
+        if started_minutes_ago is None
+        else timezone.now() - dt.timedelta(minutes=started_minutes_ago)
+    )
+    return DBTaskResult.objects.create(
+        status=status,
+        task_path="yaojian.jobs.tasks.fail_stale_jobs_task",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        run_after=get_date_max(),
+        started_at=started,
+        worker_ids=["w1"] if started is not None else [],
+    )
+
+
+def test_tasks_a_killed_worker_left_running_are_queued_again(db) -> None:
+    # given: a task claimed 7 hours ago by a worker that died, one claimed a minute ago, one done
+    stranded = _task_row("RUNNING", 7 * 60)
+    running = _task_row("RUNNING", 1)
+    done = _task_row("SUCCESSFUL", 8 * 60)
+    # when: the periodic sweep runs (the default limit: 6 hours)
+    assert requeue_stranded_tasks_task.call() == 1
+    # then: only the stranded one is ready again, for the next worker, its history kept
+    stranded.refresh_from_db()
+    assert (stranded.status, stranded.started_at, stranded.worker_ids) == ("READY", None, ["w1"])
+    assert DBTaskResult.objects.ready().filter(pk=stranded.pk).exists()
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert running.status == "RUNNING"
+    assert done.status == "SUCCESSFUL"
+    assert services.requeue_stranded_tasks(older_than=dt.timedelta(hours=6)) == 0
+
+
+def test_the_requeue_sweep_is_a_periodic_run() -> None:
+    from yaojian.clocks.schedule import registered
+
+    assert "jobs.requeue_stranded_tasks" in {p.name for p in registered()}
