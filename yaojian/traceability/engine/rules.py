@@ -1,8 +1,9 @@
 """The rules R1, R2, R3, R4 and R6 of the trace-event format — defined once, as SQL.
 
 The text below is written in the subset of SQL that DuckDB and Spark SQL share (CTEs, joins,
-window functions with numeric RANGE frames, ``substr``/``coalesce``/``concat``); both engines
-run exactly this text over a view ``ev`` of normalised events:
+window functions with numeric RANGE frames, ``max_by``, ``substr``/``coalesce``/``concat``);
+both engines run exactly this text over a view ``ev`` of normalised events, but for the name
+of one function (an ordered pair: DuckDB's ``row``, Spark's ``struct``; :data:`PAIR`):
 
     event_id, code, event_type, ts (BIGINT, µs since the epoch, UTC), party, region,
     counterparty, product, pack_units (BIGINT), units (BIGINT), insured, settlement, reverses
@@ -111,49 +112,49 @@ net AS (
 _R1 = """
 r1_sum AS (
   SELECT n.code, count(*) AS n_settle, sum(n.units) AS units,
-         count(DISTINCT n.party) AS n_inst, min(n.ts) AS ts1, max(n.ts) AS ts2
+         count(DISTINCT n.party) AS n_inst, min(n.ts) AS ts1, max(n.ts) AS ts2,
+         max_by(n.party, {pair}(n.ts, n.sid)) AS party
   FROM net n GROUP BY n.code
 ),
-r1_last AS (
-  SELECT code, party FROM (
-    SELECT code, party,
-           row_number() OVER (PARTITION BY code ORDER BY ts DESC, sid DESC) AS rn
-    FROM net
-  ) x WHERE rn = 1
-),
 r1 AS (
-  SELECT 'R1' AS rule, s.code, CAST(NULL AS STRING) AS insured, l.party,
+  SELECT 'R1' AS rule, s.code, CAST(NULL AS STRING) AS insured, s.party,
          CAST(NULL AS STRING) AS product, s.n_settle, s.units, p.pu AS pack_units,
          s.n_inst, s.ts1, s.ts2,
          CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
          CAST(NULL AS DOUBLE) AS packs
   FROM r1_sum s
-  JOIN r1_last l ON l.code = s.code
   LEFT JOIN pu p ON p.code = s.code
   WHERE s.n_inst > 1 OR (p.pu IS NOT NULL AND s.units > p.pu)
 )
 """
 
+# Arrivals of a pack at an institution: a receive by it, or a ship to it (a ship counts at its
+# counterparty), with the first receive's instant (R2). One aggregation serves R2 and R3.
+_ARRIVALS = """
+arrivals AS (
+  SELECT code, CASE WHEN event_type = 'ship' THEN counterparty ELSE party END AS inst,
+         min(CASE WHEN event_type = 'receive' THEN ts END) AS first_receive
+  FROM {ev} WHERE event_type IN ('receive', 'ship')
+  GROUP BY code, CASE WHEN event_type = 'ship' THEN counterparty ELSE party END
+)
+"""
+
 _R2 = """
-first_receive AS (
-  SELECT code, party, min(ts) AS ts FROM {ev} WHERE event_type = 'receive' GROUP BY code, party
-),
 r2 AS (
   SELECT 'R2' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
          CAST(NULL AS STRING) AS product, count(*) AS n_settle,
          CAST(NULL AS BIGINT) AS units, CAST(NULL AS BIGINT) AS pack_units,
-         CAST(NULL AS BIGINT) AS n_inst, min(d.ts) AS ts1, min(f.ts) AS ts2,
+         CAST(NULL AS BIGINT) AS n_inst, min(d.ts) AS ts1, min(f.first_receive) AS ts2,
          CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
          CAST(NULL AS DOUBLE) AS packs
   FROM disp d
-  JOIN first_receive f ON f.code = d.code AND f.party = d.party
-  WHERE d.ts < f.ts - {r2_tolerance}
+  JOIN arrivals f ON f.code = d.code AND f.inst = d.party
+  WHERE d.ts < f.first_receive - {r2_tolerance}
   GROUP BY d.code, d.party
 )
 """
 
-# Arrivals at the dispensing institution: a receive by it, or a ship to it. Two anti-joins on
-# (code, institution) instead of a DISTINCT over every receive and ship joined back.
+# A dispense at an institution with no arrival of the pack there (no row in ``arrivals``).
 _R3 = """
 r3 AS (
   SELECT 'R3' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
@@ -163,11 +164,8 @@ r3 AS (
          CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
          CAST(NULL AS DOUBLE) AS packs
   FROM disp d
-  WHERE d.party IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM {ev} a WHERE a.event_type = 'receive'
-                    AND a.code = d.code AND a.party = d.party)
-    AND NOT EXISTS (SELECT 1 FROM {ev} a WHERE a.event_type = 'ship'
-                    AND a.code = d.code AND a.counterparty = d.party)
+  LEFT JOIN arrivals a ON a.code = d.code AND a.inst = d.party
+  WHERE d.party IS NOT NULL AND a.code IS NULL
   GROUP BY d.code, d.party
 )
 """
@@ -179,15 +177,13 @@ receives AS (
 ships AS (
   SELECT code, ts FROM {ev} WHERE event_type = 'ship'
 ),
-r4_candidates AS (
-  SELECT d.event_id AS did, d.code, d.party, d.region AS dregion, d.ts AS dts,
-         r.ts AS rts, r.region AS rregion,
-         row_number() OVER (PARTITION BY d.event_id ORDER BY r.ts DESC, r.event_id DESC) AS rn
+r4_latest AS (
+  SELECT d.code, d.event_id AS did, max(d.party) AS party, max(d.region) AS dregion,
+         max(d.ts) AS dts, max(r.ts) AS rts,
+         max_by(r.region, {pair}(r.ts, r.event_id)) AS rregion
   FROM disp d
   JOIN receives r ON r.code = d.code AND r.ts <= d.ts
-),
-r4_latest AS (
-  SELECT * FROM r4_candidates WHERE rn = 1
+  GROUP BY d.code, d.event_id
 ),
 r4_shipped AS (
   SELECT DISTINCT l.did, l.code, l.dts
@@ -249,6 +245,10 @@ r6 AS (
 )
 """
 
+# The one spelling the two engines do not share: an ordered pair (a struct compared field by
+# field), the key of ``max_by`` where a latest row is chosen by instant and then by id.
+PAIR = {"duckdb": "row", "spark": "struct"}
+
 _PARTS = {"R1": _R1, "R2": _R2, "R3": _R3, "R4": _R4, "R6": _R6}
 
 # The rules local to one pack (R1–R4: every CTE groups, joins or partitions by ``code``) and
@@ -263,12 +263,15 @@ def rules_sql(
     *,
     ev: str = "ev",
     net: str | None = None,
+    dialect: str = "duckdb",
 ) -> str:
     """The one query that computes the flags of ``rules`` over the view ``ev``.
 
     ``ev`` names another relation of events; ``net`` a relation holding the net settlements
     (the rows of :func:`settlements_sql`) already made, instead of the CTEs that make them. Both
-    engines run the text with the defaults; DuckDB may run it share by share (``duck.py``)."""
+    engines run the text with the defaults; DuckDB may run it share by share (``duck.py``).
+    ``dialect`` (``duckdb``, ``spark``) spells the one function the engines name differently
+    (:data:`PAIR`)."""
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"Unknown rules: {sorted(unknown)}")
@@ -280,9 +283,12 @@ def rules_sql(
         parts.append(_DISP)
     if wants_net:
         parts.append(_SETTLE if net is None else f"net AS (SELECT * FROM {net})")
+    if "R2" in rules or "R3" in rules:
+        parts.append(_ARRIVALS)
     parts += [_PARTS[rule] for rule in rules]
     body = ",\n".join(p.strip() for p in parts).format(
         ev=ev,
+        pair=PAIR[dialect],
         r2_tolerance=thresholds.r2_tolerance_minutes * MICROS_PER_MINUTE,
         r6_window=thresholds.r6_window_days * MICROS_PER_DAY - 1,
         r6_max_packs=thresholds.r6_max_packs,

@@ -68,7 +68,7 @@ def run_rules(
         *event_paths(spark, input_path)
     )
     frame.select(*EV_COLUMNS).createOrReplaceTempView("ev")
-    rows = spark.sql(rules_sql(rules, thresholds)).collect()
+    rows = spark.sql(rules_sql(rules, thresholds, dialect="spark")).collect()
     return sorted((normalise_values(f) for f in as_dicts(tuple(r) for r in rows)), key=sort_key)
 
 
