@@ -139,34 +139,42 @@ arrivals AS (
 )
 """
 
+# Each dispense with its institution's arrival of the pack, if any (R2 and R3 read it).
+_DISP_ARRIVAL = """
+disp_arrival AS (
+  SELECT d.code, d.party, d.ts, f.first_receive, f.code IS NULL AS no_arrival
+  FROM disp d
+  LEFT JOIN arrivals f ON f.code = d.code AND f.inst = d.party
+  WHERE d.party IS NOT NULL
+)
+"""
+
 _R2 = """
 r2 AS (
-  SELECT 'R2' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
+  SELECT 'R2' AS rule, a.code, CAST(NULL AS STRING) AS insured, a.party,
          CAST(NULL AS STRING) AS product, count(*) AS n_settle,
          CAST(NULL AS BIGINT) AS units, CAST(NULL AS BIGINT) AS pack_units,
-         CAST(NULL AS BIGINT) AS n_inst, min(d.ts) AS ts1, min(f.first_receive) AS ts2,
+         CAST(NULL AS BIGINT) AS n_inst, min(a.ts) AS ts1, min(a.first_receive) AS ts2,
          CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
          CAST(NULL AS DOUBLE) AS packs
-  FROM disp d
-  JOIN arrivals f ON f.code = d.code AND f.inst = d.party
-  WHERE d.ts < f.first_receive - {r2_tolerance}
-  GROUP BY d.code, d.party
+  FROM disp_arrival a
+  WHERE a.ts < a.first_receive - {r2_tolerance}
+  GROUP BY a.code, a.party
 )
 """
 
 # A dispense at an institution with no arrival of the pack there (no row in ``arrivals``).
 _R3 = """
 r3 AS (
-  SELECT 'R3' AS rule, d.code, CAST(NULL AS STRING) AS insured, d.party,
+  SELECT 'R3' AS rule, a.code, CAST(NULL AS STRING) AS insured, a.party,
          CAST(NULL AS STRING) AS product, count(*) AS n_settle,
          CAST(NULL AS BIGINT) AS units, CAST(NULL AS BIGINT) AS pack_units,
-         CAST(NULL AS BIGINT) AS n_inst, min(d.ts) AS ts1, max(d.ts) AS ts2,
+         CAST(NULL AS BIGINT) AS n_inst, min(a.ts) AS ts1, max(a.ts) AS ts2,
          CAST(NULL AS STRING) AS region1, CAST(NULL AS STRING) AS region2,
          CAST(NULL AS DOUBLE) AS packs
-  FROM disp d
-  LEFT JOIN arrivals a ON a.code = d.code AND a.inst = d.party
-  WHERE d.party IS NOT NULL AND a.code IS NULL
-  GROUP BY d.code, d.party
+  FROM disp_arrival a
+  WHERE a.no_arrival
+  GROUP BY a.code, a.party
 )
 """
 
@@ -284,7 +292,7 @@ def rules_sql(
     if wants_net:
         parts.append(_SETTLE if net is None else f"net AS (SELECT * FROM {net})")
     if "R2" in rules or "R3" in rules:
-        parts.append(_ARRIVALS)
+        parts += [_ARRIVALS, _DISP_ARRIVAL]
     parts += [_PARTS[rule] for rule in rules]
     body = ",\n".join(p.strip() for p in parts).format(
         ev=ev,
