@@ -1,11 +1,16 @@
 """Real-time check latency: GET /api/v1/trace/codes/<code>/ beside /healthz, under load.
 
     uv run python bench/trace_realtime.py --packs 100000000 --store DIR [--requests 5000
-        --concurrency 8 --rounds 2 --port 8130]
+        --concurrency 8 --rounds 2 --port 8130 --client light|httpx]
 
 Builds (once) a per-code key table with ``--packs`` known packs (codes.sqlite3, the table
 ingest keeps current), serves the app with gunicorn on loopback, and fires the same number of
 requests at the check and at the trivial health view, in the same run.
+
+``--client light`` (the default) sends the requests with ``http.client`` (``harness.LightClient``,
+one keep-alive connection per thread), ``--client httpx`` as the runs before 2026-12-04 did: the
+load generator shares the two cores with the server, and httpx takes several times the CPU per
+request.
 """
 
 from __future__ import annotations
@@ -99,6 +104,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8130)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--client", choices=("light", "httpx"), default="light")
     args = parser.parse_args()
     store = Path(args.store).resolve()
     build_seconds = build(store / "codes.sqlite3", args.packs)
@@ -122,17 +128,21 @@ def main() -> None:
         "packs": args.packs,
         "build_seconds": round(build_seconds, 1),
         "load_before": os.getloadavg(),
+        "client": args.client,
         "machine": machine(),
     }
     harness.free_port = lambda: args.port  # a port of this run's own (helper rules)
     with gunicorn(url) as base:
+        auth = {"Authorization": f"Token {token}"}
 
-        def api_client() -> httpx.Client:
-            return httpx.Client(
-                base_url=base, timeout=30, headers={"Authorization": f"Token {token}"}
-            )
+        def api_client() -> httpx.Client | harness.LightClient:
+            if args.client == "light":
+                return harness.LightClient(base, headers=auth)
+            return httpx.Client(base_url=base, timeout=30, headers=auth)
 
-        def plain_client() -> httpx.Client:
+        def plain_client() -> httpx.Client | harness.LightClient:
+            if args.client == "light":
+                return harness.LightClient(base)
             return httpx.Client(base_url=base, timeout=30)
 
         fire(
