@@ -87,6 +87,11 @@ def regions_under(parent_code: str | None) -> QuerySet[Region]:
     return regions.filter(parent_id=parent_code).order_by("code")
 
 
+def region_names(codes: set[str] | list[str]) -> dict[str, str]:
+    """The names of the regions with these codes (codes not known are left out)."""
+    return dict(Region.objects.filter(code__in=sorted(set(codes))).values_list("code", "name"))
+
+
 def get_region(code: str) -> Region:
     """One region by its code (abolished ones too), else ``Region.DoesNotExist``."""
     return Region.objects.select_related("parent", "successor").get(code=code)

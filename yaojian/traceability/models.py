@@ -115,5 +115,20 @@ class AlertEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.alert_id}: {self.from_status}→{self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        """The state before, in words (empty for the alert's first step)."""
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        """The state after, in words."""
+        return _status_label(self.to_status)
+
     def as_dict(self) -> dict[str, Any]:
         return {"from": self.from_status, "to": self.to_status, "note": self.note}
+
+
+def _status_label(code: str) -> str:
+    """An alert state's label; an unknown or empty code as it is."""
+    return str(AlertStatus(code).label) if code in AlertStatus.values else code

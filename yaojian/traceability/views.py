@@ -19,8 +19,9 @@ from django_htmx.http import HttpResponseStopPolling
 
 from yaojian.core import sorting, tables
 from yaojian.core.htmx import is_partial, template_for
+from yaojian.territory.selectors import region_names
 from yaojian.traceability import forms, reasons, selectors, services
-from yaojian.traceability.choices import AlertStatus, BatchStatus
+from yaojian.traceability.choices import AlertStatus, BatchStatus, Rule
 from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.explain import when
 from yaojian.traceability.models import Alert, IngestBatch
@@ -195,23 +196,25 @@ def pack_detail(request: HttpRequest) -> HttpResponse:
     parsed = parse_trace_code(raw)
     if not parsed.key:
         raise Http404
-    flagged = {
-        (f["code"], a.party_uscc): a
-        for a in selectors.alerts_for_user(request.user).filter(flags__icontains=parsed.key[:20])
-        for f in a.flags
-        if f.get("code") == parsed.key
-    }
+    # Every visible alert on this pack, by institution (R3 and R4 often hold together).
+    flagged: dict[str, list[Alert]] = {}
+    for a in selectors.alerts_for_user(request.user).filter(flags__icontains=parsed.key[:20]):
+        if any(f.get("code") == parsed.key for f in a.flags):
+            flagged.setdefault(a.party_uscc, []).append(a)
     if not flagged and not request.user.is_superuser:
         raise Http404
     timeline = []
-    for event in services.store().events_of(parsed.key):
-        alert = flagged.get((parsed.key, event["party"]))
+    events = list(services.store().events_of(parsed.key))
+    names = region_names({e["region"] for e in events if e.get("region")})
+    for event in events:
+        alerts = flagged.get(event["party"], []) if event["event_type"] == "dispense" else []
         timeline.append(
             {
                 **event,
+                "region_name": names.get(event.get("region") or "", ""),
                 "when": when(event["ts"]),
                 "label": EVENT_LABELS.get(event["event_type"], event["event_type"]),
-                "alert": alert if event["event_type"] == "dispense" else None,
+                "alerts": sorted(alerts, key=lambda a: a.rule),
             }
         )
     return render(
@@ -231,6 +234,12 @@ def hub_list(request: HttpRequest) -> HttpResponse:
     if asked is not None:
         key, descending = asked
         hubs = sorted(hubs, key=lambda h: (h[key], h["party"]), reverse=descending)
+    # The rules in words, and the network's node kinds in the reader's language.
+    hubs = [{**h, "rule_names": [Rule(r).label for r in h["rules"]]} for h in hubs]
+    network = {
+        **selectors.hub_network(request.user, top),
+        "categories": [str(_("Institution")), str(_("Insured person")), str(_("Pack"))],
+    }
     return render(
         request,
         template_for(request, "traceability/hubs.html", "hub-table"),
@@ -238,7 +247,7 @@ def hub_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": _page(request, hubs),
             "columns": HUB_COLUMNS,
-            "network": selectors.hub_network(request.user, top),
+            "network": network,
         },
     )
 

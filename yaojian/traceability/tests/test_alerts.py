@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from yaojian.accounts.choices import DepartmentKind
 from yaojian.accounts.roles import Role
@@ -15,7 +16,7 @@ from yaojian.notices.models import Notice
 from yaojian.traceability import services
 from yaojian.traceability.choices import AlertStatus, CloseReason
 from yaojian.traceability.models import Alert
-from yaojian.traceability.tests.helpers import CLINIC, CODE, Events
+from yaojian.traceability.tests.helpers import CLINIC, CODE, DIST_FAR, FAR, Events
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +95,55 @@ def test_alert_lifecycle_and_clue(trace_store: Path, user_in_department: Any) ->
         note="拆零",
     )
     assert [e.to_status for e in closed.events.all()] == ["new", "investigating", "closed"]
+    with translation.override("en"):
+        history = [(e.from_label, e.to_label) for e in closed.events.all()]
+    assert history == [
+        ("", "New"),
+        ("New", "Under investigation"),
+        ("Under investigation", "Closed"),
+    ]
     from yaojian.traceability.selectors import false_positive_rates
 
     assert false_positive_rates(insurer) == [
         {"rule": "R1", "source": "trace_scan", "closed": 1, "false_positive": 1, "rate": 1.0}
     ]
+
+
+def test_the_alert_page_tells_its_history_in_words(
+    trace_store: Path, user_in_department: Any, client: Any
+) -> None:
+    insurer = user_in_department(
+        role=Role.INSPECTOR, region="540102", kind=DepartmentKind.MEDICAL_INSURANCE
+    )
+    _ingest(trace_store)
+    alert = services.transition_alert(
+        actor=insurer, alert=Alert.objects.get(), to_status=AlertStatus.INVESTIGATING
+    )
+    client.force_login(insurer)
+    page = client.get(f"/trace/alerts/{alert.public_id}/").content.decode()
+    history = page.split('data-testid="alert-history"', 1)[1].split("</ul>", 1)[0]
+    assert "新预警 → 调查中" in history
+    assert "investigating" not in history
+    assert "new" not in history
+
+
+def test_the_chain_of_custody_marks_every_alert_of_a_dispense(
+    trace_store: Path, user_in_department: Any, client: Any
+) -> None:
+    insurer = user_in_department(
+        role=Role.INSPECTOR, region="540102", kind=DepartmentKind.MEDICAL_INSURANCE
+    )
+    e = Events()
+    e.supply(inst=FAR, dist=DIST_FAR)  # delivered in Chengdu, dispensed in Lhasa: R3 and R4
+    e.add("dispense", "2026-03-05T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    services.ingest_folder(actor=None, folder=e.write(trace_store / "in"), idempotency_key="k")
+    assert sorted(Alert.objects.values_list("rule", flat=True)) == ["R3", "R4"]
+    client.force_login(insurer)
+    page = client.get(f"/trace/packs/?code={CODE}").content.decode()
+    assert page.count('data-testid="anomaly-mark"') == 2
+    assert "无来源发药" in page
+    assert "跨地市跳转" in page
+    assert '<span title="540102">城关区</span>' in page  # regions by name
 
 
 def test_other_departments_may_not_handle_alerts(

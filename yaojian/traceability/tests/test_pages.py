@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -66,6 +67,11 @@ def test_hubs_are_filtered_and_sorted(client: Any, system_user: Any, alerts: lis
     one = client.get("/trace/hubs/", {"rule": "R3"}).content.decode()
     assert one.count('data-testid="hub-row"') == 1
     assert FAR in one
+    # The rules and the network's node kinds in words, not codes.
+    assert "无来源发药" in one
+    script = one.split('id="trace-network-data" type="application/json">', 1)[1]
+    network = json.loads(script.split("</script>", 1)[0])
+    assert network["categories"] == ["机构", "参保人", "药盒"]
 
 
 def test_batches_are_filtered_and_sorted(client: Any, system_user: Any) -> None:
