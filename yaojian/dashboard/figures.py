@@ -42,7 +42,7 @@ from yaojian.portal.models import Publication
 from yaojian.registry.choices import EntityKind
 from yaojian.registry.models import Entity
 from yaojian.territory.codes import subtree_q
-from yaojian.territory.models import Region
+from yaojian.territory.selectors import region_names
 
 Row = dict[str, Any]
 
@@ -63,12 +63,8 @@ def _cases(scope: FigureScope) -> Any:
     )
 
 
-def _region_names(codes: list[str]) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-
-
 def _by_region(rows: list[tuple[str, int]], link: Callable[[str], str]) -> list[Row]:
-    names = _region_names([code for code, _n in rows])
+    names = region_names([code for code, _n in rows])
     return [
         {"key": code, "label": names.get(code, code), "value": n, "url": link(code)}
         for code, n in sorted(rows)

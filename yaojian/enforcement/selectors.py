@@ -31,7 +31,6 @@ from yaojian.enforcement.models import (
 )
 from yaojian.enforcement.steps import label as step_label
 from yaojian.territory.codes import subtree_prefix
-from yaojian.territory.models import Region
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -259,11 +258,6 @@ class ClockBadge:
 
 # The columns a list row shows (``only()``; the counts read no more than the ids).
 CASE_ROW_FIELDS = ("id", "public_id", "number", "title", "party_name", "stage", "region_id")
-
-
-def region_names(codes: Any) -> dict[str, str]:
-    """Names of regions by code (one query for a page of rows, no join in the list's query)."""
-    return dict(Region.objects.filter(code__in=sorted(set(codes))).values_list("code", "name"))
 
 
 def running_clocks(

@@ -622,7 +622,7 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     from yaojian.inspections import configuration
-    from yaojian.territory.models import Region
+    from yaojian.territory.selectors import region_names
 
     provinces = services.configurable_provinces(request.user)
     if not provinces:
@@ -649,7 +649,7 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
         status = UNPROCESSABLE
-    names = dict(Region.objects.filter(code__in=provinces).values_list("code", "name"))
+    names = region_names(provinces)
     return render(
         request,
         "inspections/risk_settings.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
@@ -87,8 +88,8 @@ def regions_under(parent_code: str | None) -> QuerySet[Region]:
     return regions.filter(parent_id=parent_code).order_by("code")
 
 
-def region_names(codes: set[str] | list[str]) -> dict[str, str]:
-    """The names of the regions with these codes (codes not known are left out)."""
+def region_names(codes: Iterable[str]) -> dict[str, str]:
+    """The names of the regions with these codes, one query (codes not known are left out)."""
     return dict(Region.objects.filter(code__in=sorted(set(codes))).values_list("code", "name"))
 
 

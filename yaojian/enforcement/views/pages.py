@@ -23,6 +23,7 @@ from yaojian.enforcement.models import AssistanceRequest, JointTask
 from yaojian.enforcement.panels import case_panels_for
 from yaojian.enforcement.views.actions import ACTIONS, cleaned
 from yaojian.registry.selectors import get_entity_for_user
+from yaojian.territory.selectors import region_names
 
 PAGE_SIZE = 25  # as the registry's search page (docs/adr/0007)
 CASE_SORTS = {
@@ -51,7 +52,7 @@ def _rows(cases: list[Any]) -> list[dict[str, Any]]:
     includes, tags, ``get_FOO_display`` or ``reverse``.
     """
     clocks = selectors.running_clocks([c.pk for c in cases])
-    regions = selectors.region_names(c.region_id for c in cases if c.region_id)
+    regions = region_names(c.region_id for c in cases if c.region_id)
     url = _url_maker("enforcement:case_detail")
     stages = {value: str(label) for value, label in CaseStage.choices}
     kinds = {value: str(label) for value, label in ClockKind.choices}
