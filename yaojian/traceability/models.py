@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yaojian.accounts.scoping import ScopedQuerySet
-from yaojian.core.models import PublicIdModel, TimeStampedModel
+from yaojian.core.models import PublicIdModel, TimeStampedModel, choice_label
 from yaojian.traceability.choices import AlertStatus, BatchStatus, CloseReason, Rule
 
 
@@ -130,5 +130,5 @@ class AlertEvent(models.Model):
 
 
 def _status_label(code: str) -> str:
-    """An alert state's label; an unknown or empty code as it is."""
-    return str(AlertStatus(code).label) if code in AlertStatus.values else code
+    """An alert state's label (the alert's own status field); an unknown or empty code as it is."""
+    return str(choice_label(Alert._meta.get_field("status"), code))

@@ -204,7 +204,7 @@ def pack_detail(request: HttpRequest) -> HttpResponse:
     if not flagged and not request.user.is_superuser:
         raise Http404
     timeline = []
-    events = list(services.store().events_of(parsed.key))
+    events = services.store().events_of(parsed.key)
     names = region_names({e["region"] for e in events if e.get("region")})
     for event in events:
         alerts = flagged.get(event["party"], []) if event["event_type"] == "dispense" else []
