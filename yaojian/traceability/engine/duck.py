@@ -28,8 +28,9 @@ def run_rules(
     integer_keys: bool = False,
     shares: int = 1,
     person_shares: int = 1,
+    ev: str = "ev",
 ) -> list[dict[str, Any]]:
-    """The flags over the view/table ``ev`` of ``con``, sorted.
+    """The flags over the view/table ``ev`` (by default ``ev``) of ``con``, sorted.
 
     ``integer_keys``: ``ev.code`` is a scan's integer pack key (``normalise.SCAN_ENUMS``): the
     flags get the text back (20 digits, or the GS1 key from the table ``codemap``).
@@ -42,9 +43,10 @@ def run_rules(
     persons at a time (``hash(insured) % person_shares``). The flags are the union: the same
     flags as one query (the same SQL text, ``rules.py``)."""
     if shares <= 1 and person_shares <= 1:
-        rows = con.execute(_with_codes(rules_sql(rules, thresholds), integer_keys)).fetchall()
+        sql = rules_sql(rules, thresholds, ev=ev)
+        rows = con.execute(_with_codes(sql, integer_keys)).fetchall()
     else:
-        rows = _run_in_shares(con, rules, thresholds, integer_keys, shares, person_shares)
+        rows = _run_in_shares(con, ev, rules, thresholds, integer_keys, shares, person_shares)
     return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
 
 
@@ -69,6 +71,7 @@ def share_of(column: str, shares: int) -> str:
 
 def _run_in_shares(
     con: duckdb.DuckDBPyConnection,
+    ev: str,
     rules: tuple[str, ...],
     thresholds: Thresholds,
     integer_keys: bool,
@@ -82,7 +85,7 @@ def _run_in_shares(
     for k in range(max(shares, 1)):
         con.execute("DROP TABLE IF EXISTS ev_share")
         con.execute(
-            "CREATE TEMP TABLE ev_share AS SELECT * FROM ev "
+            f"CREATE TEMP TABLE ev_share AS SELECT * FROM {ev} "
             f"WHERE {share_of('code', shares)} = {k} OR event_type = 'reverse'"
         )
         net = f"net_share_{k}"

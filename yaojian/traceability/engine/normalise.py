@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from yaojian.traceability.engine.codes import ParsedCode, parse_trace_code
+from yaojian.traceability.engine.codes import parse_trace_code
 from yaojian.traceability.engine.rules import EV_COLUMNS
 
 COLUMNS = (
@@ -588,13 +588,10 @@ def _scan_dictionaries(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def make_scan_dictionaries(
-    con: duckdb.DuckDBPyConnection, codes: str, enum_values: str, *, parse: bool = True
-) -> None:
+def make_scan_dictionaries(con: duckdb.DuckDBPyConnection, codes: str, enum_values: str) -> None:
     """The table ``codemap`` and the ENUM types of a scan. ``codes``: a SELECT of ``tc``, the
-    codes that are not 20 digits; ``enum_values``: a SELECT of ``p``, ``cp`` (institutions),
-    ``prod`` and ``reg``. ``parse``: ``tc`` is a code as scanned (parsed here); otherwise it is
-    a pack key already (a normalised store's).
+    codes as scanned that are not 20 digits (parsed here); ``enum_values``: a SELECT of ``p``,
+    ``cp`` (institutions), ``prod`` and ``reg``.
 
     Two queries, each reading only its columns: the distinct codes, and one ``list(DISTINCT)``
     per ENUM column (DuckDB deduplicates the Parquet dictionaries' values cheaply there; one
@@ -610,16 +607,13 @@ def make_scan_dictionaries(
     ).fetchone()
     for slot, listed in zip(("uscc", "uscc", "prod", "reg"), lists or (), strict=False):
         found[slot].update(v for v in listed or () if v is not None)
-    if parse:
-        parsed = {raw: parse_trace_code(raw) for raw in found["tc"]}
-    else:  # a store's key that is not 20 digits (a GS1 key): numbered as it is
-        parsed = {raw: ParsedCode(kind="", key=raw, reason="", message="") for raw in found["tc"]}
-    gs1 = sorted({p.key for p in parsed.values() if p.key and not (parse and p.key.isdigit())})
+    parsed = {raw: parse_trace_code(raw) for raw in found["tc"]}
+    gs1 = sorted({p.key for p in parsed.values() if p.key and not p.key.isdigit()})
     number = {key: i - len(gs1) for i, key in enumerate(gs1)}
     mapped = [
         (
             raw,
-            (int(p.key) if parse and p.key.isdigit() else number[p.key]) if p.key else None,
+            (int(p.key) if p.key.isdigit() else number[p.key]) if p.key else None,
             p.key or None,
             p.reason or None,
         )

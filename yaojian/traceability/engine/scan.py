@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from yaojian.traceability.engine import duck, normalise
+from yaojian.traceability.engine import duck, normalise, screen
 from yaojian.traceability.engine.rules import DEFAULT_THRESHOLDS, EV_COLUMNS, RULES, Thresholds
 from yaojian.traceability.engine.store import TraceStore
 
@@ -80,22 +80,17 @@ def _bytes(text: str) -> int:
         return 0
 
 
-def open_events(con: Any, folder: Path, *, narrow: bool = True) -> normalise.LoadReport | None:
+def open_events(con: Any, folder: Path) -> normalise.LoadReport | None:
     """Make the view ``ev`` over ``folder``; returns the load report for raw folders.
 
     A raw folder is validated row by row into a narrow table (integer pack keys, ENUMs: ADR
-    0037). A normalised store holds events validated once, at their ingest: it is read as it
-    is, without validation (ADR 0043); ``narrow`` (the DuckDB rules) reads it once into the
-    same narrow table, otherwise ``ev`` is a view over its files (text keys: Spark's input)."""
+    0037). A normalised store holds events validated once, at their ingest: ``ev`` is a view
+    over its files as they are (ADR 0043, 0045)."""
     folder = Path(folder)
     if duck.is_normalised_store(folder):
         store = TraceStore(folder)
-        if not narrow:
-            con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT * FROM {store.history_source()}")
-            return None
-        files = store.event_files()
-        _attach_scan_file(con, table_on_disk(con, folder, files))
-        _load_store(con, files)
+        columns = ", ".join(EV_COLUMNS)
+        con.execute(f"CREATE OR REPLACE VIEW ev AS SELECT {columns} FROM {store.history_source()}")
         return None
     on_disk = table_on_disk(con, folder)
     _attach_scan_file(con, on_disk)
@@ -118,47 +113,6 @@ def _attach_scan_file(con: Any, on_disk: bool) -> None:
     con.execute(f"SET disabled_compression_methods='{SCAN_FILE_WITHOUT}'")
     con.execute(f"ATTACH '{_literal(str(target))}' AS scan_db")
     con.execute("USE scan_db")
-
-
-def _load_store(con: Any, files: list[Path]) -> None:
-    """A store's events into the narrow table ``checked`` of a raw folder's scan (integer pack
-    keys, ENUMs) and the view ``ev`` over it: the files read twice (the dictionaries' five
-    columns, then every column the rules read), never validated again."""
-    source = duck.parquet_source(files).replace(", hive_partitioning=true", "")
-    # A store's key is 20 digits or a GS1 key ``(01)…(21)…`` (``codes.parse_trace_code``).
-    gs1 = "starts_with(code, '(')"
-    normalise.make_scan_dictionaries(
-        con,
-        f"SELECT code AS tc FROM {source} WHERE {gs1}",
-        f"SELECT party AS p, counterparty AS cp, product AS prod, region AS reg FROM {source}",
-        parse=False,
-    )
-    enums = {col: name for name, cols in normalise.SCAN_ENUMS for col in cols}
-    columns = []
-    for column in EV_COLUMNS:
-        if column == "code":
-            columns.append("coalesce(s.c20, m.id) AS code")
-        elif column == "event_type":
-            columns.append("CAST(s.event_type AS trace_event_type) AS event_type")
-        elif column in enums:
-            columns.append(f"CAST(s.{column} AS {enums[column]}) AS {column}")
-        else:
-            columns.append(f"s.{column}")
-    table = "TABLE" if _current_database(con) == "scan_db" else "TEMP TABLE"
-    con.execute(
-        f"""
-        CREATE OR REPLACE {table} checked AS SELECT {", ".join(columns)}
-        FROM (SELECT *, CASE WHEN NOT {gs1} THEN CAST(code AS HUGEINT) END AS c20
-              FROM {source}) s
-        LEFT JOIN codemap m ON m.raw = CASE WHEN s.c20 IS NULL THEN s.code END
-        """
-    )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS SELECT {', '.join(EV_COLUMNS)} FROM checked")
-
-
-def _current_database(con: Any) -> str:
-    found = con.execute("SELECT current_database()").fetchone()
-    return str(found[0]) if found else ""
 
 
 def scan(
@@ -192,20 +146,19 @@ def _scan(
     thresholds: Thresholds,
     spark: Any,
 ) -> tuple[list[dict[str, Any]], normalise.LoadReport | None]:
-    report = open_events(con, folder, narrow=engine == "duckdb")
+    report = open_events(con, folder)
     if engine == "duckdb":
-        if report is not None:
-            events = report.accepted
-        else:
-            found = con.execute("SELECT count(*) FROM checked").fetchone()
-            events = int(found[0]) if found else 0
+        # The rules over the events of the packs and persons the screen keeps (ADR 0045): the
+        # flags of every event, from a small part of them.
+        events = screen.screen(con, rules=rules, thresholds=thresholds)
         shares = shares_for(con, events)
         # The persons' share: the net settlements (at most one per dispense) and R6's window.
         flags = duck.run_rules(
             con,
+            ev="ev_screened",
             rules=rules,
             thresholds=thresholds,
-            integer_keys=True,
+            integer_keys=report is not None,
             shares=shares,
             person_shares=shares_for(con, events // 5) if shares > 1 else 1,
         )
