@@ -29,8 +29,10 @@ def run_rules(
     shares: int = 1,
     person_shares: int = 1,
     ev: str = "ev",
+    person_ev: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The flags over the view/table ``ev`` (by default ``ev``) of ``con``, sorted.
+    """The flags over the view/table ``ev`` (by default ``ev``) of ``con``, sorted;
+    ``person_ev``: R6 reads the net settlements of these events instead (``screen.py``).
 
     ``integer_keys``: ``ev.code`` is a scan's integer pack key (``normalise.SCAN_ENUMS``): the
     flags get the text back (20 digits, or the GS1 key from the table ``codemap``).
@@ -42,11 +44,20 @@ def run_rules(
     settlements, kept in ``net_all``, and R6, local to a person, runs over those one share of
     persons at a time (``hash(insured) % person_shares``). The flags are the union: the same
     flags as one query (the same SQL text, ``rules.py``)."""
+    person_ev = person_ev or ev
     if shares <= 1 and person_shares <= 1:
-        sql = rules_sql(rules, thresholds, ev=ev)
-        rows = con.execute(_with_codes(sql, integer_keys)).fetchall()
+        parts = [(rules, ev)]
+        if person_ev != ev:  # the pack rules over ``ev``, R6 over ``person_ev``
+            parts = [(_pack_rules(rules), ev), (tuple(r for r in rules if r == "R6"), person_ev)]
+        rows = []
+        for part, source in parts:
+            if part:
+                sql = rules_sql(part, thresholds, ev=source)
+                rows += con.execute(_with_codes(sql, integer_keys)).fetchall()
     else:
-        rows = _run_in_shares(con, ev, rules, thresholds, integer_keys, shares, person_shares)
+        rows = _run_in_shares(
+            con, ev, person_ev, rules, thresholds, integer_keys, shares, person_shares
+        )
     return sorted((normalise_values(f) for f in as_dicts(rows)), key=sort_key)
 
 
@@ -69,16 +80,21 @@ def share_of(column: str, shares: int) -> str:
     return f"coalesce(hash({column}) % {int(shares)}, 0)"
 
 
+def _pack_rules(rules: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(r for r in rules if r in PACK_RULES)
+
+
 def _run_in_shares(
     con: duckdb.DuckDBPyConnection,
     ev: str,
+    person_ev: str,
     rules: tuple[str, ...],
     thresholds: Thresholds,
     integer_keys: bool,
     shares: int,
     person_shares: int,
 ) -> list[tuple[Any, ...]]:
-    pack = tuple(r for r in rules if r in PACK_RULES)
+    pack = _pack_rules(rules)
     wants_net = "R1" in rules or "R6" in rules
     rows: list[tuple[Any, ...]] = []
     nets: list[str] = []
@@ -96,6 +112,15 @@ def _run_in_shares(
         if pack:
             sql = rules_sql(pack, thresholds, ev="ev_share", net=net if wants_net else None)
             rows += con.execute(_with_codes(sql, integer_keys)).fetchall()
+        if "R6" in rules and person_ev != ev:  # R6's nets: of the share's packs in person_ev
+            con.execute("DROP TABLE IF EXISTS ev_share")
+            con.execute(
+                f"CREATE TEMP TABLE ev_share AS SELECT * FROM {person_ev} "
+                f"WHERE {share_of('code', shares)} = {k} OR event_type = 'reverse'"
+            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {net} AS {settlements_sql(ev='ev_share')}")
+            if net not in nets:
+                nets.append(net)
     con.execute("DROP TABLE IF EXISTS ev_share")
     if "R6" in rules:
         columns = ", ".join(NET_COLUMNS)

@@ -156,6 +156,7 @@ def _scan(
         flags = duck.run_rules(
             con,
             ev="ev_screened",
+            person_ev="ev_persons",
             rules=rules,
             thresholds=thresholds,
             integer_keys=report is not None,

@@ -14,13 +14,13 @@ dispense events, reversed or not.
 R1 (net settlements at two institutions, or more units than the pack holds). A pack with one
 dispense has at most one net settlement, at one institution, of ``coalesce(units, pack_units,
 pu)`` units, where ``pu`` is the largest ``pack_units`` of any of its events: more than ``pu``
-only if the dispense states ``units`` above ``pu``, so above the largest ``pack_units`` of its
-dispenses and receives (at most ``pu``), or above nothing when none of those states one. Kept:
-two dispenses or more, or that.
+only if the dispense states ``units`` above ``pu``, so above its own ``pack_units`` (at most
+``pu``) or without one. Kept: two dispenses or more, or a "heavy" dispense: one that states
+more units than its pack size, or no pack size.
 
 R2 (a dispense more than the tolerance before its institution's first receive). That first
 receive is no later than the pack's last receive. Kept: the earliest dispense more than the
-tolerance before the last receive.
+tolerance before the end of the last receive's millisecond.
 
 R3 (a dispense at an institution the pack never arrived at). An institution that received the
 pack has arrived. Kept: two dispenses or more, or one whose institution is not the party of the
@@ -29,20 +29,27 @@ institution is never R3.
 
 R4 (the latest receive at or before a dispense in another prefecture, no ship in between). When
 every receive is at or before the one dispense, that latest receive is the pack's last one (by
-instant, then id). Kept: two dispenses or more; a receive after the dispense; receives in the
-last millisecond that are not all in one prefecture; or a last receive's prefecture other than
-the dispense's. A pack without receives is never R4. Prefectures are compared as numbers (the
+instant, then id). Kept: two dispenses or more; a receive in a millisecond that does not end
+before the dispense; receives in the last millisecond that are not all in one prefecture; or a
+last receive's prefecture other than the dispense's. A pack without receives is never R4. Prefectures are compared as numbers (the
 first four digits of a region code; a missing region is 10000): regions are six digits
 (``normalise``: a row with another region is rejected at ingest and by a raw folder's scan).
 
 R6 (more than ``r6_max_packs`` packs in a window, per person and product). A net settlement is
 counted at ``units / pack_units`` packs, the largest of each over its dispenses (``pu`` when a
-dispense states neither): at most one pack when no dispense of it states more units than its
-own pack size (or units without a pack size). A person is charged with the settlements whose
+dispense states neither): at most one pack when none of its dispenses is heavy. A person is
+charged with the settlements whose
 largest ``insured`` is theirs, each holding a dispense of theirs: at most as many settlements as
 their dispenses. So a person with no more dispenses than ``r6_max_packs`` and none on a pack
-with such a "heavy" dispense (theirs or another person's, in one settlement) is never R6. Kept:
-every other person, and every pack they bought.
+with a heavy dispense (theirs or another person's, in one settlement) is never R6. Kept: every
+other person, and every dispense of every pack they bought — all its events for a pack kept
+whole (a pack rule's or a heavy one), its dispenses alone otherwise: none is heavy, so each
+states its pack size and the pack's net settlements need no other event (the reverses are all
+kept).
+
+The events kept are chosen by ``hash(code)``: a pack whose key shares a hash with a kept one is
+kept too, whole, which changes no flag (its rules see all its events; a person's window sums
+over fewer packs than all of theirs only for a person the screen cleared).
 """
 
 from __future__ import annotations
@@ -65,15 +72,11 @@ _MS_PREFECTURE = f"(ts // 1000) * 10001 + {_PREFECTURE}"
 
 _PACKS = """
 SELECT code,
-       max(pack_units) AS pu,
        count(*) FILTER (event_type = 'dispense') AS n_disp,
        min(party) FILTER (event_type = 'dispense') AS d_party,
-       max(units) FILTER (event_type = 'dispense') AS d_units,
-       bool_or(units IS NOT NULL AND (pack_units IS NULL OR units > pack_units))
-         FILTER (event_type = 'dispense') AS heavy,
+       bool_or(pack_units IS NULL OR units > pack_units) FILTER (event_type = 'dispense') AS heavy,
        min(ts) FILTER (event_type = 'dispense') AS d_ts,
        min({prefecture}) FILTER (event_type = 'dispense') AS d_pref,
-       max(ts) FILTER (event_type = 'receive') AS r_ts,
        max_by(party, ts) FILTER (event_type = 'receive') AS r_party,
        max({ms_prefecture}) FILTER (event_type = 'receive') AS r_high,
        max({ms_flipped}) FILTER (event_type = 'receive') AS r_low
@@ -82,12 +85,15 @@ WHERE event_type IN ('dispense', 'receive')
 GROUP BY code
 """
 
+# The last receive's instant, rounded up to the end of its millisecond.
+_R_TS = "(r_high // 10001) * 1000 + 999"
+
 _CONDITIONS = {
-    "R1": "n_disp >= 2 OR (d_units IS NOT NULL AND (pu IS NULL OR d_units > pu))",
-    "R2": "d_ts < r_ts - {r2_tolerance}",
+    "R1": "n_disp >= 2 OR heavy",
+    "R2": f"d_ts < {_R_TS} - {{r2_tolerance}}",
     "R3": "d_party IS NOT NULL AND (n_disp >= 2 OR d_party IS DISTINCT FROM r_party)",
     "R4": (
-        "r_ts IS NOT NULL AND (n_disp >= 2 OR r_ts > d_ts"
+        f"r_high IS NOT NULL AND (n_disp >= 2 OR {_R_TS} > d_ts"
         " OR r_high % 10001 <> 10000 - r_low % 10001 OR r_high % 10001 <> d_pref)"
     ),
 }
@@ -99,10 +105,11 @@ def screen(
     ev: str = "ev",
     rules: tuple[str, ...] = RULES,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    target: str = "ev_screened",
 ) -> int:
-    """Make the temp table ``target`` holding every event of ``ev`` the rules need: the events
-    of the packs and persons the screen keeps, and every reverse. Returns its rows."""
+    """Make the views ``ev_screened`` (what the pack rules read: every event of the packs the
+    screen keeps, and every reverse) and ``ev_persons`` (what R6 reads: those, and the
+    dispenses of the other packs the persons it keeps bought), over one temp table ``ev_kept``
+    read from ``ev`` once. Returns its rows."""
     pack_rules = [rule for rule in rules if rule in PACK_RULES]
     kept = " OR ".join(f"({_CONDITIONS[rule]})" for rule in pack_rules) or "false"
     kept = kept.format(r2_tolerance=thresholds.r2_tolerance_minutes * MICROS_PER_MINUTE)
@@ -112,11 +119,15 @@ def screen(
         ms_prefecture=_MS_PREFECTURE,
         ms_flipped=f"(ts // 1000) * 10001 + 10000 - {_PREFECTURE}",
     )
+    # Kept whole: the packs a pack rule might flag, and the heavy ones (R6's count needs their
+    # pack size, which another event may state).
     con.execute(
         "CREATE OR REPLACE TEMP TABLE screen_packs AS "
-        f"SELECT code, {kept} AS kept, coalesce(heavy, false) AS heavy "
-        f"FROM ({packs}) WHERE n_disp >= 1 AND ({kept} OR heavy)"
+        f"SELECT code, coalesce(heavy, false) AS heavy FROM ({packs}) "
+        f"WHERE n_disp >= 1 AND ({kept} OR heavy)"
     )
+    whole = "hash(code) IN (SELECT hash(code) FROM screen_packs)"
+    bought = "false"
     if "R6" in rules:
         con.execute(
             f"""
@@ -128,21 +139,30 @@ def screen(
                 OR bool_or(code IN (SELECT code FROM screen_packs WHERE heavy))
             """
         )
-        bought = (
-            f"UNION SELECT code FROM {ev} WHERE event_type = 'dispense' "
-            "AND insured IN (SELECT insured FROM screen_persons)"
+        # Every dispense of the other packs they bought: none heavy, each states its pack
+        # size, so their net settlements need no other event (but the reverses, all kept).
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE screen_bought AS
+            SELECT DISTINCT hash(code) AS h FROM {ev}
+            WHERE event_type = 'dispense' AND insured IN (SELECT insured FROM screen_persons)
+            """
         )
-    else:
-        bought = ""
+        bought = "event_type = 'dispense' AND hash(code) IN (SELECT h FROM screen_bought)"
+    columns = ", ".join(EV_COLUMNS)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE screen_codes AS "
-        f"SELECT code FROM screen_packs WHERE kept {bought}"
+        f"""
+        CREATE OR REPLACE TEMP TABLE ev_kept AS
+        SELECT * FROM (
+          SELECT {columns}, event_type = 'reverse' OR {whole} AS whole FROM {ev}
+        ) WHERE whole OR {bought}
+        """
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT {', '.join(EV_COLUMNS)} FROM {ev} "
-        "WHERE event_type = 'reverse' OR code IN (SELECT code FROM screen_codes)"
+        f"CREATE OR REPLACE TEMP VIEW ev_screened AS SELECT {columns} FROM ev_kept WHERE whole"
     )
-    for table in ("screen_packs", "screen_persons", "screen_codes"):
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ev_persons AS SELECT {columns} FROM ev_kept")
+    for table in ("screen_packs", "screen_persons", "screen_bought"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    found = con.execute(f"SELECT count(*) FROM {target}").fetchone()
+    found = con.execute("SELECT count(*) FROM ev_kept").fetchone()
     return int(found[0]) if found else 0

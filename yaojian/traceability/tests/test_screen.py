@@ -23,7 +23,7 @@ def full_and_screened(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str
     integer_keys = report is not None
     full = run_rules(con, integer_keys=integer_keys)
     kept = screen.screen(con)
-    screened = run_rules(con, ev="ev_screened", integer_keys=integer_keys)
+    screened = run_rules(con, ev="ev_screened", person_ev="ev_persons", integer_keys=integer_keys)
     total = con.execute("SELECT count(*) FROM ev").fetchone()
     assert total
     return full, screened, kept / max(int(total[0]), 1)
