@@ -6,8 +6,8 @@ screen cannot clear, not over every event. The screen is one aggregation per pac
 dispenses and receives, and one per person over the dispenses; each condition below is
 *necessary* for its rule to flag, so a pack or a person it clears could not be flagged, and the
 flags over the screened events are exactly the flags over all events: every pack rule is local
-to a pack (all of a pack's events are taken, with every reverse), R6 is local to a person (all
-events of every pack a kept person bought are taken). The two engines check it: Spark runs the
+to a pack (all of a pack's events are taken, with every reverse), R6 is local to a person (every
+dispense of every pack a kept person bought is taken, as below). The two engines check it: Spark runs the
 rules over every event, and the parity test compares. Below, "the pack's dispenses" are its
 dispense events, reversed or not.
 
@@ -47,9 +47,10 @@ whole (a pack rule's or a heavy one), its dispenses alone otherwise: none is hea
 states its pack size and the pack's net settlements need no other event (the reverses are all
 kept).
 
-The events kept are chosen by ``hash(code)``: a pack whose key shares a hash with a kept one is
-kept too, whole, which changes no flag (its rules see all its events; a person's window sums
-over fewer packs than all of theirs only for a person the screen cleared).
+R6 also reads the dispenses of the packs of reverses that nothing else keeps (the reverses come
+with their packs' dispenses, in one read): settlements of persons the screen cleared, or exact
+ones of a kept person's, which changes no flag. Persons are counted by the hash of their id: two who share one are counted together and kept
+together, which changes no flag (a person the screen would have cleared is only kept too).
 """
 
 from __future__ import annotations
@@ -126,43 +127,53 @@ def screen(
         f"SELECT code, coalesce(heavy, false) AS heavy FROM ({packs}) "
         f"WHERE n_disp >= 1 AND ({kept} OR heavy)"
     )
-    whole = "hash(code) IN (SELECT hash(code) FROM screen_packs)"
-    bought = "false"
+    bought = f"SELECT code FROM {ev} WHERE false"
     if "R6" in rules:
+        # Persons by the hash of their id: two that share one are counted together, and kept.
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE screen_persons AS
-            SELECT insured FROM {ev}
+            SELECT hash(insured) AS h FROM {ev}
             WHERE event_type = 'dispense' AND insured IS NOT NULL
-            GROUP BY insured
+            GROUP BY hash(insured)
             HAVING count(*) > {int(thresholds.r6_max_packs)}
                 OR bool_or(code IN (SELECT code FROM screen_packs WHERE heavy))
             """
         )
         # Every dispense of the other packs they bought: none heavy, each states its pack
         # size, so their net settlements need no other event (but the reverses, all kept).
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE screen_bought AS
-            SELECT DISTINCT hash(code) AS h FROM {ev}
-            WHERE event_type = 'dispense' AND insured IN (SELECT insured FROM screen_persons)
-            """
+        bought = (
+            f"SELECT DISTINCT code FROM {ev} WHERE event_type = 'dispense' "
+            "AND hash(insured) IN (SELECT h FROM screen_persons)"
         )
-        bought = "event_type = 'dispense' AND hash(code) IN (SELECT h FROM screen_bought)"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE screen_kept AS
+        SELECT code, bool_or(whole) AS whole FROM (
+          SELECT code, true AS whole FROM screen_packs
+          UNION ALL SELECT code, false FROM ({bought})
+          UNION ALL SELECT DISTINCT code, false FROM {ev} WHERE event_type = 'reverse'
+        ) GROUP BY code
+        """
+    )
     columns = ", ".join(EV_COLUMNS)
+    # One join on the pack key for the kept packs, the packs of every reverse among them (a
+    # reverse may cancel a dispense of another pack: every reverse is kept), in one read of
+    # the events: a read decodes every column it takes, of every row, whatever it keeps.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE ev_kept AS
-        SELECT * FROM (
-          SELECT {columns}, event_type = 'reverse' OR {whole} AS whole FROM {ev}
-        ) WHERE whole OR {bought}
+        SELECT {", ".join("e." + c for c in EV_COLUMNS)},
+               k.whole OR e.event_type = 'reverse' AS whole
+        FROM {ev} e JOIN screen_kept k ON k.code = e.code
+        WHERE k.whole OR e.event_type IN ('dispense', 'reverse')
         """
     )
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW ev_screened AS SELECT {columns} FROM ev_kept WHERE whole"
     )
     con.execute(f"CREATE OR REPLACE TEMP VIEW ev_persons AS SELECT {columns} FROM ev_kept")
-    for table in ("screen_packs", "screen_persons", "screen_bought"):
+    for table in ("screen_packs", "screen_persons", "screen_kept"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     found = con.execute("SELECT count(*) FROM ev_kept").fetchone()
     return int(found[0]) if found else 0
