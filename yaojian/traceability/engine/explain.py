@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,15 @@ def _num(value: Any) -> str:
     return str(int(number)) if number.is_integer() else f"{number:.2f}"
 
 
-def detail(flag: dict[str, Any]) -> str:
+def _place(code: Any, regions: Mapping[str, str]) -> str:
+    """A region as the explanation names it: its name and code, or the code alone."""
+    name = regions.get(str(code)) if code is not None else None
+    return f"{name}（{code}）" if name else str(code)
+
+
+def detail(flag: dict[str, Any], regions: Mapping[str, str] | None = None) -> str:
+    """The one-line Chinese explanation of a flag; ``regions`` names region codes (R4)."""
+    regions = regions or {}
     rule = flag["rule"]
     if rule == "R1":
         text = (
@@ -60,8 +68,9 @@ def detail(flag: dict[str, Any]) -> str:
         )
     elif rule == "R4":
         text = (
-            f"本机构（{flag['region2']}）于{when(flag['ts1'])}发药结算，该盒此前最后一次入库在"
-            f"{flag['region1']}（{when(flag['ts2'])}），其间无出库记录，疑似跨地市流转。"
+            f"本机构位于{_place(flag['region2'], regions)}，于{when(flag['ts1'])}发药结算；"
+            f"该盒此前最后一次入库是{when(flag['ts2'])}在{_place(flag['region1'], regions)}，"
+            "其间无出库记录，疑似跨地市流转。"
         )
     else:
         text = (
@@ -90,22 +99,32 @@ def normalise_values(flag: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def output_row(flag: dict[str, Any]) -> dict[str, str]:
+def output_row(flag: dict[str, Any], regions: Mapping[str, str] | None = None) -> dict[str, str]:
     return {
         "rule": flag["rule"],
         "trace_code": flag["code"] or "",
         "insured_id": flag["insured"] or "",
         "party_uscc": flag["party"] or "",
-        "detail": detail(flag),
+        "detail": detail(flag, regions),
     }
 
 
-def write_flags(flags: Iterable[dict[str, Any]], path: Path) -> int:
+def flag_regions(flags: Iterable[dict[str, Any]]) -> set[str]:
+    """The region codes the flags' explanations mention."""
+    return {str(f[k]) for f in flags for k in ("region1", "region2") if f.get(k) is not None}
+
+
+def write_flags(
+    flags: Iterable[dict[str, Any]], path: Path, regions: Mapping[str, str] | None = None
+) -> int:
+    """The flags as the published CSV; ``regions`` names the region codes (the platform's
+    register: ``manage.py trace_scan``; without it, as the Spark job on a cluster writes them,
+    the codes alone)."""
     count = 0
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=OUTPUT_COLUMNS)
         writer.writeheader()
         for flag in flags:
-            writer.writerow(output_row(flag))
+            writer.writerow(output_row(flag, regions))
             count += 1
     return count

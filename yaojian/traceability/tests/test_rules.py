@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,11 @@ def test_the_output_csv_has_the_published_columns_and_chinese_detail(tmp_path: P
     assert lines[0] == "rule,trace_code,insured_id,party_uscc,detail"
     assert lines[1].startswith(f"R3,{CODE},,{FAR},无来源发药：")
     assert lines[2].startswith(f"R4,{CODE},,{FAR},跨地市跳转：")
+    assert "本机构位于510104，" in lines[2]  # without the register, the codes alone
+    write_flags(flags, out, {"510104": "成都市锦江区", "540102": "拉萨市城关区"})
+    r4 = out.read_text(encoding="utf-8").splitlines()[2]
+    assert "本机构位于成都市锦江区（510104），" in r4
+    assert "在拉萨市城关区（540102），其间无出库记录" in r4
 
 
 def test_a_scans_integer_pack_keys_give_the_codes_back_as_text(tmp_path: Path) -> None:
@@ -315,3 +321,16 @@ def test_a_scan_with_its_events_on_disk_finds_the_same_flags_and_leaves_no_file(
     assert found["disk"] == found["memory"]
     assert ("R1", CODE, FAR) in keys(found["disk"])
     assert not list((tmp_path / "spill").rglob("scan-*"))
+
+
+def test_trace_scan_names_the_regions_of_its_register(tmp_path: Path, regions: None) -> None:
+    from django.core.management import call_command
+
+    e = Events()
+    e.supply()
+    e.add("dispense", "2026-03-03T09:00:00+08:00", FAR, insured="p1", settlement="s1")
+    out = tmp_path / "flags.csv"
+    call_command("trace_scan", str(e.write(tmp_path / "in")), out=str(out), stdout=io.StringIO())
+    r4 = next(line for line in out.read_text(encoding="utf-8").splitlines() if line[:2] == "R4")
+    assert "本机构位于锦江区（510104）" in r4, r4
+    assert "在城关区（540102），其间无出库记录" in r4

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from yaojian.traceability.engine.explain import write_flags
+from yaojian.territory.selectors import region_names
+from yaojian.traceability.engine.explain import flag_regions, write_flags
 from yaojian.traceability.engine.scan import scan
 
 
@@ -37,7 +39,11 @@ class Command(BaseCommand):
             memory_limit=options["memory_limit"],
             temp_dir=options["temp_dir"],
         )
-        count = write_flags(flags, Path(options["out"]))
+        try:  # the explanations name regions from the register, when it is there
+            regions = region_names(flag_regions(flags))
+        except DatabaseError:  # a scan needs no database: codes alone
+            regions = {}
+        count = write_flags(flags, Path(options["out"]), regions)
         if report is not None:
             for refused in report.refused_files:
                 self.stderr.write(f"refused: {refused.error}")
