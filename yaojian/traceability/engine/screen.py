@@ -31,9 +31,12 @@ R4 (the latest receive at or before a dispense in another prefecture, no ship in
 every receive is at or before the one dispense, that latest receive is the pack's last one (by
 instant, then id). Kept: two dispenses or more; a receive in a millisecond that does not end
 before the dispense; receives in the last millisecond that are not all in one prefecture; or a
-last receive's prefecture other than the dispense's. A pack without receives is never R4. Prefectures are compared as numbers (the
-first four digits of a region code; a missing region is 10000): regions are six digits
-(``normalise``: a row with another region is rejected at ingest and by a raw folder's scan).
+last receive's prefecture other than the dispense's. A pack without receives is never R4.
+Prefectures are compared as numbers: the first four characters of a region when they are four
+digits (as a region code's are; read as a number of 1000 or more, nothing else of four
+characters reads as that number), 10000 for no region, 10001 for anything else — a lenient
+scan of raw files does not check regions — and a pack where 10001 is among the prefectures
+compared is kept.
 
 R6 (more than ``r6_max_packs`` packs in a window, per person and product). A net settlement is
 counted at ``units / pack_units`` packs, the largest of each over its dispenses (``pu`` when a
@@ -66,10 +69,17 @@ from yaojian.traceability.engine.rules import (
     Thresholds,
 )
 
-# The first four digits of a region as a number (a prefecture), 10000 for none.
-_PREFECTURE = "coalesce(TRY_CAST(substr(CAST(region AS VARCHAR), 1, 4) AS INTEGER), 10000)"
-# An instant's millisecond and a prefecture in one number, ordered by the millisecond first.
-_MS_PREFECTURE = f"(ts // 1000) * 10001 + {_PREFECTURE}"
+# The first four characters of a region as a number when they are four digits (a prefecture),
+# 10000 for no region, 10001 for any other value (never equal to another: such packs are kept).
+_FOUR = "substr(CAST(region AS VARCHAR), 1, 4)"
+_PREFECTURE = (
+    f"CASE WHEN region IS NULL THEN 10000 "
+    f"WHEN strlen({_FOUR}) = 4 AND TRY_CAST({_FOUR} AS INTEGER) >= 1000 "
+    f"THEN TRY_CAST({_FOUR} AS INTEGER) ELSE 10001 END"
+)
+_OTHER = 10001
+_BASE = 10002  # an instant's millisecond and a prefecture in one number, the millisecond first
+_MS_PREFECTURE = f"(ts // 1000) * {_BASE} + {_PREFECTURE}"
 
 _PACKS = """
 SELECT code,
@@ -87,7 +97,7 @@ GROUP BY code
 """
 
 # The last receive's instant, rounded up to the end of its millisecond.
-_R_TS = "(r_high // 10001) * 1000 + 999"
+_R_TS = f"(r_high // {_BASE}) * 1000 + 999"
 
 _CONDITIONS = {
     "R1": "n_disp >= 2 OR heavy",
@@ -95,7 +105,8 @@ _CONDITIONS = {
     "R3": "d_party IS NOT NULL AND (n_disp >= 2 OR d_party IS DISTINCT FROM r_party)",
     "R4": (
         f"r_high IS NOT NULL AND (n_disp >= 2 OR {_R_TS} > d_ts"
-        " OR r_high % 10001 <> 10000 - r_low % 10001 OR r_high % 10001 <> d_pref)"
+        f" OR r_high % {_BASE} <> {_OTHER} - r_low % {_BASE} OR r_high % {_BASE} <> d_pref"
+        f" OR d_pref = {_OTHER})"
     ),
 }
 
@@ -118,7 +129,7 @@ def screen(
         ev=ev,
         prefecture=_PREFECTURE,
         ms_prefecture=_MS_PREFECTURE,
-        ms_flipped=f"(ts // 1000) * 10001 + 10000 - {_PREFECTURE}",
+        ms_flipped=f"(ts // 1000) * {_BASE} + {_OTHER} - {_PREFECTURE}",
     )
     # Kept whole: the packs a pack rule might flag, and the heavy ones (R6's count needs their
     # pack size, which another event may state).

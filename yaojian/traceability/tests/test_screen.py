@@ -89,3 +89,15 @@ def test_r1_when_only_the_production_states_the_pack_size(tmp_path: Path) -> Non
             row["pack_units"] = ""
     full, screened, _share = full_and_screened(e.write(tmp_path / "in"))
     assert keys(screened) == keys(full) == {("R1", CODE, CLINIC)}
+
+
+def test_r4_between_regions_that_are_not_codes_in_a_lenient_scan(tmp_path: Path) -> None:
+    # A scan of raw files does not check regions: "AB01…" and "CD01…" are two prefectures.
+    e = Events()
+    e.supply()
+    e.add("dispense", "2026-03-02T09:00:00+08:00", CLINIC, insured="p1", settlement="s1")
+    for row in e.rows:
+        if row["party_uscc"] == CLINIC:
+            row["party_region"] = "AB0102" if row["event_type"] == "receive" else "CD0102"
+    full, screened, _share = full_and_screened(e.write(tmp_path / "in"))
+    assert keys(screened) == keys(full) == {("R4", CODE, CLINIC)}
