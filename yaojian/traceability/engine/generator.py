@@ -477,3 +477,56 @@ def write(
         result.files.append(path)
     result.labels = gen.labels
     return result
+
+
+def roughen(folder: Path, seed: int, rate: float = 0.05) -> None:
+    """Make the events in ``folder`` (written by :func:`write`) irregular the way real feeds can
+    be, in place: missing and odd values, shared instants, few persons buying much, settlements
+    shared by several dispenses, stray events and reverses. No labels: what the rules say of it
+    is not known in advance (the screen's fuzz compares a scan of every event with a screened one,
+    ``bench/trace_screen_fuzz.py``)."""
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    paths = sorted(Path(folder).glob("events-*.parquet"))
+    rows = [row for path in paths for row in pq.read_table(path).to_pylist()]
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_code.setdefault(row["trace_code"], []).append(row)
+    dispenses = [r for r in rows if r["event_type"] == "dispense"]
+    persons = [f"P{n:05d}" for n in range(max(3, len(dispenses) // 40))]
+    odd_regions = ("AB0102", "5101", " 510104", "0540102", "", None)
+    extra: list[dict[str, Any]] = []
+    for row in rows:
+        roll = rng.random
+        if roll() < rate:
+            row["pack_units"] = None
+        if roll() < rate:
+            row["units"] = None
+        if roll() < rate / 2 and row["pack_units"]:
+            row["units"] = row["pack_units"] * rng.choice((2, 3))
+        if roll() < rate / 2:
+            row["party_region"] = rng.choice(odd_regions)
+        if roll() < rate:  # the instant of another event of the pack
+            row["occurred_at"] = rng.choice(by_code[row["trace_code"]])["occurred_at"]
+        if row["event_type"] == "dispense":
+            if roll() < 4 * rate:
+                row["insured_id"] = rng.choice(persons)
+            if roll() < rate:  # the settlement of another dispense of the pack
+                others = [r for r in by_code[row["trace_code"]] if r["event_type"] == "dispense"]
+                row["settlement_id"] = rng.choice(others)["settlement_id"]
+        if roll() < rate:  # a stray event of the pack, by a party seen elsewhere
+            other = rng.choice(rows)
+            extra.append(
+                {
+                    **other,
+                    "event_id": f"X{len(extra):07d}-{seed}",
+                    "trace_code": row["trace_code"],
+                    "event_type": rng.choice(("receive", "ship", "dispense", "reverse")),
+                    "occurred_at": rng.choice(by_code[row["trace_code"]])["occurred_at"],
+                    "reverses_event_id": rng.choice(dispenses)["event_id"] if dispenses else None,
+                    "settlement_id": other["settlement_id"] or f"S{len(extra)}",
+                }
+            )
+    for path in paths:
+        path.unlink()
+    table = pa.Table.from_pylist(rows + extra, schema=SCHEMA)
+    pq.write_table(table, Path(folder) / "events-0000.parquet", compression="zstd")
