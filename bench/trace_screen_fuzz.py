@@ -19,26 +19,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from yaojian.traceability.engine import normalise, screen
-from yaojian.traceability.engine.duck import run_rules
 from yaojian.traceability.engine.generator import roughen, write
-from yaojian.traceability.engine.scan import open_events
+from yaojian.traceability.engine.scan import full_and_screened
 from yaojian.traceability.engine.store import TraceStore
 
 
 def compare(folder: Path) -> tuple[int, float, list[str]]:
     """(flags, share of events kept, differences) of one folder or store."""
-    con = normalise.connect()
-    report = open_events(con, folder)
-    keys = report is not None
-    full = run_rules(con, integer_keys=keys)
-    kept = screen.screen(con)
-    screened = run_rules(con, ev="ev_screened", person_ev="ev_persons", integer_keys=keys)
-    total = con.execute("SELECT count(*) FROM ev").fetchone()
-    con.close()
+    full, screened, share = full_and_screened(folder)
     missing = [f"missing {f}" for f in full if f not in screened]
     added = [f"added {f}" for f in screened if f not in full]
-    return len(full), kept / max(int(total[0]) if total else 1, 1), missing + added
+    return len(full), share, missing + added
 
 
 def main() -> None:

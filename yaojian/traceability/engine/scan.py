@@ -189,5 +189,24 @@ def _scan(
     return flags, report
 
 
+def full_and_screened(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
+    """The flags over every event of ``folder`` (raw or a store), the flags over what the
+    screen keeps, and the share of events it keeps: the screen's own check (ADR 0045; the tests
+    and ``bench/trace_screen_fuzz.py``)."""
+    con = normalise.connect()
+    try:
+        report = open_events(con, folder)
+        integer_keys = report is not None
+        full = duck.run_rules(con, integer_keys=integer_keys)
+        kept = screen.screen(con)
+        screened = duck.run_rules(
+            con, ev="ev_screened", person_ev="ev_persons", integer_keys=integer_keys
+        )
+        total = con.execute("SELECT count(*) FROM ev").fetchone()
+    finally:
+        con.close()
+    return full, screened, kept / max(int(total[0]) if total else 0, 1)
+
+
 def _literal(value: str) -> str:
     return value.replace("'", "''")

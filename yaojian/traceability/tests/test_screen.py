@@ -6,29 +6,13 @@ run through it too, since every scan does."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from yaojian.traceability.engine import normalise, screen
-from yaojian.traceability.engine.duck import run_rules
 from yaojian.traceability.engine.generator import roughen, write
-from yaojian.traceability.engine.scan import open_events
+from yaojian.traceability.engine.scan import full_and_screened
 from yaojian.traceability.engine.store import TraceStore
 from yaojian.traceability.tests.helpers import CLINIC, CODE, FAR, Events, keys
-
-
-def full_and_screened(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
-    """The flags over every event, over the screened ones, and the share of events kept."""
-    con = normalise.connect()
-    report = open_events(con, folder)
-    integer_keys = report is not None
-    full = run_rules(con, integer_keys=integer_keys)
-    kept = screen.screen(con)
-    screened = run_rules(con, ev="ev_screened", person_ev="ev_persons", integer_keys=integer_keys)
-    total = con.execute("SELECT count(*) FROM ev").fetchone()
-    assert total
-    return full, screened, kept / max(int(total[0]), 1)
 
 
 def test_on_generated_data_the_screen_keeps_a_small_part_and_loses_no_flag(
