@@ -84,6 +84,16 @@ def _pack_rules(rules: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(r for r in rules if r in PACK_RULES)
 
 
+def _share(con: duckdb.DuckDBPyConnection, source: str, shares: int, k: int) -> None:
+    """The table ``ev_share``: share ``k`` of ``source``'s pack keys, and every reverse (a
+    reverse may cancel a dispense of another pack)."""
+    con.execute("DROP TABLE IF EXISTS ev_share")
+    con.execute(
+        f"CREATE TEMP TABLE ev_share AS SELECT * FROM {source} "
+        f"WHERE {share_of('code', shares)} = {k} OR event_type = 'reverse'"
+    )
+
+
 def _run_in_shares(
     con: duckdb.DuckDBPyConnection,
     ev: str,
@@ -95,32 +105,22 @@ def _run_in_shares(
     person_shares: int,
 ) -> list[tuple[Any, ...]]:
     pack = _pack_rules(rules)
-    wants_net = "R1" in rules or "R6" in rules
     rows: list[tuple[Any, ...]] = []
     nets: list[str] = []
     for k in range(max(shares, 1)):
-        con.execute("DROP TABLE IF EXISTS ev_share")
-        con.execute(
-            f"CREATE TEMP TABLE ev_share AS SELECT * FROM {ev} "
-            f"WHERE {share_of('code', shares)} = {k} OR event_type = 'reverse'"
-        )
+        _share(con, ev, shares, k)
         net = f"net_share_{k}"
-        if wants_net:
-            con.execute(f"DROP TABLE IF EXISTS {net}")
-            con.execute(f"CREATE TEMP TABLE {net} AS {settlements_sql(ev='ev_share')}")
-            nets.append(net)
-        if pack:
-            sql = rules_sql(pack, thresholds, ev="ev_share", net=net if wants_net else None)
-            rows += con.execute(_with_codes(sql, integer_keys)).fetchall()
-        if "R6" in rules and person_ev != ev:  # R6's nets: of the share's packs in person_ev
-            con.execute("DROP TABLE IF EXISTS ev_share")
-            con.execute(
-                f"CREATE TEMP TABLE ev_share AS SELECT * FROM {person_ev} "
-                f"WHERE {share_of('code', shares)} = {k} OR event_type = 'reverse'"
-            )
+        if "R1" in rules or ("R6" in rules and person_ev == ev):
             con.execute(f"CREATE OR REPLACE TEMP TABLE {net} AS {settlements_sql(ev='ev_share')}")
-            if net not in nets:
-                nets.append(net)
+        if pack:
+            sql = rules_sql(pack, thresholds, ev="ev_share", net=net if "R1" in rules else None)
+            rows += con.execute(_with_codes(sql, integer_keys)).fetchall()
+        if "R6" in rules:
+            if person_ev != ev:  # R6's net settlements: of the share's packs in ``person_ev``
+                _share(con, person_ev, shares, k)
+                sql = settlements_sql(ev="ev_share")
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {net} AS {sql}")
+            nets.append(net)
     con.execute("DROP TABLE IF EXISTS ev_share")
     if "R6" in rules:
         columns = ", ".join(NET_COLUMNS)

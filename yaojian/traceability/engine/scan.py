@@ -26,16 +26,15 @@ EVENT_BYTES_IN_MEMORY = 120
 SCAN_FILE_WITHOUT = "fsst,dict_fsst"
 
 
-def table_on_disk(con: Any, folder: Path, files: list[Path] | None = None) -> bool:
+def table_on_disk(con: Any, folder: Path) -> bool:
     """Whether a scan keeps its validated events in a database file (compressed, read back by
     DuckDB's buffer manager) rather than in memory: ``YAOJIAN_TRACE_TABLE`` (``memory``,
     ``disk``, default ``auto``: on disk when the table would take more than a quarter of the
-    memory limit, leaving the rest to the rules' joins and windows). ``files``: the event files
-    (default: the folder's)."""
+    memory limit, leaving the rest to the rules' joins and windows)."""
     choice = os.environ.get("YAOJIAN_TRACE_TABLE", "auto")
     if choice in ("memory", "disk"):
         return choice == "disk"
-    files = normalise.event_files(folder) if files is None else files
+    files = normalise.event_files(folder)
     parquet = [str(p) for p in files if p.suffix.lower() == ".parquet"]
     rows = sum(p.stat().st_size for p in files if p.suffix.lower() == ".csv") // 100
     if parquet:

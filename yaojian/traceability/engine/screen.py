@@ -80,6 +80,7 @@ _PREFECTURE = (
 _OTHER = 10001
 _BASE = 10002  # an instant's millisecond and a prefecture in one number, the millisecond first
 _MS_PREFECTURE = f"(ts // 1000) * {_BASE} + {_PREFECTURE}"
+_MS_FLIPPED = f"(ts // 1000) * {_BASE} + {_OTHER} - {_PREFECTURE}"  # the lowest first
 
 _PACKS = """
 SELECT code,
@@ -129,7 +130,7 @@ def screen(
         ev=ev,
         prefecture=_PREFECTURE,
         ms_prefecture=_MS_PREFECTURE,
-        ms_flipped=f"(ts // 1000) * {_BASE} + {_OTHER} - {_PREFECTURE}",
+        ms_flipped=_MS_FLIPPED,
     )
     # Kept whole: the packs a pack rule might flag, and the heavy ones (R6's count needs their
     # pack size, which another event may state).
